@@ -1,0 +1,92 @@
+"""Checkpoints: nested state dicts (model + optimizer + counters) round-trip exactly."""
+
+import numpy as np
+import pytest
+
+from minitorch.io import checkpoint
+from minitorch.io.safetensors import CheckpointError, load_file, save_file
+
+
+class FakeTensor:
+    """Stands in for minitorch.Tensor: only `to_numpy` matters to `save`."""
+
+    def __init__(self, array):
+        self.array = array
+
+    def to_numpy(self):
+        return self.array.T.T  # a view, like a strided tensor
+
+
+def _training_state():
+    rng = np.random.default_rng(1)
+    weight = rng.standard_normal((6, 1, 3, 3)).astype(np.float32)
+    return {
+        "model": {"conv1.weight": FakeTensor(weight), "conv1.bias": np.zeros(6, np.float32)},
+        "optimizer": {
+            "state": {0: {"step": 10, "exp_avg": np.full((6, 1, 3, 3), 0.5)}, 1: {"step": 10}},
+            "param_groups": [{"lr": 1e-3, "betas": (0.9, 0.999), "params": [0, 1], "name": None}],
+        },
+        "epoch": 4,
+        "best_acc": 0.987,
+        "done": False,
+    }
+
+
+def test_nested_state_round_trips_exactly_as_numpy(tmp_path):
+    path = tmp_path / "ckpt.safetensors"
+    state = _training_state()
+    checkpoint.save(state, path, metadata={"arch": "lenet5", "widths": [6, 16]})
+    loaded = checkpoint.load(path, as_numpy=True)
+    assert loaded["epoch"] == 4 and loaded["best_acc"] == 0.987 and loaded["done"] is False
+    assert list(loaded["optimizer"]["state"]) == [0, 1]  # int keys stay ints
+    group = loaded["optimizer"]["param_groups"][0]
+    assert group == {"lr": 1e-3, "betas": (0.9, 0.999), "params": [0, 1], "name": None}
+    np.testing.assert_array_equal(loaded["model"]["conv1.weight"], state["model"]["conv1.weight"].array)
+    assert loaded["model"]["conv1.weight"].dtype == np.float32
+    np.testing.assert_array_equal(loaded["optimizer"]["state"][0]["exp_avg"], np.full((6, 1, 3, 3), 0.5))
+    assert checkpoint.load_metadata(path) == {"arch": "lenet5", "widths": [6, 16]}
+
+
+def test_tensor_names_are_dotted_paths_readable_by_plain_safetensors(tmp_path):
+    path = tmp_path / "ckpt.safetensors"
+    checkpoint.save(_training_state(), path)
+    arrays, _ = load_file(path)
+    assert set(arrays) == {"model.conv1.weight", "model.conv1.bias", "optimizer.state.0.exp_avg"}
+    flat = tmp_path / "flat.safetensors"
+    checkpoint.save({"fc.weight": np.ones((2, 2))}, flat)
+    assert set(load_file(flat)[0]) == {"fc.weight"}
+
+
+def test_plain_safetensors_files_load_as_flat_dicts(tmp_path):
+    path = tmp_path / "foreign.safetensors"
+    save_file({"w": np.ones(3)}, path, metadata={"format": "pt"})
+    assert list(checkpoint.load(path, as_numpy=True)) == ["w"]
+    assert checkpoint.load_metadata(path) == {}
+
+
+def test_unstorable_values_are_refused(tmp_path):
+    path = tmp_path / "bad.safetensors"
+    with pytest.raises(CheckpointError, match="same name 'a.b'"):
+        checkpoint.save({"a.b": np.ones(1), "a": {"b": np.ones(1)}}, path)
+    with pytest.raises(CheckpointError, match="cannot store set"):
+        checkpoint.save({"a": {1, 2}}, path)
+    with pytest.raises(CheckpointError, match="only str and int keys"):
+        checkpoint.save({"a": {(1, 2): 3}}, path)
+    with pytest.raises(CheckpointError, match="JSON"):
+        checkpoint.save({"a": 1}, path, metadata={"f": object()})
+    with pytest.raises(CheckpointError, match="expected a dict"):
+        checkpoint.save([np.ones(1)], path)
+    assert not path.exists()
+
+
+def test_load_returns_minitorch_tensors(tmp_path):
+    minitorch = pytest.importorskip("minitorch")
+    if not hasattr(minitorch, "from_numpy"):
+        pytest.skip("minitorch core (from_numpy) not available yet")
+    path = tmp_path / "ckpt.safetensors"
+    checkpoint.save(_training_state(), path)
+    loaded = checkpoint.load(path)
+    weight = loaded["model"]["conv1.weight"]
+    assert isinstance(weight, minitorch.Tensor) and weight.shape == (6, 1, 3, 3)
+    np.testing.assert_array_equal(weight.to_numpy(), _training_state()["model"]["conv1.weight"].array)
+    assert loaded["epoch"] == 4
