@@ -1,0 +1,163 @@
+"""Fast (numba) im2col / col2im kernels for convolution, channel-major layout.
+
+`unfold` copies every sliding window of a (N, C, D, H, W) input into the columns of a
+(C * KD * KH * KW) x (N * OD * OH * OW) matrix, so that a convolution is one BLAS call
+`weight (C_out, C * K) @ cols`. `fold` is its adjoint (col2im): it sums every column entry
+back onto the input position it was copied from, which is what the input gradient needs.
+
+The channel-major layout (one row per (channel, kernel offset), one column per output
+position) keeps the innermost copy a run of contiguous output positions, which is several
+times cheaper to build than the position-major (N * L) x (C * K) layout.
+
+Both kernels take the *low* padding of each spatial dim; the output sizes come from the
+shape of `cols`, so asymmetric ('same' with an even kernel) padding needs nothing extra.
+Positions that fall in the padding read as zero (unfold) or are dropped (fold).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange, uint64
+
+__all__ = ["unfold", "fold"]
+
+
+@njit(cache=True, inline="always")
+def _valid_range(k, dilation, pad, stride, size, out_size):  # pragma: no cover - compiled
+    """For kernel offset k: the input shift and the output range [lo, hi) that lands inside.
+
+    Output o reads input o * stride + shift with shift = k * dilation - pad; it is inside
+    when 0 <= o * stride + shift < size.
+    """
+    shift = k * dilation - pad
+    lo = 0
+    if shift < 0:
+        lo = min((-shift + stride - 1) // stride, out_size)
+    hi = lo
+    if size - shift > 0:
+        hi = max(min((size - shift + stride - 1) // stride, out_size), lo)
+    return shift, lo, hi
+
+
+@njit(cache=True, parallel=True)
+def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - compiled
+    """x: (N, C, D, H, W) C-contiguous; out: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous."""
+    n_batch, channels, depth, height, width = x.shape
+    _, kd_size, kh_size, kw_size, _, od_size, oh_size, ow_size = out.shape
+    sd, sh, sw = stride
+    dd, dh, dw = dilation
+    pd, ph, pw = padding
+    kernel_volume = kd_size * kh_size * kw_size
+    # (C * KD * KH * KW, N, OD, OH, OW): one row per (channel, kernel offset)
+    rows = out.reshape((channels * kernel_volume, n_batch, od_size, oh_size, ow_size))
+    for row in prange(channels * kernel_volume):
+        c = row // kernel_volume
+        kd = (row // (kh_size * kw_size)) % kd_size
+        kh = (row // kw_size) % kh_size
+        kw = row % kw_size
+        d_shift, od_lo, od_hi = _valid_range(kd, dd, pd, sd, depth, od_size)
+        h_shift, oh_lo, oh_hi = _valid_range(kh, dh, ph, sh, height, oh_size)
+        w_shift, ow_lo, ow_hi = _valid_range(kw, dw, pw, sw, width, ow_size)
+        target = rows[row]
+        if oh_hi == oh_lo or ow_hi == ow_lo:
+            target[:] = 0.0
+            continue
+        # zeros where the window hangs over the padding (the W edges are done row by row)
+        target[:, :od_lo] = 0.0
+        target[:, od_hi:] = 0.0
+        target[:, :, :oh_lo] = 0.0
+        target[:, :, oh_hi:] = 0.0
+        # unsigned indices: numba then skips the negative-index wraparound and vectorises
+        lo, hi, end = uint64(ow_lo), uint64(ow_hi), uint64(ow_size)
+        first, step = uint64(ow_lo * sw + w_shift), uint64(sw)
+        for n in range(n_batch):
+            for od in range(od_lo, od_hi):
+                i_d = od * sd + d_shift
+                for oh in range(oh_lo, oh_hi):
+                    target_row = target[n, od, oh]
+                    source_row = x[n, c, i_d, oh * sh + h_shift]
+                    for j in range(lo):
+                        target_row[j] = 0.0
+                    for j in range(hi - lo):
+                        target_row[lo + j] = source_row[first + j * step]
+                    for j in range(hi, end):
+                        target_row[j] = 0.0
+
+
+@njit(cache=True, parallel=True)
+def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - compiled
+    """cols: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous; out: (N, C, D, H, W) C-contiguous."""
+    n_batch, channels, depth, height, width = out.shape
+    _, kd_size, kh_size, kw_size, _, od_size, oh_size, ow_size = cols.shape
+    sd, sh, sw = stride
+    dd, dh, dw = dilation
+    pd, ph, pw = padding
+    kernel_volume = kd_size * kh_size * kw_size
+    # (C * KD * KH * KW, N, OD, OH, OW)
+    rows = cols.reshape((channels * kernel_volume, n_batch, od_size, oh_size, ow_size))
+    for plane in prange(n_batch * channels):
+        n = plane // channels
+        c = plane % channels
+        target = out[n, c]
+        target[:] = 0.0
+        for k in range(kernel_volume):
+            kd = k // (kh_size * kw_size)
+            kh = (k // kw_size) % kh_size
+            kw = k % kw_size
+            d_shift, od_lo, od_hi = _valid_range(kd, dd, pd, sd, depth, od_size)
+            h_shift, oh_lo, oh_hi = _valid_range(kh, dh, ph, sh, height, oh_size)
+            w_shift, ow_lo, ow_hi = _valid_range(kw, dw, pw, sw, width, ow_size)
+            if oh_hi == oh_lo or ow_hi == ow_lo:
+                continue
+            source = rows[c * kernel_volume + k, n]
+            lo, count = uint64(ow_lo), uint64(ow_hi - ow_lo)
+            first, step = uint64(ow_lo * sw + w_shift), uint64(sw)
+            for od in range(od_lo, od_hi):
+                i_d = od * sd + d_shift
+                for oh in range(oh_lo, oh_hi):
+                    target_row = target[i_d, oh * sh + h_shift]
+                    source_row = source[od, oh]
+                    for j in range(count):
+                        target_row[first + j * step] += source_row[lo + j]
+
+
+def unfold(x, kernel, stride, dilation, padding, out):
+    """im2col: copy the sliding windows of `x` into the channel-major matrix `out`.
+
+    out[c, kd, kh, kw, n, od, oh, ow] = x[n, c, od*sd + kd*dd - pd, oh*sh + kh*dh - ph,
+    ow*sw + kw*dw - pw], zero where that index falls outside `x`.
+
+    Args:
+        x: (N, C, D, H, W) numpy array, any strides, float32 or float64.
+        kernel: (KD, KH, KW).
+        stride, dilation: 3-tuples of ints.
+        padding: 3-tuple, the low (leading) padding of each spatial dim.
+        out: C-contiguous array of shape (C, KD, KH, KW, N, OD, OH, OW), same dtype as `x`,
+            written in full (a (C*KD*KH*KW, N*OD*OH*OW) matrix viewed with 8 dims).
+    """
+    if tuple(out.shape[1:4]) != tuple(kernel):
+        raise ValueError(f"unfold: out shape {out.shape} does not match kernel {tuple(kernel)}")
+    _unfold_kernel(np.ascontiguousarray(x), _ints(stride), _ints(dilation), _ints(padding), out)
+    return out
+
+
+def fold(cols, kernel, stride, dilation, padding, out):
+    """col2im, the adjoint of `unfold`: sum every window entry back onto its input position.
+
+    out[n, c, i] = sum of cols[c, k, n, o] over all (k, o) with o*s + k*d - p == i.
+
+    Args:
+        cols: (C, KD, KH, KW, N, OD, OH, OW) array, float32 or float64.
+        kernel, stride, dilation, padding: as for `unfold`.
+        out: C-contiguous (N, C, D, H, W) array, same dtype; overwritten.
+    """
+    if tuple(cols.shape[1:4]) != tuple(kernel):
+        raise ValueError(f"fold: cols shape {cols.shape} does not match kernel {tuple(kernel)}")
+    _fold_kernel(np.ascontiguousarray(cols), _ints(stride), _ints(dilation), _ints(padding), out)
+    return out
+
+
+def _ints(values) -> tuple[int, int, int]:
+    """A 3-tuple of Python ints (one numba signature for every call)."""
+    a, b, c = values
+    return (int(a), int(b), int(c))
