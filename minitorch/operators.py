@@ -6,8 +6,9 @@ never rebind or wrap them. They call no other function of this module, so numba 
 compile any one of them on its own.
 
 Edge values follow PyTorch where Python would raise: `inv(0.0)` is `inf`, `exp` of a large
-number is `inf`, `log` of a negative number is `nan`. As in MiniTorch, `log` adds
-`EPS = 1e-6` to its argument (so `log(0.0)` is finite) and `log_back` is its exact derivative.
+number is `inf`, `log(0.0)` is `-inf` and `log` of a negative number is `nan`. Unlike the
+course's `log(x + 1e-6)`, `log` is the exact natural logarithm, so tensors agree with
+PyTorch to the last bit; `log_back` is its exact derivative.
 
 The higher-order helpers `map`, `zipWith` and `reduce` return functions over Python lists.
 """
@@ -18,7 +19,6 @@ import math
 from typing import Callable, Iterable, List
 
 __all__ = [
-    "EPS",
     "mul",
     "id",
     "add",
@@ -43,9 +43,6 @@ __all__ = [
     "sum",
     "prod",
 ]
-
-EPS = 1e-6
-"""Added inside `log` (as in MiniTorch) so that `log(0.0)` stays finite."""
 
 _EXP_OVERFLOW = 709.782712893384  # log of the largest float64; math.exp raises above it
 
@@ -160,19 +157,17 @@ def relu(x: float) -> float:
 
 
 def log(x: float) -> float:
-    r"""$f(x) = \ln(x + \epsilon)$ with $\epsilon$ = `EPS` = 1e-6, as in MiniTorch.
+    r"""$f(x) = \ln(x)$, exact.
 
-    Returns `-inf` when $x + \epsilon = 0$ and `nan` when it is negative (PyTorch's values)
-    instead of raising.
+    Returns `-inf` at 0 and `nan` for negative x (PyTorch's values) instead of raising.
 
     Example:
         >>> round(log(1.0), 5)
         0.0
     """
-    y = x + EPS
-    if y > 0.0:
-        return math.log(y)
-    if y == 0.0:
+    if x > 0.0:
+        return math.log(x)
+    if x == 0.0:
         return -math.inf
     return math.nan
 
@@ -202,16 +197,15 @@ def inv(x: float) -> float:
 
 
 def log_back(x: float, d: float) -> float:
-    r"""$d \cdot f'(x)$ for $f$ = `log`: $\frac{d}{x + \epsilon}$.
+    r"""$d \cdot f'(x)$ for $f$ = `log`: $\frac{d}{x}$.
 
     Example:
         >>> round(log_back(2.0, 4.0), 4)
         2.0
     """
-    y = x + EPS
-    if y == 0.0:
-        return d * math.copysign(math.inf, y)
-    return d / y
+    if x == 0.0:
+        return d * math.copysign(math.inf, x)
+    return d / x
 
 
 def inv_back(x: float, d: float) -> float:

@@ -147,7 +147,7 @@ class Scalar:
         return EQ.apply(self, b) if _is_scalar_like(b) else NotImplemented
 
     def log(self) -> Scalar:
-        """Natural logarithm (with the course's `EPS`, see `operators.log`)."""
+        """Natural logarithm (see `operators.log`)."""
         return Log.apply(self)
 
     def exp(self) -> Scalar:

@@ -1,0 +1,89 @@
+"""minitorch: a small, readable, fast deep-learning library centred on convolutional networks.
+
+The public names follow the MiniTorch course (so course code runs unchanged) and PyTorch
+(for everything the course does not name).
+"""
+
+from . import operators
+from .autodiff.function import Context, Function, History
+from .autodiff.grad_check import grad_check
+from .autodiff.graph import (
+    backpropagate,
+    central_difference,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+    topological_sort,
+)
+from .backends.base import MapProto, TensorBackend, TensorOps
+from .backends.cuda import CudaOps
+from .backends.fast import FastBackend, FastOps
+from .backends.simple import SimpleBackend, SimpleOps
+from .core.creation import arange, from_numpy, full, ones, rand, randn, tensor, tensor_from_numpy, zeros
+from .core.random import default_generator, manual_seed
+from .core.tensor import Tensor
+from .core.tensor_data import (
+    IndexingError,
+    Storage,
+    TensorData,
+    UserIndex,
+    UserShape,
+    UserStrides,
+    broadcast_index,
+    index_to_position,
+    shape_broadcast,
+    strides_from_shape,
+    to_index,
+)
+from .errors import DTypeError, ShapeError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Context",
+    "CudaOps",
+    "DTypeError",
+    "FastBackend",
+    "FastOps",
+    "Function",
+    "History",
+    "IndexingError",
+    "MapProto",
+    "ShapeError",
+    "SimpleBackend",
+    "SimpleOps",
+    "Storage",
+    "Tensor",
+    "TensorBackend",
+    "TensorData",
+    "TensorOps",
+    "UserIndex",
+    "UserShape",
+    "UserStrides",
+    "arange",
+    "backpropagate",
+    "broadcast_index",
+    "central_difference",
+    "default_generator",
+    "enable_grad",
+    "from_numpy",
+    "full",
+    "grad_check",
+    "index_to_position",
+    "is_grad_enabled",
+    "manual_seed",
+    "no_grad",
+    "ones",
+    "operators",
+    "rand",
+    "randn",
+    "set_grad_enabled",
+    "shape_broadcast",
+    "strides_from_shape",
+    "tensor",
+    "tensor_from_numpy",
+    "to_index",
+    "topological_sort",
+    "zeros",
+]

@@ -1,0 +1,101 @@
+"""Differentiable functions on tensors: `Context`, `History` and `Function`.
+
+A `Function` subclass pairs a `forward` with its `backward`. `Function.apply` runs forward
+with graph recording off, and, when some input requires a gradient, records a `History` on
+the output (which function, its context, its inputs) so `backpropagate` can call backward.
+
+Tensor positional arguments are graph inputs; every other argument (a dim, a shape, a
+stride) is a static Python value handed to forward unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Tuple
+
+from .graph import _grad_mode
+
+__all__ = ["Context", "History", "Function"]
+
+
+class Context:
+    """What forward leaves for backward.
+
+    Attributes:
+        no_grad: True when no input needs a gradient (then nothing is saved).
+        saved_values: the tuple given to `save_for_backward`.
+    """
+
+    __slots__ = ("no_grad", "saved_values", "__dict__")
+
+    def __init__(self, no_grad: bool = False):
+        self.no_grad = no_grad
+        self.saved_values: Tuple[Any, ...] = ()
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep `values` for backward (skipped when no gradient is needed)."""
+        if self.no_grad:
+            return
+        self.saved_values = values
+
+    @property
+    def saved_tensors(self) -> Tuple[Any, ...]:
+        return self.saved_values
+
+
+class History:
+    """How a tensor was made: the function, its context and its inputs.
+
+    A leaf that requires a gradient has a History whose `last_fn` is None.
+    """
+
+    __slots__ = ("last_fn", "ctx", "inputs")
+
+    def __init__(
+        self,
+        last_fn: Optional[type] = None,
+        ctx: Optional[Context] = None,
+        inputs: Sequence[Any] = (),
+    ):
+        self.last_fn = last_fn
+        self.ctx = ctx
+        self.inputs = inputs
+
+
+class Function:
+    """Base class of differentiable tensor functions.
+
+    Subclasses define `forward(ctx, *args)` returning one Tensor and
+    `backward(ctx, grad_output)` returning one gradient (or None) per Tensor argument.
+    """
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        from ..core.tensor import Tensor
+
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        need_grad = _grad_mode.enabled and any(t.history is not None for t in tensors)
+        ctx = Context(not need_grad)
+        previous = _grad_mode.enabled
+        _grad_mode.enabled = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _grad_mode.enabled = previous
+        if need_grad:
+            out.history = History(cls, ctx, tensors)
+        return out
+
+    @classmethod
+    def _backward(cls, ctx: Context, grad_output: Any) -> Tuple[Any, ...]:
+        grads = cls.backward(ctx, grad_output)
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        return grads
+
+    @staticmethod
+    def forward(ctx: Context, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Any) -> Any:
+        raise NotImplementedError

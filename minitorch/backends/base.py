@@ -1,0 +1,168 @@
+"""The backend contract: `TensorOps` (raw kernels in, tensor functions out) and `TensorBackend`.
+
+A backend class supplies four raw kernels that work on `TensorData` (storage, shape,
+strides), writing into an output the frontend allocated:
+
+* `map_kernel(fn)(out, a)` -- out may be a broadcast shape of a
+* `zip_kernel(fn)(out, a, b)` -- a and b broadcast to out
+* `reduce_kernel(fn)(out, a, dim)` -- out has size 1 along dim and holds the start value
+* `matmul_kernel(out, a, b)` -- batched over broadcast leading dims
+
+plus window kernels on numpy arrays (`unfold`, `fold`, pooling, softmax rows; see
+docs/ARCHITECTURE.md). Everything else -- allocating outputs, broadcasting shapes, dtype
+promotion, validating matmul shapes -- is written once here, in `TensorOps`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+import numpy as np
+
+from .. import operators
+from ..core.tensor_data import shape_broadcast
+from ..errors import ShapeError
+
+if TYPE_CHECKING:
+    from ..core.tensor import Tensor
+
+__all__ = ["TensorOps", "TensorBackend", "MapProto"]
+
+MapProto = Callable[..., "Tensor"]
+
+
+def _result_dtype(a: "Tensor", b: "Tensor") -> np.dtype:
+    if a.dtype == b.dtype:
+        return a.dtype
+    return np.promote_types(a.dtype, b.dtype)
+
+
+class TensorOps:
+    """Shared frontend logic over a backend's raw kernels. Subclasses set the kernels."""
+
+    cuda = False
+    name = "base"
+
+    @staticmethod
+    def map_kernel(fn: Callable[[float], float]) -> Callable[..., None]:
+        raise NotImplementedError
+
+    @staticmethod
+    def zip_kernel(fn: Callable[[float, float], float]) -> Callable[..., None]:
+        raise NotImplementedError
+
+    @staticmethod
+    def reduce_kernel(fn: Callable[[float, float], float]) -> Callable[..., None]:
+        raise NotImplementedError
+
+    @staticmethod
+    def matmul_kernel(*args: Any) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def map(cls, fn: Callable[[float], float]) -> MapProto:
+        """Elementwise `fn` over a tensor; `out` (optional) may have a broadcast shape of `a`."""
+        kernel = cls.map_kernel(fn)
+
+        def apply(a: "Tensor", out: Optional["Tensor"] = None) -> "Tensor":
+            if out is None:
+                out = a._new_empty(a.shape, a.dtype)
+            kernel(out._tensor, a._tensor)
+            return out
+
+        return apply
+
+    @classmethod
+    def zip(cls, fn: Callable[[float, float], float]) -> Callable[["Tensor", "Tensor"], "Tensor"]:
+        """Elementwise `fn` over two tensors, broadcasting them to a common shape."""
+        kernel = cls.zip_kernel(fn)
+
+        def apply(a: "Tensor", b: "Tensor") -> "Tensor":
+            shape = a.shape if a.shape == b.shape else shape_broadcast(a.shape, b.shape)
+            out = a._new_empty(shape, _result_dtype(a, b))
+            kernel(out._tensor, a._tensor, b._tensor)
+            return out
+
+        return apply
+
+    @classmethod
+    def reduce(cls, fn: Callable[[float, float], float], start: float = 0.0) -> Callable[["Tensor", int], "Tensor"]:
+        """Reduce one dimension with `fn` starting from `start`; the dim keeps size 1."""
+        kernel = cls.reduce_kernel(fn)
+
+        def apply(a: "Tensor", dim: int) -> "Tensor":
+            out_shape = list(a.shape)
+            out_shape[dim] = 1
+            out = a._new_empty(tuple(out_shape), a.dtype)
+            out._tensor._storage.fill(start)
+            kernel(out._tensor, a._tensor, dim)
+            return out
+
+        return apply
+
+    @classmethod
+    def matrix_multiply(cls, a: "Tensor", b: "Tensor") -> "Tensor":
+        """Batched matrix product of the last two dims; leading dims broadcast.
+
+        Raises:
+            ShapeError: when the inner sizes differ or either side has fewer than 2 dims.
+        """
+        if a.dims < 2 or b.dims < 2:
+            raise ShapeError(
+                f"matmul: both sides need at least 2 dims, got {a.shape} @ {b.shape}; "
+                f"use view(1, n) or view(n, 1)"
+            )
+        if a.shape[-1] != b.shape[-2]:
+            raise ShapeError(
+                f"matmul: shapes {a.shape} @ {b.shape} do not align "
+                f"({a.shape[-1]} != {b.shape[-2]}); the last dim of the left must equal the "
+                f"second-to-last of the right"
+            )
+        batch = shape_broadcast(a.shape[:-2], b.shape[:-2])
+        out = a._new_empty(tuple(batch) + (a.shape[-2], b.shape[-1]), _result_dtype(a, b))
+        cls.matmul_kernel(out._tensor, a._tensor, b._tensor)
+        return out
+
+
+class TensorBackend:
+    """The named kernels of one backend, built once from its ops class.
+
+    Args:
+        ops: a `TensorOps` subclass such as `SimpleOps` or `FastOps`.
+
+    Example:
+        >>> from minitorch.backends.simple import SimpleOps
+        >>> backend = TensorBackend(SimpleOps)
+    """
+
+    def __init__(self, ops: type):
+        self.ops = ops
+        self.cuda = ops.cuda
+        self.name = ops.name
+        # Maps
+        self.neg_map = ops.map(operators.neg)
+        self.sigmoid_map = ops.map(operators.sigmoid)
+        self.relu_map = ops.map(operators.relu)
+        self.log_map = ops.map(operators.log)
+        self.exp_map = ops.map(operators.exp)
+        self.id_map = ops.map(operators.id)
+        self.id_cmap = ops.map(operators.id)
+        self.inv_map = ops.map(operators.inv)
+        # Zips
+        self.add_zip = ops.zip(operators.add)
+        self.mul_zip = ops.zip(operators.mul)
+        self.lt_zip = ops.zip(operators.lt)
+        self.eq_zip = ops.zip(operators.eq)
+        self.is_close_zip = ops.zip(operators.is_close)
+        self.relu_back_zip = ops.zip(operators.relu_back)
+        self.log_back_zip = ops.zip(operators.log_back)
+        self.inv_back_zip = ops.zip(operators.inv_back)
+        self.max_zip = ops.zip(operators.max)
+        # Reduce
+        self.add_reduce = ops.reduce(operators.add, 0.0)
+        self.mul_reduce = ops.reduce(operators.mul, 1.0)
+        self.max_reduce = ops.reduce(operators.max, -float("inf"))
+        self.matrix_multiply = ops.matrix_multiply
+
+    def __repr__(self) -> str:
+        return f"TensorBackend({self.ops.__name__})"

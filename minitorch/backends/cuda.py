@@ -1,0 +1,45 @@
+"""CudaOps: the GPU backend's place in the contract.
+
+This build ships no CUDA kernels yet. `CudaOps` is importable everywhere (so code naming it
+loads on a machine without a GPU) and raises a clear error when a kernel is asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NoReturn
+
+from .base import TensorOps
+
+__all__ = ["CudaOps", "CudaUnavailableError"]
+
+
+class CudaUnavailableError(RuntimeError):
+    """Raised when a CUDA kernel is requested from this CPU-only build."""
+
+
+def _unavailable(*args: Any, **kwargs: Any) -> NoReturn:
+    raise CudaUnavailableError(
+        "CudaOps: this minitorch build has no CUDA kernels yet; use "
+        "minitorch.TensorBackend(minitorch.FastOps) for the fast CPU backend"
+    )
+
+
+class CudaOps(TensorOps):
+    """Placeholder GPU backend: every kernel raises `CudaUnavailableError`."""
+
+    cuda = True
+    name = "cuda"
+
+    @staticmethod
+    def map_kernel(fn: Callable[[float], float]) -> Callable[..., None]:
+        return _unavailable
+
+    @staticmethod
+    def zip_kernel(fn: Callable[[float, float], float]) -> Callable[..., None]:
+        return _unavailable
+
+    @staticmethod
+    def reduce_kernel(fn: Callable[[float, float], float]) -> Callable[..., None]:
+        return _unavailable
+
+    matmul_kernel = staticmethod(_unavailable)

@@ -1,0 +1,242 @@
+"""FastOps: the fast CPU backend (numba kernels, numpy's SIMD loops and BLAS).
+
+How each raw kernel runs, fastest first:
+
+* scalar functions numpy has a vectorised loop for (neg, exp, log, add, mul, lt, ...) run as
+  that ufunc over zero-copy strided views -- numpy broadcasts and walks the strides in C;
+* the other course scalar functions (sigmoid, relu_back, inv_back, is_close, ...) run in
+  numba kernels compiled once per dtype and cached on disk (`cache=True`): a contiguous
+  kernel over flat storage, and a strided one that walks precomputed, broadcast-aligned
+  strides without per-element index buffers (`parallel=True` above a size threshold);
+* any other Python scalar function is compiled by numba on first use (not cached);
+* matrix multiply is `numpy.matmul` (BLAS), batched and broadcast.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, Optional, Tuple
+
+import numpy as np
+from numba import njit, prange
+
+from .. import operators
+from ..core.tensor_data import TensorData
+from .base import TensorBackend, TensorOps
+from .fast_kernels import (
+    BINARY_CODES,
+    UNARY_CODES,
+    map_contiguous,
+    map_strided,
+    zip_contiguous,
+    zip_strided,
+)
+from .simple import tensor_reduce
+
+__all__ = ["FastOps", "FastBackend"]
+
+# Work below this many elements runs single-threaded (thread start-up costs more than it saves).
+PARALLEL_THRESHOLD = 1 << 16
+
+
+def _aligned_strides(out_shape: Tuple[int, ...], shape: Tuple[int, ...], strides: Tuple[int, ...]) -> np.ndarray:
+    """Strides of an input seen in the output's dims: 0 where it is broadcast."""
+    offset = len(out_shape) - len(shape)
+    aligned = np.zeros(len(out_shape), dtype=np.int64)
+    for i in range(len(shape)):
+        if shape[i] != 1:
+            aligned[i + offset] = strides[i]
+    return aligned
+
+
+def _ufunc_div_reversed(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    np.divide(b, a, out=out)  # log_back(x, d) = d / x
+
+
+def _ufunc_copy(a: np.ndarray, out: np.ndarray) -> None:
+    np.copyto(out, np.broadcast_to(a, out.shape))
+
+
+def _ufunc_relu(a: np.ndarray, out: np.ndarray) -> None:
+    np.maximum(a, 0.0, out=out)
+
+
+_UNARY_UFUNCS: Dict[Callable, Callable] = {
+    operators.neg: np.negative,
+    operators.exp: np.exp,
+    operators.inv: np.reciprocal,
+    operators.id: _ufunc_copy,
+    operators.relu: _ufunc_relu,
+}
+_BINARY_UFUNCS: Dict[Callable, Callable] = {
+    operators.add: np.add,
+    operators.mul: np.multiply,
+    operators.lt: np.less,
+    operators.eq: np.equal,
+    operators.max: np.maximum,
+}
+if operators.log(1.0) == 0.0 and operators.log(1e-30) < -60:  # exact log (no epsilon inside)
+    _UNARY_UFUNCS[operators.log] = np.log
+    _BINARY_UFUNCS[operators.log_back] = _ufunc_div_reversed
+
+_REDUCE_UFUNCS: Dict[Callable, np.ufunc] = {
+    operators.add: np.add,
+    operators.mul: np.multiply,
+    operators.max: np.maximum,
+}
+
+
+def _prod(shape):  # pragma: no cover - numba
+    total = 1
+    for s in shape:
+        total *= s
+    return total
+
+
+def _compile_map(fn: Callable[[float], float]) -> Callable[..., None]:
+    """A numba kernel for a scalar function unknown to the tables (compiled, not cached)."""
+    scalar = njit(inline="always")(fn)
+    prod = njit(inline="always")(_prod)
+
+    @njit(parallel=True)
+    def kernel(out, out_shape, out_strides, a, a_strides):  # pragma: no cover - numba
+        nd = len(out_shape)
+        for i in prange(prod(out_shape)):
+            rem = i + 0
+            o = 0
+            p = 0
+            for d in range(nd - 1, -1, -1):
+                idx = rem % out_shape[d]
+                rem = rem // out_shape[d]
+                o += idx * out_strides[d]
+                p += idx * a_strides[d]
+            out[o] = scalar(a[p])
+
+    return kernel
+
+
+def _compile_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
+    """A numba zip kernel for a scalar function unknown to the tables (compiled, not cached)."""
+    scalar = njit(inline="always")(fn)
+    prod = njit(inline="always")(_prod)
+
+    @njit(parallel=True)
+    def kernel(out, out_shape, out_strides, a, a_strides, b, b_strides):  # pragma: no cover - numba
+        nd = len(out_shape)
+        for i in prange(prod(out_shape)):
+            rem = i + 0
+            o = 0
+            p = 0
+            q = 0
+            for d in range(nd - 1, -1, -1):
+                idx = rem % out_shape[d]
+                rem = rem // out_shape[d]
+                o += idx * out_strides[d]
+                p += idx * a_strides[d]
+                q += idx * b_strides[d]
+            out[o] = scalar(a[p], b[q])
+
+    return kernel
+
+
+def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
+    """Raw map kernel for `fn` (see module docstring for how it runs)."""
+    ufunc = _UNARY_UFUNCS.get(fn)
+    code = UNARY_CODES.get(fn)
+    compiled: Optional[Callable] = None if (ufunc or code is not None) else _compile_map(fn)
+
+    def kernel(out: TensorData, a: TensorData) -> None:
+        if ufunc is not None:
+            ufunc(a.to_numpy_view(), out=out.to_numpy_view())
+            return
+        if code is not None and a.shape == out.shape and a.is_contiguous() and out.is_contiguous():
+            size = out.size
+            map_contiguous(code, out._storage[:size], a._storage[:size], size >= PARALLEL_THRESHOLD)
+            return
+        shape, out_strides = _layout(out)
+        aligned = _aligned_strides(out.shape, a.shape, a.strides)
+        (compiled or _code_map(code))(out._storage, shape, out_strides, a._storage, aligned)
+
+    return kernel
+
+
+def _code_map(code: int) -> Callable[..., None]:
+    def run(out, shape, out_strides, a, aligned):
+        map_strided(code, out, shape, out_strides, a, aligned)
+
+    return run
+
+
+def _code_zip(code: int) -> Callable[..., None]:
+    def run(out, shape, out_strides, a, a_aligned, b, b_aligned):
+        zip_strided(code, out, shape, out_strides, a, a_aligned, b, b_aligned)
+
+    return run
+
+
+def _layout(data: TensorData) -> Tuple[np.ndarray, np.ndarray]:
+    return np.array(data.shape, dtype=np.int64), np.array(data.strides, dtype=np.int64)
+
+
+def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
+    """Raw zip kernel for `fn` (broadcasting)."""
+    ufunc = _BINARY_UFUNCS.get(fn)
+    code = BINARY_CODES.get(fn)
+    compiled: Optional[Callable] = None if (ufunc or code is not None) else _compile_zip(fn)
+
+    def kernel(out: TensorData, a: TensorData, b: TensorData) -> None:
+        if ufunc is not None:
+            ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
+            return
+        if (
+            code is not None
+            and a.shape == out.shape
+            and b.shape == out.shape
+            and a.is_contiguous()
+            and b.is_contiguous()
+            and out.is_contiguous()
+        ):
+            size = out.size
+            zip_contiguous(code, out._storage[:size], a._storage[:size], b._storage[:size], size >= PARALLEL_THRESHOLD)
+            return
+        shape, out_strides = _layout(out)
+        a_aligned = _aligned_strides(out.shape, a.shape, a.strides)
+        b_aligned = _aligned_strides(out.shape, b.shape, b.strides)
+        (compiled or _code_zip(code))(out._storage, shape, out_strides, a._storage, a_aligned, b._storage, b_aligned)
+
+    return kernel
+
+
+def fast_reduce(fn: Callable[[float, float], float]) -> Callable[..., None]:
+    """Raw reduce kernel for `fn` along one dim (out holds the start value).
+
+    add, mul and max run as numpy's ufunc.reduce over strided views; any other function
+    falls back to the reference loop.
+    """
+    ufunc = _REDUCE_UFUNCS.get(fn)
+    if ufunc is None:
+        return tensor_reduce(fn)
+
+    def kernel(out: TensorData, a: TensorData, dim: int) -> None:
+        if a.shape[dim] == 0:
+            return
+        ufunc.reduce(a.to_numpy_view(), axis=dim, keepdims=True, out=out.to_numpy_view())
+
+    return kernel
+
+
+def fast_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
+    """Batched, broadcast matmul through BLAS (numpy.matmul)."""
+    np.matmul(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
+
+
+class FastOps(TensorOps):
+    """numba + BLAS kernels: the fast CPU backend."""
+
+    name = "fast"
+    map_kernel = staticmethod(fast_map)
+    zip_kernel = staticmethod(fast_zip)
+    reduce_kernel = staticmethod(fast_reduce)
+    matmul_kernel = staticmethod(fast_matrix_multiply)
+
+
+FastBackend = TensorBackend(FastOps)

@@ -1,0 +1,127 @@
+"""numba kernels for the course scalar functions numpy has no single loop for.
+
+Each kernel takes an integer op code (the tables below map `minitorch.operators` functions
+to codes) so one compiled, disk-cached kernel per dtype serves every function; the branch
+on the code is loop-invariant and hoisted by LLVM.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from .. import operators
+
+__all__ = [
+    "UNARY_CODES",
+    "BINARY_CODES",
+    "map_contiguous",
+    "map_strided",
+    "zip_contiguous",
+    "zip_strided",
+]
+
+SIGMOID = 0
+RELU_BACK = 0
+INV_BACK = 1
+IS_CLOSE = 2
+
+UNARY_CODES = {operators.sigmoid: SIGMOID}
+BINARY_CODES = {
+    operators.relu_back: RELU_BACK,
+    operators.inv_back: INV_BACK,
+    operators.is_close: IS_CLOSE,
+}
+
+
+@njit(inline="always")
+def _unary(op, x):  # pragma: no cover - numba
+    # op == SIGMOID (the only unary code): stable in both tails.
+    if x >= 0:
+        return 1.0 / (1.0 + np.exp(-x))
+    e = np.exp(x)
+    return e / (1.0 + e)
+
+
+@njit(inline="always")
+def _binary(op, a, b):  # pragma: no cover - numba
+    if op == RELU_BACK:
+        return b if a > 0 else 0.0
+    if op == INV_BACK:
+        return -b / (a * a)
+    # op == IS_CLOSE
+    return 1.0 if abs(a - b) < 1e-2 else 0.0
+
+
+@njit(cache=True)
+def _map_serial(op, out, a):  # pragma: no cover - numba
+    for i in range(out.size):
+        out[i] = _unary(op, a[i])
+
+
+@njit(cache=True, parallel=True)
+def _map_parallel(op, out, a):  # pragma: no cover - numba
+    for i in prange(out.size):
+        out[i] = _unary(op, a[i])
+
+
+def map_contiguous(op: int, out: np.ndarray, a: np.ndarray, parallel: bool) -> None:
+    """out[i] = f(a[i]) over flat, equally long storages."""
+    (_map_parallel if parallel else _map_serial)(op, out, a)
+
+
+@njit(cache=True, parallel=True)
+def map_strided(op, out, shape, out_strides, a, a_strides):  # pragma: no cover - numba
+    """out[idx] = f(a[idx]) for every index of `shape`; `a_strides` aligned to out (0 = broadcast)."""
+    size = 1
+    for s in shape:
+        size *= s
+    nd = len(shape)
+    for i in prange(size):
+        rem = i + 0
+        o = 0
+        p = 0
+        for d in range(nd - 1, -1, -1):
+            idx = rem % shape[d]
+            rem = rem // shape[d]
+            o += idx * out_strides[d]
+            p += idx * a_strides[d]
+        out[o] = _unary(op, a[p])
+
+
+@njit(cache=True)
+def _zip_serial(op, out, a, b):  # pragma: no cover - numba
+    for i in range(out.size):
+        out[i] = _binary(op, a[i], b[i])
+
+
+@njit(cache=True, parallel=True)
+def _zip_parallel(op, out, a, b):  # pragma: no cover - numba
+    for i in prange(out.size):
+        out[i] = _binary(op, a[i], b[i])
+
+
+def zip_contiguous(op: int, out: np.ndarray, a: np.ndarray, b: np.ndarray, parallel: bool) -> None:
+    """out[i] = f(a[i], b[i]) over flat, equally long storages."""
+    (_zip_parallel if parallel else _zip_serial)(op, out, a, b)
+
+
+@njit(cache=True, parallel=True)
+def zip_strided(op, out, shape, out_strides, a, a_strides, b, b_strides):  # pragma: no cover - numba
+    """out[idx] = f(a[idx], b[idx]); input strides aligned to out (0 = broadcast)."""
+    size = 1
+    for s in shape:
+        size *= s
+    nd = len(shape)
+    for i in prange(size):
+        rem = i + 0
+        o = 0
+        p = 0
+        q = 0
+        for d in range(nd - 1, -1, -1):
+            idx = rem % shape[d]
+            rem = rem // shape[d]
+            o += idx * out_strides[d]
+            p += idx * a_strides[d]
+            q += idx * b_strides[d]
+        out[o] = _binary(op, a[p], b[q])

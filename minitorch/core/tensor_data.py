@@ -1,0 +1,362 @@
+"""Strided storage: shapes, strides, index math and broadcasting.
+
+A tensor's numbers live in a flat 1-D numpy array (its *storage*). The *shape* says how many
+entries each dimension has and the *strides* how many storage positions one step along a
+dimension moves (counted in elements, not bytes). Permuting dimensions only permutes shape
+and strides, so many tensors can share one storage.
+
+The index helpers below are written once, in plain Python over sequences, and are compiled
+by the fast backend (numba) from this same source.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Iterable, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import IndexingError
+
+__all__ = [
+    "IndexingError",
+    "UserIndex",
+    "UserShape",
+    "UserStrides",
+    "Storage",
+    "TensorData",
+    "index_to_position",
+    "to_index",
+    "broadcast_index",
+    "shape_broadcast",
+    "strides_from_shape",
+    "SUPPORTED_DTYPES",
+    "as_dtype",
+]
+
+Storage = npt.NDArray[np.floating]
+OutIndex = npt.NDArray[np.int64]
+Index = npt.NDArray[np.int64]
+Shape = npt.NDArray[np.int64]
+Strides = npt.NDArray[np.int64]
+
+UserIndex = Sequence[int]
+UserShape = Sequence[int]
+UserStrides = Sequence[int]
+
+SUPPORTED_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def as_dtype(dtype: Union[str, type, np.dtype, None]) -> np.dtype:
+    """Normalise a dtype argument ("float32", np.float64, None -> float64).
+
+    Raises:
+        DTypeError: for anything but float32 and float64.
+    """
+    from ..errors import DTypeError
+
+    if dtype is None:
+        return SUPPORTED_DTYPES[0]
+    name = getattr(dtype, "name", dtype)
+    if name in ("float", "double"):
+        name = "float64"
+    try:
+        resolved = np.dtype(name)
+    except TypeError as error:
+        raise DTypeError(f"dtype: {dtype!r} is not a dtype; use 'float32' or 'float64'") from error
+    if resolved not in SUPPORTED_DTYPES:
+        raise DTypeError(f"dtype: {resolved} is not supported; use 'float32' or 'float64'")
+    return resolved
+
+
+def index_to_position(index: Index, strides: Strides) -> int:
+    """Storage position of a multidimensional index: sum of index[i] * strides[i].
+
+    Args:
+        index: one index per dimension.
+        strides: the tensor's strides.
+
+    Example:
+        >>> index_to_position((1, 2), (5, 1))
+        7
+    """
+    position = 0
+    for i in range(len(index)):
+        position += index[i] * strides[i]
+    return position
+
+
+def to_index(ordinal: int, shape: Shape, out_index: OutIndex) -> None:
+    """Write into `out_index` the index of the `ordinal`-th element in row-major order.
+
+    Args:
+        ordinal: 0 <= ordinal < prod(shape).
+        shape: the tensor shape.
+        out_index: written in place, one entry per dimension.
+    """
+    remaining = ordinal + 0
+    for i in range(len(shape) - 1, -1, -1):
+        out_index[i] = remaining % shape[i]
+        remaining = remaining // shape[i]
+
+
+def broadcast_index(big_index: Index, big_shape: Shape, shape: Shape, out_index: OutIndex) -> None:
+    """Map an index of the broadcast (big) shape to the index of a smaller input shape.
+
+    Dimensions are aligned on the right; where the input has size 1 the index is 0, and the
+    input's missing leading dimensions are dropped.
+
+    Args:
+        big_index: index into `big_shape`.
+        big_shape: the broadcast shape.
+        shape: the input's shape.
+        out_index: written in place, one entry per input dimension.
+    """
+    offset = len(big_shape) - len(shape)
+    for i in range(len(shape)):
+        if shape[i] > 1:
+            out_index[i] = big_index[i + offset]
+        else:
+            out_index[i] = 0
+
+
+def shape_broadcast(shape1: UserShape, shape2: UserShape) -> Tuple[int, ...]:
+    """The shape two shapes broadcast to (NumPy/PyTorch rules).
+
+    Raises:
+        IndexingError: when a dimension differs and neither side is 1.
+
+    Example:
+        >>> shape_broadcast((2, 1, 4), (3, 1))
+        (2, 3, 4)
+    """
+    length = max(len(shape1), len(shape2))
+    left = (1,) * (length - len(shape1)) + tuple(shape1)
+    right = (1,) * (length - len(shape2)) + tuple(shape2)
+    result = []
+    for a, b in zip(left, right):
+        if a == b or b == 1:
+            result.append(a)
+        elif a == 1:
+            result.append(b)
+        else:
+            raise IndexingError(
+                f"broadcast: shapes {tuple(shape1)} and {tuple(shape2)} do not broadcast "
+                f"(sizes {a} and {b} differ and neither is 1); reshape one side or use view()"
+            )
+    return tuple(result)
+
+
+def strides_from_shape(shape: UserShape) -> Tuple[int, ...]:
+    """Row-major (contiguous) strides of a shape.
+
+    Example:
+        >>> strides_from_shape((2, 3, 4))
+        (12, 4, 1)
+    """
+    strides = []
+    step = 1
+    for size in reversed(tuple(shape)):
+        strides.append(step)
+        step *= max(int(size), 1)
+    return tuple(reversed(strides))
+
+
+def _prod(shape: Iterable[int]) -> int:
+    total = 1
+    for size in shape:
+        total *= int(size)
+    return total
+
+
+class TensorData:
+    """A storage plus the shape and strides that give it meaning.
+
+    Args:
+        storage: a sequence of numbers or a 1-D numpy array (float32 or float64; other
+            numeric arrays are converted to float64, lists too).
+        shape: the logical shape.
+        strides: element strides; default row-major.
+
+    Raises:
+        IndexingError: when shape and strides differ in length or the storage is too small.
+    """
+
+    def __init__(
+        self,
+        storage: Union[Sequence[float], Storage],
+        shape: UserShape,
+        strides: Optional[UserStrides] = None,
+    ):
+        if isinstance(storage, np.ndarray) and storage.dtype in SUPPORTED_DTYPES:
+            self._storage = storage if storage.ndim == 1 else storage.reshape(-1)
+        else:
+            self._storage = np.array(storage, dtype=np.float64).reshape(-1)
+        self._shape = tuple(int(s) for s in shape)
+        if strides is None:
+            strides = strides_from_shape(self._shape)
+        self._strides = tuple(int(s) for s in strides)
+        if len(self._strides) != len(self._shape):
+            raise IndexingError(f"TensorData: strides {self._strides} do not match shape {self._shape}")
+        self.dims = len(self._shape)
+        self.size = _prod(self._shape)
+        self._view: Optional[np.ndarray] = None
+        if self.size > 0:
+            last = sum((s - 1) * st for s, st in zip(self._shape, self._strides))
+            if last >= len(self._storage) or any(st < 0 for st in self._strides):
+                raise IndexingError(
+                    f"TensorData: storage of {len(self._storage)} elements is too small for shape "
+                    f"{self._shape} with strides {self._strides}"
+                )
+
+    @classmethod
+    def _trusted(cls, storage: Storage, shape: Tuple[int, ...], strides: Optional[Tuple[int, ...]] = None) -> "TensorData":
+        """Construct without validation, for layouts the library itself computed."""
+        data = cls.__new__(cls)
+        data._storage = storage
+        data._shape = shape
+        data._strides = strides_from_shape(shape) if strides is None else strides
+        data.dims = len(shape)
+        data.size = _prod(shape)
+        data._view = None
+        return data
+
+    @property
+    def shape(self) -> Tuple[int, ...]:
+        return self._shape
+
+    @property
+    def strides(self) -> Tuple[int, ...]:
+        return self._strides
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._storage.dtype
+
+    def to_cuda_(self) -> None:  # pragma: no cover - no GPU in this project yet
+        raise NotImplementedError("TensorData.to_cuda_: CUDA is not available in this build")
+
+    def is_contiguous(self) -> bool:
+        """True when the strides are row-major for the shape (storage order = index order)."""
+        expected = 1
+        for size, stride in zip(reversed(self._shape), reversed(self._strides)):
+            if size != 1 and stride != expected:
+                return False
+            expected *= size
+        return True
+
+    @staticmethod
+    def shape_broadcast(shape_a: UserShape, shape_b: UserShape) -> Tuple[int, ...]:
+        return shape_broadcast(shape_a, shape_b)
+
+    def index(self, index: Union[int, UserIndex]) -> int:
+        """Storage position of `index`, checked.
+
+        Raises:
+            IndexingError: wrong number of indices, or one out of range (negative indices
+                count from the end, as in Python).
+        """
+        if isinstance(index, (int, np.integer)):
+            index = (int(index),)
+        index = tuple(int(i) for i in index)
+        if len(index) != len(self._shape):
+            raise IndexingError(
+                f"index {index} has {len(index)} entries but the tensor has shape {self._shape}"
+            )
+        resolved = []
+        for i, (value, size) in enumerate(zip(index, self._shape)):
+            if value < 0:
+                value += size
+            if not 0 <= value < size:
+                raise IndexingError(f"index {index} is out of range for shape {self._shape} (dim {i})")
+            resolved.append(value)
+        return index_to_position(resolved, self._strides)
+
+    def indices(self) -> Iterable[UserIndex]:
+        """Every index of the shape, in row-major order."""
+        index = np.zeros(len(self._shape), dtype=np.int64)
+        for ordinal in range(self.size):
+            to_index(ordinal, self._shape, index)
+            yield tuple(int(i) for i in index)
+
+    def sample(self) -> UserIndex:
+        """A random valid index."""
+        return tuple(random.randint(0, s - 1) for s in self._shape)
+
+    def get(self, key: UserIndex) -> float:
+        return float(self._storage[self.index(key)])
+
+    def set(self, key: UserIndex, val: float) -> None:
+        self._storage[self.index(key)] = val
+
+    def tuple(self) -> Tuple[Storage, Tuple[int, ...], Tuple[int, ...]]:
+        """(storage, shape, strides): what kernels take."""
+        return (self._storage, self._shape, self._strides)
+
+    def permute(self, *order: int) -> "TensorData":
+        """The same storage seen with dimensions reordered.
+
+        Raises:
+            IndexingError: unless `order` is a permutation of range(dims).
+        """
+        if sorted(order) != list(range(len(self._shape))):
+            raise IndexingError(
+                f"permute: order {tuple(order)} is not a permutation of the {len(self._shape)} dims "
+                f"of shape {self._shape}"
+            )
+        return TensorData._trusted(
+            self._storage,
+            tuple(self._shape[i] for i in order),
+            tuple(self._strides[i] for i in order),
+        )
+
+    def to_numpy_view(self) -> np.ndarray:
+        """A zero-copy numpy view with this shape and these strides (read and write; cached)."""
+        view = self._view
+        if view is None:
+            storage = self._storage
+            if self.size == storage.size and self.is_contiguous():
+                view = storage.reshape(self._shape)
+            else:
+                itemsize = storage.itemsize
+                view = np.lib.stride_tricks.as_strided(
+                    storage,
+                    shape=self._shape,
+                    strides=tuple(s * itemsize for s in self._strides),
+                )
+            self._view = view
+        return view
+
+    @staticmethod
+    def from_numpy(array: np.ndarray) -> "TensorData":
+        """Wrap a float32/float64 array without copying where its layout allows.
+
+        Arrays with negative strides, byte strides that are not whole elements, or a view
+        that starts inside its base are copied (contiguously) first.
+        """
+        if array.dtype not in SUPPORTED_DTYPES:
+            array = array.astype(np.float64)
+        itemsize = array.itemsize
+        if array.size == 0:
+            return TensorData(np.zeros(0, dtype=array.dtype), array.shape)
+        if array.flags.c_contiguous:
+            return TensorData(array.reshape(-1), array.shape)
+        strides_ok = all(s >= 0 and s % itemsize == 0 for s in array.strides)
+        if strides_ok:
+            element_strides = tuple(s // itemsize for s in array.strides)
+            base = array
+            # Find the flat buffer the view starts at: the view itself when it starts at the
+            # first element of a 1-D-reshapeable base.
+            while base.base is not None and isinstance(base.base, np.ndarray):
+                base = base.base
+            if base.flags.c_contiguous and base.dtype == array.dtype:
+                offset = (array.__array_interface__["data"][0] - base.__array_interface__["data"][0])
+                if offset == 0:
+                    return TensorData(base.reshape(-1), array.shape, element_strides)
+        return TensorData(np.ascontiguousarray(array).reshape(-1), array.shape)
+
+    def to_string(self) -> str:
+        """A nested, bracketed rendering of the values (used by Tensor's repr)."""
+        values = self.to_numpy_view()
+        return np.array2string(values, precision=5, separator=", ", threshold=1000)

@@ -1,0 +1,183 @@
+"""Elementwise differentiable functions: forward through the backend's map/zip kernels.
+
+Shape:
+    Unary: input (*) -> output (*). Binary: inputs broadcast, output (broadcast shape).
+"""
+
+from __future__ import annotations
+
+from typing import Tuple
+
+from ..autodiff.function import Context, Function
+from ..core.tensor import Tensor
+
+__all__ = ["Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "LT", "EQ", "IsClose", "Cast", "cast"]
+
+
+class Neg(Function):
+    """-a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        return a.f.neg_map(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return grad_output.f.neg_map(grad_output)
+
+
+class Inv(Function):
+    """1 / a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        ctx.save_for_backward(a)
+        return a.f.inv_map(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (a,) = ctx.saved_values
+        return grad_output.f.inv_back_zip(a, grad_output)
+
+
+class Add(Function):
+    """a + b (broadcasting)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        return a.f.add_zip(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Tensor, Tensor]:
+        return grad_output, grad_output
+
+
+class Mul(Function):
+    """a * b (broadcasting)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        ctx.save_for_backward(a, b)
+        return a.f.mul_zip(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Tensor, Tensor]:
+        a, b = ctx.saved_values
+        mul = grad_output.f.mul_zip
+        return mul(grad_output, b), mul(grad_output, a)
+
+
+class Sigmoid(Function):
+    """1 / (1 + exp(-a)), computed stably in both tails."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        out = a.f.sigmoid_map(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (s,) = ctx.saved_values
+        f = grad_output.f
+        one_minus = f.add_zip(f.neg_map(s), s._ensure_tensor(1.0))
+        return f.mul_zip(grad_output, f.mul_zip(s, one_minus))
+
+
+class ReLU(Function):
+    """max(a, 0); the gradient at 0 is 0 (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        ctx.save_for_backward(a)
+        return a.f.relu_map(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (a,) = ctx.saved_values
+        return grad_output.f.relu_back_zip(a, grad_output)
+
+
+class Log(Function):
+    """Natural logarithm."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        ctx.save_for_backward(a)
+        return a.f.log_map(a)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (a,) = ctx.saved_values
+        return grad_output.f.log_back_zip(a, grad_output)
+
+
+class Exp(Function):
+    """e ** a."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor) -> Tensor:
+        out = a.f.exp_map(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (out,) = ctx.saved_values
+        return grad_output.f.mul_zip(grad_output, out)
+
+
+class LT(Function):
+    """1.0 where a < b else 0.0 (no gradient)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        return a.f.lt_zip(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[None, None]:
+        return None, None
+
+
+class EQ(Function):
+    """1.0 where a == b else 0.0 (no gradient)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        return a.f.eq_zip(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[None, None]:
+        return None, None
+
+
+class IsClose(Function):
+    """1.0 where |a - b| < 1e-2 (the course's tolerance), no gradient."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
+        return a.f.is_close_zip(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[None, None]:
+        return None, None
+
+
+class Cast(Function):
+    """A copy of `a` in another dtype; the gradient is cast back."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, dtype) -> Tensor:
+        ctx.dtype = a.dtype
+        out = a._new_empty(a.shape, dtype)
+        out.to_numpy()[...] = a.to_numpy()
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        return grad_output.to(ctx.dtype)
+
+
+def cast(a: Tensor, dtype) -> Tensor:
+    """`a` converted to `dtype` (differentiable)."""
+    return Cast.apply(a, dtype)

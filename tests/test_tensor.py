@@ -1,0 +1,152 @@
+"""Tensor behaviour beyond single ops: autodiff bookkeeping, MiniTorch semantics, dtypes, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from minitorch import ShapeError
+
+from .helpers import BACKENDS, make_tensor
+
+BACKEND_NAMES = list(BACKENDS)
+
+
+@pytest.mark.parametrize("name", BACKEND_NAMES)
+def test_create_and_index(name):
+    t = minitorch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], backend=BACKENDS[name])
+    assert t.shape == (2, 3) and t.size == 6 and t.dims == 2
+    assert t[1, 2] == 6.0
+    t[0, 0] = 10.0
+    assert t[0, 0] == 10.0
+    assert t.permute(1, 0)[2, 1] == 6.0
+    assert minitorch.tensor(5.0).shape == (1,)
+
+
+@pytest.mark.parametrize("name", BACKEND_NAMES)
+def test_gradients_accumulate_into_leaves(name):
+    x = minitorch.tensor([1.0, 2.0], backend=BACKENDS[name], requires_grad=True)
+    (x * x).sum().backward()
+    (x * 3.0).sum().backward()
+    np.testing.assert_allclose(x.grad.to_numpy(), [2.0 + 3.0, 4.0 + 3.0])
+    x.zero_grad_()
+    assert x.grad is None
+
+
+@pytest.mark.parametrize("name", BACKEND_NAMES)
+def test_shared_subexpression_gets_summed_gradient(name):
+    x = minitorch.tensor([0.5, -1.5], backend=BACKENDS[name], requires_grad=True)
+    y = x * 2.0
+    z = (y * y + y.sigmoid() - y).sum()
+    z.backward()
+    tx = torch.tensor([0.5, -1.5], dtype=torch.float64, requires_grad=True)
+    ty = tx * 2.0
+    (ty * ty + ty.sigmoid() - ty).sum().backward()
+    np.testing.assert_allclose(x.grad.to_numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", BACKEND_NAMES)
+def test_broadcast_gradient_has_the_input_shape(name):
+    backend = BACKENDS[name]
+    a = make_tensor(np.ones((3, 1, 4)), backend, requires_grad=True)
+    b = make_tensor(np.ones((2, 1)), backend, requires_grad=True)
+    (a * b).sum().backward()
+    assert a.grad.shape == (3, 1, 4) and b.grad.shape == (2, 1)
+    np.testing.assert_allclose(a.grad.to_numpy(), np.full((3, 1, 4), 2.0))
+    np.testing.assert_allclose(b.grad.to_numpy(), np.full((2, 1), 12.0))
+
+
+def test_no_grad_records_nothing():
+    x = minitorch.tensor([1.0], requires_grad=True)
+    with minitorch.no_grad():
+        y = x * 2.0
+    assert y.history is None
+    assert (x * 2.0).history is not None
+
+
+def test_backward_needs_single_element_or_gradient():
+    x = minitorch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ShapeError, match="single-element"):
+        (x * 2.0).backward()
+    (x * 2.0).backward(minitorch.tensor([1.0, 1.0]))
+    np.testing.assert_allclose(x.grad.to_numpy(), [2.0, 2.0])
+
+
+def test_view_of_non_contiguous_tensor_is_refused():
+    t = minitorch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]).permute(1, 0)
+    with pytest.raises(ShapeError, match=r"contiguous\(\)"):
+        t.view(6)
+    assert t.contiguous().view(6).shape == (6,)
+    assert t.reshape(3, 2)[2, 1] == 6.0
+
+
+def test_mismatched_broadcast_names_the_shapes():
+    a = minitorch.zeros((2, 3))
+    b = minitorch.zeros((4,))
+    with pytest.raises(minitorch.IndexingError, match=r"\(2, 3\) and \(4,\)"):
+        a + b
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dtypes_flow_through_ops_and_gradients(dtype):
+    x = minitorch.rand((3, 4), dtype=dtype, requires_grad=True)
+    w = minitorch.rand((4, 2), dtype=dtype, requires_grad=True)
+    y = (x @ w).relu().sum()
+    assert y.dtype == np.dtype(dtype)
+    y.backward()
+    assert x.grad.dtype == np.dtype(dtype) and w.grad.dtype == np.dtype(dtype)
+    with pytest.raises(minitorch.DTypeError):
+        minitorch.zeros((2,), dtype="int32")
+
+
+def test_mixed_dtypes_promote_like_torch():
+    a = minitorch.ones((2,), dtype="float32")
+    b = minitorch.ones((2,), dtype="float64")
+    assert (a + b).dtype == np.float64
+    assert (a * 2.0).dtype == np.float32
+
+
+def test_backends_agree_with_each_other():
+    rng = np.random.default_rng(0)
+    values = rng.standard_normal((3, 5))
+    outs = []
+    for backend in BACKENDS.values():
+        t = make_tensor(values, backend, permuted=True)
+        outs.append(((t.exp() * t).sum(1) / t.sigmoid().sum()).to_numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
+
+
+def test_course_api_surface():
+    backend = minitorch.TensorBackend(minitorch.FastOps)
+    t = minitorch.tensor([1.0, 2.0, 3.0], backend=backend)
+    assert t.backend is backend
+    assert (t < 2.0).to_numpy().tolist() == [1.0, 0.0, 0.0]
+    assert (t > 2.0).to_numpy().tolist() == [0.0, 0.0, 1.0]
+    assert (t == t).all().item() == 1.0
+    assert t.is_close(t + 1e-3).all().item() == 1.0
+    assert t.mean().item() == pytest.approx(2.0)
+    assert t.zeros().to_numpy().tolist() == [0.0, 0.0, 0.0]
+    assert t.detach().history is None
+    neg = backend.neg_map(t)
+    assert neg.to_numpy().tolist() == [-1.0, -2.0, -3.0]
+    assert backend.add_reduce(t, 0).item() == 6.0
+    with pytest.raises(ShapeError):
+        t.item()
+
+
+def test_cuda_ops_importable_and_clear_when_used():
+    backend = minitorch.TensorBackend(minitorch.CudaOps)
+    t = minitorch.tensor([1.0], backend=backend)
+    with pytest.raises(RuntimeError, match="FastOps"):
+        t + t
+
+
+def test_custom_scalar_function_on_fast_backend():
+    def cube(x):
+        return x * x * x
+
+    kernel = minitorch.FastOps.map(cube)
+    t = minitorch.tensor([[1.0, 2.0], [3.0, 4.0]]).permute(1, 0)
+    np.testing.assert_allclose(kernel(t).to_numpy(), t.to_numpy() ** 3)

@@ -1,0 +1,89 @@
+"""TensorData: layout, index math, broadcasting and their errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minitorch
+from minitorch import IndexingError, TensorData
+
+
+@st.composite
+def tensor_data(draw, max_dims=4):
+    shape = tuple(draw(st.lists(st.integers(1, 5), min_size=1, max_size=max_dims)))
+    size = int(np.prod(shape))
+    data = TensorData(np.arange(size, dtype=np.float64), shape)
+    order = draw(st.permutations(range(len(shape))))
+    return data.permute(*order)
+
+
+def test_layout_and_strides():
+    data = TensorData([0.0] * 10, (2, 5))
+    assert data.strides == (5, 1) and data.is_contiguous()
+    t = data.permute(1, 0)
+    assert t.shape == (5, 2) and t.strides == (1, 5) and not t.is_contiguous()
+    assert data.index((1, 0)) == 5 and t.index((1, 0)) == 1
+
+
+@given(tensor_data())
+def test_every_index_maps_to_a_distinct_position(data):
+    positions = {data.index(i) for i in data.indices()}
+    assert len(positions) == data.size
+    assert positions == set(range(data.size))
+
+
+@given(tensor_data())
+def test_to_index_round_trips(data):
+    out = np.zeros(data.dims, dtype=np.int64)
+    for ordinal, index in enumerate(data.indices()):
+        minitorch.to_index(ordinal, np.array(data.shape), out)
+        assert tuple(out) == index
+
+
+@given(tensor_data())
+def test_numpy_view_matches_get(data):
+    view = data.to_numpy_view()
+    for index in data.indices():
+        assert view[index] == data.get(index)
+
+
+def test_index_errors_are_typed():
+    data = TensorData([0.0] * 6, (2, 3))
+    with pytest.raises(IndexingError, match="out of range"):
+        data.index((2, 0))
+    with pytest.raises(IndexingError, match="has 1 entries"):
+        data.index((0,))
+    with pytest.raises(IndexingError, match="too small"):
+        TensorData([0.0] * 5, (2, 3))
+    with pytest.raises(IndexingError, match="strides"):
+        TensorData([0.0] * 6, (2, 3), (1,))
+    with pytest.raises(IndexingError, match="permutation"):
+        data.permute(0, 0)
+    assert isinstance(IndexingError("x"), IndexError)
+
+
+def test_broadcast_rules():
+    assert minitorch.shape_broadcast((2, 1, 4), (3, 1)) == (2, 3, 4)
+    assert minitorch.shape_broadcast((1,), (5, 5)) == (5, 5)
+    with pytest.raises(IndexingError, match=r"\(2, 3\) and \(4,\)"):
+        minitorch.shape_broadcast((2, 3), (4,))
+    out = np.zeros(2, dtype=np.int64)
+    minitorch.broadcast_index(np.array([1, 2, 3]), np.array([2, 3, 4]), np.array([3, 1]), out)
+    assert list(out) == [2, 0]
+
+
+def test_from_numpy_shares_memory_where_possible():
+    base = np.arange(12.0).reshape(3, 4)
+    for view in (base, base.T, base[:, ::2]):
+        t = minitorch.from_numpy(view)
+        np.testing.assert_array_equal(t.to_numpy(), view)
+        assert np.shares_memory(t._tensor._storage, base)
+    offset = base[1:, 1:]
+    t = minitorch.from_numpy(offset)
+    np.testing.assert_array_equal(t.to_numpy(), offset)
+    f32 = np.ones((2, 2), dtype=np.float32)
+    assert minitorch.from_numpy(f32).dtype == np.float32
+    assert minitorch.from_numpy(np.arange(3)).dtype == np.float64
