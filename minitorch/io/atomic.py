@@ -15,6 +15,10 @@ from typing import IO, Iterator
 
 __all__ = ["atomic_write"]
 
+# mkstemp creates files readable by the owner only; give the final file the usual mode.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
@@ -37,6 +41,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
         raise FileNotFoundError(f"atomic_write: folder {str(folder)!r} for {str(target)!r} does not exist")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        os.chmod(tmp_name, 0o666 & ~_UMASK)
         text_encoding = (encoding or "utf-8") if mode == "w" else None
         with os.fdopen(fd, mode, encoding=text_encoding, newline="" if mode == "w" else None) as f:
             yield f
