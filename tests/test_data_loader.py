@@ -81,3 +81,16 @@ def test_bad_arguments_are_refused():
         DataLoader(_dataset(), dtype="int32")
     with pytest.raises(DatasetError, match="dtype <U1"):
         list(DataLoader(ArrayDataset(np.array(["a", "b"])), batch_size=2))
+
+
+@pytest.mark.parametrize("backend_name", ["SimpleBackend", "FastBackend"])
+def test_real_tensors_from_the_core(backend_name):
+    import minitorch
+
+    if not hasattr(minitorch, backend_name):
+        pytest.skip("minitorch core not available")
+    backend = getattr(minitorch, backend_name)
+    (x, y), = list(DataLoader(_dataset(4), batch_size=4, dtype="float64", backend=backend))
+    assert isinstance(x, minitorch.Tensor) and x.shape == (4, 3) and x.backend is backend
+    np.testing.assert_array_equal(x.to_numpy(), np.arange(12.0).reshape(4, 3))
+    assert y.dtype == np.int64

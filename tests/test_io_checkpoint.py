@@ -79,14 +79,19 @@ def test_unstorable_values_are_refused(tmp_path):
     assert not path.exists()
 
 
-def test_load_returns_minitorch_tensors(tmp_path):
+@pytest.mark.parametrize("backend_name", ["SimpleBackend", "FastBackend"])
+def test_load_returns_minitorch_tensors(tmp_path, backend_name):
     minitorch = pytest.importorskip("minitorch")
-    if not hasattr(minitorch, "from_numpy"):
-        pytest.skip("minitorch core (from_numpy) not available yet")
+    if not hasattr(minitorch, backend_name):
+        pytest.skip("minitorch core not available yet")
+    backend = getattr(minitorch, backend_name)
     path = tmp_path / "ckpt.safetensors"
-    checkpoint.save(_training_state(), path)
-    loaded = checkpoint.load(path)
+    state = _training_state()
+    state["model"]["fc.weight"] = minitorch.from_numpy(np.arange(6.0).reshape(2, 3), backend=backend).permute(1, 0)
+    checkpoint.save(state, path)
+    loaded = checkpoint.load(path, backend=backend)
+    np.testing.assert_array_equal(loaded["model"]["fc.weight"].to_numpy(), np.arange(6.0).reshape(2, 3).T)
     weight = loaded["model"]["conv1.weight"]
-    assert isinstance(weight, minitorch.Tensor) and weight.shape == (6, 1, 3, 3)
+    assert isinstance(weight, minitorch.Tensor) and weight.shape == (6, 1, 3, 3) and weight.backend is backend
     np.testing.assert_array_equal(weight.to_numpy(), _training_state()["model"]["conv1.weight"].array)
     assert loaded["epoch"] == 4

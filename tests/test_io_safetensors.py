@@ -152,3 +152,11 @@ def test_crash_during_write_keeps_the_previous_file(tmp_path, monkeypatch):
         save_file({"w": np.zeros(1000, np.float32)}, path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["model.safetensors"]  # no temporary files left behind
+
+
+def test_saved_file_gets_the_usual_permissions(tmp_path):
+    path = tmp_path / "m.safetensors"
+    save_file({"w": np.ones(1)}, path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -126,5 +126,4 @@ class DataLoader:
             raise DatasetError(f"DataLoader: cannot batch arrays of dtype {column.dtype}; use floats or ints")
         from minitorch import from_numpy  # lazy: data sits above the tensor core
 
-        kwargs = {} if self.backend is None else {"backend": self.backend}
-        return from_numpy(np.ascontiguousarray(column.astype(self.dtype, copy=False)), **kwargs)
+        return from_numpy(np.ascontiguousarray(column.astype(self.dtype, copy=False)), backend=self.backend)

@@ -156,8 +156,7 @@ def load(path: str | os.PathLike, as_numpy: bool = False, backend: Any = None) -
     if not as_numpy:
         from minitorch import from_numpy  # lazy: io sits beside the core, not under it
 
-        kwargs = {} if backend is None else {"backend": backend}
-        arrays = {name: from_numpy(array, **kwargs) if array.dtype.kind == "f" and array.itemsize >= 4 else array
+        arrays = {name: from_numpy(array, backend=backend) if array.dtype.kind == "f" and array.itemsize >= 4 else array
                   for name, array in arrays.items()}
     block = _read_block(path, strings)
     if block is None:
