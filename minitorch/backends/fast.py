@@ -21,6 +21,7 @@ from numba import njit, prange
 
 from .. import operators
 from ..core.tensor_data import TensorData
+from . import fast_conv
 from .base import TensorBackend, TensorOps
 from .fast_kernels import (
     BINARY_CODES,
@@ -237,6 +238,8 @@ class FastOps(TensorOps):
     zip_kernel = staticmethod(fast_zip)
     reduce_kernel = staticmethod(fast_reduce)
     matmul_kernel = staticmethod(fast_matrix_multiply)
+    unfold = staticmethod(fast_conv.unfold)
+    fold = staticmethod(fast_conv.fold)
 
 
 FastBackend = TensorBackend(FastOps)

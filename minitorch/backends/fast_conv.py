@@ -50,6 +50,7 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
     kernel_volume = kd_size * kh_size * kw_size
     # (C * KD * KH * KW, N, OD, OH, OW): one row per (channel, kernel offset)
     rows = out.reshape((channels * kernel_volume, n_batch, od_size, oh_size, ow_size))
+    x_flat = x.ravel()
     for row in prange(channels * kernel_volume):
         c = row // kernel_volume
         kd = (row // (kh_size * kw_size)) % kd_size
@@ -67,21 +68,22 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
         target[:, od_hi:] = 0.0
         target[:, :, :oh_lo] = 0.0
         target[:, :, oh_hi:] = 0.0
-        # unsigned indices: numba then skips the negative-index wraparound and vectorises
-        lo, hi, end = uint64(ow_lo), uint64(ow_hi), uint64(ow_size)
-        first, step = uint64(ow_lo * sw + w_shift), uint64(sw)
+        target_flat = target.ravel()
+        # unsigned flat indices: numba then skips the negative-index wraparound and vectorises
+        lo, hi, end, step = uint64(ow_lo), uint64(ow_hi), uint64(ow_size), uint64(sw)
         for n in range(n_batch):
             for od in range(od_lo, od_hi):
                 i_d = od * sd + d_shift
                 for oh in range(oh_lo, oh_hi):
-                    target_row = target[n, od, oh]
-                    source_row = x[n, c, i_d, oh * sh + h_shift]
+                    t = uint64(((n * od_size + od) * oh_size + oh) * ow_size)
+                    i_h = oh * sh + h_shift
+                    s = uint64((((n * channels + c) * depth + i_d) * height + i_h) * width + ow_lo * sw + w_shift)
                     for j in range(lo):
-                        target_row[j] = 0.0
+                        target_flat[t + j] = 0.0
                     for j in range(hi - lo):
-                        target_row[lo + j] = source_row[first + j * step]
+                        target_flat[t + lo + j] = x_flat[s + j * step]
                     for j in range(hi, end):
-                        target_row[j] = 0.0
+                        target_flat[t + j] = 0.0
 
 
 @njit(cache=True, parallel=True)
@@ -93,13 +95,14 @@ def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - co
     dd, dh, dw = dilation
     pd, ph, pw = padding
     kernel_volume = kd_size * kh_size * kw_size
-    # (C * KD * KH * KW, N, OD, OH, OW)
-    rows = cols.reshape((channels * kernel_volume, n_batch, od_size, oh_size, ow_size))
+    out_volume = od_size * oh_size * ow_size
+    cols_flat = cols.ravel()
     for plane in prange(n_batch * channels):
         n = plane // channels
         c = plane % channels
         target = out[n, c]
         target[:] = 0.0
+        target_flat = target.ravel()
         for k in range(kernel_volume):
             kd = k // (kh_size * kw_size)
             kh = (k // kw_size) % kh_size
@@ -109,16 +112,17 @@ def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - co
             w_shift, ow_lo, ow_hi = _valid_range(kw, dw, pw, sw, width, ow_size)
             if oh_hi == oh_lo or ow_hi == ow_lo:
                 continue
-            source = rows[c * kernel_volume + k, n]
-            lo, count = uint64(ow_lo), uint64(ow_hi - ow_lo)
-            first, step = uint64(ow_lo * sw + w_shift), uint64(sw)
+            # start of row (c, k), sample n, in the (C * K, N * L) matrix
+            base = ((c * kernel_volume + k) * n_batch + n) * out_volume
+            count, step = uint64(ow_hi - ow_lo), uint64(sw)
             for od in range(od_lo, od_hi):
                 i_d = od * sd + d_shift
                 for oh in range(oh_lo, oh_hi):
-                    target_row = target[i_d, oh * sh + h_shift]
-                    source_row = source[od, oh]
+                    i_h = oh * sh + h_shift
+                    t = uint64((i_d * height + i_h) * width + ow_lo * sw + w_shift)
+                    s = uint64(base + (od * oh_size + oh) * ow_size + ow_lo)
                     for j in range(count):
-                        target_row[first + j * step] += source_row[lo + j]
+                        target_flat[t + j * step] += cols_flat[s + j]
 
 
 def unfold(x, kernel, stride, dilation, padding, out):

@@ -15,6 +15,7 @@ from ..core.tensor_data import (
     index_to_position,
     to_index,
 )
+from . import simple_conv
 from .base import TensorBackend, TensorOps
 
 __all__ = ["SimpleOps", "SimpleBackend"]
@@ -118,6 +119,8 @@ class SimpleOps(TensorOps):
     zip_kernel = staticmethod(tensor_zip)
     reduce_kernel = staticmethod(tensor_reduce)
     matmul_kernel = staticmethod(tensor_matrix_multiply)
+    unfold = staticmethod(simple_conv.unfold)
+    fold = staticmethod(simple_conv.fold)
 
 
 SimpleBackend = TensorBackend(SimpleOps)

@@ -28,6 +28,9 @@ __all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
 CHUNK_ELEMENTS = 1 << 20
 
+# Output length L from which one BLAS call per sample beats one call per chunk.
+PER_SAMPLE_MIN_LENGTH = 256
+
 Triple = tuple[int, int, int]
 
 
@@ -47,6 +50,12 @@ class ConvGeometry:
     in_size: Triple
     out_size: Triple
     groups: int
+
+
+def _per_sample(geom: ConvGeometry) -> bool:
+    """One BLAS call per sample when a sample's output is long enough to amortise the call;
+    otherwise one call per chunk plus a (C_out, n, L) <-> (n, C_out, L) transpose."""
+    return prod(geom.out_size) >= PER_SAMPLE_MIN_LENGTH
 
 
 def _chunks(n_batch: int, per_sample: int) -> Iterator[tuple[int, int]]:
@@ -88,12 +97,15 @@ def conv_forward(unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: Conv
     for start, stop in _chunks(n_batch, channels * prod(geom.kernel) * prod(geom.out_size)):
         cols = _unfold_chunk(unfold, x[start:stop], buffer, geom)
         for g in range(groups):
-            # (n, C/G*K, L) per sample, times (C_out/G, C/G*K) -> (n, C_out/G, L)
-            np.matmul(
-                weight_mats[g],
-                cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
-                out=out[start:stop, g * group_out : (g + 1) * group_out],
-            )
+            group_cols = cols[g * group_in : (g + 1) * group_in]
+            target = out[start:stop, g * group_out : (g + 1) * group_out]
+            if _per_sample(geom):
+                # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
+                np.matmul(weight_mats[g], group_cols.transpose(1, 0, 2), out=target)
+            else:
+                # (C_out/G, C/G*K) @ (C/G*K, n*L) -> (C_out/G, n*L), then to (n, C_out/G, L)
+                product = weight_mats[g] @ group_cols.reshape(group_in, -1)
+                target[...] = product.reshape(group_out, stop - start, -1).transpose(1, 0, 2)
     # (N, C_out, OD, OH, OW)
     return out.reshape(n_batch, out_channels, *geom.out_size)
 
@@ -111,12 +123,15 @@ def conv_weight_grad(unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom
     for start, stop in _chunks(n_batch, channels * prod(geom.kernel) * prod(geom.out_size)):
         cols = _unfold_chunk(unfold, x[start:stop], buffer, geom)
         for g in range(groups):
-            # (n, C_out/G, L) @ (n, L, C/G*K) -> (n, C_out/G, C/G*K), summed over the chunk
-            per_sample = np.matmul(
-                grad_mats[start:stop, g * group_out : (g + 1) * group_out],
-                cols[g * group_in : (g + 1) * group_in].transpose(1, 2, 0),
-            )
-            grad_weight[g] += per_sample.sum(axis=0)
+            group_cols = cols[g * group_in : (g + 1) * group_in]
+            group_grad = grad_mats[start:stop, g * group_out : (g + 1) * group_out]
+            if _per_sample(geom):
+                # (n, C_out/G, L) @ (n, L, C/G*K) -> (n, C_out/G, C/G*K), summed over the chunk
+                grad_weight[g] += np.matmul(group_grad, group_cols.transpose(1, 2, 0)).sum(axis=0)
+            else:
+                # (C_out/G, n*L) @ (n*L, C/G*K)
+                grad_flat = group_grad.transpose(1, 0, 2).reshape(group_out, -1)
+                grad_weight[g] += grad_flat @ group_cols.reshape(group_in, -1).T
     # (C_out, C/G, KD, KH, KW)
     return grad_weight.reshape(out_channels, channels // groups, *geom.kernel)
 
@@ -142,12 +157,15 @@ def conv_input_grad(fold: Callable, grad_out: np.ndarray, weight: np.ndarray, ge
             channels * prod(geom.kernel), size, length
         )
         for g in range(groups):
-            # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
-            np.matmul(
-                weight_t[g],
-                grad_mats[start:stop, g * group_out : (g + 1) * group_out],
-                out=dcols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
-            )
+            group_grad = grad_mats[start:stop, g * group_out : (g + 1) * group_out]
+            group_dcols = dcols[g * group_in : (g + 1) * group_in]
+            if _per_sample(geom):
+                # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
+                np.matmul(weight_t[g], group_grad, out=group_dcols.transpose(1, 0, 2))
+            else:
+                # (C/G*K, C_out/G) @ (C_out/G, n*L) -> (C/G*K, n*L)
+                grad_flat = group_grad.transpose(1, 0, 2).reshape(group_out, -1)
+                np.matmul(weight_t[g], grad_flat, out=group_dcols.reshape(group_in, -1))
         # (C, KD, KH, KW, n, OD, OH, OW)
         dcols_8d = dcols.reshape(channels, *geom.kernel, size, *geom.out_size)
         fold(dcols_8d, geom.kernel, geom.stride, geom.dilation, geom.padding, grad_in[start:stop])
