@@ -55,7 +55,7 @@ def load_digits(split: str = "train", seed: int = 0, test_fraction: float = 0.2,
         With the defaults, train has 1,438 and test 359 examples.
 
     Example:
-        >>> x, y = load_digits("train")  # doctest: +SKIP
+        >>> x, y = load_digits("train")
         >>> x.shape, y.shape
         ((1438, 8, 8), (1438,))
     """

@@ -141,7 +141,7 @@ def load_mnist(root: str | os.PathLike, split: str = "train") -> tuple[np.ndarra
 
     Example:
         >>> images, labels = load_mnist("data/mnist", split="test")  # doctest: +SKIP
-        >>> x = images.astype(np.float32) / 255.0  # (N, 28, 28) in [0, 1]
+        >>> x = images.astype(np.float32) / 255.0  # doctest: +SKIP
     """
     image_path, label_path = find_mnist_files(root, split)
     images = read_idx(image_path, expected_ndim=3)

@@ -24,8 +24,9 @@ class ArrayDataset:
         *arrays: arrays with the same length N (e.g. images (N, 1, 28, 28) and labels (N,)).
 
     Example:
+        >>> import numpy as np
         >>> ds = ArrayDataset(np.zeros((10, 3)), np.arange(10))
-        >>> len(ds), ds[2][1]
+        >>> len(ds), int(ds[2][1])
         (10, 2)
     """
 
@@ -69,8 +70,8 @@ class DataLoader:
 
     Example:
         >>> loader = DataLoader(ArrayDataset(x, y), batch_size=64, shuffle=True, seed=0)  # doctest: +SKIP
-        >>> for images, labels in loader:  # images: Tensor (64, ...), labels: int64 (64,)
-        ...     ...
+        >>> for images, labels in loader:  # doctest: +SKIP
+        ...     ...  # images: Tensor (64, ...), labels: int64 numpy (64,)
     """
 
     def __init__(self, dataset: Any, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False,

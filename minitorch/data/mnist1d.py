@@ -157,7 +157,7 @@ def load_mnist1d(split: str = "train", **overrides) -> tuple[np.ndarray, np.ndar
         **overrides: generator arguments, see `make_mnist1d`.
 
     Example:
-        >>> x, y = load_mnist1d("train")  # doctest: +SKIP
+        >>> x, y = load_mnist1d("train")
         >>> x.shape, y.shape
         ((4000, 40), (4000,))
     """

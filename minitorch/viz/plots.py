@@ -11,11 +11,11 @@ import math
 import os
 from typing import Any, Mapping, Sequence
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-import matplotlib
 
 from minitorch.errors import ShapeError
 from minitorch.io.atomic import atomic_write
