@@ -2,12 +2,13 @@
 
 How each raw kernel runs, fastest first:
 
-* scalar functions numpy has a vectorised loop for (neg, exp, log, add, mul, lt, ...) run as
-  that ufunc over zero-copy strided views -- numpy broadcasts and walks the strides in C;
-* the other course scalar functions (sigmoid, relu_back, inv_back, is_close, ...) run in
-  numba kernels compiled once per dtype and cached on disk (`cache=True`): a contiguous
-  kernel over flat storage, and a strided one that walks precomputed, broadcast-aligned
-  strides without per-element index buffers (`parallel=True` above a size threshold);
+* relu, relu_back, inv_back and is_close run in numba kernels compiled once per dtype and
+  cached on disk (`cache=True`): a contiguous kernel over flat storage (vectorised by LLVM,
+  `parallel=True` above a size threshold) and a strided one that walks broadcast-aligned
+  strides row by row without per-element index buffers;
+* scalar functions numpy has a vectorised loop for (neg, exp, log, add, mul, lt, and
+  sigmoid as exp + reciprocal) run as that ufunc over zero-copy strided views -- numpy
+  broadcasts and walks the strides in C, and its SIMD exp beats a scalar numba loop;
 * any other Python scalar function is compiled by numba on first use (not cached);
 * matrix multiply is `numpy.matmul` (BLAS), batched and broadcast.
 """
@@ -61,12 +62,22 @@ def _ufunc_relu(a: np.ndarray, out: np.ndarray) -> None:
     np.maximum(a, 0.0, out=out)
 
 
+def _ufunc_sigmoid(a: np.ndarray, out: np.ndarray) -> None:
+    # 1 / (1 + exp(-x)) is stable in IEEE arithmetic: exp overflows to inf and 1/inf is 0.
+    with np.errstate(over="ignore"):
+        np.negative(a, out=out)
+        np.exp(out, out=out)
+    np.add(out, 1.0, out=out)
+    np.reciprocal(out, out=out)
+
+
 _UNARY_UFUNCS: Dict[Callable, Callable] = {
     operators.neg: np.negative,
     operators.exp: np.exp,
     operators.inv: np.reciprocal,
     operators.id: _ufunc_copy,
     operators.relu: _ufunc_relu,
+    operators.sigmoid: _ufunc_sigmoid,
 }
 _BINARY_UFUNCS: Dict[Callable, Callable] = {
     operators.add: np.add,
@@ -146,12 +157,12 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
     compiled: Optional[Callable] = None if (ufunc or code is not None) else _compile_map(fn)
 
     def kernel(out: TensorData, a: TensorData) -> None:
-        if ufunc is not None:
-            ufunc(a.to_numpy_view(), out=out.to_numpy_view())
-            return
         if code is not None and a.shape == out.shape and a.is_contiguous() and out.is_contiguous():
             size = out.size
             map_contiguous(code, out._storage[:size], a._storage[:size], size >= PARALLEL_THRESHOLD)
+            return
+        if ufunc is not None:
+            ufunc(a.to_numpy_view(), out=out.to_numpy_view())
             return
         shape, out_strides = _layout(out)
         aligned = _aligned_strides(out.shape, a.shape, a.strides)

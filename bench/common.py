@@ -1,0 +1,83 @@
+"""Shared benchmark plumbing: thread pinning, warm median timing, table printing and RESULTS.md.
+
+Import this module FIRST in a benchmark script: it pins numba, BLAS and torch to the
+requested thread count (default 1) before those libraries load, and fixes the heap state
+(glibc keeps freed multi-MB buffers instead of returning them to the OS, so repeated
+allocations do not pay page faults).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import platform
+import statistics
+import subprocess
+import time
+from typing import Callable, List, Sequence
+
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+for _name in ("NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = str(THREADS)
+
+try:  # glibc: keep freed memory mapped (M_MMAP_THRESHOLD = -3, M_TRIM_THRESHOLD = -1)
+    _libc = ctypes.CDLL("libc.so.6")
+    _libc.mallopt(-3, 1 << 30)
+    _libc.mallopt(-1, 1 << 30)
+except OSError:  # pragma: no cover - not glibc
+    pass
+
+import torch  # noqa: E402
+
+torch.set_num_threads(THREADS)
+
+__all__ = ["THREADS", "median_time", "machine", "Table"]
+
+
+def median_time(fn: Callable[[], object], repeats: int = 15, warmup: int = 3, min_time: float = 0.0) -> float:
+    """Median wall time of `fn()` in seconds after `warmup` calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def machine() -> str:
+    """CPU model, core count and thread setting, for the results table."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, {THREADS} thread(s), torch {torch.__version__}"
+
+
+class Table:
+    """Rows of (case, ours, torch, ratio, target) printed as markdown."""
+
+    def __init__(self, title: str, unit: str = "ms"):
+        self.title = title
+        self.unit = unit
+        self.rows: List[Sequence[str]] = []
+
+    def add(self, case: str, ours_s: float, torch_s: float, target: str = "") -> None:
+        scale = 1e3 if self.unit == "ms" else 1e6
+        ratio = ours_s / torch_s if torch_s > 0 else float("nan")
+        row = (case, f"{ours_s * scale:.3f}", f"{torch_s * scale:.3f}", f"{ratio:.2f}x", target)
+        self.rows.append(row)
+        print(" | ".join(row), flush=True)
+
+    def add_row(self, *cells: str) -> None:
+        self.rows.append(cells)
+        print(" | ".join(cells), flush=True)
+
+    def markdown(self) -> str:
+        header = f"| case | ours ({self.unit}) | torch ({self.unit}) | ours/torch | target |\n|---|---|---|---|---|\n"
+        return f"### {self.title}\n\n{machine()}\n\n" + header + "\n".join("| " + " | ".join(r) + " |" for r in self.rows) + "\n"
