@@ -1,0 +1,259 @@
+"""Convolution in 1-D, 2-D and 3-D (PyTorch's functional API), with gradients.
+
+One N-d implementation: every call is lifted to the canonical 3-D spatial form (size-1
+leading spatial dims), lowered to "unroll + matmul" (`ops/conv_lowering.py`) and run with the
+tensor backend's `unfold` / `fold` kernels. The transposed convolution (`ops/conv_transpose.py`)
+and the course's `conv1d` / `conv2d` (`ops/conv_course.py`) reuse the same `Conv` function.
+
+Shape:
+    N batch, C_in / C_out channels, G groups, L length, H height, W width, D depth,
+    K kernel size, S stride, P padding, d dilation. Each spatial size becomes
+        out = floor((in + P_low + P_high - d (K - 1) - 1) / S) + 1
+    (P_low = P_high = P for an int or tuple padding).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from ..autodiff.function import Context, Function
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..errors import ShapeError
+from .conv_lowering import ConvGeometry, conv_forward, conv_input_grad, conv_weight_grad
+
+__all__ = ["Conv", "conv1d", "conv2d", "conv3d", "conv_geometry", "expand_arg", "lift", "wrap_array"]
+
+IntOrTuple = Union[int, Sequence[int]]
+
+
+def expand_arg(op: str, name: str, value: IntOrTuple, n: int, minimum: int) -> Tuple[int, ...]:
+    """An int or a length-n sequence of ints (each >= minimum) as an n-tuple."""
+    values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != n or not all(isinstance(v, (int, np.integer)) for v in values):
+        raise ShapeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
+    if min(values) < minimum:
+        raise ShapeError(f"{op}: {name} must be >= {minimum} in every dim, got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def lift(values: Tuple[int, ...], fill: int) -> Tuple[int, int, int]:
+    """Left-pad a per-dim tuple to the canonical 3 spatial dims (D, H, W)."""
+    return (fill,) * (3 - len(values)) + tuple(values)  # type: ignore[return-value]
+
+
+def _resolve_padding(op, padding, n, kernel, stride, dilation) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+    """(low, high) padding per dim from an int, a tuple, 'valid' or 'same'."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return (0,) * n, (0,) * n
+        if padding != "same":
+            raise ShapeError(f"{op}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+        if any(s != 1 for s in stride):
+            raise ShapeError(f"{op}: padding='same' needs stride 1, got stride {stride}; pad explicitly instead")
+        total = tuple(d * (k - 1) for d, k in zip(dilation, kernel))
+        low = tuple(t // 2 for t in total)  # PyTorch puts the odd extra element at the high end
+        return low, tuple(t - lo for t, lo in zip(total, low))
+    pads = expand_arg(op, "padding", padding, n, 0)
+    return pads, pads
+
+
+def conv_geometry(
+    op: str,
+    input_shape: Tuple[int, ...],
+    weight_shape: Tuple[int, ...],
+    n: int,
+    stride: IntOrTuple,
+    padding: Union[IntOrTuple, str],
+    dilation: IntOrTuple,
+    groups: int,
+) -> ConvGeometry:
+    """Validate a convolution's arguments; returns its canonical 3-D geometry.
+
+    input_shape is (N, C_in, *spatial) and weight_shape (C_out, C_in / groups, *kernel).
+    """
+    if len(input_shape) != n + 2:
+        raise ShapeError(f"{op}: input must have {n + 2} dims (N, C_in, *spatial), got shape {input_shape}")
+    if len(weight_shape) != n + 2:
+        raise ShapeError(
+            f"{op}: weight must have {n + 2} dims (C_out, C_in/groups, *kernel), got shape {weight_shape}"
+        )
+    if not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ShapeError(f"{op}: groups must be a positive int, got {groups!r}")
+    channels, out_channels = input_shape[1], weight_shape[0]
+    if channels % groups or out_channels % groups:
+        raise ShapeError(
+            f"{op}: groups={groups} must divide both C_in={channels} and C_out={out_channels} "
+            f"(input {input_shape}, weight {weight_shape})"
+        )
+    if weight_shape[1] * groups != channels:
+        raise ShapeError(
+            f"{op}: input has C_in={channels} channels but weight {weight_shape} expects "
+            f"{weight_shape[1]} x groups={groups} = {weight_shape[1] * groups}"
+        )
+    kernel = tuple(weight_shape[2:])
+    stride_t = expand_arg(op, "stride", stride, n, 1)
+    dilation_t = expand_arg(op, "dilation", dilation, n, 1)
+    low, high = _resolve_padding(op, padding, n, kernel, stride_t, dilation_t)
+    in_size = tuple(input_shape[2:])
+    spans = tuple(d * (k - 1) + 1 for d, k in zip(dilation_t, kernel))
+    if min(kernel, default=1) < 1 or any(i + lo + hi < span for i, lo, hi, span in zip(in_size, low, high, spans)):
+        raise ShapeError(
+            f"{op}: kernel {kernel} (dilation {dilation_t}) is larger than the padded input "
+            f"{tuple(i + lo + hi for i, lo, hi in zip(in_size, low, high))} (input {input_shape}, "
+            f"weight {weight_shape}); use a smaller kernel or more padding"
+        )
+    out_size = tuple((i + lo + hi - span) // s + 1 for i, lo, hi, span, s in zip(in_size, low, high, spans, stride_t))
+    return ConvGeometry(
+        kernel=lift(kernel, 1),
+        stride=lift(stride_t, 1),
+        dilation=lift(dilation_t, 1),
+        padding=lift(low, 0),
+        in_size=lift(in_size, 1),
+        out_size=lift(out_size, 1),
+        groups=int(groups),
+    )
+
+
+def wrap_array(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
+    """A tensor over the C-contiguous `array`, viewed as `shape`, on `like`'s backend."""
+    return like._new(TensorData._trusted(np.ascontiguousarray(array).reshape(-1), tuple(shape)))
+
+
+def canonical(t: Tensor, dtype: np.dtype) -> np.ndarray:
+    """The (A, B, *spatial) tensor as a 5-D (A, B, D, H, W) numpy array of `dtype` (no copy when possible)."""
+    array = t.to_numpy().astype(dtype, copy=False)
+    # (A, B, *spatial) -> (A, B, 1, ..., *spatial)
+    return array.reshape(array.shape[:2] + lift(array.shape[2:], 1))
+
+
+class Conv(Function):
+    """y = conv(x, W) + b on the canonical geometry; the gradients reuse the same lowering.
+
+    forward(input (N, C_in, *in), weight (C_out, C_in/G, *K), bias (C_out,) or None, geometry).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], geom: ConvGeometry) -> Tensor:
+        dtype = np.result_type(input.dtype, weight.dtype)
+        x, w = canonical(input, dtype), canonical(weight, dtype)
+        out = conv_forward(input.backend.ops.unfold, x, w, geom)  # (N, C_out, OD, OH, OW)
+        if bias is not None:
+            # (C_out,) -> (1, C_out, 1, 1, 1)
+            out += bias.to_numpy().astype(dtype, copy=False).reshape(1, -1, 1, 1, 1)
+        ctx.save_for_backward(x, w)
+        ctx.geom, ctx.has_bias = geom, bias is not None
+        ctx.shapes = (input.shape, weight.shape)
+        ctx.needs = (input.requires_grad(), weight.requires_grad())
+        n_spatial = len(input.shape) - 2
+        return wrap_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
+        x, w = ctx.saved_values
+        geom = ctx.geom
+        input_shape, weight_shape = ctx.shapes
+        ops = grad_output.backend.ops
+        # (N, C_out, *out) -> (N, C_out, OD, OH, OW), C-contiguous for the matmuls
+        grad = np.ascontiguousarray(canonical(grad_output, x.dtype))
+        grad_input = grad_weight = None
+        if ctx.needs[0]:
+            grad_input = wrap_array(grad_output, conv_input_grad(ops.fold, grad, w, geom), input_shape)
+        if ctx.needs[1]:
+            grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, x, grad, geom), weight_shape)
+        if not ctx.has_bias:
+            return grad_input, grad_weight
+        # (N, C_out, OD, OH, OW) -> (C_out,)
+        grad_bias = wrap_array(grad_output, grad.sum(axis=(0, 2, 3, 4)), (grad.shape[1],))
+        return grad_input, grad_weight, grad_bias
+
+
+def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, groups) -> Tensor:
+    """Shared body of conv1d/2d/3d: accepts an unbatched (C_in, *spatial) input as PyTorch does."""
+    unbatched = len(input.shape) == n + 1
+    if unbatched:
+        input = input.view(1, *input.shape)
+    geom = conv_geometry(op, input.shape, weight.shape, n, stride, padding, dilation, groups)
+    if bias is not None and bias.shape != (weight.shape[0],):
+        raise ShapeError(f"{op}: bias must have shape ({weight.shape[0]},) = (C_out,), got {bias.shape}")
+    out = Conv.apply(input, weight, bias, geom)
+    return out.view(*out.shape[1:]) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """1-D convolution (cross-correlation, as in PyTorch) over a batch of signals.
+
+    out[n, o, l] = bias[o] + sum_{c, k} weight[o, c, k] * input_pad[n, g*C_in/G + c, l*S + k*d]
+    for output channel o in group g.
+
+    Args:
+        input: (N, C_in, L) or (C_in, L).
+        weight: (C_out, C_in / groups, K).
+        bias: (C_out,) or None. Default None.
+        stride: int or (int,). Default 1.
+        padding: int, (int,), 'valid' or 'same' (stride 1 only; an even kernel pads one more
+            at the end). Default 0.
+        dilation: int or (int,). Default 1.
+        groups: split channels into independent groups. Default 1.
+
+    Shape:
+        output (N, C_out, L_out), L_out = floor((L + 2P - d (K - 1) - 1) / S) + 1.
+
+    Example:
+        >>> x = minitorch.tensor([[[0.0, 1.0, 2.0, 3.0]]])
+        >>> conv1d(x, minitorch.tensor([[[1.0, 2.0]]])).to_numpy().tolist()
+        [[[2.0, 5.0, 8.0]]]
+    """
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """2-D convolution (cross-correlation, as in PyTorch) over a batch of images.
+
+    out[n, o, i, j] = bias[o] + sum_{c, kh, kw} weight[o, c, kh, kw]
+                      * input_pad[n, g*C_in/G + c, i*S_h + kh*d_h, j*S_w + kw*d_w]
+
+    Args:
+        input: (N, C_in, H, W) or (C_in, H, W).
+        weight: (C_out, C_in / groups, KH, KW).
+        bias: (C_out,) or None. Default None.
+        stride, padding, dilation: int or (int, int); padding also 'valid' or 'same'.
+            Defaults 1, 0, 1.
+        groups: split channels into independent groups. Default 1.
+
+    Shape:
+        output (N, C_out, H_out, W_out), H_out = floor((H + 2P_h - d_h (KH - 1) - 1) / S_h) + 1,
+        and likewise W_out.
+
+    Example:
+        >>> x = minitorch.ones((1, 1, 3, 3))
+        >>> conv2d(x, minitorch.ones((2, 1, 2, 2)), padding=1).shape
+        (1, 2, 4, 4)
+    """
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+    """3-D convolution (cross-correlation, as in PyTorch) over a batch of volumes.
+
+    out[n, o, i, j, l] = bias[o] + sum_{c, kd, kh, kw} weight[o, c, kd, kh, kw]
+                         * input_pad[n, g*C_in/G + c, i*S_d + kd*d_d, j*S_h + kh*d_h, l*S_w + kw*d_w]
+
+    Args:
+        input: (N, C_in, D, H, W) or (C_in, D, H, W).
+        weight: (C_out, C_in / groups, KD, KH, KW).
+        bias: (C_out,) or None. Default None.
+        stride, padding, dilation: int or 3-tuple; padding also 'valid' or 'same'.
+            Defaults 1, 0, 1.
+        groups: split channels into independent groups. Default 1.
+
+    Shape:
+        output (N, C_out, D_out, H_out, W_out), each as floor((in + 2P - d (K - 1) - 1) / S) + 1.
+
+    Example:
+        >>> conv3d(minitorch.ones((1, 1, 3, 3, 3)), minitorch.ones((1, 1, 2, 2, 2))).shape
+        (1, 1, 2, 2, 2)
+    """
+    return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
