@@ -221,8 +221,8 @@ def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
 def fast_reduce(fn: Callable[[float, float], float]) -> Callable[..., None]:
     """Raw reduce kernel for `fn` along one dim (out holds the start value).
 
-    add, mul and max run as numpy's ufunc.reduce over strided views; any other function
-    falls back to the reference loop.
+    add, mul and max run as numpy's ufunc.reduce over strided views (large contiguous sums
+    as a BLAS matrix-vector product); any other function falls back to the reference loop.
     """
     ufunc = _REDUCE_UFUNCS.get(fn)
     if ufunc is None:
@@ -231,9 +231,33 @@ def fast_reduce(fn: Callable[[float, float], float]) -> Callable[..., None]:
     def kernel(out: TensorData, a: TensorData, dim: int) -> None:
         if a.shape[dim] == 0:
             return
+        if ufunc is np.add and a.size >= BLAS_SUM_THRESHOLD and a.is_contiguous() and out.is_contiguous():
+            _sum_by_blas(out, a, dim)
+            return
         ufunc.reduce(a.to_numpy_view(), axis=dim, keepdims=True, out=out.to_numpy_view())
 
     return kernel
+
+
+# Sums of contiguous data at least this large go through BLAS (a matrix-vector product with
+# ones), which streams memory about 2-3x faster than numpy's pairwise add.reduce.
+BLAS_SUM_THRESHOLD = 1 << 14
+
+
+def _sum_by_blas(out: TensorData, a: TensorData, dim: int) -> None:
+    shape = a.shape
+    outer = 1
+    for size in shape[:dim]:
+        outer *= size
+    length = shape[dim]
+    inner = a.size // (outer * length)
+    ones = np.ones(length, dtype=a.dtype)
+    if inner == 1:
+        # (outer, length) @ (length,) -> (outer,)
+        np.matmul(a._storage[: a.size].reshape(outer, length), ones, out=out._storage[:outer])
+    else:
+        # (length,) @ (outer, length, inner) -> (outer, inner)
+        np.matmul(ones, a._storage[: a.size].reshape(outer, length, inner), out=out._storage[: outer * inner].reshape(outer, inner))
 
 
 def fast_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
