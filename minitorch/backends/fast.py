@@ -23,6 +23,7 @@ from numba import njit, prange
 from .. import operators
 from ..core.tensor_data import TensorData
 from . import fast_conv
+from . import fast_pool, fast_rows
 from .base import TensorBackend, TensorOps
 from .fast_kernels import (
     BINARY_CODES,
@@ -275,6 +276,15 @@ class FastOps(TensorOps):
     matmul_kernel = staticmethod(fast_matrix_multiply)
     unfold = staticmethod(fast_conv.unfold)
     fold = staticmethod(fast_conv.fold)
+    max_pool_forward = staticmethod(fast_pool.max_pool_forward)
+    max_pool_backward = staticmethod(fast_pool.max_pool_backward)
+    avg_pool_forward = staticmethod(fast_pool.avg_pool_forward)
+    avg_pool_backward = staticmethod(fast_pool.avg_pool_backward)
+    softmax_forward = staticmethod(fast_rows.softmax_forward)
+    softmax_backward = staticmethod(fast_rows.softmax_backward)
+    log_softmax_forward = staticmethod(fast_rows.log_softmax_forward)
+    log_softmax_backward = staticmethod(fast_rows.log_softmax_backward)
+    logsumexp_forward = staticmethod(fast_rows.logsumexp_forward)
 
 
 FastBackend = TensorBackend(FastOps)

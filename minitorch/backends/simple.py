@@ -16,6 +16,7 @@ from ..core.tensor_data import (
     to_index,
 )
 from . import simple_conv
+from . import simple_pool, simple_rows
 from .base import TensorBackend, TensorOps
 
 __all__ = ["SimpleOps", "SimpleBackend"]
@@ -121,6 +122,15 @@ class SimpleOps(TensorOps):
     matmul_kernel = staticmethod(tensor_matrix_multiply)
     unfold = staticmethod(simple_conv.unfold)
     fold = staticmethod(simple_conv.fold)
+    max_pool_forward = staticmethod(simple_pool.max_pool_forward)
+    max_pool_backward = staticmethod(simple_pool.max_pool_backward)
+    avg_pool_forward = staticmethod(simple_pool.avg_pool_forward)
+    avg_pool_backward = staticmethod(simple_pool.avg_pool_backward)
+    softmax_forward = staticmethod(simple_rows.softmax_forward)
+    softmax_backward = staticmethod(simple_rows.softmax_backward)
+    log_softmax_forward = staticmethod(simple_rows.log_softmax_forward)
+    log_softmax_backward = staticmethod(simple_rows.log_softmax_backward)
+    logsumexp_forward = staticmethod(simple_rows.logsumexp_forward)
 
 
 SimpleBackend = TensorBackend(SimpleOps)
