@@ -24,7 +24,7 @@ from ..core.tensor_data import TensorData
 from ..errors import ShapeError
 from .conv_lowering import ConvGeometry, conv_forward, conv_input_grad, conv_weight_grad
 
-__all__ = ["Conv", "conv1d", "conv2d", "conv3d", "conv_geometry", "expand_arg", "lift", "wrap_array"]
+__all__ = ["Conv", "canonical", "conv1d", "conv2d", "conv3d", "conv_geometry", "expand_arg", "lift", "wrap_array"]
 
 IntOrTuple = Union[int, Sequence[int]]
 
