@@ -1,0 +1,193 @@
+"""Softmax, log-softmax and logsumexp along a dim, computed stably (shifted by the maximum).
+
+The dim is moved last and the tensor seen as rows (R, n); the backend's fused row kernels
+(`backends/simple_rows.py`, `backends/fast_rows.py`) compute forward and backward.
+
+Shape:
+    softmax, log_softmax: (*) -> (*), same shape.
+    logsumexp: the reduced dims are removed (or kept with size 1 when keepdim=True).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence, Tuple, Union
+
+import numpy as np
+
+from ..autodiff.function import Context, Function
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..errors import DTypeError, IndexingError
+
+__all__ = ["Softmax", "LogSoftmax", "LogSumExp", "softmax", "log_softmax", "logsoftmax", "logsumexp", "normalise_dims"]
+
+
+def normalise_dims(op: str, dims: Union[int, Sequence[int]], ndim: int) -> Tuple[int, ...]:
+    """Dims as non-negative ints, checked against `ndim` (as PyTorch, -1 is the last dim)."""
+    values = (dims,) if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool) else tuple(dims)
+    if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in values):
+        raise DTypeError(f"{op}: dim must be an int or a tuple of ints, got {dims!r}")
+    size = max(ndim, 1)
+    for d in values:
+        if not -size <= d < size:
+            raise IndexingError(f"{op}: dim {d} is out of range for a tensor with {ndim} dims (use -{size}..{size - 1})")
+    result = tuple(int(d) % size for d in values)
+    if len(set(result)) != len(result):
+        raise IndexingError(f"{op}: dim {dims!r} repeats a dimension")
+    return result
+
+
+def _to_rows(t: Tensor, dims: Tuple[int, ...]) -> Tuple[np.ndarray, Tuple[int, ...], Tuple[int, ...]]:
+    """Move `dims` last and flatten: returns rows (R, n), the moved shape and the order used."""
+    order = tuple(d for d in range(t.dims) if d not in dims) + dims
+    moved = t.to_numpy().transpose(order)  # (kept..., reduced...)
+    n = int(np.prod([t.shape[d] for d in dims], dtype=np.int64))
+    return moved.reshape(-1, n), moved.shape, order  # (R, n); copies only when strided
+
+
+def _from_rows(like: Tensor, rows: np.ndarray, moved_shape: Tuple[int, ...], order: Tuple[int, ...]) -> Tensor:
+    """Inverse of `_to_rows` for a C-contiguous result: view (R, n) as moved_shape, permute back."""
+    inverse = tuple(int(i) for i in np.argsort(order))
+    data = TensorData._trusted(rows.reshape(-1), tuple(moved_shape))  # (R, n) -> (kept..., reduced...)
+    return like._new(data.permute(*inverse) if inverse != tuple(range(len(order))) else data)
+
+
+class Softmax(Function):
+    """exp(x - max) / sum exp(x - max) along `dim`; backward y * (g - sum(g * y))."""
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
+        rows, moved_shape, order = _to_rows(input, (dim,))
+        out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
+        input.backend.ops.softmax_forward(rows, out)
+        ctx.save_for_backward(out)
+        ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
+        return _from_rows(input, out, moved_shape, order)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (y,) = ctx.saved_values
+        g, _, _ = _to_rows(grad_output, (ctx.dim,))
+        grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
+        grad_output.backend.ops.softmax_backward(y, g, grad)
+        return _from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+
+
+class LogSoftmax(Function):
+    """(x - max) - log sum exp(x - max) along `dim`; backward g - exp(y) * sum(g)."""
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
+        rows, moved_shape, order = _to_rows(input, (dim,))
+        out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
+        input.backend.ops.log_softmax_forward(rows, out)
+        ctx.save_for_backward(out)
+        ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
+        return _from_rows(input, out, moved_shape, order)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (y,) = ctx.saved_values
+        g, _, _ = _to_rows(grad_output, (ctx.dim,))
+        grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
+        grad_output.backend.ops.log_softmax_backward(y, g, grad)
+        return _from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+
+
+class LogSumExp(Function):
+    """log sum exp over `dims`; backward g * softmax(x) over the same dims."""
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, dims: Tuple[int, ...], keepdim: bool) -> Tensor:
+        rows, moved_shape, order = _to_rows(input, dims)
+        out = np.empty(rows.shape[0], dtype=input.dtype)  # (R,)
+        input.backend.ops.logsumexp_forward(rows, out)
+        ctx.save_for_backward(rows)
+        ctx.moved_shape, ctx.order = moved_shape, order
+        shape = tuple(1 if d in dims else s for d, s in enumerate(input.shape)) if keepdim else moved_shape[: input.dims - len(dims)]
+        return input._new(TensorData._trusted(out, shape))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        (rows,) = ctx.saved_values
+        grad = np.empty(rows.shape, dtype=rows.dtype)  # (R, n)
+        grad_output.backend.ops.softmax_forward(rows, grad)
+        grad *= grad_output.to_numpy().reshape(-1, 1)  # (kept...) -> (R, 1)
+        return _from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+
+
+def _check(op: str, input: Tensor) -> None:
+    if not isinstance(input, Tensor):
+        raise DTypeError(f"{op}: input must be a minitorch Tensor, got {type(input).__name__}")
+
+
+def softmax(input: Tensor, dim: int) -> Tensor:
+    """Softmax along `dim` (as `torch.softmax`; MiniTorch's `softmax(input, dim)`).
+
+    softmax(x)_i = exp(x_i - m) / sum_j exp(x_j - m), m = max_j x_j, so large inputs (+-1000)
+    neither overflow nor divide 0 by 0.
+
+    Args:
+        input: any shape.
+        dim: the dim that sums to 1 (negative counts from the end).
+
+    Shape:
+        (*) -> (*).
+
+    Example:
+        >>> softmax(minitorch.tensor([[1000.0, 1000.0]]), dim=1).to_numpy().tolist()
+        [[0.5, 0.5]]
+    """
+    _check("softmax", input)
+    (d,) = normalise_dims("softmax", dim, input.dims)
+    return Softmax.apply(input, d)
+
+
+def log_softmax(input: Tensor, dim: int) -> Tensor:
+    """Log-softmax along `dim` (as `torch.log_softmax`), without forming the softmax.
+
+    log_softmax(x)_i = (x_i - m) - log sum_j exp(x_j - m), m = max_j x_j.
+
+    Args:
+        input: any shape.
+        dim: the dim to normalise over.
+
+    Shape:
+        (*) -> (*).
+
+    Example:
+        >>> log_softmax(minitorch.tensor([[0.0, 0.0]]), dim=1).to_numpy().round(4).tolist()
+        [[-0.6931, -0.6931]]
+    """
+    _check("log_softmax", input)
+    (d,) = normalise_dims("log_softmax", dim, input.dims)
+    return LogSoftmax.apply(input, d)
+
+
+def logsoftmax(input: Tensor, dim: int) -> Tensor:
+    """MiniTorch's name for `log_softmax(input, dim)`."""
+    return log_softmax(input, dim)
+
+
+def logsumexp(input: Tensor, dim: Union[int, Sequence[int]], keepdim: bool = False) -> Tensor:
+    """log sum exp over `dim` (as `torch.logsumexp`), shifted by the maximum.
+
+    logsumexp(x) = m + log sum_i exp(x_i - m), m = max_i x_i (+-inf maxima pass through).
+
+    Args:
+        input: any shape.
+        dim: an int or a tuple of ints to reduce.
+        keepdim: keep the reduced dims with size 1. Default False.
+
+    Shape:
+        (d_0, ..., d_n) -> the same without the reduced dims (size 1 with keepdim).
+
+    Example:
+        >>> logsumexp(minitorch.tensor([[1000.0, 1000.0]]), dim=1).to_numpy().round(4).tolist()
+        [1000.6931]
+    """
+    _check("logsumexp", input)
+    dims = normalise_dims("logsumexp", dim, input.dims)
+    if not dims:
+        raise IndexingError(f"logsumexp: give at least one dim to reduce for input of shape {input.shape}")
+    return LogSumExp.apply(input, dims, keepdim)
