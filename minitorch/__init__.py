@@ -37,10 +37,16 @@ from .core.tensor_data import (
     to_index,
 )
 from .errors import DTypeError, ShapeError
+from .ops.conv_course import Conv1dFun, Conv2dFun, conv1d, conv2d, unroll
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "unroll",
+    "conv2d",
+    "conv1d",
+    "Conv2dFun",
+    "Conv1dFun",
     "Context",
     "CudaOps",
     "DTypeError",

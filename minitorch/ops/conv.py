@@ -174,7 +174,7 @@ def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, group
     """Shared body of conv1d/2d/3d: accepts an unbatched (C_in, *spatial) input as PyTorch does."""
     unbatched = len(input.shape) == n + 1
     if unbatched:
-        input = input.view(1, *input.shape)
+        input = input.reshape(1, *input.shape)
     geom = conv_geometry(op, input.shape, weight.shape, n, stride, padding, dilation, groups)
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ShapeError(f"{op}: bias must have shape ({weight.shape[0]},) = (C_out,), got {bias.shape}")

@@ -133,7 +133,7 @@ def _conv_transpose(op, n, input, weight, bias, stride, padding, output_padding,
     """Shared body of conv_transpose1d/2d/3d: accepts an unbatched (C_in, *spatial) input."""
     unbatched = len(input.shape) == n + 1
     if unbatched:
-        input = input.view(1, *input.shape)
+        input = input.reshape(1, *input.shape)
     geom = conv_transpose_geometry(op, input.shape, weight.shape, n, stride, padding, output_padding, groups, dilation)
     out_channels = weight.shape[1] * groups
     if bias is not None and bias.shape != (out_channels,):
