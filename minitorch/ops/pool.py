@@ -55,7 +55,7 @@ class PoolWindows:
     out_size: Tuple[int, ...]
 
 
-def _combine(in_size: Tuple[int, ...], dims: List[Tuple[np.ndarray, np.ndarray, np.ndarray]]) -> PoolWindows:
+def combine_windows(in_size: Tuple[int, ...], dims: List[Tuple[np.ndarray, np.ndarray, np.ndarray]]) -> PoolWindows:
     """Per-dim windows (positions (O_i, K_i), valid (O_i, K_i), padded sizes (O_i,)) -> one table."""
     flat, valid, padded = dims[0]
     for size, (pos, ok, pad) in zip(in_size[1:], dims[1:]):
@@ -92,7 +92,7 @@ def pool_windows(
         ok = (pos >= 0) & (pos < size)
         padded = np.minimum(starts + k, size + p) - starts  # PyTorch's padded window size
         dims.append((pos, ok, padded))
-    return _combine(in_size, dims)
+    return combine_windows(in_size, dims)
 
 
 def _as_tuple(op: str, name: str, value: IntOrTuple, n: int) -> Tuple[int, ...]:
@@ -165,7 +165,7 @@ def _planes(t: Tensor, n: int) -> np.ndarray:
     return array.reshape(lead, -1)  # (*lead, *spatial) -> (P, S); copies only when strided
 
 
-def _wrap(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
+def wrap_array(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
     """A tensor over the C-contiguous numpy `array`, viewed as `shape`, on `like`'s backend."""
     return like._new(TensorData._trusted(array.reshape(-1), tuple(shape)))
 
@@ -184,7 +184,7 @@ class MaxPool(Function):
         ctx.input_shape = input.shape
         if indices_out is not None:
             indices_out.append(indices)
-        return _wrap(input, out, input.shape[:-n] + windows.out_size)
+        return wrap_array(input, out, input.shape[:-n] + windows.out_size)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -192,7 +192,7 @@ class MaxPool(Function):
         grad = np.zeros((indices.shape[0], int(np.prod(ctx.input_shape)) // indices.shape[0]), dtype=grad_output.dtype)
         g = grad_output.to_numpy().reshape(indices.shape)  # (..., *out) -> (P, O)
         grad_output.backend.ops.max_pool_backward(g, indices, grad)
-        return _wrap(grad_output, grad, ctx.input_shape)
+        return wrap_array(grad_output, grad, ctx.input_shape)
 
 
 class AvgPool(Function):
@@ -206,7 +206,7 @@ class AvgPool(Function):
         out = np.empty((planes.shape[0], windows.taps.shape[1]), dtype=input.dtype)  # (P, O)
         input.backend.ops.avg_pool_forward(planes, windows.taps, windows.counts, scale, out)
         ctx.windows, ctx.scale, ctx.input_shape = windows, scale, input.shape
-        return _wrap(input, out, input.shape[:-n] + windows.out_size)
+        return wrap_array(input, out, input.shape[:-n] + windows.out_size)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -215,7 +215,7 @@ class AvgPool(Function):
         grad = np.zeros((g.shape[0], int(np.prod(windows.in_size))), dtype=grad_output.dtype)
         scale = ctx.scale.astype(grad_output.dtype, copy=False)
         grad_output.backend.ops.avg_pool_backward(g, windows.taps, windows.counts, scale, grad)
-        return _wrap(grad_output, grad, ctx.input_shape)
+        return wrap_array(grad_output, grad, ctx.input_shape)
 
 
 def _max_pool(op, n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
@@ -225,7 +225,7 @@ def _max_pool(op, n, input, kernel_size, stride, padding, dilation, ceil_mode, r
     sink: list = []
     out = MaxPool.apply(input, windows, sink)
     indices = sink[0].astype(np.float64)  # (P, O), exact integers
-    return out, _wrap(out, indices, out.shape)
+    return out, wrap_array(out, indices, out.shape)
 
 
 def max_pool1d(
