@@ -1,0 +1,205 @@
+"""Convolution beyond the registry: course examples, both lowering paths, chunking, kernels, dtypes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import minitorch
+from minitorch.backends import fast_conv, simple_conv
+from minitorch.errors import ShapeError
+from minitorch.ops import conv_lowering
+from minitorch.ops.conv import conv1d, conv2d, conv3d
+from minitorch.ops.conv_transpose import conv_transpose1d, conv_transpose2d
+
+from .helpers import BACKENDS, make_tensor
+
+BACKEND_NAMES = list(BACKENDS)
+
+
+# ----------------------------------------------------------------------------- course examples
+@pytest.mark.parametrize("backend_name", BACKEND_NAMES)
+def test_course_conv1d_example(backend_name):
+    backend = BACKENDS[backend_name]
+    x = minitorch.tensor([[[0.0, 1.0, 2.0, 3.0]]], backend=backend)
+    w = minitorch.tensor([[[1.0, 2.0, 3.0]]], backend=backend)
+    assert minitorch.conv1d(x, w).to_numpy().tolist() == [[[8.0, 14.0, 8.0, 3.0]]]
+    assert minitorch.Conv1dFun.apply(x, w).to_numpy().tolist() == [[[8.0, 14.0, 8.0, 3.0]]]
+
+
+@pytest.mark.parametrize("backend_name", BACKEND_NAMES)
+def test_course_unroll_example(backend_name):
+    backend = BACKENDS[backend_name]
+    x = minitorch.tensor([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], backend=backend)
+    rows = minitorch.unroll(x, 3)
+    assert rows.to_numpy().tolist() == [[1, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 0], [6, 0, 0]]
+    w = minitorch.tensor([1.0, 2.0, 3.0], backend=backend)
+    expected = minitorch.conv1d(x.view(1, 1, 6), w.view(1, 1, 3)).to_numpy().reshape(6)
+    np.testing.assert_array_equal((rows @ w.view(3, 1)).to_numpy().reshape(6), expected)
+
+
+@pytest.mark.parametrize("backend_name", BACKEND_NAMES)
+def test_course_conv2d_grad_on_permuted_input(backend_name):
+    backend = BACKENDS[backend_name]
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((2, 3, 2, 3))
+    mx = make_tensor(x, backend, permuted=True, requires_grad=True)
+    mw = make_tensor(w, backend, requires_grad=True)
+    minitorch.Conv2dFun.apply(mx, mw).sum().backward()
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    F.conv2d(F.pad(tx, (0, 2, 0, 1)), tw).sum().backward()
+    np.testing.assert_allclose(mx.grad.to_numpy(), tx.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(mw.grad.to_numpy(), tw.grad.numpy(), atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- kernels
+def _kernel_case(rng):
+    kernel, stride, dilation = (tuple(int(v) for v in rng.integers(1, hi, 3)) for hi in (4, 3, 3))
+    padding = tuple(int(v) for v in rng.integers(0, 3, 3))
+    size = tuple(int(v) for v in rng.integers(1, 7, 3))
+    out_size = tuple(
+        max(1, (i + 2 * p - d * (k - 1) - 1) // s + 1) for i, p, d, k, s in zip(size, padding, dilation, kernel, stride)
+    )
+    return kernel, stride, dilation, padding, size, out_size
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_and_simple_kernels_agree_and_are_adjoint(seed):
+    rng = np.random.default_rng(seed)
+    kernel, stride, dilation, padding, size, out_size = _kernel_case(rng)
+    x = rng.standard_normal((2, 3, *size))
+    cols = [np.empty((3, *kernel, 2, *out_size)) for _ in range(2)]
+    fast_conv.unfold(x, kernel, stride, dilation, padding, cols[0])
+    simple_conv.unfold(x, kernel, stride, dilation, padding, cols[1])
+    np.testing.assert_array_equal(cols[0], cols[1])
+    upstream = rng.standard_normal(cols[0].shape)
+    folded = [np.empty_like(x) for _ in range(2)]
+    fast_conv.fold(upstream, kernel, stride, dilation, padding, folded[0])
+    simple_conv.fold(upstream, kernel, stride, dilation, padding, folded[1])
+    np.testing.assert_allclose(folded[0], folded[1], atol=1e-12)
+    # <unfold(x), c> == <x, fold(c)>
+    assert np.sum(cols[0] * upstream) == pytest.approx(np.sum(x * folded[0]), rel=1e-10)
+
+
+def test_fast_unfold_float32_and_strided_input():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 2, 1, 6, 8)).astype(np.float32).transpose(0, 1, 2, 4, 3)  # (3, 2, 1, 8, 6) strided
+    out = np.empty((2, 1, 3, 2, 3, 1, 8, 5), dtype=np.float32)
+    ref = np.empty_like(out)
+    fast_conv.unfold(x, (1, 3, 2), (1, 1, 1), (1, 1, 1), (0, 1, 0), out)
+    simple_conv.unfold(x, (1, 3, 2), (1, 1, 1), (1, 1, 1), (0, 1, 0), ref)
+    np.testing.assert_array_equal(out, ref)
+
+
+# ----------------------------------------------------------------------------- lowering paths
+@pytest.mark.parametrize("chunk,per_sample_min", [(1, 1), (50, 10**9), (10**9, 1)])
+def test_chunked_and_per_sample_paths_match_torch(monkeypatch, chunk, per_sample_min):
+    """Tiny chunks (many batch chunks), one-call-per-chunk and one-call-per-sample give the same result."""
+    monkeypatch.setattr(conv_lowering, "CHUNK_ELEMENTS", chunk)
+    monkeypatch.setattr(conv_lowering, "PER_SAMPLE_MIN_LENGTH", per_sample_min)
+    rng = np.random.default_rng(7)
+    x, w, b = rng.standard_normal((5, 4, 6, 7)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
+    tensors = [minitorch.from_numpy(a, requires_grad=True) for a in (x, w, b)]
+    out = conv2d(*tensors, stride=(1, 2), padding=1, groups=2)
+    refs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    ref = F.conv2d(*refs, stride=(1, 2), padding=1, groups=2)
+    np.testing.assert_allclose(out.to_numpy(), ref.detach().numpy(), atol=1e-12)
+    upstream = rng.standard_normal(ref.shape)
+    out.backward(minitorch.from_numpy(upstream))
+    ref.backward(torch.tensor(upstream))
+    for ours, theirs in zip(tensors, refs):
+        np.testing.assert_allclose(ours.grad.to_numpy(), theirs.grad.numpy(), atol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    n=st.integers(1, 3),
+    permuted=st.booleans(),
+    backend_name=st.sampled_from(BACKEND_NAMES),
+)
+def test_conv_random_geometry_against_torch(seed, n, permuted, backend_name):
+    """Random strides, paddings, dilations, groups and layouts: forward and all three gradients."""
+    rng = np.random.default_rng(seed)
+    groups = int(rng.integers(1, 4))
+    kernel, stride, dilation = (tuple(int(v) for v in rng.integers(1, hi, n)) for hi in (4, 3, 3))
+    padding = tuple(int(v) for v in rng.integers(0, 3, n))
+    size = tuple(max(int(rng.integers(1, 7)), d * (k - 1) + 1 - 2 * p) for k, d, p in zip(kernel, dilation, padding))
+    x = rng.standard_normal((int(rng.integers(1, 4)), groups * int(rng.integers(1, 3)), *size))
+    w = rng.standard_normal((groups * int(rng.integers(1, 3)), x.shape[1] // groups, *kernel))
+    b = rng.standard_normal(w.shape[0])
+    backend = BACKENDS[backend_name]
+    ours = [make_tensor(a, backend, permuted=permuted, requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    kwargs = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    out = (conv1d, conv2d, conv3d)[n - 1](*ours, **kwargs)
+    ref = (F.conv1d, F.conv2d, F.conv3d)[n - 1](*theirs, **kwargs)
+    np.testing.assert_allclose(out.to_numpy(), ref.detach().numpy(), atol=1e-10)
+    upstream = rng.standard_normal(ref.shape)
+    out.backward(make_tensor(upstream, backend))
+    ref.backward(torch.tensor(upstream))
+    for a, t in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad.to_numpy(), t.grad.numpy(), atol=1e-10)
+
+
+# ----------------------------------------------------------------------------- semantics
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_same_padding_even_kernel_is_asymmetric_like_pytorch():
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal((2, 3, 9, 8)), rng.standard_normal((4, 3, 4, 2))
+    out = conv2d(minitorch.from_numpy(x), minitorch.from_numpy(w), padding="same", dilation=(1, 3))
+    ref = F.conv2d(torch.tensor(x), torch.tensor(w), padding="same", dilation=(1, 3))
+    assert out.shape == (2, 4, 9, 8)
+    np.testing.assert_allclose(out.to_numpy(), ref.numpy(), atol=1e-12)
+
+
+def test_unbatched_input_and_float32():
+    rng = np.random.default_rng(2)
+    x, w = rng.standard_normal((3, 10)).astype(np.float32), rng.standard_normal((5, 3, 3)).astype(np.float32)
+    out = conv1d(minitorch.from_numpy(x), minitorch.from_numpy(w), padding=1)
+    assert out.shape == (5, 10) and out.dtype == np.float32
+    np.testing.assert_allclose(out.to_numpy(), F.conv1d(torch.tensor(x), torch.tensor(w), padding=1).numpy(), atol=1e-5)
+
+
+def test_conv_transpose_output_padding_and_gradients():
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal((2, 4, 3, 5)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(6)
+    ours = [minitorch.from_numpy(a, requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    kwargs = {"stride": (2, 3), "padding": (1, 0), "output_padding": (1, 2), "groups": 2, "dilation": (1, 2)}
+    out, ref = conv_transpose2d(*ours, **kwargs), F.conv_transpose2d(*theirs, **kwargs)
+    np.testing.assert_allclose(out.to_numpy(), ref.detach().numpy(), atol=1e-12)
+    out.sum().backward()
+    ref.sum().backward()
+    for a, t in zip(ours, theirs):
+        np.testing.assert_allclose(a.grad.to_numpy(), t.grad.numpy(), atol=1e-12)
+
+
+def test_conv_transpose1d_is_the_adjoint_of_conv1d():
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal((2, 3, 11)), rng.standard_normal((4, 3, 3))
+    y = rng.standard_normal((2, 4, 6))
+    conv = conv1d(minitorch.from_numpy(x), minitorch.from_numpy(w), stride=2, padding=1).to_numpy()
+    back = conv_transpose1d(minitorch.from_numpy(y), minitorch.from_numpy(w), stride=2, padding=1).to_numpy()
+    assert back.shape == x.shape
+    assert np.sum(conv * y) == pytest.approx(np.sum(x * back), rel=1e-12)
+
+
+def test_error_messages_name_op_and_shapes():
+    x, w = minitorch.zeros((2, 3, 8, 8)), minitorch.zeros((4, 2, 3, 3))
+    with pytest.raises(ShapeError, match=r"conv2d: input has C_in=3 channels but weight \(4, 2, 3, 3\)"):
+        conv2d(x, w)
+    with pytest.raises(ValueError, match="groups=2 must divide"):
+        conv2d(x, minitorch.zeros((4, 1, 3, 3)), groups=2)
+    with pytest.raises(ValueError, match="padding='same' needs stride 1"):
+        conv2d(x, minitorch.zeros((4, 3, 3, 3)), padding="same", stride=2)
+    with pytest.raises(ValueError, match=r"larger than the padded input \(8, 8\)"):
+        conv2d(x, minitorch.zeros((4, 3, 9, 3)))
+    with pytest.raises(ValueError, match="bias must have shape"):
+        conv2d(x, minitorch.zeros((4, 3, 3, 3)), minitorch.zeros((3,)))
+    with pytest.raises(ValueError, match="padding must be an int"):
+        conv2d(x, minitorch.zeros((4, 3, 3, 3)), padding="full")
