@@ -24,7 +24,20 @@ from ..core.tensor_data import TensorData
 from ..errors import ShapeError
 from .conv_lowering import ConvGeometry, conv_forward, conv_input_grad, conv_weight_grad
 
-__all__ = ["Conv", "canonical", "conv1d", "conv2d", "conv3d", "conv_geometry", "expand_arg", "lift", "wrap_array"]
+__all__ = [
+    "Conv",
+    "canonical",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_geometry",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "expand_arg",
+    "lift",
+    "wrap_array",
+]
 
 IntOrTuple = Union[int, Sequence[int]]
 
@@ -257,3 +270,8 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
         (1, 1, 2, 2, 2)
     """
     return _conv("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+# The transposed convolutions live in their own file (they import the helpers above); they are
+# re-exported here so `minitorch.ops.conv` holds every convolution of the functional API.
+from .conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d  # noqa: E402
