@@ -37,11 +37,29 @@ from .core.tensor_data import (
     to_index,
 )
 from .errors import DTypeError, ShapeError
+
 from .ops.conv_course import Conv1dFun, Conv2dFun, conv1d, conv2d, unroll
+
+# Course compatibility (Modules 0-3). `datasets` is the course's name -> generator table, so
+# `minitorch.datasets["Xor"](100)` works as in the course scripts.
+from .autodiff.scalar import Scalar, ScalarHistory, derivative_check
+from .autodiff.scalar_functions import ScalarFunction
+from .datasets import datasets
+from .nn.module import Module, Parameter
+from .testing import MathTest, MathTestVariable
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MathTest",
+    "MathTestVariable",
+    "Module",
+    "Parameter",
+    "Scalar",
+    "ScalarFunction",
+    "ScalarHistory",
+    "datasets",
+    "derivative_check",
     "unroll",
     "conv2d",
     "conv1d",
