@@ -37,7 +37,6 @@ from .core.tensor_data import (
     to_index,
 )
 from .errors import DTypeError, ShapeError
-
 from .ops.conv_course import Conv1dFun, Conv2dFun, conv1d, conv2d, unroll
 
 # Course compatibility (Modules 0-3). `datasets` is the course's name -> generator table, so
