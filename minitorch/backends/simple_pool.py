@@ -11,8 +11,9 @@ gather table:
                   padding, are left out; `taps[t, o]` for t >= counts[o] is never read)
 
 so ordinary, padded, dilated, ceil-mode and adaptive pooling in 1-D and 2-D are one kernel each.
-Loops run taps outside and output positions inside, which lets the compiler vectorize the
-inner loop. Flat indices count positions in one input plane, as PyTorch's `return_indices` does.
+The average kernels loop taps outside and output positions inside (the compiler vectorizes
+the inner loop); the max kernel keeps each running maximum in a register instead (its
+compare-and-branch does not vectorize). Flat indices count positions in one input plane, as PyTorch's `return_indices` does.
 """
 
 from __future__ import annotations
@@ -35,15 +36,15 @@ def max_pool_forward(x, taps, counts, out, indices):
     for p in range(x.shape[0]):
         plane, best, best_at = x[p], out[p], indices[p]
         for o in range(taps.shape[1]):
-            best[o] = plane[taps[0, o]]
-            best_at[o] = taps[0, o]
-        for t in range(1, taps.shape[0]):
-            for o in range(taps.shape[1]):
-                if t < counts[o]:
-                    value = plane[taps[t, o]]
-                    if value > best[o] or value != value:
-                        best[o] = value
-                        best_at[o] = taps[t, o]
+            at = taps[0, o]
+            top = plane[at]
+            for t in range(1, counts[o]):
+                position = taps[t, o]
+                value = plane[position]
+                if value > top or value != value:
+                    top, at = value, position
+            best[o] = top
+            best_at[o] = at
 
 
 def max_pool_backward(grad_out, indices, grad_in):
