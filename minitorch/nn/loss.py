@@ -1,0 +1,102 @@
+"""Loss layers (as `torch.nn`): `CrossEntropyLoss`, `NLLLoss`, `BCELoss`, `BCEWithLogitsLoss`,
+`MSELoss`. Each stores its settings and calls the fused functional loss; see
+`minitorch.ops.loss` and `minitorch.ops.loss_elementwise` for the math and shapes.
+
+Example:
+    >>> criterion = CrossEntropyLoss(label_smoothing=0.1)
+    >>> loss = criterion(minitorch.zeros((4, 10)), [1, 2, 3, 4])
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..core.tensor import Tensor
+from ..ops.loss import cross_entropy, nll_loss
+from ..ops.loss_elementwise import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
+from ..ops.loss_reduce import check_reduction
+from .module import Module
+
+__all__ = ["CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss"]
+
+
+class _Loss(Module):
+    def __init__(self, reduction: str = "mean"):
+        super().__init__()
+        check_reduction(type(self).__name__, reduction)
+        self.reduction = reduction
+
+    def extra_repr(self) -> str:
+        return "" if self.reduction == "mean" else f"reduction={self.reduction}"
+
+
+class CrossEntropyLoss(_Loss):
+    """`cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)`.
+
+    Args: weight (None), ignore_index (-100), reduction ("mean"), label_smoothing (0.0).
+    Shape: input (N, C, *d) logits, target (N, *d) class indices -> (1,) or (N, *d).
+    """
+
+    def __init__(self, weight: Optional[Any] = None, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0):
+        super().__init__(reduction)
+        self.weight, self.ignore_index, self.label_smoothing = weight, ignore_index, label_smoothing
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return cross_entropy(input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing)
+
+
+class NLLLoss(_Loss):
+    """`nll_loss(input, target, weight, ignore_index, reduction)` on log-probabilities.
+
+    Args: weight (None), ignore_index (-100), reduction ("mean").
+    Shape: input (N, C, *d), target (N, *d) -> (1,) or (N, *d).
+    """
+
+    def __init__(self, weight: Optional[Any] = None, ignore_index: int = -100, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.weight, self.ignore_index = weight, ignore_index
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class BCELoss(_Loss):
+    """`binary_cross_entropy(input, target, weight, reduction)` on probabilities.
+
+    Args: weight (None), reduction ("mean").
+    Shape: (*), (*) -> (1,) or (*).
+    """
+
+    def __init__(self, weight: Optional[Any] = None, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return binary_cross_entropy(input, target, self.weight, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """`binary_cross_entropy_with_logits(input, target, weight, reduction, pos_weight)`, stable.
+
+    Args: weight (None), reduction ("mean"), pos_weight (None).
+    Shape: (*), (*) -> (1,) or (*).
+    """
+
+    def __init__(self, weight: Optional[Any] = None, reduction: str = "mean", pos_weight: Optional[Any] = None):
+        super().__init__(reduction)
+        self.weight, self.pos_weight = weight, pos_weight
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return binary_cross_entropy_with_logits(input, target, self.weight, self.reduction, self.pos_weight)
+
+
+class MSELoss(_Loss):
+    """`mse_loss(input, target, reduction)`.
+
+    Args: reduction ("mean").
+    Shape: (*), (*) -> (1,) or (*).
+    """
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return mse_loss(input, target, self.reduction)

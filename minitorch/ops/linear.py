@@ -1,0 +1,89 @@
+"""The affine map of a fully connected layer, fused: y = x W^T + b in one BLAS call.
+
+Forward is one matrix product plus a broadcast add of the bias; backward is two matrix
+products and a column sum, each skipped when that input needs no gradient.
+
+Shape:
+    input (*, in_features), weight (out_features, in_features), bias (out_features,)
+    -> output (*, out_features).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+import numpy as np
+
+from ..autodiff.function import Context, Function
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..errors import ShapeError
+
+__all__ = ["Linear", "linear"]
+
+
+def _wrap(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
+    """A tensor over the C-contiguous numpy `array`, viewed as `shape`, on `like`'s backend."""
+    return like._new(TensorData._trusted(array.reshape(-1), tuple(shape)))
+
+
+class Linear(Function):
+    """x W^T (+ b); gradients g W, g^T x and the column sums of g (one BLAS call each)."""
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+        in_features = weight.shape[1]
+        x = input.to_numpy().reshape(-1, in_features)  # (*, in) -> (M, in); copies only if strided
+        w = weight.to_numpy()  # (out, in)
+        dtype = np.promote_types(input.dtype, weight.dtype)
+        out = np.empty((x.shape[0], w.shape[0]), dtype=dtype)  # (M, out)
+        np.matmul(x, w.T, out=out)
+        if bias is not None:
+            out += bias.to_numpy()
+        ctx.needs = (input.history is not None, weight.history is not None, bias is not None and bias.history is not None)
+        ctx.has_bias = bias is not None
+        ctx.input_shape = input.shape
+        ctx.save_for_backward(x, w)
+        return _wrap(input, out, input.shape[:-1] + (w.shape[0],))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
+        x, w = ctx.saved_values
+        need_input, need_weight, need_bias = ctx.needs
+        g = grad_output.to_numpy().reshape(-1, w.shape[0])  # (*, out) -> (M, out)
+        grad_input = _wrap(grad_output, g @ w, ctx.input_shape) if need_input else None  # (M, in)
+        grad_weight = _wrap(grad_output, g.T @ x, w.shape) if need_weight else None  # (out, in)
+        if not ctx.has_bias:
+            return grad_input, grad_weight
+        grad_bias = _wrap(grad_output, g.sum(axis=0), (w.shape[0],)) if need_bias else None
+        return grad_input, grad_weight, grad_bias
+
+
+def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
+    """Affine map y = x W^T + b (as `torch.nn.functional.linear`).
+
+    y[..., o] = sum_i x[..., i] W[o, i] + b[o].
+
+    Args:
+        input: (*, in_features).
+        weight: (out_features, in_features), PyTorch's layout.
+        bias: (out_features,) or None (default).
+
+    Shape:
+        (*, in_features) -> (*, out_features).
+
+    Raises:
+        ShapeError: when the feature sizes disagree.
+
+    Example:
+        >>> linear(minitorch.ones((2, 3)), minitorch.ones((4, 3))).shape
+        (2, 4)
+    """
+    if weight.dims != 2 or input.dims < 1 or input.shape[-1] != weight.shape[1]:
+        raise ShapeError(
+            f"linear: input {input.shape} and weight {weight.shape} do not fit; the weight must be "
+            f"(out_features, in_features) with in_features equal to the input's last dim"
+        )
+    if bias is not None and bias.shape != (weight.shape[0],):
+        raise ShapeError(f"linear: bias has shape {bias.shape}, expected ({weight.shape[0]},) for weight {weight.shape}")
+    return Linear.apply(input, weight, bias) if bias is not None else Linear.apply(input, weight)

@@ -1,0 +1,209 @@
+"""Class losses, fused and stable: `cross_entropy` (log-softmax + NLL in one op) and `nll_loss`.
+
+Both are one Function (`ClassLoss`) over a dense coefficient matrix q (M, C): the loss of
+sample i is -sum_c q[i, c] log p[i, c]. Class-index targets, class weights, `ignore_index`,
+label smoothing and probability targets only change q, so the forward and backward are
+written once:
+
+    cross_entropy:  log p = z - logsumexp(z),  d loss_i / d z_i = (sum_c q_ic) softmax(z_i) - q_i
+    nll_loss:       log p = input,             d loss_i / d input_i = -q_i
+
+The backward is computed in the forward (it needs the same softmax) and only scaled later.
+
+Shape:
+    N batch, C classes, d_1..d_k extra dims (e.g. a segmentation map's H, W).
+    input (N, C, d_1, ..., d_k) or (N, C) or (C,); target (N, d_1, ..., d_k) class indices
+    (integers, any numeric dtype) or, for cross_entropy only, probabilities of input's shape.
+    Output: (1,) for reduction "mean" / "sum", the target's shape for "none".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Tuple
+
+import numpy as np
+
+from ..autodiff.function import Context, Function
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..errors import IndexingError, ShapeError
+from .loss_reduce import check_reduction, reduce_loss, scale_grad, wrap
+
+__all__ = ["ClassLoss", "cross_entropy", "nll_loss"]
+
+
+def _class_last(input: Tensor) -> Tuple[np.ndarray, Tuple[int, ...]]:
+    """input (N, C, *d) -> (M, C) rows with M = N * prod(d), and the sample shape (N, *d)."""
+    x = input.to_numpy()
+    if input.dims == 1:
+        return x.reshape(1, -1), (1,)  # (C,) -> (1, C)
+    moved = np.moveaxis(x, 1, -1) if input.dims > 2 else x  # (N, C, *d) -> (N, *d, C)
+    return moved.reshape(-1, input.shape[1]), moved.shape[:-1]  # -> (M, C)
+
+
+class ClassLoss(Function):
+    """-sum_c q[i, c] log p[i, c] per sample; log p = log_softmax(input) when `from_logits`."""
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, q: np.ndarray, from_logits: bool, reduction: str, denom: float) -> Tensor:
+        rows, sample_shape = _class_last(input)  # (M, C)
+        if from_logits:
+            shifted = rows - rows.max(axis=1, keepdims=True)
+            exp = np.exp(shifted)
+            total = exp.sum(axis=1, keepdims=True)
+            log_p = shifted - np.log(total)
+        else:
+            log_p = rows
+        with np.errstate(invalid="ignore"):
+            terms = q * log_p
+        if not from_logits:
+            terms[q == 0] = 0.0  # 0 * log 0 = 0: unselected -inf log-probabilities do not count
+        loss = -terms.sum(axis=1)  # (M,)
+        if not ctx.no_grad:
+            if from_logits:
+                ctx.grad = q.sum(axis=1, keepdims=True) * (exp / total) - q  # (M, C)
+            else:
+                ctx.grad = -q
+            ctx.input_shape, ctx.reduction, ctx.denom = input.shape, reduction, denom
+        return wrap(input, reduce_loss(loss.reshape(sample_shape), reduction, denom))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        shape = ctx.input_shape
+        grad = scale_grad(ctx.grad, grad_output, ctx.reduction, ctx.denom, per_row=True)  # (M, C)
+        if len(shape) <= 2:
+            return wrap(grad_output, grad.reshape(shape))
+        # (M, C) -> (N, *d, C), then permuted back to (N, C, *d) without a copy
+        moved = (shape[0],) + shape[2:] + (shape[1],)
+        order = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
+        data = TensorData._trusted(np.ascontiguousarray(grad).reshape(-1), moved)
+        return grad_output._new(data.permute(*order))
+
+
+def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes: int, ignore_index: int) -> np.ndarray:
+    """Validate class-index targets: integers in [0, C) or `ignore_index`, one per sample."""
+    t = np.asarray(target.to_numpy() if isinstance(target, Tensor) else target)
+    if t.shape != sample_shape and not (sample_shape == (1,) and t.size == 1):
+        raise ShapeError(f"{op}: target has shape {t.shape}, expected {sample_shape} (one class index per sample)")
+    flat = t.reshape(-1)
+    if flat.dtype.kind == "f":
+        if not np.all(np.isfinite(flat)) or np.any(flat != np.round(flat)):
+            raise ShapeError(f"{op}: class-index targets must be whole numbers, got {flat[:5]}...; pass integer labels")
+        flat = flat.astype(np.int64)
+    elif flat.dtype.kind not in "iub":
+        raise ShapeError(f"{op}: target of dtype {flat.dtype} cannot hold class indices; pass integers")
+    valid = flat != ignore_index
+    bad = valid & ((flat < 0) | (flat >= classes))
+    if np.any(bad):
+        raise IndexingError(
+            f"{op}: target {int(flat[bad][0])} is out of bounds for {classes} classes; "
+            f"labels must lie in [0, {classes - 1}] (or equal ignore_index={ignore_index})"
+        )
+    return flat.astype(np.int64)
+
+
+def _coefficients(op, input, target, weight, ignore_index, label_smoothing):
+    """The loss's coefficient matrix q (M, C) and the divisor of reduction "mean"."""
+    rows, sample_shape = _class_last(input)
+    count, classes = rows.shape
+    w = np.ones(classes) if weight is None else np.asarray(weight.to_numpy() if isinstance(weight, Tensor) else weight, dtype=np.float64)
+    if w.shape != (classes,):
+        raise ShapeError(f"{op}: weight has shape {w.shape}, expected ({classes},), one weight per class")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
+    if isinstance(target, Tensor) and target.shape == input.shape and input.dims > 1:
+        probs, _ = _class_last(target)  # probabilities (M, C)
+        q = (probs * (1.0 - label_smoothing) + label_smoothing / classes) * w
+        return q.astype(input.dtype), float(count)
+    labels = _class_indices(op, target, sample_shape, classes, ignore_index)
+    valid = labels != ignore_index
+    safe = np.where(valid, labels, 0)
+    picked = w[safe] * valid  # (M,) weight of each sample's class, 0 if ignored
+    q = np.zeros((count, classes))
+    q[np.arange(count), safe] = (1.0 - label_smoothing) * picked
+    if label_smoothing > 0.0:
+        q += (label_smoothing / classes) * w[None, :] * valid[:, None]
+    return q.astype(input.dtype), float(picked.sum())
+
+
+def _check_input(op: str, input: Tensor) -> None:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{op}: input must be a minitorch Tensor, got {type(input).__name__}")
+    if input.dims < 1 or input.shape[-1 if input.dims == 1 else 1] < 1:
+        raise ShapeError(f"{op}: input must be (N, C, *) or (C,) with C >= 1, got {input.shape}")
+
+
+def cross_entropy(
+    input: Tensor,
+    target: Any,
+    weight: Optional[Any] = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross-entropy of logits against class indices (as `torch.nn.functional.cross_entropy`).
+
+    loss_i = -(1 - eps) w[t_i] log p[i, t_i] - (eps / C) sum_c w[c] log p[i, c], with
+    p = softmax(input) over the class dim and eps = label_smoothing. "mean" divides the sum by
+    sum_i w[t_i] over non-ignored samples (N when unweighted). Fused with log-softmax and
+    stable for large logits. Probability targets (input's shape) give
+    loss_i = -sum_c w[c] y'[i, c] log p[i, c] with y' = (1 - eps) y + eps / C, mean over samples.
+
+    Args:
+        input: logits (N, C, *d), (N, C) or (C,).
+        target: class indices (N, *d) as a Tensor, numpy array or list; or probabilities.
+        weight: per-class weights (C,), default None (all 1).
+        ignore_index: target value whose samples contribute nothing. Default -100.
+        reduction: "mean" (default), "sum" or "none".
+        label_smoothing: eps in [0, 1]. Default 0.0.
+
+    Shape:
+        input (N, C, *d), target (N, *d) -> (1,), or (N, *d) for reduction "none".
+
+    Raises:
+        IndexingError: a class index outside [0, C) that is not `ignore_index`.
+        ShapeError: target or weight of the wrong shape.
+
+    Example:
+        >>> logits = minitorch.tensor([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]])
+        >>> round(cross_entropy(logits, [0, 2]).item(), 4)
+        0.1755
+    """
+    _check_input("cross_entropy", input)
+    check_reduction("cross_entropy", reduction)
+    q, denom = _coefficients("cross_entropy", input, target, weight, ignore_index, float(label_smoothing))
+    return ClassLoss.apply(input, q, True, reduction, denom)
+
+
+def nll_loss(
+    input: Tensor,
+    target: Any,
+    weight: Optional[Any] = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Tensor:
+    """Negative log-likelihood of log-probabilities (as `torch.nn.functional.nll_loss`).
+
+    loss_i = -w[t_i] input[i, t_i]; "mean" divides the sum by sum_i w[t_i] over
+    non-ignored samples. Pair it with `log_softmax` (or use `cross_entropy`, which fuses both).
+
+    Args:
+        input: log-probabilities (N, C, *d), (N, C) or (C,).
+        target: class indices (N, *d).
+        weight: per-class weights (C,), default None.
+        ignore_index: target value whose samples contribute nothing. Default -100.
+        reduction: "mean" (default), "sum" or "none".
+
+    Shape:
+        input (N, C, *d), target (N, *d) -> (1,), or (N, *d) for reduction "none".
+
+    Example:
+        >>> round(nll_loss(minitorch.tensor([[-0.1, -2.3]]), [0]).item(), 4)
+        0.1
+    """
+    _check_input("nll_loss", input)
+    check_reduction("nll_loss", reduction)
+    if isinstance(target, Tensor) and target.shape == input.shape and input.dims > 1:
+        raise ShapeError(f"nll_loss: target must hold class indices of shape {(input.shape[0],) + input.shape[2:]}, got {target.shape}")
+    q, denom = _coefficients("nll_loss", input, target, weight, ignore_index, 0.0)
+    return ClassLoss.apply(input, q, False, reduction, denom)

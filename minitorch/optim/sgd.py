@@ -1,0 +1,58 @@
+"""Stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent (as `torch.optim.SGD`).
+
+    Per step, with g the gradient and p the parameter:
+
+        g = g + weight_decay * p
+        b = g (first step), else b = momentum * b + (1 - dampening) * g   (if momentum != 0)
+        g = g + momentum * b (nesterov) or g = b                          (if momentum != 0)
+        p = p - lr * g
+
+    Args:
+        params: Parameters (e.g. `model.parameters()`) or parameter-group dicts.
+        lr: learning rate, default 1e-3.
+        momentum: default 0.
+        dampening: default 0.
+        weight_decay: L2 penalty, default 0.
+        nesterov: Nesterov momentum (needs momentum > 0 and dampening 0), default False.
+
+    Example:
+        >>> from minitorch.nn import Linear
+        >>> opt = SGD(Linear(2, 1).parameters(), lr=0.1, momentum=0.9)
+    """
+
+    def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
+                 weight_decay: float = 0.0, nesterov: bool = False):
+        if lr < 0 or momentum < 0 or weight_decay < 0:
+            raise ValueError(f"SGD: lr ({lr}), momentum ({momentum}) and weight_decay ({weight_decay}) must be >= 0")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov))
+
+    def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:
+        weight_decay, momentum = group["weight_decay"], group["momentum"]
+        if weight_decay != 0:
+            grad = grad + weight_decay * data
+        if momentum != 0:
+            buffer = state.get("momentum_buffer")
+            if buffer is None:
+                buffer = state["momentum_buffer"] = np.array(grad, dtype=data.dtype)
+            else:
+                buffer *= momentum
+                buffer += (1.0 - group["dampening"]) * grad
+            grad = grad + momentum * buffer if group["nesterov"] else buffer
+        data -= group["lr"] * grad
