@@ -208,6 +208,14 @@ class Tensor:
             array = array.astype(dtype)
         return np.array(array, copy=True) if copy else array
 
+    def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
+        """DLPack export of the zero-copy numpy view (so `torch.from_dlpack(t)` shares memory)."""
+        return self.to_numpy().__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self) -> Tuple[int, int]:
+        """(device type, device id) for DLPack: the CPU."""
+        return self.to_numpy().__dlpack_device__()
+
     def to(self, dtype: Any) -> "Tensor":
         """A copy in another dtype ("float32" or "float64"); self when it already is."""
         from .tensor_data import as_dtype
