@@ -1,41 +1,63 @@
 """MiniTorch's `max` along a dim (rank kept) and `argmax` as a one-hot mask.
 
+`max` is max pooling with one window spanning the whole dim: the dim is moved last, the
+tensor seen as rows (R, n), and the backend's `max_pool_forward` / `max_pool_backward` kernels
+find each row's first maximum and send the gradient there.
+
 Shape:
     input (d_0, ..., d_k, ..., d_n), dim=k -> output (d_0, ..., 1, ..., d_n)
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Tuple
+
+import numpy as np
+
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..errors import DTypeError
-from .softmax import normalise_dims
+from .rows import from_rows, normalise_dims, to_rows
 
 __all__ = ["Max", "max", "argmax"]
 
 
+@lru_cache(maxsize=64)
+def _whole_row(n: int) -> Tuple[np.ndarray, np.ndarray]:
+    """The gather table of one window covering a row of n entries: taps (n, 1), counts (1,)."""
+    return np.arange(n, dtype=np.int64).reshape(n, 1), np.array([n], dtype=np.int64)
+
+
 class Max(Function):
-    """Maximum along `dim`; the gradient flows only to the maximal entries."""
+    """Maximum along `dim`; the gradient flows only to the (first) maximal entry."""
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
-        out = input.f.max_reduce(input, dim)
-        ctx.save_for_backward(input, out)
-        return out
+        rows, moved_shape, order = to_rows(input, (dim,))
+        taps, counts = _whole_row(rows.shape[1])
+        out = np.empty((rows.shape[0], 1), dtype=input.dtype)  # (R, 1)
+        indices = np.empty(out.shape, dtype=np.int64)
+        input.backend.ops.max_pool_forward(rows, taps, counts, out, indices)
+        ctx.save_for_backward(indices)
+        ctx.moved_shape, ctx.order, ctx.dim = moved_shape, order, dim
+        return from_rows(input, out, moved_shape[:-1] + (1,), order)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        input, out = ctx.saved_values
-        mask = input.f.eq_zip(out, input)  # (..., 1, ...) vs (..., d_k, ...) -> input shape
-        return grad_output.f.mul_zip(grad_output, mask)
+        (indices,) = ctx.saved_values
+        g, _, _ = to_rows(grad_output, (ctx.dim,))  # (R, 1)
+        grad = np.zeros((indices.shape[0], ctx.moved_shape[-1]), dtype=grad_output.dtype)  # (R, n)
+        grad_output.backend.ops.max_pool_backward(g, indices, grad)
+        return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 
 def max(input: Tensor, dim: int) -> Tensor:
     """The maximum along `dim`, keeping the dim with size 1 (MiniTorch's `max`).
 
     max(x, k)[..., 0, ...] = max_i x[..., i, ...]. The gradient is the upstream gradient at
-    the maximal entries and 0 elsewhere (every tied maximum receives it, as in MiniTorch; for
-    PyTorch's single-index tie rule use `max_pool*`).
+    the maximal entry and 0 elsewhere; among tied maxima the first one receives it (PyTorch's
+    rule for max with a dim and for max pooling). NaN counts as the maximum.
 
     Args:
         input: any shape.

@@ -10,7 +10,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Sequence, Tuple, Union
+from typing import Sequence, Union
 
 import numpy as np
 
@@ -18,38 +18,9 @@ from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..errors import DTypeError, IndexingError
+from .rows import from_rows, normalise_dims, to_rows
 
-__all__ = ["Softmax", "LogSoftmax", "LogSumExp", "softmax", "log_softmax", "logsoftmax", "logsumexp", "normalise_dims"]
-
-
-def normalise_dims(op: str, dims: Union[int, Sequence[int]], ndim: int) -> Tuple[int, ...]:
-    """Dims as non-negative ints, checked against `ndim` (as PyTorch, -1 is the last dim)."""
-    values = (dims,) if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool) else tuple(dims)
-    if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in values):
-        raise DTypeError(f"{op}: dim must be an int or a tuple of ints, got {dims!r}")
-    size = max(ndim, 1)
-    for d in values:
-        if not -size <= d < size:
-            raise IndexingError(f"{op}: dim {d} is out of range for a tensor with {ndim} dims (use -{size}..{size - 1})")
-    result = tuple(int(d) % size for d in values)
-    if len(set(result)) != len(result):
-        raise IndexingError(f"{op}: dim {dims!r} repeats a dimension")
-    return result
-
-
-def _to_rows(t: Tensor, dims: Tuple[int, ...]) -> Tuple[np.ndarray, Tuple[int, ...], Tuple[int, ...]]:
-    """Move `dims` last and flatten: returns rows (R, n), the moved shape and the order used."""
-    order = tuple(d for d in range(t.dims) if d not in dims) + dims
-    moved = t.to_numpy().transpose(order)  # (kept..., reduced...)
-    n = int(np.prod([t.shape[d] for d in dims], dtype=np.int64))
-    return moved.reshape(-1, n), moved.shape, order  # (R, n); copies only when strided
-
-
-def _from_rows(like: Tensor, rows: np.ndarray, moved_shape: Tuple[int, ...], order: Tuple[int, ...]) -> Tensor:
-    """Inverse of `_to_rows` for a C-contiguous result: view (R, n) as moved_shape, permute back."""
-    inverse = tuple(int(i) for i in np.argsort(order))
-    data = TensorData._trusted(rows.reshape(-1), tuple(moved_shape))  # (R, n) -> (kept..., reduced...)
-    return like._new(data.permute(*inverse) if inverse != tuple(range(len(order))) else data)
+__all__ = ["Softmax", "LogSoftmax", "LogSumExp", "softmax", "log_softmax", "logsoftmax", "logsumexp"]
 
 
 class Softmax(Function):
@@ -57,20 +28,20 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
-        rows, moved_shape, order = _to_rows(input, (dim,))
+        rows, moved_shape, order = to_rows(input, (dim,))
         out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
         input.backend.ops.softmax_forward(rows, out)
         ctx.save_for_backward(out)
         ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
-        return _from_rows(input, out, moved_shape, order)
+        return from_rows(input, out, moved_shape, order)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (y,) = ctx.saved_values
-        g, _, _ = _to_rows(grad_output, (ctx.dim,))
+        g, _, _ = to_rows(grad_output, (ctx.dim,))
         grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
         grad_output.backend.ops.softmax_backward(y, g, grad)
-        return _from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+        return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 
 class LogSoftmax(Function):
@@ -78,20 +49,20 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
-        rows, moved_shape, order = _to_rows(input, (dim,))
+        rows, moved_shape, order = to_rows(input, (dim,))
         out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
         input.backend.ops.log_softmax_forward(rows, out)
         ctx.save_for_backward(out)
         ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
-        return _from_rows(input, out, moved_shape, order)
+        return from_rows(input, out, moved_shape, order)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (y,) = ctx.saved_values
-        g, _, _ = _to_rows(grad_output, (ctx.dim,))
+        g, _, _ = to_rows(grad_output, (ctx.dim,))
         grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
         grad_output.backend.ops.log_softmax_backward(y, g, grad)
-        return _from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+        return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 
 class LogSumExp(Function):
@@ -99,7 +70,7 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, dims: Tuple[int, ...], keepdim: bool) -> Tensor:
-        rows, moved_shape, order = _to_rows(input, dims)
+        rows, moved_shape, order = to_rows(input, dims)
         out = np.empty(rows.shape[0], dtype=input.dtype)  # (R,)
         input.backend.ops.logsumexp_forward(rows, out)
         ctx.save_for_backward(rows)
@@ -113,7 +84,7 @@ class LogSumExp(Function):
         grad = np.empty(rows.shape, dtype=rows.dtype)  # (R, n)
         grad_output.backend.ops.softmax_forward(rows, grad)
         grad *= grad_output.to_numpy().reshape(-1, 1)  # (kept...) -> (R, 1)
-        return _from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+        return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 
 def _check(op: str, input: Tensor) -> None:

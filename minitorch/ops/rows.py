@@ -1,0 +1,52 @@
+"""Seeing a tensor as rows: move some dims last and flatten them (for row kernels).
+
+Softmax, logsumexp and max along dims run their kernels on a 2-D (R, n) array: the reduced
+dims moved last and flattened into n, the kept dims flattened into R.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence, Tuple, Union
+
+import numpy as np
+
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..errors import DTypeError, IndexingError
+
+__all__ = ["normalise_dims", "to_rows", "from_rows"]
+
+
+def normalise_dims(op: str, dims: Union[int, Sequence[int]], ndim: int) -> Tuple[int, ...]:
+    """Dims as non-negative ints, checked against `ndim` (as PyTorch, -1 is the last dim).
+
+    Raises:
+        DTypeError: a dim that is not an int.
+        IndexingError: a dim out of range, or a repeated dim.
+    """
+    values = (dims,) if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool) else tuple(dims)
+    if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in values):
+        raise DTypeError(f"{op}: dim must be an int or a tuple of ints, got {dims!r}")
+    size = max(ndim, 1)
+    for d in values:
+        if not -size <= d < size:
+            raise IndexingError(f"{op}: dim {d} is out of range for a tensor with {ndim} dims (use -{size}..{size - 1})")
+    result = tuple(int(d) % size for d in values)
+    if len(set(result)) != len(result):
+        raise IndexingError(f"{op}: dim {dims!r} repeats a dimension")
+    return result
+
+
+def to_rows(t: Tensor, dims: Tuple[int, ...]) -> Tuple[np.ndarray, Tuple[int, ...], Tuple[int, ...]]:
+    """Move `dims` last and flatten: returns rows (R, n), the moved shape and the order used."""
+    order = tuple(d for d in range(t.dims) if d not in dims) + dims
+    moved = t.to_numpy().transpose(order)  # (kept..., reduced...)
+    n = int(np.prod([t.shape[d] for d in dims], dtype=np.int64))
+    return moved.reshape(-1, n), moved.shape, order  # (R, n); copies only when strided
+
+
+def from_rows(like: Tensor, rows: np.ndarray, moved_shape: Tuple[int, ...], order: Tuple[int, ...]) -> Tensor:
+    """Inverse of `to_rows` for a C-contiguous result: view (R, n) as moved_shape, permute back."""
+    inverse = tuple(int(i) for i in np.argsort(order))
+    data = TensorData._trusted(rows.reshape(-1), tuple(moved_shape))  # (R, n) -> (kept..., reduced...)
+    return like._new(data.permute(*inverse) if inverse != tuple(range(len(order))) else data)
