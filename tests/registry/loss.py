@@ -1,0 +1,167 @@
+"""Registry entries for the fused losses (cross_entropy, nll_loss, BCE, BCE with logits, MSE)
+and the tanh and linear ops, against torch.nn.functional in float64."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as TF
+
+from minitorch.errors import IndexingError, ShapeError
+from minitorch.nn import functional as F
+
+from .spec import ErrorCase, OpCase, OpSpec
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _scalar_as_1d(t: torch.Tensor) -> torch.Tensor:
+    """Our reduced losses have shape (1,); torch's are 0-d."""
+    return t.reshape(1) if t.dim() == 0 else t
+
+
+def _classes(rng, small, spatial=False):
+    n, c = int(rng.integers(1, 5 if small else 9)), int(rng.integers(2, 5 if small else 8))
+    extra = (int(rng.integers(1, 3)), int(rng.integers(1, 4))) if spatial else ()
+    logits = rng.normal(0, 3, (n, c) + extra)
+    target = rng.integers(0, c, (n,) + extra)
+    return logits, target, c
+
+
+def _cross_entropy(rng, small):
+    logits, target, c = _classes(rng, small)
+    kwargs = {"reduction": str(rng.choice(REDUCTIONS)), "label_smoothing": float(rng.choice([0.0, 0.1, 0.35]))}
+    if rng.random() < 0.5:
+        target[0] = -100  # ignored sample
+    if rng.random() < 0.5:
+        return OpCase([logits, target, rng.uniform(0.2, 2.0, c)], kwargs)
+    return OpCase([logits, target], kwargs)
+
+
+def _cross_entropy_spatial(rng, small):
+    logits, target, _ = _classes(rng, small, spatial=True)
+    target.reshape(-1)[0] = 1 if rng.random() < 0.5 else 7  # ignore_index=7 below
+    return OpCase([logits, target], {"reduction": str(rng.choice(REDUCTIONS)), "ignore_index": 7})
+
+
+def _cross_entropy_probs(rng, small):
+    logits, _, c = _classes(rng, small)
+    probs = rng.dirichlet(np.ones(c), logits.shape[0])
+    return OpCase([logits, probs], {"reduction": str(rng.choice(REDUCTIONS)), "label_smoothing": float(rng.choice([0.0, 0.2]))})
+
+
+def _nll(rng, small):
+    logits, target, c = _classes(rng, small, spatial=rng.random() < 0.3)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    inputs = [log_p, target] + ([rng.uniform(0.2, 2.0, c)] if rng.random() < 0.5 else [])
+    return OpCase(inputs, {"reduction": str(rng.choice(REDUCTIONS))})
+
+
+def _shape(rng, small):
+    return tuple(int(s) for s in rng.integers(1, 4 if small else 7, size=int(rng.integers(1, 4))))
+
+
+def _bce(rng, small):
+    shape = _shape(rng, small)
+    inputs = [rng.uniform(0.05, 0.95, shape), rng.uniform(0, 1, shape)]
+    if rng.random() < 0.5:
+        inputs.append(rng.uniform(0.5, 2.0, shape[-1:]))
+    return OpCase(inputs, {"reduction": str(rng.choice(REDUCTIONS))})
+
+
+def _bce_logits(rng, small):
+    shape = _shape(rng, small)
+    x = rng.normal(0, 4, shape)
+    x.reshape(-1)[0] = 60.0 if rng.random() < 0.5 else -60.0  # far tails stay finite
+    inputs = [x, rng.uniform(0, 1, shape), rng.uniform(0.5, 2.0, shape[-1:]), rng.uniform(0.5, 3.0, shape[-1:])]
+    return OpCase(inputs, {"reduction": str(rng.choice(REDUCTIONS))})
+
+
+def _mse(rng, small):
+    shape = _shape(rng, small)
+    return OpCase([rng.normal(size=shape), rng.normal(size=shape)], {"reduction": str(rng.choice(REDUCTIONS))})
+
+
+def _linear(rng, small):
+    batch = tuple(int(s) for s in rng.integers(1, 4, size=int(rng.integers(1, 3))))
+    n_in, n_out = int(rng.integers(1, 6)), int(rng.integers(1, 6))
+    inputs = [rng.normal(size=batch + (n_in,)), rng.normal(size=(n_out, n_in))]
+    if rng.random() < 0.6:
+        inputs.append(rng.normal(size=n_out))
+    return OpCase(inputs)
+
+
+def _tanh(rng, small):
+    return OpCase([rng.uniform(-4, 4, _shape(rng, small))])
+
+
+OPS = [
+    OpSpec(
+        "cross_entropy",
+        lambda x, t, *w, **kw: F.cross_entropy(x, t, *w, **kw),
+        lambda x, t, *w, **kw: _scalar_as_1d(TF.cross_entropy(x, t, *w, **kw)),
+        _cross_entropy,
+        grad_inputs=(0,),
+        errors=(
+            ErrorCase([np.zeros((2, 3)), np.array([0, 3])], {}, IndexingError, ("cross_entropy", "3", "out of bounds")),
+            ErrorCase([np.zeros((2, 3)), np.array([0, 1, 2])], {}, ShapeError, ("cross_entropy", "(3,)", "(2,)")),
+            ErrorCase([np.zeros((2, 3)), np.array([0, 1])], {"reduction": "avg"}, ValueError, ("reduction", "avg")),
+            ErrorCase([np.zeros((2, 3)), np.array([0, 1]), np.ones(2)], {}, ShapeError, ("weight", "(3,)")),
+        ),
+    ),
+    OpSpec(
+        "cross_entropy_spatial",
+        lambda x, t, **kw: F.cross_entropy(x, t, **kw),
+        lambda x, t, **kw: _scalar_as_1d(TF.cross_entropy(x, t, **kw)),
+        _cross_entropy_spatial,
+        grad_inputs=(0,),
+    ),
+    OpSpec(
+        "cross_entropy_probs",
+        lambda x, p, **kw: F.cross_entropy(x, p, **kw),
+        lambda x, p, **kw: _scalar_as_1d(TF.cross_entropy(x, p, **kw)),
+        _cross_entropy_probs,
+        grad_inputs=(0,),
+    ),
+    OpSpec(
+        "nll_loss",
+        lambda x, t, *w, **kw: F.nll_loss(x, t, *w, **kw),
+        lambda x, t, *w, **kw: _scalar_as_1d(TF.nll_loss(x, t, *w, **kw)),
+        _nll,
+        grad_inputs=(0,),
+        errors=(ErrorCase([np.zeros((2, 3)), np.array([-1, 0])], {}, IndexingError, ("nll_loss", "-1")),),
+    ),
+    OpSpec(
+        "binary_cross_entropy",
+        lambda x, y, *w, **kw: F.binary_cross_entropy(x, y, *w, **kw),
+        lambda x, y, *w, **kw: _scalar_as_1d(TF.binary_cross_entropy(x, y, *w, **kw)),
+        _bce,
+        grad_inputs=(0, 1),
+        errors=(
+            ErrorCase([np.array([1.5]), np.array([1.0])], {}, ValueError, ("between 0 and 1",)),
+            ErrorCase([np.ones((2, 3)) / 2, np.ones((3, 2))], {}, ShapeError, ("(3, 2)", "(2, 3)")),
+        ),
+    ),
+    OpSpec(
+        "binary_cross_entropy_with_logits",
+        lambda x, y, w, p, **kw: F.binary_cross_entropy_with_logits(x, y, w, pos_weight=p, **kw),
+        lambda x, y, w, p, **kw: _scalar_as_1d(TF.binary_cross_entropy_with_logits(x, y, w, pos_weight=p, **kw)),
+        _bce_logits,
+        grad_inputs=(0, 1),
+    ),
+    OpSpec(
+        "mse_loss",
+        lambda x, y, **kw: F.mse_loss(x, y, **kw),
+        lambda x, y, **kw: _scalar_as_1d(TF.mse_loss(x, y, **kw)),
+        _mse,
+        errors=(ErrorCase([np.zeros((4, 1)), np.zeros(4)], {}, ShapeError, ("mse_loss", "(4,)", "(4, 1)")),),
+    ),
+    OpSpec(
+        "linear",
+        lambda x, w, *b: F.linear(x, w, *b),
+        lambda x, w, *b: TF.linear(x, w, *b),
+        _linear,
+        errors=(ErrorCase([np.zeros((2, 3)), np.zeros((4, 2))], {}, ShapeError, ("linear", "(2, 3)", "(4, 2)")),),
+    ),
+    OpSpec("tanh", F.tanh, torch.tanh, _tanh),
+]
