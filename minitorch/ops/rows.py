@@ -24,7 +24,7 @@ def normalise_dims(op: str, dims: Union[int, Sequence[int]], ndim: int) -> Tuple
         DTypeError: a dim that is not an int.
         IndexingError: a dim out of range, or a repeated dim.
     """
-    values = (dims,) if isinstance(dims, (int, np.integer)) and not isinstance(dims, bool) else tuple(dims)
+    values = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in values):
         raise DTypeError(f"{op}: dim must be an int or a tuple of ints, got {dims!r}")
     size = max(ndim, 1)
