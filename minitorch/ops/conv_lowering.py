@@ -4,32 +4,31 @@ Everything here works in the canonical 3-D spatial form: input (N, C, D, H, W), 
 (C_out, C / groups, KD, KH, KW); 1-D and 2-D convolutions are lifted by `ops/conv.py`.
 With K = KD * KH * KW and L = OD * OH * OW:
 
-* forward:      cols = unfold(x)                      (C * K, N * L)
-                y[n] = W (C_out, C * K) @ cols[:, n]   (C_out, L)
-* weight grad:  dW = sum_n grad_y[n] (C_out, L) @ cols[:, n]^T
+* forward:      cols = unfold(x)                           (C * K, N, L)
+                y[n] = W (C_out, C * K) @ cols[:, n]        (C_out, L)
+* weight grad:  dW^T = sum_n cols[:, n] (C * K, L) @ grad_y[n]^T
 * input grad:   dcols[:, n] = W^T @ grad_y[n], then dx = fold(dcols)   (col2im)
 
-Groups split the channel axis of both matrices: group g only multiplies its own slice.
-The batch is processed in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS`
-elements (about a cache's worth) whatever the batch size; the `unfold` / `fold` kernels
-come from the tensor's backend (`backend.ops.unfold`, `backend.ops.fold`).
+One BLAS call per sample writes straight into the (N, C_out, L) layout, so no transposes
+are needed. Groups split the channel axis of both matrices: group g only multiplies its own
+slice. The batch is processed in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS`
+elements (a cache's worth) whatever the batch size; when the whole batch fits in one chunk,
+the forward's unrolled matrix is handed back so the weight gradient need not rebuild it.
+The `unfold` / `fold` kernels come from the tensor's backend.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from math import prod
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Optional
 
 import numpy as np
 
 __all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
-CHUNK_ELEMENTS = 1 << 20
-
-# Output length L from which one BLAS call per sample beats one call per chunk.
-PER_SAMPLE_MIN_LENGTH = 256
+CHUNK_ELEMENTS = 1 << 21
 
 Triple = tuple[int, int, int]
 
@@ -52,40 +51,35 @@ class ConvGeometry:
     groups: int
 
 
-def _per_sample(geom: ConvGeometry) -> bool:
-    """One BLAS call per sample when a sample's output is long enough to amortise the call;
-    otherwise one call per chunk plus a (C_out, n, L) <-> (n, C_out, L) transpose."""
-    return prod(geom.out_size) >= PER_SAMPLE_MIN_LENGTH
-
-
-def _chunks(n_batch: int, per_sample: int) -> Iterator[tuple[int, int]]:
-    """Split range(n_batch) into [start, stop) slices of about CHUNK_ELEMENTS / per_sample."""
-    step = max(1, min(n_batch, CHUNK_ELEMENTS // max(per_sample, 1)))
-    for start in range(0, n_batch, step):
-        yield start, min(start + step, n_batch)
-
-
-def _cols_buffer(channels: int, n_batch: int, geom: ConvGeometry, dtype) -> np.ndarray:
-    """An uninitialised unrolled matrix for the largest chunk, (C*K * N_chunk*L) elements."""
+def _chunk_size(n_batch: int, channels: int, geom: ConvGeometry) -> int:
+    """Samples per chunk: about CHUNK_ELEMENTS of unrolled matrix, at least one sample."""
     per_sample = channels * prod(geom.kernel) * prod(geom.out_size)
-    step = max(1, min(n_batch, CHUNK_ELEMENTS // max(per_sample, 1)))
-    return np.empty(per_sample * step, dtype=dtype)
+    return max(1, min(n_batch, CHUNK_ELEMENTS // max(per_sample, 1)))
 
 
-def _unfold_chunk(unfold: Callable, x: np.ndarray, buffer: np.ndarray, geom: ConvGeometry) -> np.ndarray:
-    """Unroll x (n, C, D, H, W) into the front of `buffer`; returns it as (C*K, n, L)."""
+def _unrolled_chunks(unfold: Callable, x: np.ndarray, geom: ConvGeometry) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(start, stop, cols) per batch chunk; cols (C*K, n, L) reuses one buffer for every chunk."""
     n_batch, channels = x.shape[:2]
-    # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
-    cols = buffer[: channels * prod(geom.kernel) * n_batch * prod(geom.out_size)].reshape(
-        (channels, *geom.kernel, n_batch, *geom.out_size)
-    )
-    unfold(x, geom.kernel, geom.stride, geom.dilation, geom.padding, cols)
-    # (C*K, n, L)
-    return cols.reshape(channels * prod(geom.kernel), n_batch, prod(geom.out_size))
+    rows, length = channels * prod(geom.kernel), prod(geom.out_size)
+    step = _chunk_size(n_batch, channels, geom)
+    buffer = np.empty(step * rows * length, dtype=x.dtype)
+    for start in range(0, n_batch, step):
+        stop = min(start + step, n_batch)
+        # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
+        cols = buffer[: rows * (stop - start) * length].reshape((channels, *geom.kernel, stop - start, *geom.out_size))
+        unfold(x[start:stop], geom.kernel, geom.stride, geom.dilation, geom.padding, cols)
+        # (C*K, n, L)
+        yield start, stop, cols.reshape(rows, stop - start, length)
 
 
-def conv_forward(unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry) -> np.ndarray:
-    """y = conv(x, weight) without bias: x (N, C, D, H, W) -> y (N, C_out, OD, OH, OW)."""
+def conv_forward(
+    unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry
+) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    """y = conv(x, weight) without bias: x (N, C, D, H, W) -> y (N, C_out, OD, OH, OW).
+
+    Returns (y, cols): cols is the unrolled (C*K, N, L) input when the batch fit in one
+    chunk (reusable by `conv_weight_grad`), else None.
+    """
     n_batch, channels = x.shape[:2]
     out_channels, groups = weight.shape[0], geom.groups
     group_in = channels // groups * prod(geom.kernel)
@@ -93,46 +87,46 @@ def conv_forward(unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: Conv
     # (G, C_out/G, C/G*K): one weight matrix per group
     weight_mats = weight.reshape(groups, group_out, group_in)
     out = np.empty((n_batch, out_channels, prod(geom.out_size)), dtype=x.dtype)
-    buffer = _cols_buffer(channels, n_batch, geom, x.dtype)
-    for start, stop in _chunks(n_batch, channels * prod(geom.kernel) * prod(geom.out_size)):
-        cols = _unfold_chunk(unfold, x[start:stop], buffer, geom)
+    cols = None
+    for start, stop, cols in _unrolled_chunks(unfold, x, geom):
         for g in range(groups):
-            group_cols = cols[g * group_in : (g + 1) * group_in]
-            target = out[start:stop, g * group_out : (g + 1) * group_out]
-            if _per_sample(geom):
-                # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
-                np.matmul(weight_mats[g], group_cols.transpose(1, 0, 2), out=target)
-            else:
-                # (C_out/G, C/G*K) @ (C/G*K, n*L) -> (C_out/G, n*L), then to (n, C_out/G, L)
-                product = weight_mats[g] @ group_cols.reshape(group_in, -1)
-                target[...] = product.reshape(group_out, stop - start, -1).transpose(1, 0, 2)
+            # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
+            np.matmul(
+                weight_mats[g],
+                cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
+                out=out[start:stop, g * group_out : (g + 1) * group_out],
+            )
     # (N, C_out, OD, OH, OW)
-    return out.reshape(n_batch, out_channels, *geom.out_size)
+    whole_batch = cols if cols is not None and cols.shape[1] == n_batch else None
+    return out.reshape(n_batch, out_channels, *geom.out_size), whole_batch
 
 
-def conv_weight_grad(unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom: ConvGeometry) -> np.ndarray:
-    """dW = sum_n grad_out[n] @ cols[n]^T: x (N, C, ...), grad_out (N, C_out, ...) -> (C_out, C/G, *kernel)."""
+def conv_weight_grad(
+    unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom: ConvGeometry, cols: Optional[np.ndarray] = None
+) -> np.ndarray:
+    """dW: x (N, C, ...), grad_out (N, C_out, ...) -> (C_out, C/G, *kernel).
+
+    `cols`, the whole batch's unrolled input from `conv_forward`, skips the unfold.
+    """
     n_batch, channels = x.shape[:2]
     out_channels, groups = grad_out.shape[1], geom.groups
     group_in = channels // groups * prod(geom.kernel)
     group_out = out_channels // groups
-    # (N, C_out, L)
-    grad_mats = grad_out.reshape(n_batch, out_channels, prod(geom.out_size))
-    grad_weight = np.zeros((groups, group_out, group_in), dtype=x.dtype)
-    buffer = _cols_buffer(channels, n_batch, geom, x.dtype)
-    for start, stop in _chunks(n_batch, channels * prod(geom.kernel) * prod(geom.out_size)):
-        cols = _unfold_chunk(unfold, x[start:stop], buffer, geom)
+    # (N, C_out, L) -> (N, L, C_out): per-sample transposed views, no copy
+    grad_t = grad_out.reshape(n_batch, out_channels, prod(geom.out_size)).transpose(0, 2, 1)
+    # (G, C/G*K, C_out/G): the transposed weight gradient of each group
+    grad_weight_t = np.zeros((groups, group_in, group_out), dtype=x.dtype)
+    chunks = _unrolled_chunks(unfold, x, geom) if cols is None else [(0, n_batch, cols)]
+    for start, stop, cols in chunks:
         for g in range(groups):
-            group_cols = cols[g * group_in : (g + 1) * group_in]
-            group_grad = grad_mats[start:stop, g * group_out : (g + 1) * group_out]
-            if _per_sample(geom):
-                # (n, C_out/G, L) @ (n, L, C/G*K) -> (n, C_out/G, C/G*K), summed over the chunk
-                grad_weight[g] += np.matmul(group_grad, group_cols.transpose(1, 2, 0)).sum(axis=0)
-            else:
-                # (C_out/G, n*L) @ (n*L, C/G*K)
-                grad_flat = group_grad.transpose(1, 0, 2).reshape(group_out, -1)
-                grad_weight[g] += grad_flat @ group_cols.reshape(group_in, -1).T
-    # (C_out, C/G, KD, KH, KW)
+            # (n, C/G*K, L) @ (n, L, C_out/G) -> (n, C/G*K, C_out/G), summed over the chunk
+            per_sample = np.matmul(
+                cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
+                grad_t[start:stop, :, g * group_out : (g + 1) * group_out],
+            )
+            grad_weight_t[g] += per_sample.sum(axis=0) if per_sample.shape[0] > 1 else per_sample[0]
+    # (G, C/G*K, C_out/G) -> (C_out, C/G*K) -> (C_out, C/G, KD, KH, KW)
+    grad_weight = grad_weight_t.transpose(0, 2, 1).reshape(out_channels, group_in)
     return grad_weight.reshape(out_channels, channels // groups, *geom.kernel)
 
 
@@ -143,29 +137,26 @@ def conv_input_grad(fold: Callable, grad_out: np.ndarray, weight: np.ndarray, ge
     channels = weight.shape[1] * groups
     group_in = weight.shape[1] * prod(geom.kernel)
     group_out = out_channels // groups
+    length = prod(geom.out_size)
     # (G, C/G*K, C_out/G): the transposed weight matrix of each group
     weight_t = weight.reshape(groups, group_out, group_in).transpose(0, 2, 1)
     # (N, C_out, L)
-    grad_mats = grad_out.reshape(n_batch, out_channels, prod(geom.out_size))
+    grad_mats = grad_out.reshape(n_batch, out_channels, length)
     grad_in = np.empty((n_batch, channels, *geom.in_size), dtype=grad_out.dtype)
-    buffer = _cols_buffer(channels, n_batch, geom, grad_out.dtype)
-    length = prod(geom.out_size)
-    for start, stop in _chunks(n_batch, channels * prod(geom.kernel) * length):
+    step = _chunk_size(n_batch, channels, geom)
+    buffer = np.empty(step * channels * prod(geom.kernel) * length, dtype=grad_out.dtype)
+    for start in range(0, n_batch, step):
+        stop = min(start + step, n_batch)
         size = stop - start
         # (C*K, n, L)
-        dcols = buffer[: channels * prod(geom.kernel) * size * length].reshape(
-            channels * prod(geom.kernel), size, length
-        )
+        dcols = buffer[: channels * prod(geom.kernel) * size * length].reshape(channels * prod(geom.kernel), size, length)
         for g in range(groups):
-            group_grad = grad_mats[start:stop, g * group_out : (g + 1) * group_out]
-            group_dcols = dcols[g * group_in : (g + 1) * group_in]
-            if _per_sample(geom):
-                # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
-                np.matmul(weight_t[g], group_grad, out=group_dcols.transpose(1, 0, 2))
-            else:
-                # (C/G*K, C_out/G) @ (C_out/G, n*L) -> (C/G*K, n*L)
-                grad_flat = group_grad.transpose(1, 0, 2).reshape(group_out, -1)
-                np.matmul(weight_t[g], grad_flat, out=group_dcols.reshape(group_in, -1))
+            # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
+            np.matmul(
+                weight_t[g],
+                grad_mats[start:stop, g * group_out : (g + 1) * group_out],
+                out=dcols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
+            )
         # (C, KD, KH, KW, n, OD, OH, OW)
         dcols_8d = dcols.reshape(channels, *geom.kernel, size, *geom.out_size)
         fold(dcols_8d, geom.kernel, geom.stride, geom.dilation, geom.padding, grad_in[start:stop])
