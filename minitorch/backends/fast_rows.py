@@ -140,8 +140,11 @@ def _log_softmax_forward(x, out, split, poly):
         for j in range(row.shape[0]):
             total += _exp_nonpositive(row[j] - m, split, poly)
         log_total = np.log(total)
+        # two passes: in one, reassociation would form x - (m + log_total) and lose the low bits
         for j in range(row.shape[0]):
-            result[j] = (row[j] - m) - log_total
+            result[j] = row[j] - m
+        for j in range(row.shape[0]):
+            result[j] -= log_total
 
 
 @njit(fastmath=_FASTMATH, cache=True)

@@ -3,6 +3,7 @@
 Contract (shared with `fast_rows.py`): inputs are 2-D numpy arrays (rows, n), float32 or
 float64; outputs are allocated by the frontend (`ops/softmax.py`) and written here. Every row is
 shifted by its maximum first, so inputs of +-1000 neither overflow nor underflow to 0 / 0.
+Rows holding NaN or +inf give NaN (inf - inf), quietly, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ __all__ = [
 def softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
     """out[r] = exp(x[r] - max x[r]) / sum(exp(x[r] - max x[r]))."""
     for r in range(x.shape[0]):
-        shifted = np.exp(x[r] - x[r].max())
+        with np.errstate(invalid="ignore"):
+            shifted = np.exp(x[r] - x[r].max())
         out[r] = shifted / shifted.sum()
 
 
@@ -34,7 +36,8 @@ def softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -
 def log_softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
     """out[r] = (x[r] - m) - log(sum(exp(x[r] - m))), m = max x[r]."""
     for r in range(x.shape[0]):
-        shifted = x[r] - x[r].max()
+        with np.errstate(invalid="ignore"):
+            shifted = x[r] - x[r].max()
         out[r] = shifted - np.log(np.exp(shifted).sum())
 
 
