@@ -51,6 +51,11 @@ from .datasets import datasets
 from .nn.module import Module, Parameter
 from .testing import MathTest, MathTestVariable
 
+# Layers, optimizers, checkpoints and zero-copy interop (PyTorch's names).
+from . import nn, optim  # noqa: E402
+from .io.checkpoint import load, save  # noqa: E402
+from .io.interop import from_dlpack  # noqa: E402
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -62,6 +67,11 @@ __all__ = [
     "maxpool2d",
     "softmax",
     "tile",
+    "from_dlpack",
+    "load",
+    "nn",
+    "optim",
+    "save",
     "MathTest",
     "MathTestVariable",
     "Module",

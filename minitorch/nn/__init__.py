@@ -1,0 +1,66 @@
+"""Neural-network building blocks (PyTorch's `torch.nn` names): modules, layers, losses,
+initialisation, the functional API (`minitorch.nn.functional`) and scanning-MLP helpers."""
+
+from . import functional, init, scanning
+from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .container import ModuleList, Sequential
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
+from .dropout import Dropout
+from .embedding import Embedding
+from .flatten import Flatten, Unflatten
+from .linear import Identity, Linear
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .module import IncompatibleKeys, Module, Parameter
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
+from .resample import Downsample1d, Downsample2d, Upsample1d, Upsample2d
+
+__all__ = [
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "CrossEntropyLoss",
+    "Downsample1d",
+    "Downsample2d",
+    "Dropout",
+    "Embedding",
+    "Flatten",
+    "Identity",
+    "IncompatibleKeys",
+    "Linear",
+    "LogSoftmax",
+    "MSELoss",
+    "MaxPool1d",
+    "MaxPool2d",
+    "Module",
+    "ModuleList",
+    "NLLLoss",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "Unflatten",
+    "Upsample1d",
+    "Upsample2d",
+    "functional",
+    "init",
+    "scanning",
+]

@@ -1,0 +1,88 @@
+"""The functional API under PyTorch's names (`minitorch.nn.functional as F`).
+
+Re-exports; each op's docstring (math, arguments, Shape, example) lives where it is defined
+in `minitorch.ops`.
+
+Example:
+    >>> import minitorch.nn.functional as F
+    >>> x = minitorch.rand((2, 1, 8, 8))
+    >>> F.max_pool2d(F.relu(F.conv2d(x, minitorch.rand((4, 1, 3, 3)))), 2).shape
+    (2, 4, 3, 3)
+"""
+
+from __future__ import annotations
+
+from ..core.tensor import Tensor
+from ..ops.activation import tanh
+from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
+from ..ops.conv import conv1d, conv2d, conv3d
+from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
+from ..ops.dropout import dropout
+from ..ops.embedding import embedding
+from ..ops.flatten import flatten, unflatten
+from ..ops.linear import linear
+from ..ops.loss import cross_entropy, nll_loss
+from ..ops.loss_elementwise import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
+from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from ..ops.resample import downsample, upsample
+from ..ops.softmax import log_softmax, logsumexp, softmax
+
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "cross_entropy",
+    "downsample",
+    "dropout",
+    "embedding",
+    "flatten",
+    "linear",
+    "log_softmax",
+    "logsumexp",
+    "max_pool1d",
+    "max_pool2d",
+    "mse_loss",
+    "nll_loss",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "tanh",
+    "unflatten",
+    "upsample",
+]
+
+
+def relu(input: Tensor) -> Tensor:
+    """max(x, 0) elementwise (as `torch.nn.functional.relu`); gradient 0 at 0.
+
+    Shape:
+        (*) -> (*).
+
+    Example:
+        >>> relu(minitorch.tensor([-1.0, 2.0])).to_numpy().tolist()
+        [0.0, 2.0]
+    """
+    return input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + e^-x) elementwise (as `torch.sigmoid`), stable in both tails.
+
+    Shape:
+        (*) -> (*).
+
+    Example:
+        >>> sigmoid(minitorch.tensor([0.0])).item()
+        0.5
+    """
+    return input.sigmoid()

@@ -1,0 +1,152 @@
+"""Optimizers and schedules against torch.optim: 20-step trajectories in float64, state dicts,
+zero_grad, in-place updates that keep the parameters leaves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+import minitorch.nn as nn
+import minitorch.nn.functional as F
+from minitorch import optim
+from minitorch.optim.lr_scheduler import CosineAnnealingLR, StepLR
+
+from .helpers import to_numpy
+
+
+def _pair(seed=0):
+    torch.manual_seed(seed)
+    theirs = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 3)).double()
+    ours = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 3))
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    return ours, theirs
+
+
+def _data(seed=1):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((8, 4)), rng.integers(0, 3, 8)
+
+
+def _train(ours, theirs, opt, ref_opt, steps=20, sched=None, ref_sched=None):
+    x, y = _data()
+    for _ in range(steps):
+        opt.zero_grad()
+        ref_opt.zero_grad()
+        F.cross_entropy(ours(minitorch.tensor(x)), y).backward()
+        torch.nn.functional.cross_entropy(theirs(torch.tensor(x)), torch.tensor(y)).backward()
+        opt.step()
+        ref_opt.step()
+        if sched is not None:
+            sched.step()
+            ref_sched.step()
+            assert sched.get_last_lr() == pytest.approx(ref_sched.get_last_lr(), rel=1e-12)
+
+
+CONFIGS = [
+    (optim.SGD, torch.optim.SGD, dict(lr=0.1)),
+    (optim.SGD, torch.optim.SGD, dict(lr=0.1, momentum=0.9)),
+    (optim.SGD, torch.optim.SGD, dict(lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01)),
+    (optim.SGD, torch.optim.SGD, dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.1)),
+    (optim.Adam, torch.optim.Adam, dict(lr=0.01)),
+    (optim.Adam, torch.optim.Adam, dict(lr=0.02, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05)),
+    (optim.Adam, torch.optim.Adam, dict(lr=0.01, amsgrad=True)),
+    (optim.AdamW, torch.optim.AdamW, dict(lr=0.01)),
+    (optim.AdamW, torch.optim.AdamW, dict(lr=0.03, weight_decay=0.2, amsgrad=True)),
+]
+
+
+@pytest.mark.parametrize("ours_cls,ref_cls,kwargs", CONFIGS, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CONFIGS)])
+def test_trajectory_matches_torch(ours_cls, ref_cls, kwargs):
+    ours, theirs = _pair()
+    _train(ours, theirs, ours_cls(ours.parameters(), **kwargs), ref_cls(theirs.parameters(), **kwargs))
+    for (name, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
+        np.testing.assert_allclose(to_numpy(p.value), q.detach().numpy(), rtol=1e-9, atol=1e-11, err_msg=name)
+
+
+@pytest.mark.parametrize("make,make_ref", [
+    (lambda o: StepLR(o, step_size=3, gamma=0.5), lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5)),
+    (lambda o: CosineAnnealingLR(o, T_max=7, eta_min=0.001), lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=7, eta_min=0.001)),
+])
+def test_schedules_match_torch(make, make_ref):
+    ours, theirs = _pair()
+    opt, ref_opt = optim.SGD(ours.parameters(), lr=0.1, momentum=0.5), torch.optim.SGD(theirs.parameters(), lr=0.1, momentum=0.5)
+    _train(ours, theirs, opt, ref_opt, steps=20, sched=make(opt), ref_sched=make_ref(ref_opt))
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(to_numpy(p.value), q.detach().numpy(), rtol=1e-9, atol=1e-11)
+
+
+def test_parameter_groups_have_their_own_settings():
+    ours, theirs = _pair()
+    groups = [{"params": ours[0].parameters(), "lr": 0.3}, {"params": ours[2].parameters()}]
+    ref_groups = [{"params": theirs[0].parameters(), "lr": 0.3}, {"params": theirs[2].parameters()}]
+    _train(ours, theirs, optim.SGD(groups, lr=0.01), torch.optim.SGD(ref_groups, lr=0.01), steps=5)
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(to_numpy(p.value), q.detach().numpy(), rtol=1e-9, atol=1e-11)
+
+
+def test_updates_in_place_without_growing_the_graph():
+    model = nn.Linear(3, 2)
+    tensors = [p.value for p in model.parameters()]
+    storages = [t._tensor._storage for t in tensors]
+    opt = optim.Adam(model.parameters(), lr=0.1)
+    before = to_numpy(model.weight.value)
+    F.mse_loss(model(minitorch.ones((4, 3))), minitorch.zeros((4, 2))).backward()
+    opt.step()
+    assert [p.value for p in model.parameters()] == tensors  # same objects
+    assert all(t._tensor._storage is s for t, s in zip(tensors, storages))  # same storage
+    assert all(t.is_leaf() for t in tensors)
+    assert not np.allclose(before, to_numpy(model.weight.value))
+    opt.zero_grad()
+    assert all(t.grad is None for t in tensors)
+
+
+def test_parameters_without_gradient_are_skipped():
+    model = nn.Sequential(nn.Linear(3, 2), nn.Linear(3, 2))
+    before = to_numpy(model[1].weight.value)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    model[0](minitorch.ones((1, 3))).sum().backward()
+    opt.step()
+    np.testing.assert_array_equal(before, to_numpy(model[1].weight.value))
+
+
+def test_state_dict_round_trip_resumes_exactly(tmp_path):
+    x, y = _data()
+
+    def step(model, opt):
+        opt.zero_grad()
+        F.cross_entropy(model(minitorch.tensor(x)), y).backward()
+        opt.step()
+
+    a, _ = _pair()
+    b, _ = _pair()
+    opt_a = optim.Adam(a.parameters(), lr=0.01, amsgrad=True)
+    for _ in range(3):
+        step(a, opt_a)
+    minitorch.save({"model": a.state_dict(), "optimizer": opt_a.state_dict()}, tmp_path / "ckpt.safetensors")
+    state = minitorch.load(tmp_path / "ckpt.safetensors")
+    b.load_state_dict(state["model"])
+    opt_b = optim.Adam(b.parameters(), lr=0.5)
+    opt_b.load_state_dict(state["optimizer"])
+    assert opt_b.param_groups[0]["lr"] == 0.01 and opt_b.param_groups[0]["betas"] == (0.9, 0.999)
+    for _ in range(3):
+        step(a, opt_a)
+        step(b, opt_b)
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_array_equal(to_numpy(p.value), to_numpy(q.value))
+
+
+def test_bad_arguments_are_refused():
+    params = nn.Linear(2, 2).parameters()
+    with pytest.raises(ValueError, match="nesterov"):
+        optim.SGD(params, lr=0.1, nesterov=True)
+    with pytest.raises(ValueError, match="betas"):
+        optim.Adam(params, betas=(0.9, 1.0))
+    with pytest.raises(ValueError, match="empty"):
+        optim.SGD([], lr=0.1)
+    with pytest.raises(TypeError, match="Parameters"):
+        optim.SGD([1.0], lr=0.1)
+    opt = optim.SGD(params, lr=0.1)
+    with pytest.raises(ValueError, match="same model"):
+        opt.load_state_dict(optim.SGD(nn.Linear(2, 3, bias=False).parameters()).state_dict())

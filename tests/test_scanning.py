@@ -1,0 +1,127 @@
+"""The scanning MLP equals its Conv1d conversions: simple and distributed, forward and backward,
+for random weights (torch applies the MLP to every window as the oracle)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+import minitorch
+from minitorch.errors import ShapeError
+from minitorch.nn.scanning import (
+    distributed_mlp_to_conv1d,
+    distributed_mlp_weights,
+    linear_to_conv_weight,
+    mlp_to_conv1d,
+)
+
+from .helpers import to_numpy
+
+
+def scan_mlp_torch(x, weights, biases, window, stride):
+    """The MLP on every window: x (N, C, T) -> (N, H_L, T_out); ReLU between layers."""
+    # (N, C, T_out, window) -> (N, T_out, window, C) -> (N, T_out, window * C): time-major windows
+    h = x.unfold(2, window, stride).permute(0, 2, 3, 1).reshape(x.shape[0], -1, window * x.shape[1])
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        h = h @ w + (b if b is not None else 0.0)
+        if i < len(weights) - 1:
+            h = torch.relu(h)
+    return h.permute(0, 2, 1)  # (N, T_out, H_L) -> (N, H_L, T_out)
+
+
+def _compare(net, weights_t, biases_t, x_np, window, stride, params_t):
+    x_t = torch.tensor(x_np, requires_grad=True)
+    ref = scan_mlp_torch(x_t, weights_t, biases_t, window, stride)
+    x = minitorch.tensor(x_np, requires_grad=True)
+    out = net(x)
+    np.testing.assert_allclose(to_numpy(out), ref.detach().numpy(), rtol=1e-9, atol=1e-10)
+    upstream = np.random.default_rng(5).standard_normal(tuple(ref.shape))
+    (out * minitorch.tensor(upstream)).sum().backward()
+    (ref * torch.tensor(upstream)).sum().backward()
+    np.testing.assert_allclose(to_numpy(x.grad), x_t.grad.numpy(), rtol=1e-9, atol=1e-10)
+    convs = [m for m in net.modules() if isinstance(m, minitorch.nn.Conv1d)]
+    for conv, (w_t, b_t) in zip(convs, params_t):
+        c_in, kernel = conv.in_channels, conv.kernel_size[0]
+        expected = linear_to_conv_weight(w_t.grad.numpy(), c_in, kernel)
+        np.testing.assert_allclose(to_numpy(conv.weight.value.grad), expected, rtol=1e-9, atol=1e-10)
+        if b_t is not None:
+            np.testing.assert_allclose(to_numpy(conv.bias.value.grad), b_t.grad.numpy(), rtol=1e-9, atol=1e-10)
+
+
+@pytest.mark.parametrize("with_bias", [False, True])
+@pytest.mark.parametrize("window,stride,sizes", [(8, 4, (8, 16, 4)), (3, 1, (5, 2)), (5, 5, (6,))])
+def test_simple_conversion_equals_scanning_mlp(window, stride, sizes, with_bias):
+    rng = np.random.default_rng(window * 10 + stride)
+    channels, length = 3, 4 * window + 3
+    dims = (window * channels,) + sizes
+    weights = [rng.standard_normal((a, b)) / np.sqrt(a) for a, b in zip(dims[:-1], dims[1:])]
+    biases = [rng.standard_normal(b) if with_bias else None for b in sizes]
+    net = mlp_to_conv1d(weights, window, stride, biases if with_bias else None)
+    weights_t = [torch.tensor(w, requires_grad=True) for w in weights]
+    biases_t = [torch.tensor(b, requires_grad=True) if b is not None else None for b in biases]
+    x = rng.standard_normal((2, channels, length))
+    # layer 0 reads `window` steps of C channels; later layers one step of the previous width
+    _compare(net, weights_t, biases_t, x, window, stride, list(zip(weights_t, biases_t)))
+
+
+def _expand_torch(unit, n_in, kernel, step):
+    """The weight-shared layer's full (in, out) matrix from its unit, differentiably."""
+    c_in, c_out = unit.shape[0] // kernel, unit.shape[1]
+    copies = (n_in - kernel) // step + 1
+    blocks = [
+        torch.nn.functional.pad(unit, (i * c_out, (copies - 1 - i) * c_out, i * step * c_in, (n_in - i * step - kernel) * c_in))
+        for i in range(copies)
+    ]
+    return sum(blocks), copies
+
+
+@pytest.mark.parametrize("with_bias", [False, True])
+@pytest.mark.parametrize("window,stride,kernels,strides,channels", [
+    (8, 4, (2, 2, 2), (2, 2, 1), (2, 8, 4)),  # the homework's plan
+    (6, 2, (2, 3), (2, 1), (3, 2)),
+    (7, 1, (3, 3, 3), (1, 1, 1), (2, 2, 3)),  # overlapping sub-networks
+])
+def test_distributed_conversion_equals_scanning_mlp(window, stride, kernels, strides, channels, with_bias):
+    rng = np.random.default_rng(sum(kernels) + window)
+    c_in = 3
+    widths = (c_in,) + channels
+    units = [rng.standard_normal((k * a, b)) / np.sqrt(k * a) for k, a, b in zip(kernels, widths[:-1], widths[1:])]
+    unit_biases = [rng.standard_normal(b) if with_bias else None for b in channels]
+    full, full_biases = distributed_mlp_weights(units, window, kernels, strides, unit_biases)
+    net = distributed_mlp_to_conv1d(full, window, stride, kernels, strides, full_biases if with_bias else None)
+    units_t = [torch.tensor(u, requires_grad=True) for u in units]
+    unit_biases_t = [torch.tensor(b, requires_grad=True) if b is not None else None for b in unit_biases]
+    weights_t, biases_t, n = [], [], window
+    for u, b, k, s in zip(units_t, unit_biases_t, kernels, strides):
+        w, n = _expand_torch(u, n, k, s)
+        weights_t.append(w)
+        biases_t.append(b.repeat(n) if b is not None else None)
+    np.testing.assert_allclose(full[0], weights_t[0].detach().numpy())
+    x = rng.standard_normal((2, c_in, 3 * window + 1))
+    # conv layer l holds unit l, so its gradient is the unit's (summed over the copies)
+    _compare(net, weights_t, biases_t, x, window, stride, list(zip(units_t, unit_biases_t)))
+
+
+def test_homework_shapes():
+    units = [np.ones((48, 2)), np.ones((4, 8)), np.ones((16, 4))]
+    full, _ = distributed_mlp_weights(units, 8, (2, 2, 2), (2, 2, 1))
+    assert [w.shape for w in full] == [(192, 8), (8, 16), (16, 4)]
+    net = distributed_mlp_to_conv1d(full, 8, 4, (2, 2, 2), (2, 2, 1))
+    assert [tuple(m.weight.value.shape) for m in net.modules() if isinstance(m, minitorch.nn.Conv1d)] == [
+        (2, 24, 2), (8, 2, 2), (4, 8, 2)]
+    assert net(minitorch.rand((1, 24, 128))).shape == (1, 4, 31)
+
+
+def test_bad_plans_and_unshared_weights_are_refused():
+    full, _ = distributed_mlp_weights([np.ones((4, 2)), np.ones((4, 3))], 4, (2, 2), (2, 1))
+    with pytest.raises(ShapeError, match="total stride"):
+        distributed_mlp_to_conv1d(full, 4, 4, (2, 2), (2, 1))
+    with pytest.raises(ShapeError, match="does not tile"):
+        distributed_mlp_to_conv1d(full, 4, 2, (3, 2), (2, 1))
+    broken = [full[0].copy(), full[1]]
+    broken[0][-1, -1] += 1.0  # copy 1 no longer equals copy 0
+    with pytest.raises(ValueError, match="not weight-shared"):
+        distributed_mlp_to_conv1d(broken, 4, 2, (2, 2), (2, 1))
+    with pytest.raises(ShapeError, match="window"):
+        mlp_to_conv1d([np.ones((7, 2))], 2, 1)
