@@ -1,0 +1,137 @@
+"""Training-step speed: LeNet-5 (batch 64) and the course network (batch 16), ours vs PyTorch.
+
+One step = zero_grad, forward, loss, backward, SGD update (momentum 0.9), float32, one thread,
+both libraries in this process with the same weights and batch. Also the time from a cold
+process (`python -c ...`, numba cache warm) to the end of the first LeNet-5 step.
+
+Run: python bench/bench_train.py   (appends "## Training step" to bench/RESULTS.md)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import THREADS, Table, machine, median_time  # noqa: I001  (pins threads before imports)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import minitorch  # noqa: E402
+from minitorch import optim  # noqa: E402
+from minitorch.models import CourseNetwork, LeNet5  # noqa: E402
+from minitorch.nn import functional as F  # noqa: E402
+from minitorch.train.trainer import cast_module  # noqa: E402
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+COLD_START = """
+import time; start = time.perf_counter()
+import numpy as np, minitorch
+from minitorch import optim
+from minitorch.models import LeNet5
+from minitorch.nn import functional as F
+from minitorch.train.trainer import cast_module
+model = cast_module(LeNet5(), "float32", minitorch.FastBackend)
+opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+x = minitorch.from_numpy(np.random.default_rng(0).standard_normal((64, 1, 28, 28)).astype(np.float32))
+y = np.random.default_rng(1).integers(0, 10, 64)
+opt.zero_grad(); loss = F.cross_entropy(model(x), y); loss.backward(); opt.step()
+print(time.perf_counter() - start)
+"""
+
+
+class TorchCourse(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.Conv2d(4, 8, 3, padding=1)
+        self.linear1, self.linear2 = torch.nn.Linear(392, 64), torch.nn.Linear(64, 10)
+        self.dropout = torch.nn.Dropout(0.25)
+
+    def forward(self, x):
+        x = torch.relu(self.conv2(torch.relu(self.conv1(x))))
+        x = torch.nn.functional.avg_pool2d(x, 4).flatten(1)
+        x = self.dropout(torch.relu(self.linear1(x)))
+        return torch.log_softmax(self.linear2(x), dim=1)
+
+
+class TorchLeNet(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.Conv2d(6, 16, 5)
+        self.fc1, self.fc2, self.fc3 = torch.nn.Linear(400, 120), torch.nn.Linear(120, 84), torch.nn.Linear(84, 10)
+
+    def forward(self, x):
+        pool = torch.nn.functional.max_pool2d
+        x = pool(torch.relu(self.conv1(x)), 2)
+        x = pool(torch.relu(self.conv2(x)), 2).flatten(1)
+        return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
+
+
+def step_pair(ours_model, torch_model, batch: int, log_probs: bool):
+    """(ours_step, torch_step) closures on the same weights and batch."""
+    cast_module(ours_model, "float32", minitorch.FastBackend)
+    state = {name: torch.from_numpy(np.array(p.value.to_numpy())) for name, p in ours_model.named_parameters()}
+    torch_model.load_state_dict(state)
+    rng = np.random.default_rng(0)
+    x_np = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
+    y_np = rng.integers(0, 10, batch)
+    x, tx, ty = minitorch.from_numpy(x_np), torch.from_numpy(x_np), torch.from_numpy(y_np)
+    ours_opt = optim.SGD(ours_model.parameters(), lr=0.01, momentum=0.9)
+    torch_opt = torch.optim.SGD(torch_model.parameters(), lr=0.01, momentum=0.9)
+    ours_loss = F.nll_loss if log_probs else F.cross_entropy
+    torch_loss = torch.nn.functional.nll_loss if log_probs else torch.nn.functional.cross_entropy
+
+    def ours():
+        ours_opt.zero_grad()
+        loss = ours_loss(ours_model(x), y_np)
+        loss.backward()
+        ours_opt.step()
+
+    def theirs():
+        torch_opt.zero_grad()
+        loss = torch_loss(torch_model(tx), ty)
+        loss.backward()
+        torch_opt.step()
+
+    return ours, theirs
+
+
+def cold_start_seconds() -> float:
+    """Wall time of a fresh interpreter through its first LeNet-5 step (second run: numba cache warm)."""
+    env_runs = []
+    for _ in range(2):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", COLD_START], check=True, capture_output=True, text=True)
+        env_runs.append(time.perf_counter() - start)
+    return env_runs[-1]
+
+
+def main() -> None:
+    table = Table(f"Training step ({THREADS} thread)")
+    cases = [
+        ("LeNet-5 train step, batch 64, f32", LeNet5(), TorchLeNet(), 64, False),
+        ("course network train step, batch 16, f32", CourseNetwork(), TorchCourse(), 16, True),
+    ]
+    for name, ours_model, torch_model, batch, log_probs in cases:
+        ours, theirs = step_pair(ours_model, torch_model, batch, log_probs)
+        table.add(name, median_time(ours, repeats=50, warmup=5), median_time(theirs, repeats=50, warmup=5), "<= 1.0x")
+    cold = cold_start_seconds()
+    table.add_row("cold process to end of first LeNet-5 step (numba cache warm)", f"{cold * 1e3:.0f}", "", "", "< 3 s")
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    section = "## Training step\n\nRun: `python bench/bench_train.py`. One step = zero_grad, forward, loss, " \
+              "backward, SGD(momentum 0.9) update; same weights and batch in both libraries.\n\n" + table.markdown()
+    if "## Training step" in text:
+        head, _, rest = text.partition("## Training step")
+        tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        text = head + section + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
+    print(f"\n{machine()}; wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Concatenation of tensors along one dimension (as `torch.cat`).
+
+Shape:
+    inputs (d_0, ..., a_k, ..., d_n), (d_0, ..., b_k, ..., d_n), ... with dim=k
+    -> output (d_0, ..., a_k + b_k + ..., ..., d_n)
+"""
+
+from __future__ import annotations
+
+from typing import Sequence, Tuple
+
+import numpy as np
+
+from ..autodiff.function import Context, Function
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..errors import DTypeError, ShapeError
+
+__all__ = ["Cat", "cat"]
+
+
+class Cat(Function):
+    """Join tensors along `dim`; the gradient is the matching slice of grad_output for each."""
+
+    @staticmethod
+    def forward(ctx: Context, *args) -> Tensor:
+        *tensors, dim = args
+        ctx.dim = dim
+        ctx.sizes = [t.shape[dim] for t in tensors]
+        joined = np.concatenate([t.to_numpy() for t in tensors], axis=dim)
+        return tensors[0]._new(TensorData._trusted(joined.reshape(-1), joined.shape))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Tensor, ...]:
+        grad = grad_output.to_numpy()
+        bounds = np.cumsum([0] + ctx.sizes)
+        parts = []
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            part = np.ascontiguousarray(np.take(grad, np.arange(start, stop), axis=ctx.dim))
+            parts.append(grad_output._new(TensorData._trusted(part.reshape(-1), part.shape)))
+        return tuple(parts)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """Concatenate tensors along an existing dimension (as `torch.cat`).
+
+    out[..., offset_i + j, ...] = tensors[i][..., j, ...] along `dim`, where offset_i is the
+    total size of the earlier tensors along `dim`.
+
+    Args:
+        tensors: one or more tensors with equal shapes except along `dim`, same dtype.
+        dim: the dimension to join along (negative counts from the end). Default 0.
+
+    Shape:
+        (*, a, *) and (*, b, *) -> (*, a + b, *).
+
+    Example:
+        >>> a, b = minitorch.ones((2, 3)), minitorch.zeros((2, 1))
+        >>> cat([a, b], dim=1).shape
+        (2, 4)
+    """
+    tensors = list(tensors)
+    if not tensors:
+        raise ShapeError("cat: needs at least one tensor")
+    first = tensors[0]
+    if not -first.dims <= dim < first.dims:
+        raise ShapeError(f"cat: dim {dim} is out of range for tensors with {first.dims} dims")
+    dim %= first.dims
+    for t in tensors[1:]:
+        if t.dtype != first.dtype:
+            raise DTypeError(f"cat: dtypes differ ({first.dtype} and {t.dtype}); convert with .to(dtype) first")
+        same = t.dims == first.dims and all(t.shape[d] == first.shape[d] for d in range(first.dims) if d != dim)
+        if not same:
+            shapes = [tuple(x.shape) for x in tensors]
+            raise ShapeError(f"cat: shapes {shapes} must match in every dim except dim={dim}")
+    return Cat.apply(*tensors, dim)

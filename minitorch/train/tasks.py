@@ -1,0 +1,235 @@
+"""Training tasks: what `minitorch train <task>` loads, which model it builds, and its defaults.
+
+A `Task` names a data set, the preprocessing that turns raw examples into model inputs, a
+default model and default hyper-parameters. `Task.load(data_dir, limit)` returns a
+`TaskData`: train and test arrays ready for the DataLoader, plus what the model and the
+checkpoint need (input shape, classes, vocabulary).
+
+| task | data | default model | split |
+|---|---|---|---|
+| digits | scikit-learn's 8x8 digits (bundled) | cnn | stratified 80/20, seed 0 |
+| mnist, fashion-mnist, kmnist | IDX files in --data | lenet5 | train/t10k; t10k only: first 8,000 / last 2,000 |
+| mnist1d | generated (Greydanus 2020), seed 42 | signal_cnn | 4,000 / 1,000 |
+| sst2 | train.tsv / test.tsv in --data | kim_cnn | the files' split |
+
+The package never reads a data folder by default: IDX and TSV tasks need `--data DIR`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from minitorch.data import (
+    DatasetError,
+    Tokenizer,
+    Vocabulary,
+    find_mnist_files,
+    load_digits,
+    load_mnist,
+    load_mnist1d,
+    read_sst2,
+)
+
+__all__ = ["Task", "TaskData", "TASKS", "get_task", "trim_padding", "channel_first", "normalize_mnist",
+           "encode_texts", "MNIST_MEAN", "MNIST_STD"]
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the usual MNIST pixel statistics (of the 60,000 training images)
+HOLDOUT_TRAIN = 8000  # with only the t10k files: train on the first 8,000, test on the last 2,000
+MIN_TEXT_LENGTH = 5  # the widest Kim filter
+
+
+@dataclass
+class TaskData:
+    """Train and test examples of a task, ready for `ArrayDataset`.
+
+    Attributes:
+        x_train, y_train, x_test, y_test: float arrays (N, *input_shape) (int64 token ids for
+            text) and int64 labels (N,).
+        input_shape: one example's shape, without the batch dim.
+        class_names: one name per class.
+        model_options: extra constructor arguments the data implies (e.g. vocab_size).
+        metadata: JSON-able facts to keep in the checkpoint (e.g. the vocabulary).
+        note: a line describing the split, printed by the trainer.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    input_shape: Tuple[int, ...]
+    class_names: List[str]
+    model_options: Dict[str, Any] = field(default_factory=dict)
+    metadata: Dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A named training task and its defaults (the CLI's flags override them)."""
+
+    name: str
+    description: str
+    loader: Callable[[Optional[Path]], TaskData]
+    model: str
+    epochs: int
+    batch_size: int
+    lr: float
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    scheduler: str = "cosine"
+    needs_data: bool = False
+    is_text: bool = False
+    prepare: Optional[Callable[[np.ndarray], np.ndarray]] = None
+    max_shift: int = 0
+
+    def load(self, data_dir: Optional[str] = None, limit: Optional[int] = None) -> TaskData:
+        """Load the data (from `data_dir` when the task reads files), capping each split at `limit`."""
+        if self.needs_data and data_dir is None:
+            raise DatasetError(f"task {self.name!r} reads files: pass --data DIR ({self.description})")
+        root = Path(data_dir) if data_dir is not None else None
+        if root is not None and not root.is_dir():
+            raise DatasetError(f"task {self.name!r}: --data {root} is not a folder")
+        data = self.loader(root)
+        if limit is not None:
+            data.x_train, data.y_train = data.x_train[:limit], data.y_train[:limit]
+            data.x_test, data.y_test = data.x_test[:limit], data.y_test[:limit]
+        return data
+
+
+# ----------------------------------------------------------------------------- preprocessing
+def normalize_mnist(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) or floats in [0, 1] -> standardised float32 (N, 1, 28, 28)."""
+    x = images.astype(np.float32)
+    if images.dtype == np.uint8:
+        x /= 255.0
+    return ((x - MNIST_MEAN) / MNIST_STD)[:, None]  # (N, H, W) -> (N, 1, H, W)
+
+
+def channel_first(x: np.ndarray) -> np.ndarray:
+    """Raw examples (N, *size) -> float32 model inputs (N, 1, *size), values unchanged."""
+    return x.astype(np.float32)[:, None]  # (N, *size) -> (N, 1, *size)
+
+
+def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:
+    """Translate each image (N, C, H, W) in place by up to `max_shift` pixels per axis, zero fill.
+
+    The usual data augmentation for digits: every example gets its own (dy, dx), drawn
+    uniformly from [-max_shift, max_shift]^2 by `rng`.
+    """
+    n, _, height, width = images.shape
+    shifts = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
+    padded = np.zeros((n, images.shape[1], height + 2 * max_shift, width + 2 * max_shift), dtype=images.dtype)
+    padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = images
+    for dy, dx in {tuple(s) for s in shifts.tolist()}:
+        chosen = np.flatnonzero((shifts[:, 0] == dy) & (shifts[:, 1] == dx))
+        top, left = max_shift - dy, max_shift - dx
+        images[chosen] = padded[chosen, :, top:top + height, left:left + width]
+    return images
+
+
+def trim_padding(ids: np.ndarray, min_length: int = MIN_TEXT_LENGTH) -> np.ndarray:
+    """Drop the all-padding columns at the end of a batch of token ids (B, L) -> (B, L')."""
+    used = np.flatnonzero((ids != Vocabulary.pad_index).any(axis=0))
+    length = max(min_length, int(used[-1]) + 1 if len(used) else 0)
+    return ids[:, :length]
+
+
+# ----------------------------------------------------------------------------- loaders
+def _digits(_: Optional[Path]) -> TaskData:
+    x_train, y_train = load_digits("train", seed=0)
+    x_test, y_test = load_digits("test", seed=0)
+    return TaskData(channel_first(x_train), y_train, channel_first(x_test), y_test, (1, 8, 8), [str(d) for d in range(10)],
+                    note="digits: 1,438 train / 359 test (stratified 20% held out, split seed 0)")
+
+
+def _idx_loader(class_names: List[str]) -> Callable[[Optional[Path]], TaskData]:
+    def load(root: Optional[Path]) -> TaskData:
+        try:
+            find_mnist_files(root, "train")
+            has_train = True
+        except DatasetError:
+            has_train = False
+        test_images, test_labels = load_mnist(root, "test")
+        if has_train:
+            train_images, train_labels = load_mnist(root, "train")
+            note = f"{len(train_images):,} train / {len(test_images):,} test images from {root}"
+        else:
+            if len(test_images) <= HOLDOUT_TRAIN:
+                raise DatasetError(f"{root}: only t10k files ({len(test_images)} images) and no train files; "
+                                   f"need more than {HOLDOUT_TRAIN} images to hold some out")
+            train_images, train_labels = test_images[:HOLDOUT_TRAIN], test_labels[:HOLDOUT_TRAIN]
+            test_images, test_labels = test_images[HOLDOUT_TRAIN:], test_labels[HOLDOUT_TRAIN:]
+            note = (f"no train-*-ubyte files in {root}: training on the first {HOLDOUT_TRAIN:,} t10k images, "
+                    f"testing on the last {len(test_images):,}")
+        height, width = train_images.shape[1:]
+        return TaskData(normalize_mnist(train_images), train_labels, normalize_mnist(test_images), test_labels,
+                        (1, height, width), class_names, note=note)
+
+    return load
+
+
+def _mnist1d(_: Optional[Path]) -> TaskData:
+    x_train, y_train = load_mnist1d("train")
+    x_test, y_test = load_mnist1d("test")
+    return TaskData(channel_first(x_train), y_train, channel_first(x_test), y_test, (1, x_train.shape[1]), [str(d) for d in range(10)],
+                    note=f"MNIST-1D: {len(x_train):,} train / {len(x_test):,} test signals (generator seed 42)")
+
+
+def encode_texts(texts: List[str], vocab: Vocabulary, tokenizer: Tokenizer) -> np.ndarray:
+    """Token ids of sentences, padded to the longest: int64 (N, L)."""
+    return vocab.encode_batch([tokenizer(text) for text in texts], min_length=MIN_TEXT_LENGTH)
+
+
+def _sst2(root: Optional[Path]) -> TaskData:
+    paths = {split: root / f"{split}.tsv" for split in ("train", "test")}
+    for split, path in paths.items():
+        if not path.exists():
+            raise DatasetError(f"sst2: {path} is missing; --data must hold train.tsv and test.tsv "
+                               "(SST-2 TSV files with a header naming the 'label' and 'sentence' columns)")
+    tokenizer = Tokenizer()
+    train_texts, y_train = read_sst2(paths["train"])
+    test_texts, y_test = read_sst2(paths["test"])
+    vocab = Vocabulary.build(tokenizer(text) for text in train_texts)
+    x_train = encode_texts(train_texts, vocab, tokenizer)
+    x_test = encode_texts(test_texts, vocab, tokenizer)
+    return TaskData(x_train, y_train, x_test, y_test, (x_train.shape[1],), ["negative", "positive"],
+                    model_options={"vocab_size": len(vocab)}, metadata={"vocab": vocab.to_list()},
+                    note=f"SST-2: {len(x_train):,} train / {len(x_test):,} test sentences, {len(vocab):,} words")
+
+
+_IDX_HELP = "IDX files train/t10k-images-idx3-ubyte[.gz] and -labels-idx1-ubyte[.gz]"
+_FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+_KMNIST = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
+
+TASKS: Dict[str, Task] = {
+    task.name: task
+    for task in (
+        Task("digits", "scikit-learn's bundled 8x8 digits, no download", _digits, "cnn", 20, 32, 2e-3,
+             weight_decay=1e-4, prepare=channel_first, max_shift=1),
+        Task("mnist", f"MNIST {_IDX_HELP}", _idx_loader([str(d) for d in range(10)]), "lenet5", 15, 64, 2e-3,
+             needs_data=True, prepare=normalize_mnist),
+        Task("fashion-mnist", f"Fashion-MNIST {_IDX_HELP}", _idx_loader(_FASHION), "lenet5", 15, 64, 2e-3,
+             needs_data=True, prepare=normalize_mnist),
+        Task("kmnist", f"KMNIST {_IDX_HELP}", _idx_loader(_KMNIST), "lenet5", 15, 64, 2e-3, needs_data=True,
+             prepare=normalize_mnist),
+        Task("mnist1d", "MNIST-1D signals generated locally (Greydanus 2020)", _mnist1d, "signal_cnn", 60, 100, 1e-2,
+             prepare=channel_first),
+        Task("sst2", "SST-2 train.tsv and test.tsv (label, sentence columns)", _sst2, "kim_cnn", 3, 50, 1e-3,
+             needs_data=True, is_text=True),
+    )
+}
+
+
+def get_task(name: str) -> Task:
+    """The task called `name` (ValueError listing the known tasks otherwise)."""
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; choose one of {', '.join(TASKS)}")
+    return TASKS[name]

@@ -1,0 +1,393 @@
+"""The training loop behind `minitorch train`: seed, data, model, optimizer, epochs, run folder.
+
+One run writes everything to its folder (default `runs/<task>-<timestamp>`):
+
+    checkpoint.safetensors   model + optimizer + scheduler + RNG state + epoch, and the run's
+                             config, classes and vocabulary in the metadata (for --resume,
+                             `minitorch evaluate` and `minitorch predict`)
+    metrics.csv, metrics.json   one row per epoch: losses, accuracies, learning rate, time
+    curves.png               loss and accuracy against epoch
+    filters.png              the first convolution's filters
+    feature_maps_<i>.png     the first convolution's activations for test examples 0, 1, 2
+    confusion.png            the test confusion matrix
+
+A checkpoint is written after every epoch. Resuming restores the model, the optimizer, the
+scheduler and the random generator (dropout), and the DataLoader's order depends only on
+(seed, epoch), so a resumed run continues with exactly the losses of an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Dict, Optional, Tuple
+
+import numpy as np
+
+import minitorch
+from minitorch import nn, optim
+from minitorch.core.random import default_generator, manual_seed
+from minitorch.data import ArrayDataset, DataLoader
+from minitorch.io import load, load_metadata, save
+from minitorch.models import build_model
+from minitorch.nn import functional as F
+from minitorch.train.metrics import MetricsLog, confusion_matrix
+from minitorch.train.progress import ProgressBar, format_duration
+from minitorch.train.tasks import Task, TaskData, get_task, random_shift_, trim_padding
+
+__all__ = ["TrainConfig", "Trainer", "train", "load_trained", "evaluate", "predict_batches", "set_threads",
+           "CHECKPOINT", "BACKENDS", "OPTIMIZERS", "SCHEDULERS"]
+
+CHECKPOINT = "checkpoint.safetensors"
+BACKENDS = {"fast": minitorch.FastBackend, "simple": minitorch.SimpleBackend}
+OPTIMIZERS = ("sgd", "adam", "adamw")
+SCHEDULERS = ("cosine", "step", "none")
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a run (saved in the checkpoint; --resume reads it back)."""
+
+    task: str
+    model: str
+    epochs: int
+    batch_size: int
+    lr: float
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    momentum: float = 0.9
+    scheduler: str = "cosine"
+    backend: str = "fast"
+    dtype: str = "float32"
+    threads: Optional[int] = None
+    seed: int = 0
+    data: Optional[str] = None
+    out: Optional[str] = None
+    limit: Optional[int] = None
+    augment: bool = True
+    model_options: Dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: Dict[str, Any]) -> "TrainConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{key: value for key, value in values.items() if key in known})
+
+
+def set_threads(threads: Optional[int]) -> None:
+    """Use `threads` CPU threads in numba kernels and BLAS (None: leave the defaults)."""
+    if threads is None:
+        return
+    import numba
+
+    numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(int(threads))
+    except ImportError:  # BLAS keeps its own setting (OPENBLAS_NUM_THREADS)
+        pass
+
+
+def _to_tensor(array: np.ndarray, dtype: str, backend: Any) -> Any:
+    """Float arrays -> Tensors in `dtype`; token ids (integers) stay numpy."""
+    if array.dtype.kind in "iu":
+        return array
+    return minitorch.from_numpy(np.ascontiguousarray(array, dtype=dtype), backend=backend)
+
+
+def cast_module(model: nn.Module, dtype: str, backend: Any) -> nn.Module:
+    """Put every parameter of `model` in `dtype` on `backend` (fresh leaves, same values)."""
+    for _, parameter in model.named_parameters():
+        array = np.array(parameter.value.to_numpy(), dtype=dtype)
+        parameter.update(minitorch.from_numpy(array, backend=backend))
+    return model
+
+
+def _optimizer(config: TrainConfig, model: nn.Module) -> Any:
+    params = model.parameters()
+    if config.optimizer == "sgd":
+        return optim.SGD(params, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
+    if config.optimizer == "adam":
+        return optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
+    if config.optimizer == "adamw":
+        return optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+    raise ValueError(f"unknown optimizer {config.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+
+
+def _scheduler(config: TrainConfig, optimizer: Any) -> Any:
+    if config.scheduler == "cosine":
+        return optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs)
+    if config.scheduler == "step":
+        return optim.lr_scheduler.StepLR(optimizer, step_size=max(1, config.epochs // 3), gamma=0.1)
+    if config.scheduler == "none":
+        return None
+    raise ValueError(f"unknown scheduler {config.scheduler!r}; choose one of {', '.join(SCHEDULERS)}")
+
+
+def _loss(model: nn.Module, output: Any, target: np.ndarray) -> Any:
+    """Mean negative log-likelihood of the targets: NLL for log-probability outputs, else cross-entropy."""
+    if getattr(model, "returns_log_probs", False):
+        return F.nll_loss(output, target)
+    return F.cross_entropy(output, target)
+
+
+def _batches(x: np.ndarray, y: np.ndarray, batch_size: int, is_text: bool, dtype: str, backend: Any,
+             shuffle: bool = False, seed: int = 0, epoch: int = 0):
+    """(inputs, targets) mini-batches; text batches lose their all-padding columns."""
+    loader = DataLoader(ArrayDataset(x, y), batch_size=batch_size, shuffle=shuffle, seed=seed,
+                        dtype=dtype, backend=backend)
+    loader.set_epoch(epoch)
+    for inputs, targets in loader:
+        yield (trim_padding(inputs) if is_text else inputs), targets
+
+
+def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 256, is_text: bool = False,
+             dtype: str = "float32", backend: Any = None) -> Tuple[float, float, np.ndarray]:
+    """Mean loss, accuracy and class predictions (N,) of `model` in eval mode."""
+    model.eval()
+    total_loss, predictions = 0.0, []
+    with minitorch.no_grad():
+        for inputs, targets in _batches(x, y, batch_size, is_text, dtype, backend):
+            output = model(inputs)
+            total_loss += _loss(model, output, targets).item() * len(targets)
+            predictions.append(output.to_numpy().argmax(axis=1))
+    predicted = np.concatenate(predictions) if predictions else np.zeros(0, dtype=np.int64)
+    accuracy = float(np.mean(predicted == y)) if len(y) else float("nan")
+    return total_loss / max(len(y), 1), accuracy, predicted
+
+
+def predict_batches(model: nn.Module, x: np.ndarray, batch_size: int = 256, is_text: bool = False,
+                    dtype: str = "float32", backend: Any = None) -> np.ndarray:
+    """Class probabilities (N, C) of `model` in eval mode."""
+    model.eval()
+    rows = []
+    with minitorch.no_grad():
+        for start in range(0, len(x), batch_size):
+            chunk = x[start:start + batch_size]
+            inputs = trim_padding(chunk) if is_text else _to_tensor(chunk, dtype, backend)
+            logits = model(inputs).to_numpy().astype(np.float64)
+            logits -= logits.max(axis=1, keepdims=True)
+            probs = np.exp(logits)
+            rows.append(probs / probs.sum(axis=1, keepdims=True))
+    return np.concatenate(rows)
+
+
+def _first_conv_weight(model: nn.Module) -> Optional[np.ndarray]:
+    """The weight (C_out, C_in, *kernel) of the first convolution, if any."""
+    for name, parameter in model.named_parameters():
+        array = np.asarray(parameter.value.to_numpy())
+        if name.endswith("weight") and array.ndim in (3, 4):
+            return array
+    return None
+
+
+class Trainer:
+    """One training run: builds everything from a `TrainConfig` and trains epoch by epoch.
+
+    Args:
+        config: the run's settings; `config.out` is the run folder.
+        resume: continue from the checkpoint in `config.out`. Default False.
+        progress: show a progress bar per epoch. Default True.
+        log: where to print status lines. Default sys.stderr.
+
+    Example:
+        >>> config = TrainConfig("digits", "cnn", epochs=1, batch_size=32, lr=1e-3, out="runs/demo")  # doctest: +SKIP
+        >>> Trainer(config).fit()  # doctest: +SKIP
+    """
+
+    def __init__(self, config: TrainConfig, resume: bool = False, progress: bool = True,
+                 log: Optional[IO[str]] = None):
+        self.config = config
+        self.progress = progress
+        self.log = sys.stderr if log is None else log
+        if config.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {config.backend!r}; choose one of {', '.join(BACKENDS)}")
+        self.backend = BACKENDS[config.backend]
+        self.folder = Path(config.out)
+        set_threads(config.threads)
+        self.task: Task = get_task(config.task)
+        self.data: TaskData = self.task.load(config.data, config.limit)
+        manual_seed(config.seed)
+        options = {**self.data.model_options, **config.model_options}
+        self.model = build_model(config.model, self.data.input_shape, self.data.num_classes, **options)
+        cast_module(self.model, config.dtype, self.backend)
+        self.optimizer = _optimizer(config, self.model)
+        self.scheduler = _scheduler(config, self.optimizer)
+        self.epoch = 0
+        self.history = MetricsLog()
+        if resume:
+            self._restore()
+
+    # ------------------------------------------------------------------ checkpoint
+    def _metadata(self) -> Dict[str, Any]:
+        return {
+            "config": self.config.to_dict(),
+            "input_shape": list(self.data.input_shape),
+            "class_names": self.data.class_names,
+            "model_options": {**self.data.model_options, **self.config.model_options},
+            "minitorch_version": minitorch.__version__,
+            **self.data.metadata,
+        }
+
+    def save_checkpoint(self) -> Path:
+        """Write the checkpoint of the current epoch (atomically) and return its path."""
+        state = {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "scheduler": self.scheduler.state_dict() if self.scheduler is not None else {},
+            "epoch": self.epoch,
+            "rng": default_generator().bit_generator.state,
+        }
+        path = self.folder / CHECKPOINT
+        save(state, path, metadata=self._metadata())
+        return path
+
+    def _restore(self) -> None:
+        path = self.folder / CHECKPOINT
+        state = load(path, backend=self.backend)
+        self.model.load_state_dict(state["model"])
+        cast_module(self.model, self.config.dtype, self.backend)
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.scheduler is not None and state["scheduler"]:
+            self.scheduler.load_state_dict(state["scheduler"])
+        self.epoch = int(state["epoch"])
+        default_generator().bit_generator.state = state["rng"]
+        metrics = self.folder / "metrics.json"
+        rows = MetricsLog.read_json(metrics).history if metrics.exists() else []
+        self.history = MetricsLog(rows[:self.epoch])
+
+    # ------------------------------------------------------------------ loop
+    def _say(self, message: str) -> None:
+        if self.progress:
+            print(message, file=self.log, flush=True)
+
+    def train_epoch(self) -> Dict[str, float]:
+        """One pass over the training set; returns its mean loss, accuracy and throughput."""
+        config, data = self.config, self.data
+        self.model.train()
+        total = len(data.y_train)
+        bar = ProgressBar(total=total, desc=f"epoch {self.epoch + 1}/{config.epochs}", unit="ex",
+                          disable=not self.progress, file=self.log)
+        loss_sum, correct, seen = 0.0, 0, 0
+        start = time.perf_counter()
+        batches = _batches(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
+                           self.backend, shuffle=True, seed=config.seed, epoch=self.epoch)
+        shift = self.task.max_shift if config.augment else 0
+        augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
+        for inputs, targets in batches:
+            if shift:
+                random_shift_(inputs.to_numpy(), augment_rng, shift)  # the batch is a fresh copy
+            output = self.model(inputs)
+            loss = _loss(self.model, output, targets)
+            self.optimizer.zero_grad()
+            loss.backward()
+            self.optimizer.step()
+            count = len(targets)
+            loss_sum += loss.item() * count
+            correct += int((output.to_numpy().argmax(axis=1) == targets).sum())
+            seen += count
+            bar.set_postfix(loss=loss_sum / seen, acc=f"{100.0 * correct / seen:.1f}%")
+            bar.update(count)
+        bar.close()
+        seconds = time.perf_counter() - start
+        return {"train_loss": loss_sum / max(seen, 1), "train_acc": correct / max(seen, 1),
+                "seconds": seconds, "examples_per_s": seen / seconds if seconds > 0 else 0.0}
+
+    def fit(self, stop_after: Optional[int] = None, plots: bool = True) -> MetricsLog:
+        """Train until `config.epochs`, checkpointing each epoch; then write the plots.
+
+        Args:
+            stop_after: end after this many epochs, as an interruption would (the schedule
+                still spans `config.epochs`; continue with `resume=True`). Default None.
+            plots: write the PNGs at the end. Default True.
+        """
+        config = self.config
+        last_epoch = config.epochs if stop_after is None else min(config.epochs, stop_after)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._say(self.data.note)
+        self._say(f"model {config.model}: {sum(p.value.size for p in self.model.parameters()):,} parameters; "
+                  f"run folder {self.folder}")
+        if self.epoch >= config.epochs:
+            self._say(f"already trained for {self.epoch} epochs (--epochs {config.epochs}); nothing to do")
+        while self.epoch < last_epoch:
+            lr = self.optimizer.param_groups[0]["lr"]
+            row = self.train_epoch()
+            test_loss, test_acc, _ = evaluate(self.model, self.data.x_test, self.data.y_test, is_text=self.task.is_text,
+                                              dtype=config.dtype, backend=self.backend)
+            if self.scheduler is not None:
+                self.scheduler.step()
+            self.epoch += 1
+            self.history.append(epoch=self.epoch, train_loss=row["train_loss"], train_acc=row["train_acc"],
+                                test_loss=test_loss, test_acc=test_acc, lr=lr, seconds=row["seconds"],
+                                examples_per_s=row["examples_per_s"])
+            self._say(f"epoch {self.epoch}/{config.epochs}: train loss {row['train_loss']:.4f} "
+                      f"acc {100 * row['train_acc']:.2f}% | test loss {test_loss:.4f} acc {100 * test_acc:.2f}% "
+                      f"| {format_duration(row['seconds'])}, {row['examples_per_s']:.0f} ex/s")
+            self.save_checkpoint()
+            self.history.write_csv(self.folder / "metrics.csv")
+            self.history.write_json(self.folder / "metrics.json")
+        if plots:
+            self.write_plots()
+        return self.history
+
+    def write_plots(self) -> None:
+        """Curves, first-layer filters, feature maps of three test inputs, confusion matrix."""
+        from minitorch.viz import plot_confusion, plot_curves, plot_feature_maps, plot_filters
+
+        config, data = self.config, self.data
+        if len(self.history):
+            plot_curves(self.history, self.folder / "curves.png", title=f"{config.task} / {config.model}")
+        weight = _first_conv_weight(self.model)
+        if weight is not None:
+            plot_filters(weight, self.folder / "filters.png", title=f"first-layer filters {tuple(weight.shape)}")
+        examples = data.x_test[:3]
+        if hasattr(self.model, "feature_maps") and len(examples):
+            self.model.eval()
+            with minitorch.no_grad():
+                inputs = trim_padding(examples) if self.task.is_text else _to_tensor(examples, config.dtype, self.backend)
+                maps = self.model.feature_maps(inputs).to_numpy()
+            for i, example_maps in enumerate(maps):
+                plot_feature_maps(example_maps, self.folder / f"feature_maps_{i}.png",
+                                  title=f"first-layer feature maps, test example {i} (class "
+                                        f"{data.class_names[data.y_test[i]]})")
+        _, accuracy, predicted = evaluate(self.model, data.x_test, data.y_test, is_text=self.task.is_text,
+                                          dtype=config.dtype, backend=self.backend)
+        matrix = confusion_matrix(data.y_test, predicted, num_classes=data.num_classes)
+        plot_confusion(matrix, data.class_names, self.folder / "confusion.png")
+
+
+def train(config: TrainConfig, resume: bool = False, progress: bool = True,
+          stop_after: Optional[int] = None) -> MetricsLog:
+    """Train a run described by `config` (see `Trainer`); returns the per-epoch metrics."""
+    return Trainer(config, resume=resume, progress=progress).fit(stop_after)
+
+
+def load_trained(path: str | Path, backend: str = "fast") -> Tuple[nn.Module, Dict[str, Any]]:
+    """The model and metadata of a run folder or checkpoint file, ready for inference.
+
+    Returns:
+        (model in eval mode, metadata dict with "config", "input_shape", "class_names", ...).
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / CHECKPOINT
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint at {path}; pass a run folder written by `minitorch train` "
+                                f"or its {CHECKPOINT}")
+    metadata = load_metadata(path)
+    if "config" not in metadata:
+        raise ValueError(f"{path} has no minitorch run metadata; it was not written by `minitorch train`")
+    config = TrainConfig.from_dict(metadata["config"])
+    model = build_model(config.model, tuple(metadata["input_shape"]), len(metadata["class_names"]),
+                        **metadata.get("model_options", {}))
+    state = load(path, backend=BACKENDS[backend])
+    model.load_state_dict(state["model"])
+    cast_module(model, config.dtype, BACKENDS[backend])
+    model.eval()
+    return model, metadata

@@ -1,0 +1,123 @@
+"""The `minitorch` command line: help, argument errors, a full tiny run, resume equality, evaluate, predict."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from minitorch.cli import main
+from tests.train_fixtures import write_sst2
+
+TIMING = ("seconds", "examples_per_s")
+
+
+def _run(capsys, *argv):
+    """(exit status, stdout, stderr) of `minitorch argv...`."""
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:
+        status = exit_.code
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _metrics(folder):
+    rows = json.loads((folder / "metrics.json").read_text())
+    return [{k: v for k, v in row.items() if k not in TIMING} for row in rows]
+
+
+TINY = ("--limit", "48", "--batch-size", "16", "--quiet", "--layers", "4:3:2")
+
+
+def test_help(capsys):
+    status, out, _ = _run(capsys, "--help")
+    assert status == 0 and "train" in out and "evaluate" in out and "predict" in out
+    status, out, _ = _run(capsys, "train", "--help")
+    assert status == 0 and "--resume" in out and "mnist1d" in out and "--limit" not in out
+
+
+def test_python_dash_m():
+    result = subprocess.run([sys.executable, "-m", "minitorch", "train", "--help"], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and "--batch-size" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv, status, message",
+    [
+        (["train", "cifar"], 2, "invalid choice: 'cifar'"),
+        (["train", "digits", "--epochs", "0"], 2, "expected a positive integer, got 0"),
+        (["train", "digits", "--lr", "fast"], 2, "expected a positive number, got 'fast'"),
+        (["train", "digits", "--optimizer", "lbfgs"], 2, "invalid choice: 'lbfgs'"),
+        (["train"], 2, "name a task"),
+        (["train", "digits", "--model", "lenet5", "--layers", "8:3"], 2, "--layers configures --model cnn"),
+        (["train", "mnist", "--quiet"], 1, "pass --data DIR"),
+        (["evaluate", "no/such/run"], 1, "no checkpoint at"),
+        ([], 2, "required"),
+    ],
+)
+def test_bad_arguments_give_clear_messages(capsys, tmp_path, argv, status, message):
+    got, _, err = _run(capsys, *argv)
+    assert got == status
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_resume_bad_arguments(capsys, tmp_path):
+    status, _, err = _run(capsys, "train", "--resume", str(tmp_path))
+    assert status == 2 and "no checkpoint.safetensors" in err
+
+
+def test_train_writes_run_folder_then_evaluate_and_predict(capsys, tmp_path):
+    run = tmp_path / "run"
+    status, out, _ = _run(capsys, "train", "digits", "--epochs", "2", "--out", str(run), *TINY)
+    assert status == 0 and "test accuracy" in out
+    names = {p.name for p in run.iterdir()}
+    assert {"checkpoint.safetensors", "metrics.csv", "metrics.json", "curves.png", "filters.png",
+            "feature_maps_0.png", "confusion.png"} <= names
+    header = (run / "metrics.csv").read_text().splitlines()[0]
+    assert header.startswith("epoch,train_loss,train_acc,test_loss,test_acc,lr")
+
+    status, out, _ = _run(capsys, "evaluate", str(run))
+    assert status == 0 and "accuracy" in out
+    from minitorch.data import load_digits
+
+    images, labels = load_digits("test")
+    np.save(tmp_path / "digits.npy", images[:4])
+    status, out, _ = _run(capsys, "predict", str(run), str(tmp_path / "digits.npy"), "--top", "2")
+    assert status == 0 and len(out.strip().splitlines()) == 4
+
+    from PIL import Image
+
+    Image.fromarray((255 * (1 - images[0])).astype(np.uint8)).save(tmp_path / "digit.png")  # dark ink on white
+    status, out, _ = _run(capsys, "predict", str(run), str(tmp_path / "digit.png"))
+    assert status == 0 and out.startswith(str(tmp_path / "digit.png"))
+
+    status, _, err = _run(capsys, "train", "--resume", str(run), "--lr", "0.5")
+    assert status == 2 and "differs from the run being resumed" in err
+
+
+def test_resume_continues_exactly(capsys, tmp_path):
+    # the course network has dropout (RNG state) and Adam has moments: both must be restored
+    common = ("train", "digits", "--model", "course", "--epochs", "3", "--limit", "48", "--batch-size", "16",
+              "--quiet")
+    straight, interrupted = tmp_path / "straight", tmp_path / "interrupted"
+    assert _run(capsys, *common, "--out", str(straight))[0] == 0
+    assert _run(capsys, *common, "--out", str(interrupted), "--stop-after", "1")[0] == 0
+    assert len(_metrics(interrupted)) == 1
+    assert _run(capsys, "train", "--resume", str(interrupted), "--quiet")[0] == 0
+    assert _metrics(interrupted) == _metrics(straight)
+
+
+def test_predict_text(capsys, tmp_path):
+    data = write_sst2(tmp_path / "sst2", train=60, test=20)
+    run = tmp_path / "run"
+    status, _, _ = _run(capsys, "train", "sst2", "--data", str(data), "--epochs", "1", "--out", str(run), "--quiet")
+    assert status == 0
+    status, out, _ = _run(capsys, "predict", str(run), "a good film .", "unseenword")
+    lines = out.strip().splitlines()
+    assert status == 0 and len(lines) == 2 and lines[0].startswith("a good film .")

@@ -1,0 +1,96 @@
+"""Training smoke tests: a few epochs of every task on tiny data, the loss must fall; loaders of tasks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from minitorch.data import DatasetError
+from minitorch.io import load_metadata
+from minitorch.train.tasks import TASKS, get_task, trim_padding
+from minitorch.train.trainer import CHECKPOINT, TrainConfig, Trainer, load_trained
+from tests.train_fixtures import learnable_images, write_idx, write_mnist, write_sst2
+
+
+def _fit(tmp_path, task, data=None, **overrides):
+    defaults = get_task(task)
+    settings = dict(task=task, model=defaults.model, epochs=4, batch_size=16, lr=defaults.lr,
+                    optimizer=defaults.optimizer, scheduler="none", data=data, out=str(tmp_path / "run"),
+                    limit=64, seed=0)
+    settings.update(overrides)
+    trainer = Trainer(TrainConfig(**settings), progress=False)
+    history = trainer.fit(plots=False)
+    return trainer, history
+
+
+def _assert_loss_falls(history):
+    losses = history.column("train_loss")
+    assert len(losses) >= 2 and np.all(np.isfinite(losses))
+    assert losses[-1] < 0.8 * losses[0], losses
+
+
+def test_digits_loss_falls_and_run_folder(tmp_path):
+    trainer, history = _fit(tmp_path, "digits")
+    _assert_loss_falls(history)
+    folder = tmp_path / "run"
+    assert {p.name for p in folder.iterdir()} >= {CHECKPOINT, "metrics.csv", "metrics.json"}
+    metadata = load_metadata(folder / CHECKPOINT)
+    assert metadata["config"]["task"] == "digits" and metadata["input_shape"] == [1, 8, 8]
+    model, _ = load_trained(folder)
+    assert not model.training
+
+
+@pytest.mark.parametrize("model", ["course", "lenet5"])
+def test_mnist_files_loss_falls(tmp_path, model):
+    data = write_mnist(tmp_path / "mnist")
+    _, history = _fit(tmp_path, "mnist", data=str(data), model=model, lr=3e-3)
+    _assert_loss_falls(history)
+
+
+def test_mnist1d_loss_falls(tmp_path):
+    _, history = _fit(tmp_path, "mnist1d", limit=200, batch_size=50)
+    _assert_loss_falls(history)
+
+
+def test_sst2_loss_falls(tmp_path):
+    data = write_sst2(tmp_path / "sst2")
+    trainer, history = _fit(tmp_path, "sst2", data=str(data), limit=None, epochs=5, batch_size=20,
+                            model_options={"embedding_dim": 16, "num_filters": 8})
+    _assert_loss_falls(history)
+    assert history[-1]["test_acc"] > 0.7
+    assert load_metadata(tmp_path / "run" / CHECKPOINT)["vocab"][:2] == ["<pad>", "<unk>"]
+
+
+def test_float64_and_simple_backend_train(tmp_path):
+    _, history = _fit(tmp_path, "digits", dtype="float64", backend="simple", limit=16, epochs=2,
+                      model="cnn", model_options={"layers": "4:3:2"})
+    assert np.isfinite(history.column("train_loss")).all()
+
+
+def test_mnist_holdout_split_from_t10k_only(tmp_path):
+    images, labels = learnable_images(8040, seed=1)
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", images)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte", labels)
+    data = get_task("mnist").load(str(tmp_path))
+    assert data.x_train.shape == (8000, 1, 28, 28) and data.x_test.shape == (40, 1, 28, 28)
+    assert data.x_train.dtype == np.float32
+    np.testing.assert_array_equal(data.y_test, labels[8000:])
+    assert "first 8,000" in data.note
+
+
+def test_task_errors(tmp_path):
+    with pytest.raises(DatasetError, match="--data"):
+        get_task("mnist").load(None)
+    with pytest.raises(DatasetError, match="not a folder"):
+        get_task("sst2").load(str(tmp_path / "missing"))
+    with pytest.raises(DatasetError, match="train.tsv"):
+        get_task("sst2").load(str(tmp_path))
+    with pytest.raises(ValueError, match="unknown task 'cifar'"):
+        get_task("cifar")
+    assert {"digits", "mnist", "mnist1d", "sst2"} <= set(TASKS)
+
+
+def test_trim_padding():
+    ids = np.array([[3, 4, 0, 0, 0, 0, 0, 0], [5, 6, 7, 8, 9, 2, 0, 0]])
+    assert trim_padding(ids).shape == (2, 6)
+    assert trim_padding(ids[:1]).shape == (1, 5)  # never below the widest filter
