@@ -6,6 +6,7 @@ dims moved last and flattened into n, the kept dims flattened into R.
 
 from __future__ import annotations
 
+import math
 from typing import Sequence, Tuple, Union
 
 import numpy as np
@@ -24,6 +25,8 @@ def normalise_dims(op: str, dims: Union[int, Sequence[int]], ndim: int) -> Tuple
         DTypeError: a dim that is not an int.
         IndexingError: a dim out of range, or a repeated dim.
     """
+    if type(dims) is int and -ndim <= dims < max(ndim, 1):  # the common case, fast
+        return (dims % max(ndim, 1),)
     values = tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
     if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in values):
         raise DTypeError(f"{op}: dim must be an int or a tuple of ints, got {dims!r}")
@@ -39,14 +42,21 @@ def normalise_dims(op: str, dims: Union[int, Sequence[int]], ndim: int) -> Tuple
 
 def to_rows(t: Tensor, dims: Tuple[int, ...]) -> Tuple[np.ndarray, Tuple[int, ...], Tuple[int, ...]]:
     """Move `dims` last and flatten: returns rows (R, n), the moved shape and the order used."""
-    order = tuple(d for d in range(t.dims) if d not in dims) + dims
+    shape = t.shape
+    if dims == (len(shape) - 1,):  # already last: no transpose
+        return t.to_numpy().reshape(-1, shape[-1]), shape, tuple(range(len(shape)))  # (..., n) -> (R, n)
+    order = tuple(d for d in range(len(shape)) if d not in dims) + dims
     moved = t.to_numpy().transpose(order)  # (kept..., reduced...)
-    n = int(np.prod([t.shape[d] for d in dims], dtype=np.int64))
+    n = math.prod(shape[d] for d in dims)
     return moved.reshape(-1, n), moved.shape, order  # (R, n); copies only when strided
 
 
 def from_rows(like: Tensor, rows: np.ndarray, moved_shape: Tuple[int, ...], order: Tuple[int, ...]) -> Tensor:
     """Inverse of `to_rows` for a C-contiguous result: view (R, n) as moved_shape, permute back."""
-    inverse = tuple(int(i) for i in np.argsort(order))
     data = TensorData._trusted(rows.reshape(-1), tuple(moved_shape))  # (R, n) -> (kept..., reduced...)
-    return like._new(data.permute(*inverse) if inverse != tuple(range(len(order))) else data)
+    if order == tuple(range(len(order))):
+        return like._new(data)
+    inverse = [0] * len(order)
+    for position, dim in enumerate(order):
+        inverse[dim] = position
+    return like._new(data.permute(*inverse))
