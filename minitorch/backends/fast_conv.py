@@ -80,8 +80,12 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
                     s = uint64((((n * channels + c) * depth + i_d) * height + i_h) * width + ow_lo * sw + w_shift)
                     for j in range(lo):
                         target_flat[t + j] = 0.0
-                    for j in range(hi - lo):
-                        target_flat[t + lo + j] = x_flat[s + j * step]
+                    if step == 1:  # the common case, as a plain (vectorised) copy
+                        for j in range(hi - lo):
+                            target_flat[t + lo + j] = x_flat[s + j]
+                    else:
+                        for j in range(hi - lo):
+                            target_flat[t + lo + j] = x_flat[s + j * step]
                     for j in range(hi, end):
                         target_flat[t + j] = 0.0
 
@@ -121,8 +125,12 @@ def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - co
                     i_h = oh * sh + h_shift
                     t = uint64((i_d * height + i_h) * width + ow_lo * sw + w_shift)
                     s = uint64(base + (od * oh_size + oh) * ow_size + ow_lo)
-                    for j in range(count):
-                        target_flat[t + j * step] += cols_flat[s + j]
+                    if step == 1:  # the common case, as a plain (vectorised) add
+                        for j in range(count):
+                            target_flat[t + j] += cols_flat[s + j]
+                    else:
+                        for j in range(count):
+                            target_flat[t + j * step] += cols_flat[s + j]
 
 
 def unfold(x, kernel, stride, dilation, padding, out):

@@ -30,6 +30,10 @@ __all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
 CHUNK_ELEMENTS = 1 << 21
 
+# From this output length L on, the weight gradient makes one BLAS call per sample; below
+# it, one call per chunk over a transposed copy of the gradient is cheaper.
+PER_SAMPLE_MIN_LENGTH = 256
+
 Triple = tuple[int, int, int]
 
 
@@ -112,19 +116,25 @@ def conv_weight_grad(
     out_channels, groups = grad_out.shape[1], geom.groups
     group_in = channels // groups * prod(geom.kernel)
     group_out = out_channels // groups
+    length = prod(geom.out_size)
     # (N, C_out, L) -> (N, L, C_out): per-sample transposed views, no copy
-    grad_t = grad_out.reshape(n_batch, out_channels, prod(geom.out_size)).transpose(0, 2, 1)
+    grad_t = grad_out.reshape(n_batch, out_channels, length).transpose(0, 2, 1)
     # (G, C/G*K, C_out/G): the transposed weight gradient of each group
     grad_weight_t = np.zeros((groups, group_in, group_out), dtype=x.dtype)
     chunks = _unrolled_chunks(unfold, x, geom) if cols is None else [(0, n_batch, cols)]
     for start, stop, cols in chunks:
         for g in range(groups):
-            # (n, C/G*K, L) @ (n, L, C_out/G) -> (n, C/G*K, C_out/G), summed over the chunk
-            per_sample = np.matmul(
-                cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
-                grad_t[start:stop, :, g * group_out : (g + 1) * group_out],
-            )
-            grad_weight_t[g] += per_sample.sum(axis=0) if per_sample.shape[0] > 1 else per_sample[0]
+            group_cols = cols[g * group_in : (g + 1) * group_in]
+            group_grad_t = grad_t[start:stop, :, g * group_out : (g + 1) * group_out]
+            if length >= PER_SAMPLE_MIN_LENGTH:
+                # (n, C/G*K, L) @ (n, L, C_out/G) -> (n, C/G*K, C_out/G), summed over the chunk
+                per_sample = np.matmul(group_cols.transpose(1, 0, 2), group_grad_t)
+                grad_weight_t[g] += per_sample.sum(axis=0) if per_sample.shape[0] > 1 else per_sample[0]
+            else:
+                # short outputs: (n, L, C_out/G) -> (n*L, C_out/G) (a copy), then one call
+                grad_flat = np.ascontiguousarray(group_grad_t).reshape(-1, group_out)
+                # (C/G*K, n*L) @ (n*L, C_out/G)
+                grad_weight_t[g] += group_cols.reshape(group_in, -1) @ grad_flat
     # (G, C/G*K, C_out/G) -> (C_out, C/G*K) -> (C_out, C/G, KD, KH, KW)
     grad_weight = grad_weight_t.transpose(0, 2, 1).reshape(out_channels, group_in)
     return grad_weight.reshape(out_channels, channels // groups, *geom.kernel)
