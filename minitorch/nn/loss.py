@@ -26,9 +26,6 @@ class _Loss(Module):
         check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
-    def extra_repr(self) -> str:
-        return "" if self.reduction == "mean" else f"reduction={self.reduction}"
-
 
 class CrossEntropyLoss(_Loss):
     """`cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)`.

@@ -44,13 +44,12 @@ def _bce(x: np.ndarray, y: np.ndarray, weight: Any, pos_weight: Any) -> Derivs:
 
 def _bce_logits(x: np.ndarray, y: np.ndarray, weight: Any, pos_weight: Any) -> Derivs:
     softplus_neg = np.maximum(-x, 0.0) + np.log1p(np.exp(-np.abs(x)))  # log(1 + e^-x), stable
-    sigmoid_neg = np.exp(-(softplus_neg + x))  # 1 / (1 + e^x) = exp(-softplus(x))
+    sigmoid = np.exp(-softplus_neg)  # 1 / (1 + e^-x), no cancellation in either tail
     if pos_weight is None:
-        loss = (1.0 - y) * x + softplus_neg
-        return loss, (1.0 - y) - sigmoid_neg, -x
+        return (1.0 - y) * x + softplus_neg, sigmoid - y, -x
     log_weight = 1.0 + (pos_weight - 1.0) * y
     loss = (1.0 - y) * x + log_weight * softplus_neg
-    return loss, (1.0 - y) - log_weight * sigmoid_neg, -x + (pos_weight - 1.0) * softplus_neg
+    return loss, log_weight * sigmoid - pos_weight * y, -x + (pos_weight - 1.0) * softplus_neg
 
 
 _KINDS = {"mse_loss": _mse, "binary_cross_entropy": _bce, "binary_cross_entropy_with_logits": _bce_logits}

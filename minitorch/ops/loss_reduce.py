@@ -52,6 +52,6 @@ def scale_grad(local: np.ndarray, grad_output: Tensor, reduction: str, denom: fl
         return local * g
     scale = float(g.reshape(-1)[0])
     if reduction == "mean":
-        scale = scale / denom if denom != 0 else float("nan")
+        scale = scale / denom if denom != 0 else 0.0  # nothing counted: zero gradient, as PyTorch
     return local * np.asarray(scale, dtype=local.dtype)
 
