@@ -144,3 +144,13 @@ def test_course_max_and_argmax():
     minitorch.grad_check(lambda a: minitorch.max(a, 2), t)
     mask = minitorch.argmax(t, 1)
     assert to_numpy(mask).sum(axis=1).tolist() == [[1.0] * 4, [1.0] * 4]
+
+
+def test_docstring_examples_run():
+    import doctest
+    import importlib
+
+    for name in ("pool", "adaptive_pool", "softmax", "max", "tile", "dropout", "resample", "flatten", "embedding"):
+        module = importlib.import_module(f"minitorch.ops.{name}")
+        result = doctest.testmod(module, extraglobs={"minitorch": minitorch})
+        assert result.failed == 0, f"docstring example of minitorch.ops.{name} failed"

@@ -1,0 +1,128 @@
+"""Pooling and softmax benchmarks: ours vs PyTorch (CPU), one process, float32.
+
+Run: python bench/bench_pool.py  (BENCH_THREADS=2 for the 2-thread figures). Prints a markdown
+table and, with --write, replaces the "## Pooling and softmax" section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from common import THREADS, Table  # noqa: I001  (pins threads before imports)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import minitorch  # noqa: E402
+from minitorch.ops.pool import avg_pool2d, max_pool2d  # noqa: E402
+from minitorch.ops.softmax import log_softmax, softmax  # noqa: E402
+
+SECTION = "## Pooling and softmax"
+
+
+def _pair(x_np: np.ndarray):
+    """The same float32 data as a minitorch leaf and a torch leaf (both requiring grad)."""
+    ours = minitorch.from_numpy(x_np.copy()).requires_grad_(True)
+    theirs = torch.from_numpy(x_np.copy()).requires_grad_(True)
+    return ours, theirs
+
+
+def _forward_backward(fn, x, upstream):
+    def step():
+        x.grad = None
+        fn(x).backward(upstream)
+
+    return step
+
+
+def interleaved(ours, theirs, repeats: int, warmup: int = 3):
+    """Median seconds of `ours()` and `theirs()`, timed alternately so that load from other
+    processes on this shared machine hits both sides alike."""
+    for _ in range(warmup):
+        ours()
+        theirs()
+    ours_times, their_times = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        ours()
+        ours_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        theirs()
+        their_times.append(time.perf_counter() - start)
+    return statistics.median(ours_times), statistics.median(their_times)
+
+
+def compare(table: Table, name: str, ours_fn, torch_fn, x_np: np.ndarray, out_shape, repeats: int = 30) -> None:
+    """Forward (no graph) and forward+backward of ours and torch on the same input."""
+    ours_x, torch_x = _pair(x_np)
+    upstream = np.random.default_rng(1).standard_normal(out_shape).astype(np.float32)
+
+    def ours_forward():
+        with minitorch.no_grad():
+            ours_fn(ours_x)
+
+    def torch_forward():
+        with torch.no_grad():
+            torch_fn(torch_x)
+
+    table.add(f"{name} forward", *interleaved(ours_forward, torch_forward, repeats), "<= 1.0x")
+    ours_step = _forward_backward(ours_fn, ours_x, minitorch.from_numpy(upstream))
+    torch_step = _forward_backward(torch_fn, torch_x, torch.from_numpy(upstream))
+    table.add(f"{name} forward+backward", *interleaved(ours_step, torch_step, repeats), "<= 1.0x")
+
+
+def course_vs_fused(table: Table, x_np: np.ndarray) -> None:
+    """MiniTorch's tile-based pooling against our fused kernels (ratio column: tile / fused)."""
+    x, _ = _pair(x_np)
+    upstream = minitorch.from_numpy(np.ones((64, 8, 14, 14), dtype=np.float32))
+    cases = [
+        ("course maxpool2d (tile) vs fused max_pool2d", lambda t: minitorch.maxpool2d(t, (2, 2)), lambda t: max_pool2d(t, 2)),
+        ("course avgpool2d (tile) vs fused avg_pool2d", lambda t: minitorch.avgpool2d(t, (2, 2)), lambda t: avg_pool2d(t, 2)),
+    ]
+    for name, course, fused in cases:
+        tile_s, fused_s = interleaved(_forward_backward(course, x, upstream), _forward_backward(fused, x, upstream), 20)
+        table.add_row(
+            f"{name}, forward+backward", f"{tile_s * 1e3:.3f}", f"{fused_s * 1e3:.3f} (fused)", f"{tile_s / fused_s:.2f}x", "<= 1.5x"
+        )
+
+
+def main() -> Table:
+    table = Table(f"Pooling and softmax, float32, {THREADS} thread(s)", unit="ms")
+    rng = np.random.default_rng(0)
+    images = rng.standard_normal((64, 8, 28, 28)).astype(np.float32)
+    compare(table, "max_pool2d 2x2/2 64x8x28x28", lambda t: max_pool2d(t, 2), lambda t: F.max_pool2d(t, 2), images, (64, 8, 14, 14))
+    compare(table, "avg_pool2d 2x2/2 64x8x28x28", lambda t: avg_pool2d(t, 2), lambda t: F.avg_pool2d(t, 2), images, (64, 8, 14, 14))
+    logits = rng.standard_normal((4096, 1000)).astype(np.float32)
+    compare(table, "softmax dim 1 of 4096x1000", lambda t: softmax(t, 1), lambda t: torch.softmax(t, 1), logits, logits.shape, 15)
+    compare(table, "log_softmax dim 1 of 4096x1000", lambda t: log_softmax(t, 1), lambda t: torch.log_softmax(t, 1), logits, logits.shape, 15)
+    small = rng.standard_normal((64, 10)).astype(np.float32)
+    compare(table, "softmax dim 1 of 64x10", lambda t: softmax(t, 1), lambda t: torch.softmax(t, 1), small, small.shape, 200)
+    course_vs_fused(table, images)
+    return table
+
+
+def write_section(table: Table, path: Path) -> None:
+    """Replace (or append) this benchmark's section of RESULTS.md, leaving the others alone."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    body = f"{SECTION}\n\n`python bench/bench_pool.py --write`\n\n" + table.markdown().replace("### ", "### ", 1)
+    if SECTION in text:
+        start = text.index(SECTION)
+        end = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + body + (text[end:] if end != -1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + body
+    path.write_text(text)
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    result = main()
+    print()
+    print(result.markdown())
+    if "--write" in sys.argv:
+        write_section(result, Path(__file__).with_name("RESULTS.md"))
+    print(f"(ran in {time.perf_counter() - started:.0f} s)")
