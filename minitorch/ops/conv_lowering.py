@@ -28,7 +28,7 @@ import numpy as np
 __all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
-CHUNK_ELEMENTS = 1 << 21
+CHUNK_ELEMENTS = 1 << 19
 
 # From this output length L on, the weight gradient makes one BLAS call per sample; below
 # it, one call per chunk over a transposed copy of the gradient is cheaper.

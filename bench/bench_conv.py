@@ -1,0 +1,151 @@
+"""Convolution benchmarks: forward + backward (input, weight, bias) against PyTorch, one process.
+
+Run: python bench/bench_conv.py            (1 thread: float32 and float64 tables)
+     BENCH_THREADS=2 python bench/bench_conv.py   (the 2-thread table)
+     add --write to replace the "## Convolution" section of bench/RESULTS.md
+     (the 1-thread run writes its tables, then runs the 2-thread one in a child process).
+
+Each case times `out = conv(x, w, b); out.backward(g)` for ours and torch, alternating the two
+in every repeat (this machine is shared, so drifts hit both), and reports the medians.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import THREADS, Table  # noqa: I001  (pins threads and fixes the heap before imports)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+import minitorch  # noqa: E402
+from minitorch.ops.conv import conv1d, conv2d  # noqa: E402
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+# name, dims, (N, C_in, *spatial), C_out, kernel, padding, input needs grad, torch 1T ms (issue), target
+CASES = [
+    ("a1", 2, (64, 1, 28, 28), 4, 3, 1, False, 0.91, 1.0),
+    ("a3", 2, (64, 4, 28, 28), 8, 3, 1, True, 5.4, 1.0),
+    ("b1", 2, (128, 1, 28, 28), 6, 5, 2, False, 3.0, 1.0),
+    ("b2", 2, (128, 6, 14, 14), 16, 5, 0, True, 4.2, 1.0),
+    ("c", 2, (32, 64, 56, 56), 64, 3, 1, True, 274.0, 1.5),
+    ("d1", 1, (32, 50, 60), 100, 3, "same", True, 3.6, 1.0),
+    ("d2", 1, (32, 50, 60), 100, 4, "same", True, 4.4, 1.0),
+    ("d3", 1, (32, 50, 60), 100, 5, "same", True, 5.2, 1.0),
+]
+
+
+def paired_medians(ours, theirs, repeats: int, warmup: int = 3) -> tuple[float, float]:
+    """Median seconds of `ours()` and `theirs()`, timed alternately."""
+    for _ in range(warmup):
+        ours()
+        theirs()
+    times_ours, times_theirs = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        ours()
+        times_ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        theirs()
+        times_theirs.append(time.perf_counter() - start)
+    return float(np.median(times_ours)), float(np.median(times_theirs))
+
+
+def conv_case(dims, in_shape, out_channels, kernel, padding, input_grad, dtype):
+    """(ours, theirs) closures running forward + backward of one convolution."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(in_shape).astype(dtype)
+    w = (rng.standard_normal((out_channels, in_shape[1]) + (kernel,) * dims) * 0.1).astype(dtype)
+    b = rng.standard_normal(out_channels).astype(dtype)
+    ours_fn, torch_fn = (conv1d, F.conv1d) if dims == 1 else (conv2d, F.conv2d)
+    g = rng.standard_normal(tuple(torch_fn(torch.from_numpy(x), torch.from_numpy(w), padding=padding).shape))
+    g = g.astype(dtype)
+    mx = minitorch.from_numpy(x, requires_grad=input_grad)
+    mw, mb = minitorch.from_numpy(w, requires_grad=True), minitorch.from_numpy(b, requires_grad=True)
+    mg = minitorch.from_numpy(g)
+    tx = torch.from_numpy(x).requires_grad_(input_grad)
+    tw, tb = torch.from_numpy(w).requires_grad_(), torch.from_numpy(b).requires_grad_()
+    tg = torch.from_numpy(g)
+
+    def ours():
+        ours_fn(mx, mw, mb, padding=padding).backward(mg)
+        mx.grad = mw.grad = mb.grad = None
+
+    def theirs():
+        torch_fn(tx, tw, tb, padding=padding).backward(tg)
+        tx.grad = tw.grad = tb.grad = None
+
+    return ours, theirs
+
+
+def course_case():
+    """The course's conv2d on (64, 1, 28, 28) x (4, 1, 3, 3), forward + backward (input and weight)."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((64, 1, 28, 28)).astype(np.float32)
+    w = rng.standard_normal((4, 1, 3, 3)).astype(np.float32)
+    mx, mw = minitorch.from_numpy(x, requires_grad=True), minitorch.from_numpy(w, requires_grad=True)
+    g = rng.standard_normal((64, 4, 28, 28)).astype(np.float32)
+    mg = minitorch.from_numpy(g)
+    tx, tw, tg = torch.from_numpy(x).requires_grad_(), torch.from_numpy(w).requires_grad_(), torch.from_numpy(g)
+
+    def ours():
+        minitorch.conv2d(mx, mw).backward(mg)
+        mx.grad = mw.grad = None
+
+    def theirs():  # the same maths in torch: pad right/bottom by K - 1, then a valid conv
+        F.conv2d(F.pad(tx, (0, 2, 0, 2)), tw).backward(tg)
+        tx.grad = tw.grad = None
+
+    return ours, theirs
+
+
+def run_tables() -> list[Table]:
+    dtypes = [np.float32, np.float64] if THREADS == 1 else [np.float32]
+    tables = []
+    for dtype in dtypes:
+        name = np.dtype(dtype).name
+        table = Table(f"conv forward + backward, {name}, {THREADS} thread(s)")
+        for case, dims, shape, c_out, k, pad, input_grad, issue_ms, target in CASES:
+            ours, theirs = conv_case(dims, shape, c_out, k, pad, input_grad, dtype)
+            repeats = 7 if case == "c" else 31
+            ours_s, torch_s = paired_medians(ours, theirs, repeats)
+            label = f"{case}: N{shape[0]} {'x'.join(map(str, shape[1:]))} -> {c_out}, k{k} p{pad}"
+            label += "" if input_grad else " (no input grad)"
+            table.add(label, ours_s, torch_s, f"<= {target}x" if dtype == np.float32 and THREADS == 1 else "")
+        tables.append(table)
+    course = Table(f"course conv2d (64,1,28,28) x (4,1,3,3) forward + backward, {THREADS} thread(s)")
+    ours_s, torch_s = paired_medians(*course_case(), repeats=31)
+    course.add("minitorch.conv2d (course semantics)", ours_s, torch_s, "<= 0.8 ms (50x under 32-44 ms)")
+    tables.append(course)
+    return tables
+
+
+def write_section(markdown: str) -> None:
+    """Replace (or append) the '## Convolution' section of bench/RESULTS.md."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    section = "## Convolution\n\n" + markdown
+    pattern = re.compile(r"## Convolution\n.*?(?=\n## |\Z)", re.S)
+    text = pattern.sub(lambda _: section.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
+
+
+def main() -> None:
+    markdown = "\n".join(t.markdown() for t in run_tables())
+    if THREADS == 1 and "--write" in sys.argv:
+        env = dict(os.environ, BENCH_THREADS="2")
+        child = subprocess.run([sys.executable, __file__, "--markdown"], env=env, capture_output=True, text=True)
+        markdown += "\n" + child.stdout.split("<<<MARKDOWN>>>\n", 1)[-1]
+        write_section(markdown)
+    elif "--markdown" in sys.argv:
+        print("<<<MARKDOWN>>>\n" + markdown)
+
+
+if __name__ == "__main__":
+    main()
