@@ -136,7 +136,8 @@ def sliding_windows(
     check_pool_input(op, input, n)
     in_size = tuple(input.shape[-n:])
     kernel = _as_tuple(op, "kernel_size", kernel_size, n)
-    stride_t = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else _as_tuple(op, "stride", stride, n)
+    no_stride = stride is None or (not isinstance(stride, (int, np.integer)) and len(stride) == 0)
+    stride_t = kernel if no_stride else _as_tuple(op, "stride", stride, n)
     padding_t = _as_tuple(op, "padding", padding, n)
     dilation_t = _as_tuple(op, "dilation", dilation, n)
     if min(kernel) < 1 or min(stride_t) < 1 or min(dilation_t) < 1 or min(padding_t) < 0:
@@ -146,9 +147,13 @@ def sliding_windows(
         )
     for k, p in zip(kernel, padding_t):
         if p > k // 2:
-            raise ShapeError(f"{op}: padding {padding_t} is more than half the kernel size {kernel}; use padding <= kernel_size // 2")
+            raise ShapeError(
+                f"{op}: padding {padding_t} is more than half the kernel size {kernel}; "
+                f"use padding <= kernel_size // 2"
+            )
     out = tuple(
-        output_size(size, k, s, p, d, ceil_mode) for size, k, s, p, d in zip(in_size, kernel, stride_t, padding_t, dilation_t)
+        output_size(size, k, s, p, d, ceil_mode)
+        for size, k, s, p, d in zip(in_size, kernel, stride_t, padding_t, dilation_t)
     )
     if min(out) < 1:
         raise ShapeError(
