@@ -39,26 +39,37 @@ def _valid_range(k, dilation, pad, stride, size, out_size):  # pragma: no cover 
     return shift, lo, hi
 
 
+@njit(cache=True)
+def _window_table(kernel, stride, dilation, padding, in_size, out_size):  # pragma: no cover - compiled
+    """Per kernel offset k (row-major over KD, KH, KW): (shift, lo, hi) of each of D, H, W, as (K, 9)."""
+    kd_size, kh_size, kw_size = kernel
+    table = np.empty((kd_size * kh_size * kw_size, 9), dtype=np.int64)
+    for k in range(kd_size * kh_size * kw_size):
+        offsets = (k // (kh_size * kw_size), (k // kw_size) % kh_size, k % kw_size)
+        for dim in range(3):
+            shift, lo, hi = _valid_range(offsets[dim], dilation[dim], padding[dim], stride[dim], in_size[dim], out_size[dim])
+            table[k, 3 * dim] = shift
+            table[k, 3 * dim + 1] = lo
+            table[k, 3 * dim + 2] = hi
+    return table
+
+
 @njit(cache=True, parallel=True)
 def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - compiled
     """x: (N, C, D, H, W) C-contiguous; out: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous."""
     n_batch, channels, depth, height, width = x.shape
     _, kd_size, kh_size, kw_size, _, od_size, oh_size, ow_size = out.shape
     sd, sh, sw = stride
-    dd, dh, dw = dilation
-    pd, ph, pw = padding
     kernel_volume = kd_size * kh_size * kw_size
+    table = _window_table(
+        (kd_size, kh_size, kw_size), stride, dilation, padding, (depth, height, width), (od_size, oh_size, ow_size)
+    )
     # (C * KD * KH * KW, N, OD, OH, OW): one row per (channel, kernel offset)
     rows = out.reshape((channels * kernel_volume, n_batch, od_size, oh_size, ow_size))
     x_flat = x.ravel()
     for row in prange(channels * kernel_volume):
         c = row // kernel_volume
-        kd = (row // (kh_size * kw_size)) % kd_size
-        kh = (row // kw_size) % kh_size
-        kw = row % kw_size
-        d_shift, od_lo, od_hi = _valid_range(kd, dd, pd, sd, depth, od_size)
-        h_shift, oh_lo, oh_hi = _valid_range(kh, dh, ph, sh, height, oh_size)
-        w_shift, ow_lo, ow_hi = _valid_range(kw, dw, pw, sw, width, ow_size)
+        d_shift, od_lo, od_hi, h_shift, oh_lo, oh_hi, w_shift, ow_lo, ow_hi = table[row % kernel_volume]
         target = rows[row]
         if oh_hi == oh_lo or ow_hi == ow_lo:
             target[:] = 0.0
@@ -96,41 +107,41 @@ def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - co
     n_batch, channels, depth, height, width = out.shape
     _, kd_size, kh_size, kw_size, _, od_size, oh_size, ow_size = cols.shape
     sd, sh, sw = stride
-    dd, dh, dw = dilation
-    pd, ph, pw = padding
     kernel_volume = kd_size * kh_size * kw_size
     out_volume = od_size * oh_size * ow_size
+    plane_size = depth * height * width
+    table = _window_table(
+        (kd_size, kh_size, kw_size), stride, dilation, padding, (depth, height, width), (od_size, oh_size, ow_size)
+    )
     cols_flat = cols.ravel()
+    out_flat = out.ravel()
+    step = uint64(sw)
     for plane in prange(n_batch * channels):
         n = plane // channels
         c = plane % channels
-        target = out[n, c]
-        target[:] = 0.0
-        target_flat = target.ravel()
+        # plane (n, c) of out starts at plane * plane_size
+        first = uint64(plane * plane_size)
+        for i in range(uint64(plane_size)):
+            out_flat[first + i] = 0.0
         for k in range(kernel_volume):
-            kd = k // (kh_size * kw_size)
-            kh = (k // kw_size) % kh_size
-            kw = k % kw_size
-            d_shift, od_lo, od_hi = _valid_range(kd, dd, pd, sd, depth, od_size)
-            h_shift, oh_lo, oh_hi = _valid_range(kh, dh, ph, sh, height, oh_size)
-            w_shift, ow_lo, ow_hi = _valid_range(kw, dw, pw, sw, width, ow_size)
+            d_shift, od_lo, od_hi, h_shift, oh_lo, oh_hi, w_shift, ow_lo, ow_hi = table[k]
             if oh_hi == oh_lo or ow_hi == ow_lo:
                 continue
             # start of row (c, k), sample n, in the (C * K, N * L) matrix
             base = ((c * kernel_volume + k) * n_batch + n) * out_volume
-            count, step = uint64(ow_hi - ow_lo), uint64(sw)
+            count = uint64(ow_hi - ow_lo)
             for od in range(od_lo, od_hi):
                 i_d = od * sd + d_shift
                 for oh in range(oh_lo, oh_hi):
                     i_h = oh * sh + h_shift
-                    t = uint64((i_d * height + i_h) * width + ow_lo * sw + w_shift)
+                    t = first + uint64((i_d * height + i_h) * width + ow_lo * sw + w_shift)
                     s = uint64(base + (od * oh_size + oh) * ow_size + ow_lo)
                     if step == 1:  # the common case, as a plain (vectorised) add
                         for j in range(count):
-                            target_flat[t + j] += cols_flat[s + j]
+                            out_flat[t + j] += cols_flat[s + j]
                     else:
                         for j in range(count):
-                            target_flat[t + j * step] += cols_flat[s + j]
+                            out_flat[t + j * step] += cols_flat[s + j]
 
 
 def unfold(x, kernel, stride, dilation, padding, out):

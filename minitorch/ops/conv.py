@@ -179,8 +179,9 @@ class Conv(Function):
             grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, x, grad, geom, cols), weight_shape)
         if not ctx.has_bias:
             return grad_input, grad_weight
-        # (N, C_out, OD, OH, OW) -> (C_out,)
-        grad_bias = wrap_array(grad_output, grad.sum(axis=(0, 2, 3, 4)), (grad.shape[1],))
+        # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here
+        grad_bias = np.einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], -1))
+        grad_bias = wrap_array(grad_output, grad_bias, (grad.shape[1],))
         return grad_input, grad_weight, grad_bias
 
 
