@@ -14,6 +14,7 @@ Shape:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -73,6 +74,7 @@ def _resolve_padding(op, padding, n, kernel, stride, dilation) -> Tuple[Tuple[in
     return pads, pads
 
 
+@lru_cache(maxsize=256)
 def conv_geometry(
     op: str,
     input_shape: Tuple[int, ...],
@@ -83,9 +85,10 @@ def conv_geometry(
     dilation: IntOrTuple,
     groups: int,
 ) -> ConvGeometry:
-    """Validate a convolution's arguments; returns its canonical 3-D geometry.
+    """Validate a convolution's arguments; returns its canonical 3-D geometry (cached).
 
-    input_shape is (N, C_in, *spatial) and weight_shape (C_out, C_in / groups, *kernel).
+    input_shape is (N, C_in, *spatial) and weight_shape (C_out, C_in / groups, *kernel);
+    stride, padding and dilation must be hashable (ints, tuples or strings).
     """
     if len(input_shape) != n + 2:
         raise ShapeError(f"{op}: input must have {n + 2} dims (N, C_in, *spatial), got shape {input_shape}")
@@ -190,6 +193,7 @@ def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, group
     unbatched = len(input.shape) == n + 1
     if unbatched:
         input = input.reshape(1, *input.shape)
+    stride, padding, dilation = (tuple(a) if isinstance(a, list) else a for a in (stride, padding, dilation))
     geom = conv_geometry(op, input.shape, weight.shape, n, stride, padding, dilation, groups)
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ShapeError(f"{op}: bias must have shape ({weight.shape[0]},) = (C_out,), got {bias.shape}")
