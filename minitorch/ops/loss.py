@@ -1,9 +1,9 @@
 """Class losses, fused and stable: `cross_entropy` (log-softmax + NLL in one op) and `nll_loss`.
 
-Both are one Function (`ClassLoss`) over a dense coefficient matrix q (M, C): the loss of
-sample i is -sum_c q[i, c] log p[i, c]. Class-index targets, class weights, `ignore_index`,
-label smoothing and probability targets only change q, so the forward and backward are
-written once:
+Both are one Function (`ClassLoss`) over coefficients q (M, C): the loss of sample i is
+-sum_c q[i, c] log p[i, c]. Class-index targets, class weights, `ignore_index`, label smoothing
+and probability targets only change q (kept sparse, as one picked class per sample plus an
+optional dense part: `Targets`), so the forward and backward are written once:
 
     cross_entropy:  log p = z - logsumexp(z),  d loss_i / d z_i = (sum_c q_ic) softmax(z_i) - q_i
     nll_loss:       log p = input,             d loss_i / d input_i = -q_i
@@ -19,6 +19,7 @@ Shape:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
 import numpy as np
@@ -29,7 +30,7 @@ from ..core.tensor_data import TensorData
 from ..errors import IndexingError, ShapeError
 from .loss_reduce import check_reduction, reduce_loss, scale_grad, wrap
 
-__all__ = ["ClassLoss", "cross_entropy", "nll_loss"]
+__all__ = ["ClassLoss", "Targets", "cross_entropy", "nll_loss"]
 
 
 def _class_last(input: Tensor) -> Tuple[np.ndarray, Tuple[int, ...]]:
@@ -41,12 +42,29 @@ def _class_last(input: Tensor) -> Tuple[np.ndarray, Tuple[int, ...]]:
     return moved.reshape(-1, input.shape[1]), moved.shape[:-1]  # -> (M, C)
 
 
+@dataclass(frozen=True)
+class Targets:
+    """The coefficients of a class loss: loss_i = -picked_i log p[i, labels_i] - sum_c dense[i, c] log p[i, c].
+
+    labels: (M,) int64 class per sample, or None; picked: (M,) weights, or None for all ones;
+    dense: (M, C) extra coefficients (label smoothing, probability targets), or None;
+    denom: the divisor of reduction "mean".
+    """
+
+    labels: Optional[np.ndarray]
+    picked: Optional[np.ndarray]
+    dense: Optional[np.ndarray]
+    denom: float
+
+
 class ClassLoss(Function):
-    """-sum_c q[i, c] log p[i, c] per sample; log p = log_softmax(input) when `from_logits`."""
+    """-sum_c q[i, c] log p[i, c] per sample (q from `Targets`); log p = log_softmax(input) when `from_logits`."""
 
     @staticmethod
-    def forward(ctx: Context, input: Tensor, q: np.ndarray, from_logits: bool, reduction: str, denom: float) -> Tensor:
+    def forward(ctx: Context, input: Tensor, targets: Targets, from_logits: bool, reduction: str) -> Tensor:
         rows, sample_shape = _class_last(input)  # (M, C)
+        picked, dense, labels = targets.picked, targets.dense, targets.labels
+        r = np.arange(rows.shape[0])
         if from_logits:
             shifted = rows - rows.max(axis=1, keepdims=True)
             exp = np.exp(shifted)
@@ -54,18 +72,30 @@ class ClassLoss(Function):
             log_p = shifted - np.log(total)
         else:
             log_p = rows
-        with np.errstate(invalid="ignore"):
-            terms = q * log_p
-        if not from_logits:
-            terms[q == 0] = 0.0  # 0 * log 0 = 0: unselected -inf log-probabilities do not count
-        loss = -terms.sum(axis=1)  # (M,)
+        loss = np.zeros(rows.shape[0], dtype=rows.dtype)
+        if labels is not None:
+            loss -= log_p[r, labels] if picked is None else picked * log_p[r, labels]
+        if dense is not None:
+            with np.errstate(invalid="ignore"):
+                terms = dense * log_p
+            terms[dense == 0] = 0.0  # 0 * log 0 = 0: unselected -inf log-probabilities do not count
+            loss -= terms.sum(axis=1)
         if not ctx.no_grad:
             if from_logits:
-                ctx.grad = q.sum(axis=1, keepdims=True) * (exp / total) - q  # (M, C)
+                grad = exp / total  # softmax, (M, C)
+                weight = 1.0 if picked is None else picked
+                if dense is not None:
+                    weight = weight + dense.sum(axis=1) if labels is not None else dense.sum(axis=1)
+                if not isinstance(weight, float):
+                    grad *= weight[:, None]  # d loss_i / d z_i = (sum_c q_ic) softmax(z_i) - q_i
             else:
-                ctx.grad = -q
-            ctx.input_shape, ctx.reduction, ctx.denom = input.shape, reduction, denom
-        return wrap(input, reduce_loss(loss.reshape(sample_shape), reduction, denom))
+                grad = np.zeros_like(rows)
+            if labels is not None:
+                grad[r, labels] -= 1.0 if picked is None else picked
+            if dense is not None:
+                grad -= dense
+            ctx.grad, ctx.input_shape, ctx.reduction, ctx.denom = grad, input.shape, reduction, targets.denom
+        return wrap(input, reduce_loss(loss.reshape(sample_shape), reduction, targets.denom))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
@@ -80,8 +110,9 @@ class ClassLoss(Function):
         return grad_output._new(data.permute(*order))
 
 
-def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes: int, ignore_index: int) -> np.ndarray:
-    """Validate class-index targets: integers in [0, C) or `ignore_index`, one per sample."""
+def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes: int,
+                   ignore_index: int) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+    """Validated class-index targets (M,) and the mask of non-ignored samples (None: all count)."""
     t = np.asarray(target.to_numpy() if isinstance(target, Tensor) else target)
     if t.shape != sample_shape and not (sample_shape == (1,) and t.size == 1):
         raise ShapeError(f"{op}: target has shape {t.shape}, expected {sample_shape} (one class index per sample)")
@@ -89,9 +120,11 @@ def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes:
     if flat.dtype.kind == "f":
         if not np.all(np.isfinite(flat)) or np.any(flat != np.round(flat)):
             raise ShapeError(f"{op}: class-index targets must be whole numbers, got {flat[:5]}...; pass integer labels")
-        flat = flat.astype(np.int64)
     elif flat.dtype.kind not in "iub":
         raise ShapeError(f"{op}: target of dtype {flat.dtype} cannot hold class indices; pass integers")
+    flat = flat.astype(np.int64, copy=False)
+    if flat.size == 0 or (flat.min() >= 0 and flat.max() < classes and not 0 <= ignore_index < classes):
+        return flat, None  # the common case: every label valid, none ignored
     valid = flat != ignore_index
     bad = valid & ((flat < 0) | (flat >= classes))
     if np.any(bad):
@@ -99,31 +132,35 @@ def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes:
             f"{op}: target {int(flat[bad][0])} is out of bounds for {classes} classes; "
             f"labels must lie in [0, {classes - 1}] (or equal ignore_index={ignore_index})"
         )
-    return flat.astype(np.int64)
+    return np.where(valid, flat, 0), valid
 
 
-def _coefficients(op, input, target, weight, ignore_index, label_smoothing):
-    """The loss's coefficient matrix q (M, C) and the divisor of reduction "mean"."""
+def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> Targets:
+    """The loss's `Targets` from class indices or probabilities, weights and smoothing."""
     rows, sample_shape = _class_last(input)
     count, classes = rows.shape
-    w = np.ones(classes) if weight is None else np.asarray(weight.to_numpy() if isinstance(weight, Tensor) else weight, dtype=np.float64)
-    if w.shape != (classes,):
+    w = None if weight is None else np.asarray(weight.to_numpy() if isinstance(weight, Tensor) else weight, dtype=np.float64)
+    if w is not None and w.shape != (classes,):
         raise ShapeError(f"{op}: weight has shape {w.shape}, expected ({classes},), one weight per class")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
+    ones = np.ones(classes) if w is None else w
     if isinstance(target, Tensor) and target.shape == input.shape and input.dims > 1:
         probs, _ = _class_last(target)  # probabilities (M, C)
-        q = (probs * (1.0 - label_smoothing) + label_smoothing / classes) * w
-        return q.astype(input.dtype), float(count)
-    labels = _class_indices(op, target, sample_shape, classes, ignore_index)
-    valid = labels != ignore_index
-    safe = np.where(valid, labels, 0)
-    picked = w[safe] * valid  # (M,) weight of each sample's class, 0 if ignored
-    q = np.zeros((count, classes))
-    q[np.arange(count), safe] = (1.0 - label_smoothing) * picked
+        dense = (probs * (1.0 - label_smoothing) + label_smoothing / classes) * ones
+        return Targets(None, None, dense.astype(input.dtype), float(count))
+    labels, valid = _class_indices(op, target, sample_shape, classes, ignore_index)
+    if w is None and valid is None:
+        picked, denom = None, float(count)
+    else:
+        picked = ones[labels] if valid is None else ones[labels] * valid  # 0 where ignored
+        denom = float(picked.sum())
+    dense = None
     if label_smoothing > 0.0:
-        q += (label_smoothing / classes) * w[None, :] * valid[:, None]
-    return q.astype(input.dtype), float(picked.sum())
+        mask = 1.0 if valid is None else valid[:, None]
+        dense = ((label_smoothing / classes) * ones[None, :] * mask * np.ones((count, 1))).astype(input.dtype)
+        picked = (1.0 - label_smoothing) * (np.ones(count) if picked is None else picked)
+    return Targets(labels, None if picked is None else picked.astype(input.dtype), dense, denom)
 
 
 def _check_input(op: str, input: Tensor) -> None:
@@ -171,8 +208,8 @@ def cross_entropy(
     """
     _check_input("cross_entropy", input)
     check_reduction("cross_entropy", reduction)
-    q, denom = _coefficients("cross_entropy", input, target, weight, ignore_index, float(label_smoothing))
-    return ClassLoss.apply(input, q, True, reduction, denom)
+    targets = _coefficients("cross_entropy", input, target, weight, ignore_index, float(label_smoothing))
+    return ClassLoss.apply(input, targets, True, reduction)
 
 
 def nll_loss(
@@ -205,5 +242,5 @@ def nll_loss(
     check_reduction("nll_loss", reduction)
     if isinstance(target, Tensor) and target.shape == input.shape and input.dims > 1:
         raise ShapeError(f"nll_loss: target must hold class indices of shape {(input.shape[0],) + input.shape[2:]}, got {target.shape}")
-    q, denom = _coefficients("nll_loss", input, target, weight, ignore_index, 0.0)
-    return ClassLoss.apply(input, q, False, reduction, denom)
+    targets = _coefficients("nll_loss", input, target, weight, ignore_index, 0.0)
+    return ClassLoss.apply(input, targets, False, reduction)
