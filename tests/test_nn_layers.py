@@ -23,18 +23,18 @@ def _torch_state_into(ours: nn.Module, theirs: torch.nn.Module) -> None:
     ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
 
 
-def check_against_torch(ours, theirs, shape, seed=0, permuted=False, atol=1e-10):
+def check_against_torch(ours, theirs, shape, seed=0, permuted=False, atol=1e-10, backend=minitorch.FastBackend):
     """Copy theirs' weights into ours; compare outputs, input grads and parameter grads."""
     rng = np.random.default_rng(seed)
     theirs = theirs.double()
     _torch_state_into(ours, theirs)
     x = rng.standard_normal(shape)
-    x_ours = make_tensor(x, minitorch.FastBackend, permuted=permuted, requires_grad=True)
+    x_ours = make_tensor(x, backend, permuted=permuted, requires_grad=True)
     x_theirs = torch.tensor(x, requires_grad=True)
     out, ref = ours(x_ours), theirs(x_theirs)
     np.testing.assert_allclose(to_numpy(out), ref.detach().numpy(), atol=atol, rtol=1e-9)
     upstream = rng.standard_normal(tuple(ref.shape))
-    (out * make_tensor(upstream, minitorch.FastBackend)).sum().backward()
+    (out * make_tensor(upstream, backend)).sum().backward()
     (ref * torch.tensor(upstream)).sum().backward()
     np.testing.assert_allclose(to_numpy(x_ours.grad), x_theirs.grad.numpy(), atol=atol, rtol=1e-9)
     grads = dict(ours.named_parameters())
@@ -77,6 +77,16 @@ LAYERS = [
 def test_layer_matches_torch(name, ours, theirs, shape, permuted):
     torch.manual_seed(0)
     check_against_torch(ours(), theirs(), shape, permuted=permuted)
+
+
+def test_small_cnn_on_the_simple_backend_matches_torch():
+    simple = minitorch.SimpleBackend
+    ours = nn.Sequential(nn.Conv2d(1, 2, 3, backend=simple), nn.ReLU(), nn.AvgPool2d(2), nn.Flatten(),
+                         nn.Linear(2, 3, backend=simple), nn.Sigmoid())
+    theirs = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.AvgPool2d(2), torch.nn.Flatten(),
+                                 torch.nn.Linear(2, 3), torch.nn.Sigmoid())
+    assert ours[0].weight.value.backend is simple
+    check_against_torch(ours, theirs, (2, 1, 4, 4), permuted=True, backend=simple)
 
 
 REPRS = [
