@@ -36,8 +36,8 @@ def _copy_into_torch(ours, theirs):
     state = {name: torch.from_numpy(np.array(p.value.to_numpy())) for name, p in ours.named_parameters()}
     missing = set(dict(theirs.named_parameters())) ^ set(state)
     assert not missing, missing
-    theirs.load_state_dict(state)
-    return theirs.double().eval()
+    theirs.double().load_state_dict(state)
+    return theirs.eval()
 
 
 class TorchCourse(tnn.Module):

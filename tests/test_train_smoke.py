@@ -16,7 +16,7 @@ def _fit(tmp_path, task, data=None, **overrides):
     defaults = get_task(task)
     settings = dict(task=task, model=defaults.model, epochs=4, batch_size=16, lr=defaults.lr,
                     optimizer=defaults.optimizer, scheduler="none", data=data, out=str(tmp_path / "run"),
-                    limit=64, seed=0)
+                    limit=64, seed=0, augment=False)
     settings.update(overrides)
     trainer = Trainer(TrainConfig(**settings), progress=False)
     history = trainer.fit(plots=False)
@@ -30,7 +30,7 @@ def _assert_loss_falls(history):
 
 
 def test_digits_loss_falls_and_run_folder(tmp_path):
-    trainer, history = _fit(tmp_path, "digits")
+    trainer, history = _fit(tmp_path, "digits", lr=5e-3, model_options={"layers": "8:3,16:3:2", "dropout": 0.0})
     _assert_loss_falls(history)
     folder = tmp_path / "run"
     assert {p.name for p in folder.iterdir()} >= {CHECKPOINT, "metrics.csv", "metrics.json"}
@@ -54,8 +54,8 @@ def test_mnist1d_loss_falls(tmp_path):
 
 def test_sst2_loss_falls(tmp_path):
     data = write_sst2(tmp_path / "sst2")
-    trainer, history = _fit(tmp_path, "sst2", data=str(data), limit=None, epochs=5, batch_size=20,
-                            model_options={"embedding_dim": 16, "num_filters": 8})
+    trainer, history = _fit(tmp_path, "sst2", data=str(data), limit=None, epochs=5, batch_size=20, lr=1e-2,
+                            model_options={"embedding_dim": 16, "num_filters": 8, "dropout": 0.0})
     _assert_loss_falls(history)
     assert history[-1]["test_acc"] > 0.7
     assert load_metadata(tmp_path / "run" / CHECKPOINT)["vocab"][:2] == ["<pad>", "<unk>"]

@@ -73,7 +73,11 @@ class TaskData:
 
 @dataclass(frozen=True)
 class Task:
-    """A named training task and its defaults (the CLI's flags override them)."""
+    """A named training task and its defaults (the CLI's flags override them).
+
+    `model_options` are constructor arguments for the task's default `model` only (e.g. the
+    layers of the digits CNN); `max_shift` > 0 turns on random translations of training images.
+    """
 
     name: str
     description: str
@@ -89,6 +93,7 @@ class Task:
     is_text: bool = False
     prepare: Optional[Callable[[np.ndarray], np.ndarray]] = None
     max_shift: int = 0
+    model_options: Dict[str, Any] = field(default_factory=dict)
 
     def load(self, data_dir: Optional[str] = None, limit: Optional[int] = None) -> TaskData:
         """Load the data (from `data_dir` when the task reads files), capping each split at `limit`."""
@@ -119,14 +124,16 @@ def channel_first(x: np.ndarray) -> np.ndarray:
 
 
 def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:
-    """Translate each image (N, C, H, W) in place by up to `max_shift` pixels per axis, zero fill.
+    """Translate each image (N, C, H, W) in place by up to `max_shift` pixels per axis.
 
     The usual data augmentation for digits: every example gets its own (dy, dx), drawn
-    uniformly from [-max_shift, max_shift]^2 by `rng`.
+    uniformly from [-max_shift, max_shift]^2 by `rng`. Uncovered pixels get the batch's
+    smallest value (the background of digit images, also after standardisation).
     """
     n, _, height, width = images.shape
     shifts = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
-    padded = np.zeros((n, images.shape[1], height + 2 * max_shift, width + 2 * max_shift), dtype=images.dtype)
+    shape = (n, images.shape[1], height + 2 * max_shift, width + 2 * max_shift)
+    padded = np.full(shape, images.min(), dtype=images.dtype)
     padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = images
     for dy, dx in {tuple(s) for s in shifts.tolist()}:
         chosen = np.flatnonzero((shifts[:, 0] == dy) & (shifts[:, 1] == dx))
@@ -212,16 +219,17 @@ _KMNIST = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
 TASKS: Dict[str, Task] = {
     task.name: task
     for task in (
-        Task("digits", "scikit-learn's bundled 8x8 digits, no download", _digits, "cnn", 20, 32, 2e-3,
-             weight_decay=1e-4, prepare=channel_first, max_shift=1),
+        Task("digits", "scikit-learn's bundled 8x8 digits, no download", _digits, "cnn", 40, 32, 2e-3,
+             weight_decay=1e-4, prepare=channel_first, max_shift=1,
+             model_options={"layers": "32:3,32:3,64:3:2", "dropout": 0.5}),
         Task("mnist", f"MNIST {_IDX_HELP}", _idx_loader([str(d) for d in range(10)]), "lenet5", 15, 64, 2e-3,
-             needs_data=True, prepare=normalize_mnist),
+             needs_data=True, prepare=normalize_mnist, max_shift=2),
         Task("fashion-mnist", f"Fashion-MNIST {_IDX_HELP}", _idx_loader(_FASHION), "lenet5", 15, 64, 2e-3,
-             needs_data=True, prepare=normalize_mnist),
+             needs_data=True, prepare=normalize_mnist, max_shift=2),
         Task("kmnist", f"KMNIST {_IDX_HELP}", _idx_loader(_KMNIST), "lenet5", 15, 64, 2e-3, needs_data=True,
-             prepare=normalize_mnist),
+             prepare=normalize_mnist, max_shift=2),
         Task("mnist1d", "MNIST-1D signals generated locally (Greydanus 2020)", _mnist1d, "signal_cnn", 60, 100, 1e-2,
-             prepare=channel_first),
+             prepare=channel_first, model_options={"channels": 64}),
         Task("sst2", "SST-2 train.tsv and test.tsv (label, sentence columns)", _sst2, "kim_cnn", 3, 50, 1e-3,
              needs_data=True, is_text=True),
     )

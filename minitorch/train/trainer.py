@@ -214,8 +214,9 @@ class Trainer:
         self.task: Task = get_task(config.task)
         self.data: TaskData = self.task.load(config.data, config.limit)
         manual_seed(config.seed)
-        options = {**self.data.model_options, **config.model_options}
-        self.model = build_model(config.model, self.data.input_shape, self.data.num_classes, **options)
+        task_options = self.task.model_options if config.model == self.task.model else {}
+        self.model_options = {**task_options, **self.data.model_options, **config.model_options}
+        self.model = build_model(config.model, self.data.input_shape, self.data.num_classes, **self.model_options)
         cast_module(self.model, config.dtype, self.backend)
         self.optimizer = _optimizer(config, self.model)
         self.scheduler = _scheduler(config, self.optimizer)
@@ -230,7 +231,7 @@ class Trainer:
             "config": self.config.to_dict(),
             "input_shape": list(self.data.input_shape),
             "class_names": self.data.class_names,
-            "model_options": {**self.data.model_options, **self.config.model_options},
+            "model_options": self.model_options,
             "minitorch_version": minitorch.__version__,
             **self.data.metadata,
         }
