@@ -202,3 +202,21 @@ def test_sequential_indexing_and_module_list():
 def test_conv_rejects_bad_groups():
     with pytest.raises(ValueError, match="divisible by groups"):
         nn.Conv2d(3, 4, 3, groups=2)
+
+
+DOC_MODULES = [
+    "minitorch.ops.activation", "minitorch.ops.linear", "minitorch.ops.loss", "minitorch.ops.loss_elementwise",
+    "minitorch.nn.init", "minitorch.nn.linear", "minitorch.nn.conv", "minitorch.nn.pooling", "minitorch.nn.activation",
+    "minitorch.nn.container", "minitorch.nn.dropout", "minitorch.nn.embedding", "minitorch.nn.resample",
+    "minitorch.nn.flatten", "minitorch.nn.loss", "minitorch.nn.scanning", "minitorch.nn.functional",
+    "minitorch.optim.sgd", "minitorch.optim.adam", "minitorch.optim.lr_scheduler", "minitorch.io.interop",
+]
+
+
+@pytest.mark.parametrize("name", DOC_MODULES)
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), extraglobs={"minitorch": minitorch, "np": np})
+    assert result.failed == 0

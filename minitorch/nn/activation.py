@@ -22,8 +22,8 @@ class ReLU(Module):
         (*) -> (*).
 
     Example:
-        >>> ReLU()(minitorch.tensor([-1.0, 2.0])).to_numpy().tolist()
-        [0.0, 2.0]
+        >>> ReLU()(minitorch.tensor([-1.0, 2.0])).to_numpy().tolist() == [0.0, 2.0]
+        True
     """
 
     def __init__(self, inplace: bool = False):

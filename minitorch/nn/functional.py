@@ -69,8 +69,8 @@ def relu(input: Tensor) -> Tensor:
         (*) -> (*).
 
     Example:
-        >>> relu(minitorch.tensor([-1.0, 2.0])).to_numpy().tolist()
-        [0.0, 2.0]
+        >>> relu(minitorch.tensor([-1.0, 2.0])).to_numpy().tolist() == [0.0, 2.0]
+        True
     """
     return input.relu()
 
