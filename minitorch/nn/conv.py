@@ -45,7 +45,9 @@ class _ConvNd(Module):
                 f"divisible by groups ({groups})"
             )
         if padding_mode != "zeros":
-            raise ValueError(f"{name}: only padding_mode='zeros' is supported, got {padding_mode!r}; pad the input yourself")
+            raise ValueError(
+                f"{name}: only padding_mode='zeros' is supported, got {padding_mode!r}; pad the input yourself"
+            )
         n = self._dims
         self.in_channels, self.out_channels, self.groups = int(in_channels), int(out_channels), int(groups)
         self.kernel_size, self.stride = _tuple(kernel_size, n), _tuple(stride, n)

@@ -40,7 +40,9 @@ class Embedding(Module):
         self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
         if padding_idx is not None:
             if not -self.num_embeddings <= padding_idx < self.num_embeddings:
-                raise ValueError(f"Embedding: padding_idx {padding_idx} is outside [-{num_embeddings}, {num_embeddings})")
+                raise ValueError(
+                    f"Embedding: padding_idx {padding_idx} is outside [-{num_embeddings}, {num_embeddings})"
+                )
             padding_idx = padding_idx % self.num_embeddings
         self.padding_idx = padding_idx
         self.weight = Parameter(zeros((self.num_embeddings, self.embedding_dim), backend=backend, dtype=dtype))

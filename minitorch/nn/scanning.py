@@ -101,7 +101,7 @@ def _biases(weights: Sequence[np.ndarray], biases: Optional[Sequence[Any]]) -> L
         raise ShapeError(f"scanning: got {len(weights)} weight matrices but {len(biases)} biases")
     out = []
     for w, b in zip(weights, biases):
-        b = None if b is None else _array(b).reshape(-1)
+        b = None if b is None else _array(b).reshape(-1)  # (out,) or (1, out) -> (out,)
         if b is not None and b.shape != (w.shape[1],):
             raise ShapeError(f"scanning: bias of shape {b.shape} does not match a layer of {w.shape[1]} outputs")
         out.append(b)
@@ -129,7 +129,8 @@ def mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, biases: Opti
     """
     mats = [_array(w) for w in weights]
     if not mats or mats[0].shape[0] % window:
-        raise ShapeError(f"mlp_to_conv1d: the first matrix needs window * C = {window} * C rows, got {mats[0].shape if mats else None}")
+        got = mats[0].shape if mats else None
+        raise ShapeError(f"mlp_to_conv1d: the first matrix needs window * C = {window} * C rows, got {got}")
     channels = mats[0].shape[0] // window
     layers = []
     for i, (w, b) in enumerate(zip(mats, _biases(mats, biases))):
@@ -161,7 +162,8 @@ def _copies(op: str, window: int, stride: int, kernels: Sequence[int], strides: 
 
 
 def distributed_mlp_weights(shared: Sequence[Any], window: int, kernels: Sequence[int], strides: Sequence[int],
-                            shared_biases: Optional[Sequence[Any]] = None) -> Tuple[List[np.ndarray], List[Optional[np.ndarray]]]:
+                            shared_biases: Optional[Sequence[Any]] = None
+                            ) -> Tuple[List[np.ndarray], List[Optional[np.ndarray]]]:
     """The full (in, out) MLP matrices (and biases) of a weight-shared network, from its units.
 
     Args:
@@ -184,6 +186,7 @@ def distributed_mlp_weights(shared: Sequence[Any], window: int, kernels: Sequenc
             rows = slice(i * strides[l] * c_in, (i * strides[l] + kernels[l]) * c_in)
             full[rows, i * c_out : (i + 1) * c_out] = unit
         matrices.append(full)
+    # (C_l,) unit bias -> (n_l * C_l,), copy-major
     biases = [None if b is None else np.tile(_array(b).reshape(-1), counts[l + 1])
               for l, b in enumerate(shared_biases or [None] * len(units))]
     return matrices, biases
@@ -229,7 +232,8 @@ def distributed_mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, 
         c_in = c_out
     rebuilt, rebuilt_biases = distributed_mlp_weights(units, window, kernels, strides, unit_biases)
     for l, (w, r, b, rb) in enumerate(zip(mats, rebuilt, full_biases, rebuilt_biases)):
-        if not np.allclose(w, r, rtol=1e-6, atol=1e-12) or (b is not None and not np.allclose(b, rb, rtol=1e-6, atol=1e-12)):
+        bias_differs = b is not None and not np.allclose(b, rb, rtol=1e-6, atol=1e-12)
+        if not np.allclose(w, r, rtol=1e-6, atol=1e-12) or bias_differs:
             raise ValueError(
                 f"distributed_mlp_to_conv1d: layer {l} of the MLP is not weight-shared in the pattern of "
                 f"kernels={tuple(kernels)}, strides={tuple(strides)}; use mlp_to_conv1d for a general MLP"

@@ -19,7 +19,7 @@ __all__ = ["Tanh", "tanh"]
 
 def _wrap(like: Tensor, array: np.ndarray) -> Tensor:
     """A tensor over the C-contiguous numpy `array` on `like`'s backend."""
-    return like._new(TensorData._trusted(array.reshape(-1), tuple(array.shape)))
+    return like._new(TensorData._trusted(array.reshape(-1), tuple(array.shape)))  # flat storage, same shape
 
 
 class Tanh(Function):

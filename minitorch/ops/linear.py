@@ -24,7 +24,7 @@ __all__ = ["Linear", "linear"]
 
 def _wrap(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
     """A tensor over the C-contiguous numpy `array`, viewed as `shape`, on `like`'s backend."""
-    return like._new(TensorData._trusted(array.reshape(-1), tuple(shape)))
+    return like._new(TensorData._trusted(array.reshape(-1), tuple(shape)))  # (M, n) -> storage of `shape`
 
 
 class Linear(Function):
@@ -40,7 +40,8 @@ class Linear(Function):
         np.matmul(x, w.T, out=out)
         if bias is not None:
             out += bias.to_numpy()
-        ctx.needs = (input.history is not None, weight.history is not None, bias is not None and bias.history is not None)
+        needs_bias = bias is not None and bias.history is not None
+        ctx.needs = (input.history is not None, weight.history is not None, needs_bias)
         ctx.has_bias = bias is not None
         ctx.input_shape = input.shape
         ctx.save_for_backward(x, w)
@@ -85,5 +86,7 @@ def linear(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tens
             f"(out_features, in_features) with in_features equal to the input's last dim"
         )
     if bias is not None and bias.shape != (weight.shape[0],):
-        raise ShapeError(f"linear: bias has shape {bias.shape}, expected ({weight.shape[0]},) for weight {weight.shape}")
+        raise ShapeError(
+            f"linear: bias has shape {bias.shape}, expected ({weight.shape[0]},) for weight {weight.shape}"
+        )
     return Linear.apply(input, weight, bias) if bias is not None else Linear.apply(input, weight)

@@ -95,14 +95,14 @@ class ClassLoss(Function):
             if dense is not None:
                 grad -= dense
             ctx.grad, ctx.input_shape, ctx.reduction, ctx.denom = grad, input.shape, reduction, targets.denom
-        return wrap(input, reduce_loss(loss.reshape(sample_shape), reduction, targets.denom))
+        return wrap(input, reduce_loss(loss.reshape(sample_shape), reduction, targets.denom))  # (M,) -> (N, *d)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         shape = ctx.input_shape
         grad = scale_grad(ctx.grad, grad_output, ctx.reduction, ctx.denom, per_row=True)  # (M, C)
         if len(shape) <= 2:
-            return wrap(grad_output, grad.reshape(shape))
+            return wrap(grad_output, grad.reshape(shape))  # (M, C) -> (N, C) or (C,)
         # (M, C) -> (N, *d, C), then permuted back to (N, C, *d) without a copy
         moved = (shape[0],) + shape[2:] + (shape[1],)
         order = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
@@ -116,7 +116,7 @@ def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes:
     t = np.asarray(target.to_numpy() if isinstance(target, Tensor) else target)
     if t.shape != sample_shape and not (sample_shape == (1,) and t.size == 1):
         raise ShapeError(f"{op}: target has shape {t.shape}, expected {sample_shape} (one class index per sample)")
-    flat = t.reshape(-1)
+    flat = t.reshape(-1)  # (N, *d) -> (M,)
     if flat.dtype.kind == "f":
         if not np.all(np.isfinite(flat)) or np.any(flat != np.round(flat)):
             raise ShapeError(f"{op}: class-index targets must be whole numbers, got {flat[:5]}...; pass integer labels")
@@ -139,7 +139,9 @@ def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> T
     """The loss's `Targets` from class indices or probabilities, weights and smoothing."""
     rows, sample_shape = _class_last(input)
     count, classes = rows.shape
-    w = None if weight is None else np.asarray(weight.to_numpy() if isinstance(weight, Tensor) else weight, dtype=np.float64)
+    if isinstance(weight, Tensor):
+        weight = weight.to_numpy()
+    w = None if weight is None else np.asarray(weight, dtype=np.float64)
     if w is not None and w.shape != (classes,):
         raise ShapeError(f"{op}: weight has shape {w.shape}, expected ({classes},), one weight per class")
     if not 0.0 <= label_smoothing <= 1.0:
@@ -241,6 +243,7 @@ def nll_loss(
     _check_input("nll_loss", input)
     check_reduction("nll_loss", reduction)
     if isinstance(target, Tensor) and target.shape == input.shape and input.dims > 1:
-        raise ShapeError(f"nll_loss: target must hold class indices of shape {(input.shape[0],) + input.shape[2:]}, got {target.shape}")
+        expected = (input.shape[0],) + input.shape[2:]
+        raise ShapeError(f"nll_loss: target must hold class indices of shape {expected}, got {target.shape}")
     targets = _coefficients("nll_loss", input, target, weight, ignore_index, 0.0)
     return ClassLoss.apply(input, targets, False, reduction)

@@ -33,7 +33,10 @@ def _mse(x: np.ndarray, y: np.ndarray, weight: Any, pos_weight: Any) -> Derivs:
 
 def _bce(x: np.ndarray, y: np.ndarray, weight: Any, pos_weight: Any) -> Derivs:
     if np.any((x < 0) | (x > 1)):
-        raise ValueError("binary_cross_entropy: all elements of input should be between 0 and 1 (apply sigmoid first, or use binary_cross_entropy_with_logits)")
+        raise ValueError(
+            "binary_cross_entropy: all elements of input should be between 0 and 1 "
+            "(apply sigmoid first, or use binary_cross_entropy_with_logits)"
+        )
     with np.errstate(divide="ignore"):
         log_x = np.maximum(np.log(x), -100.0)  # PyTorch clamps the logs at -100
         log_1mx = np.maximum(np.log1p(-x), -100.0)
@@ -76,7 +79,8 @@ class ElementwiseLoss(Function):
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor]]:
         grads = []
         for local in (ctx.d_input, ctx.d_target):
-            grads.append(None if local is None else wrap(grad_output, scale_grad(local, grad_output, ctx.reduction, ctx.denom)))
+            scaled = None if local is None else scale_grad(local, grad_output, ctx.reduction, ctx.denom)
+            grads.append(None if scaled is None else wrap(grad_output, scaled))
         return tuple(grads)
 
 
@@ -103,7 +107,9 @@ def _apply(op: str, input: Tensor, target: Any, reduction: str, weight: Any = No
             try:
                 np.broadcast_shapes(array.shape, input.shape)
             except ValueError:
-                raise ShapeError(f"{op}: {name} of shape {array.shape} does not broadcast to the input {input.shape}") from None
+                raise ShapeError(
+                    f"{op}: {name} of shape {array.shape} does not broadcast to the input {input.shape}"
+                ) from None
     return ElementwiseLoss.apply(input, target, op, reduction, weight_array, pos_array)
 
 

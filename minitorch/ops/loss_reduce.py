@@ -27,7 +27,7 @@ def check_reduction(op: str, reduction: str) -> None:
 def wrap(like: Tensor, array: np.ndarray) -> Tensor:
     """A tensor holding `array` (copied to C order only if needed) on `like`'s backend."""
     array = np.ascontiguousarray(array)
-    return like._new(TensorData._trusted(array.reshape(-1), tuple(array.shape)))
+    return like._new(TensorData._trusted(array.reshape(-1), tuple(array.shape)))  # flat storage, same shape
 
 
 def reduce_loss(loss: np.ndarray, reduction: str, denom: float) -> np.ndarray:
@@ -40,7 +40,9 @@ def reduce_loss(loss: np.ndarray, reduction: str, denom: float) -> np.ndarray:
     return np.array([value], dtype=loss.dtype)
 
 
-def scale_grad(local: np.ndarray, grad_output: Tensor, reduction: str, denom: float, per_row: bool = False) -> np.ndarray:
+def scale_grad(
+    local: np.ndarray, grad_output: Tensor, reduction: str, denom: float, per_row: bool = False
+) -> np.ndarray:
     """The saved local derivative times the upstream gradient.
 
     For "none" the upstream gradient has the loss's shape (`per_row`: one value per row of
@@ -48,9 +50,9 @@ def scale_grad(local: np.ndarray, grad_output: Tensor, reduction: str, denom: fl
     """
     g = grad_output.to_numpy()
     if reduction == "none":
-        g = g.reshape(-1, 1) if per_row else g.reshape(local.shape)
+        g = g.reshape(-1, 1) if per_row else g.reshape(local.shape)  # (N, *d) -> (M, 1), or as the loss
         return local * g
-    scale = float(g.reshape(-1)[0])
+    scale = float(g.reshape(-1)[0])  # (1,) -> a number
     if reduction == "mean":
         scale = scale / denom if denom != 0 else 0.0  # nothing counted: zero gradient, as PyTorch
     return local * np.asarray(scale, dtype=local.dtype)
