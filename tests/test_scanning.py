@@ -125,3 +125,16 @@ def test_bad_plans_and_unshared_weights_are_refused():
         distributed_mlp_to_conv1d(broken, 4, 2, (2, 2), (2, 1))
     with pytest.raises(ShapeError, match="window"):
         mlp_to_conv1d([np.ones((7, 2))], 2, 1)
+
+
+def test_linear_layers_convert_directly():
+    minitorch.manual_seed(0)
+    mlp = [minitorch.nn.Linear(4 * 2, 5), minitorch.nn.Linear(5, 3, bias=False)]
+    net = mlp_to_conv1d(mlp, window=4, stride=2)
+    x = minitorch.rand((2, 2, 11))
+    weights = [torch.tensor(layer.weight.value.to_numpy().T) for layer in mlp]
+    biases = [torch.tensor(mlp[0].bias.value.to_numpy()), None]
+    ref = scan_mlp_torch(torch.tensor(x.to_numpy()), weights, biases, 4, 2)
+    np.testing.assert_allclose(to_numpy(net(x)), ref.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="bring their own"):
+        mlp_to_conv1d(mlp, 4, 2, biases=[None, None])

@@ -43,11 +43,24 @@ from ..errors import ShapeError
 from .activation import ReLU
 from .container import Sequential
 from .conv import Conv1d
+from .linear import Linear
 from .module import Module
 
 __all__ = ["linear_to_conv_weight", "mlp_to_conv1d", "distributed_mlp_to_conv1d", "distributed_mlp_weights"]
 
 Activation = Callable[[], Module]
+
+
+def _from_layers(weights: Sequence[Any], biases: Optional[Sequence[Any]]
+                 ) -> Tuple[List[Any], Optional[List[Any]]]:
+    """Linear modules -> their (in, out) matrices (weight.T) and biases; other entries unchanged."""
+    if not any(isinstance(w, Linear) for w in weights):
+        return list(weights), None if biases is None else list(biases)
+    if biases is not None:
+        raise ValueError("scanning: pass biases only with plain matrices; Linear layers bring their own")
+    # Linear weights are (out, in) -> (in, out)
+    mats = [w.weight.value.to_numpy().T if isinstance(w, Linear) else w for w in weights]
+    return mats, [w.bias.value if isinstance(w, Linear) and w.bias is not None else None for w in weights]
 
 
 def _array(value: Any) -> np.ndarray:
@@ -113,7 +126,8 @@ def mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, biases: Opti
     """The simple conversion: Conv1d(C, H_1, window, stride) then Conv1d(H_{l-1}, H_l, 1) layers.
 
     Args:
-        weights: the MLP's (in, out) matrices (arrays or Tensors); the first has window * C rows.
+        weights: the MLP's (in, out) matrices (arrays or Tensors; the first has window * C rows),
+            or its `Linear` layers (their (out, in) weights are transposed and their biases used).
         window: time steps per window.
         stride: steps between windows.
         biases: one (out,) vector per layer (None entries allowed), default None (no bias).
@@ -127,6 +141,7 @@ def mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, biases: Opti
         >>> mlp_to_conv1d(mats, window=8, stride=4)(minitorch.rand((1, 24, 128))).shape
         (1, 4, 31)
     """
+    weights, biases = _from_layers(weights, biases)
     mats = [_array(w) for w in weights]
     if not mats or mats[0].shape[0] % window:
         got = mats[0].shape if mats else None
@@ -199,7 +214,8 @@ def distributed_mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, 
     holding the shared unit sliced from the weight-shared MLP.
 
     Args:
-        weights: the MLP's (in, out) matrices; layer l has n_{l-1} C_{l-1} rows, n_l C_l columns.
+        weights: the MLP's (in, out) matrices (layer l has n_{l-1} C_{l-1} rows, n_l C_l columns),
+            or its `Linear` layers.
         window, stride: the MLP's window and window stride.
         kernels, strides: the per-layer plan, e.g. (2, 2, 2) and (2, 2, 1) for window 8, stride 4.
         biases: per layer (n_l C_l,) vectors or None, default None.
@@ -213,6 +229,7 @@ def distributed_mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, 
         ValueError: the MLP's weights are not shared in the plan's pattern (the conversion
             would not be exact).
     """
+    weights, biases = _from_layers(weights, biases)
     mats = [_array(w) for w in weights]
     if len(mats) != len(kernels):
         raise ShapeError(f"distributed_mlp_to_conv1d: {len(mats)} matrices but a plan of {len(kernels)} layers")
