@@ -187,6 +187,7 @@ def cross_entropy(
     sum_i w[t_i] over non-ignored samples (N when unweighted). Fused with log-softmax and
     stable for large logits. Probability targets (input's shape) give
     loss_i = -sum_c w[c] y'[i, c] log p[i, c] with y' = (1 - eps) y + eps / C, mean over samples.
+    Probability targets are constants here (no gradient flows into them).
 
     Args:
         input: logits (N, C, *d), (N, C) or (C,).
