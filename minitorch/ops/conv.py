@@ -58,7 +58,7 @@ def lift(values: Tuple[int, ...], fill: int) -> Tuple[int, int, int]:
     return (fill,) * (3 - len(values)) + tuple(values)  # type: ignore[return-value]
 
 
-def _resolve_padding(op, padding, n, kernel, stride, dilation) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+def _resolve_padding(op, padding, n, kernel, stride, dilation, shapes) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
     """(low, high) padding per dim from an int, a tuple, 'valid' or 'same'."""
     if isinstance(padding, str):
         if padding == "valid":
@@ -66,7 +66,10 @@ def _resolve_padding(op, padding, n, kernel, stride, dilation) -> Tuple[Tuple[in
         if padding != "same":
             raise ShapeError(f"{op}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
         if any(s != 1 for s in stride):
-            raise ShapeError(f"{op}: padding='same' needs stride 1, got stride {stride}; pad explicitly instead")
+            raise ShapeError(
+                f"{op}: padding='same' needs stride 1, got stride {stride} (input {shapes[0]}, weight {shapes[1]}); "
+                f"pad explicitly instead"
+            )
         total = tuple(d * (k - 1) for d, k in zip(dilation, kernel))
         low = tuple(t // 2 for t in total)  # PyTorch puts the odd extra element at the high end
         return low, tuple(t - lo for t, lo in zip(total, low))
@@ -112,7 +115,7 @@ def conv_geometry(
     kernel = tuple(weight_shape[2:])
     stride_t = expand_arg(op, "stride", stride, n, 1)
     dilation_t = expand_arg(op, "dilation", dilation, n, 1)
-    low, high = _resolve_padding(op, padding, n, kernel, stride_t, dilation_t)
+    low, high = _resolve_padding(op, padding, n, kernel, stride_t, dilation_t, (input_shape, weight_shape))
     in_size = tuple(input_shape[2:])
     spans = tuple(d * (k - 1) + 1 for d, k in zip(dilation_t, kernel))
     if min(kernel, default=1) < 1 or any(i + lo + hi < span for i, lo, hi, span in zip(in_size, low, high, spans)):
