@@ -86,30 +86,32 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("task", nargs="?", choices=sorted(TASKS), metavar="task",
                        help=f"one of {', '.join(TASKS)} (optional with --resume)")
     train.add_argument("--model", choices=sorted(MODELS), help="model (default: the task's)")
-    train.add_argument("--layers", help="conv layers of --model cnn, e.g. '32:3,64:3:2:relu'")
-    train.add_argument("--epochs", type=_positive_int, help="number of epochs")
-    train.add_argument("--batch-size", type=_positive_int, help="examples per step")
-    train.add_argument("--lr", type=_positive_float, help="learning rate")
+    train.add_argument("--layers", metavar="SPEC", help="conv layers of --model cnn, e.g. '32:3,64:3:2:relu'")
+    train.add_argument("--epochs", type=_positive_int, metavar="N", help="number of epochs")
+    train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per step")
+    train.add_argument("--lr", type=_positive_float, metavar="LR", help="learning rate")
     train.add_argument("--optimizer", choices=OPTIMIZERS, help="optimizer (default adam)")
-    train.add_argument("--weight-decay", type=_nonnegative_float, help="L2 weight decay")
-    train.add_argument("--momentum", type=_nonnegative_float, help="SGD momentum (default 0.9)")
+    train.add_argument("--weight-decay", type=_nonnegative_float, metavar="WD", help="L2 weight decay")
+    train.add_argument("--momentum", type=_nonnegative_float, metavar="M", help="SGD momentum (default 0.9)")
     train.add_argument("--scheduler", choices=SCHEDULERS, help="learning-rate schedule per epoch (default cosine)")
     train.add_argument("--backend", choices=sorted(BACKENDS), help="tensor backend (default fast)")
     train.add_argument("--dtype", choices=("float32", "float64"), help="parameter and data type (default float32)")
-    train.add_argument("--threads", type=_positive_int, help="CPU threads for kernels and BLAS")
-    train.add_argument("--seed", type=int, help="seed of initialisation, shuffling and dropout (default 0)")
-    train.add_argument("--data", help="folder with the task's files (mnist, sst2)")
-    train.add_argument("--out", help="run folder (default runs/<task>-<timestamp>)")
+    train.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads for kernels and BLAS")
+    train.add_argument("--seed", type=int, metavar="N", help="seed of initialisation, shuffling and dropout (default 0)")
+    train.add_argument("--data", metavar="DIR", help="folder with the task's files (mnist, sst2)")
+    train.add_argument("--out", metavar="DIR", help="run folder (default runs/<task>-<timestamp>)")
     train.add_argument("--resume", metavar="RUN", help="continue the run in this folder")
+    train.add_argument("--no-augment", dest="augment", action="store_false", default=None,
+                       help="no random shifts of training images")
     train.add_argument("--quiet", action="store_true", help="no progress bar or status lines")
     train.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)  # cap examples per split (tests)
     train.add_argument("--stop-after", type=_positive_int, help=argparse.SUPPRESS)  # simulate an interruption
 
     evaluate = commands.add_parser("evaluate", help="test accuracy of a trained run")
     evaluate.add_argument("run", help="run folder (or its checkpoint.safetensors)")
-    evaluate.add_argument("--data", help="data folder, if it moved since training")
-    evaluate.add_argument("--batch-size", type=_positive_int, default=256, help="examples per batch (default 256)")
-    evaluate.add_argument("--threads", type=_positive_int, help="CPU threads")
+    evaluate.add_argument("--data", metavar="DIR", help="data folder, if it moved since training")
+    evaluate.add_argument("--batch-size", type=_positive_int, default=256, metavar="N", help="examples per batch (default 256)")
+    evaluate.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads")
     evaluate.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)
 
     predict = commands.add_parser("predict", help="classify images, signals or sentences with a trained run")
@@ -117,8 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("inputs", nargs="+",
                          help="image files (.png, .jpg), .npy arrays of raw examples, or sentences for text "
                               "tasks ('-' reads lines from stdin)")
-    predict.add_argument("--top", type=_positive_int, default=3, help="classes shown per input (default 3)")
-    predict.add_argument("--threads", type=_positive_int, help="CPU threads")
+    predict.add_argument("--top", type=_positive_int, default=3, metavar="K", help="classes shown per input (default 3)")
+    predict.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads")
     return parser
 
 
@@ -138,7 +140,7 @@ def _train_config(args: argparse.Namespace) -> Any:
             raise UsageError(f"--resume {folder} is a {config.task!r} run, not {args.task!r}")
         changeable = {"epochs", "threads", "data"}
         fixed = {"model", "batch_size", "lr", "optimizer", "weight_decay", "momentum", "scheduler", "backend",
-                 "dtype", "seed", "limit"}
+                 "dtype", "seed", "limit", "augment"}
         for key in sorted(fixed & set(given)):
             if given[key] != getattr(config, key):
                 raise UsageError(f"--{key.replace('_', '-')} {given[key]} differs from the run being resumed "
@@ -164,6 +166,7 @@ def _train_config(args: argparse.Namespace) -> Any:
         scheduler=given.get("scheduler", task.scheduler), backend=given.get("backend", "fast"),
         dtype=given.get("dtype", "float32"), threads=args.threads, seed=given.get("seed", 0), data=args.data,
         out=args.out or str(Path("runs") / f"{task.name}-{stamp}"), limit=args.limit,
+        augment=given.get("augment", True),
         model_options={"layers": args.layers} if args.layers else {},
     )
 

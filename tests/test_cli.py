@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from minitorch.cli import main
-from tests.train_fixtures import write_sst2
+from tests.train_fixtures import write_mnist, write_sst2
 
 TIMING = ("seconds", "examples_per_s")
 
@@ -65,6 +65,16 @@ def test_bad_arguments_give_clear_messages(capsys, tmp_path, argv, status, messa
     assert got == status
     assert message in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("damage, message", [("truncate", "IDX data truncated"), ("magic", "not an IDX file")])
+def test_bad_data_files_give_clear_messages(capsys, tmp_path, damage, message):
+    folder = write_mnist(tmp_path / "mnist", train=20, test=10)
+    images = folder / "train-images-idx3-ubyte"
+    content = images.read_bytes()
+    images.write_bytes(content[:-100] if damage == "truncate" else b"PK\x03\x04" + content[4:])
+    status, _, err = _run(capsys, "train", "mnist", "--data", str(folder), "--quiet")
+    assert status == 1 and message in err and str(images) in err
 
 
 def test_resume_bad_arguments(capsys, tmp_path):

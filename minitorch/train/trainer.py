@@ -222,6 +222,7 @@ class Trainer:
         self.scheduler = _scheduler(config, self.optimizer)
         self.epoch = 0
         self.history = MetricsLog()
+        self.test_predictions: Optional[np.ndarray] = None  # of the current epoch's model
         if resume:
             self._restore()
 
@@ -252,8 +253,7 @@ class Trainer:
     def _restore(self) -> None:
         path = self.folder / CHECKPOINT
         state = load(path, backend=self.backend)
-        self.model.load_state_dict(state["model"])
-        cast_module(self.model, self.config.dtype, self.backend)
+        self.model.load_state_dict(state["model"])  # copies into the float32/float64 parameters in place
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"]:
             self.scheduler.load_state_dict(state["scheduler"])
@@ -273,7 +273,8 @@ class Trainer:
         config, data = self.config, self.data
         self.model.train()
         total = len(data.y_train)
-        bar = ProgressBar(total=total, desc=f"epoch {self.epoch + 1}/{config.epochs}", unit="ex",
+        unit = "sent" if self.task.is_text else "img"
+        bar = ProgressBar(total=total, desc=f"epoch {self.epoch + 1}/{config.epochs}", unit=unit,
                           disable=not self.progress, file=self.log)
         loss_sum, correct, seen = 0.0, 0, 0
         start = time.perf_counter()
@@ -319,7 +320,7 @@ class Trainer:
         while self.epoch < last_epoch:
             lr = self.optimizer.param_groups[0]["lr"]
             row = self.train_epoch()
-            test_loss, test_acc, _ = evaluate(self.model, self.data.x_test, self.data.y_test, is_text=self.task.is_text,
+            test_loss, test_acc, self.test_predictions = evaluate(self.model, self.data.x_test, self.data.y_test, is_text=self.task.is_text,
                                               dtype=config.dtype, backend=self.backend)
             if self.scheduler is not None:
                 self.scheduler.step()
@@ -329,7 +330,7 @@ class Trainer:
                                 examples_per_s=row["examples_per_s"])
             self._say(f"epoch {self.epoch}/{config.epochs}: train loss {row['train_loss']:.4f} "
                       f"acc {100 * row['train_acc']:.2f}% | test loss {test_loss:.4f} acc {100 * test_acc:.2f}% "
-                      f"| {format_duration(row['seconds'])}, {row['examples_per_s']:.0f} ex/s")
+                      f"| {format_duration(row['seconds'])}, {row['examples_per_s']:.0f} examples/s")
             self.save_checkpoint()
             self.history.write_csv(self.folder / "metrics.csv")
             self.history.write_json(self.folder / "metrics.json")
@@ -357,8 +358,10 @@ class Trainer:
                 plot_feature_maps(example_maps, self.folder / f"feature_maps_{i}.png",
                                   title=f"first-layer feature maps, test example {i} (class "
                                         f"{data.class_names[data.y_test[i]]})")
-        _, accuracy, predicted = evaluate(self.model, data.x_test, data.y_test, is_text=self.task.is_text,
-                                          dtype=config.dtype, backend=self.backend)
+        predicted = self.test_predictions
+        if predicted is None:  # resumed a finished run: nothing evaluated in this process yet
+            _, _, predicted = evaluate(self.model, data.x_test, data.y_test, is_text=self.task.is_text,
+                                       dtype=config.dtype, backend=self.backend)
         matrix = confusion_matrix(data.y_test, predicted, num_classes=data.num_classes)
         plot_confusion(matrix, data.class_names, self.folder / "confusion.png")
 
