@@ -158,13 +158,13 @@ class Conv(Function):
     def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], geom: ConvGeometry) -> Tensor:
         dtype = np.result_type(input.dtype, weight.dtype)
         x, w = canonical(input, dtype), canonical(weight, dtype)
-        # (N, C_out, OD, OH, OW), and the unrolled input when the batch fit in one chunk
-        out, cols = conv_forward(input.backend.ops.unfold, x, w, geom)
+        # (N, C_out, OD, OH, OW), and the unrolled input when it is small enough to keep
+        out, unrolled = conv_forward(input.backend.ops.unfold, x, w, geom)
         if bias is not None:
             # (C_out,) -> (1, C_out, 1, 1, 1)
             out += bias.to_numpy().astype(dtype, copy=False).reshape(1, -1, 1, 1, 1)
         ctx.needs = (input.requires_grad(), weight.requires_grad())
-        ctx.save_for_backward(x, w, cols if ctx.needs[1] else None)
+        ctx.save_for_backward(x, w, unrolled if ctx.needs[1] else None)
         ctx.geom, ctx.has_bias = geom, bias is not None
         ctx.shapes = (input.shape, weight.shape)
         n_spatial = len(input.shape) - 2
@@ -172,7 +172,7 @@ class Conv(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
-        x, w, cols = ctx.saved_values
+        x, w, unrolled = ctx.saved_values
         geom = ctx.geom
         input_shape, weight_shape = ctx.shapes
         ops = grad_output.backend.ops
@@ -182,7 +182,7 @@ class Conv(Function):
         if ctx.needs[0]:
             grad_input = wrap_array(grad_output, conv_input_grad(ops.fold, grad, w, geom), input_shape)
         if ctx.needs[1]:
-            grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, x, grad, geom, cols), weight_shape)
+            grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, x, grad, geom, unrolled), weight_shape)
         if not ctx.has_bias:
             return grad_input, grad_weight
         # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here

@@ -12,8 +12,8 @@ With K = KD * KH * KW and L = OD * OH * OW:
 One BLAS call per sample writes straight into the (N, C_out, L) layout, so no transposes
 are needed. Groups split the channel axis of both matrices: group g only multiplies its own
 slice. The batch is processed in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS`
-elements (a cache's worth) whatever the batch size; when the whole batch fits in one chunk,
-the forward's unrolled matrix is handed back so the weight gradient need not rebuild it.
+elements (a cache's worth) whatever the batch size; when the whole batch's unrolled matrix
+is small (`KEEP_ELEMENTS`), the forward hands it back so the weight gradient need not rebuild it.
 The `unfold` / `fold` kernels come from the tensor's backend.
 """
 
@@ -25,10 +25,14 @@ from typing import Callable, Iterator, Optional
 
 import numpy as np
 
-__all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
+__all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "KEEP_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
 CHUNK_ELEMENTS = 1 << 19
+
+# The forward keeps every chunk of the unrolled input for the weight gradient when all of
+# them together hold at most this many elements (a fixed bound, whatever the batch size).
+KEEP_ELEMENTS = 1 << 22
 
 # From this output length L on, the weight gradient makes one BLAS call per sample; below
 # it, one call per chunk over a transposed copy of the gradient is cheaper.
@@ -61,16 +65,27 @@ def _chunk_size(n_batch: int, channels: int, geom: ConvGeometry) -> int:
     return max(1, min(n_batch, CHUNK_ELEMENTS // max(per_sample, 1)))
 
 
-def _unrolled_chunks(unfold: Callable, x: np.ndarray, geom: ConvGeometry) -> Iterator[tuple[int, int, np.ndarray]]:
-    """(start, stop, cols) per batch chunk; cols (C*K, n, L) reuses one buffer for every chunk."""
+Chunks = list[tuple[int, int, np.ndarray]]
+
+
+def _unrolled_chunks(
+    unfold: Callable, x: np.ndarray, geom: ConvGeometry, keep: bool = False
+) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(start, stop, cols) per batch chunk, cols (C*K, n, L).
+
+    Every chunk reuses one buffer, unless `keep`: then each gets its own slice of a
+    whole-batch buffer, so all of them stay valid after the loop.
+    """
     n_batch, channels = x.shape[:2]
     rows, length = channels * prod(geom.kernel), prod(geom.out_size)
     step = _chunk_size(n_batch, channels, geom)
-    buffer = np.empty(step * rows * length, dtype=x.dtype)
+    buffer = np.empty((n_batch if keep else step) * rows * length, dtype=x.dtype)
     for start in range(0, n_batch, step):
         stop = min(start + step, n_batch)
+        offset = start * rows * length if keep else 0
+        chunk = buffer[offset : offset + rows * (stop - start) * length]
         # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
-        cols = buffer[: rows * (stop - start) * length].reshape((channels, *geom.kernel, stop - start, *geom.out_size))
+        cols = chunk.reshape((channels, *geom.kernel, stop - start, *geom.out_size))
         unfold(x[start:stop], geom.kernel, geom.stride, geom.dilation, geom.padding, cols)
         # (C*K, n, L)
         yield start, stop, cols.reshape(rows, stop - start, length)
@@ -78,11 +93,11 @@ def _unrolled_chunks(unfold: Callable, x: np.ndarray, geom: ConvGeometry) -> Ite
 
 def conv_forward(
     unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry
-) -> tuple[np.ndarray, Optional[np.ndarray]]:
+) -> tuple[np.ndarray, Optional[Chunks]]:
     """y = conv(x, weight) without bias: x (N, C, D, H, W) -> y (N, C_out, OD, OH, OW).
 
-    Returns (y, cols): cols is the unrolled (C*K, N, L) input when the batch fit in one
-    chunk (reusable by `conv_weight_grad`), else None.
+    Returns (y, chunks): chunks, the unrolled input as [(start, stop, cols)], when the
+    whole batch's holds at most KEEP_ELEMENTS (reusable by `conv_weight_grad`), else None.
     """
     n_batch, channels = x.shape[:2]
     out_channels, groups = weight.shape[0], geom.groups
@@ -91,8 +106,11 @@ def conv_forward(
     # (G, C_out/G, C/G*K): one weight matrix per group
     weight_mats = weight.reshape(groups, group_out, group_in)
     out = np.empty((n_batch, out_channels, prod(geom.out_size)), dtype=x.dtype)
-    cols = None
-    for start, stop, cols in _unrolled_chunks(unfold, x, geom):
+    keep = n_batch * channels * prod(geom.kernel) * prod(geom.out_size) <= KEEP_ELEMENTS
+    kept = []
+    for start, stop, cols in _unrolled_chunks(unfold, x, geom, keep):
+        if keep:
+            kept.append((start, stop, cols))
         for g in range(groups):
             # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
             np.matmul(
@@ -101,16 +119,15 @@ def conv_forward(
                 out=out[start:stop, g * group_out : (g + 1) * group_out],
             )
     # (N, C_out, OD, OH, OW)
-    whole_batch = cols if cols is not None and cols.shape[1] == n_batch else None
-    return out.reshape(n_batch, out_channels, *geom.out_size), whole_batch
+    return out.reshape(n_batch, out_channels, *geom.out_size), (kept if keep else None)
 
 
 def conv_weight_grad(
-    unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom: ConvGeometry, cols: Optional[np.ndarray] = None
+    unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom: ConvGeometry, chunks: Optional[Chunks] = None
 ) -> np.ndarray:
     """dW: x (N, C, ...), grad_out (N, C_out, ...) -> (C_out, C/G, *kernel).
 
-    `cols`, the whole batch's unrolled input from `conv_forward`, skips the unfold.
+    `chunks`, the unrolled input kept by `conv_forward`, skips the unfold.
     """
     n_batch, channels = x.shape[:2]
     out_channels, groups = grad_out.shape[1], geom.groups
@@ -121,8 +138,7 @@ def conv_weight_grad(
     grad_t = grad_out.reshape(n_batch, out_channels, length).transpose(0, 2, 1)
     # (G, C/G*K, C_out/G): the transposed weight gradient of each group
     grad_weight_t = np.zeros((groups, group_in, group_out), dtype=x.dtype)
-    chunks = _unrolled_chunks(unfold, x, geom) if cols is None else [(0, n_batch, cols)]
-    for start, stop, cols in chunks:
+    for start, stop, cols in _unrolled_chunks(unfold, x, geom) if chunks is None else chunks:
         for g in range(groups):
             group_cols = cols[g * group_in : (g + 1) * group_in]
             group_grad_t = grad_t[start:stop, :, g * group_out : (g + 1) * group_out]

@@ -116,14 +116,14 @@ class ConvTranspose(Function):
         ops = grad_output.backend.ops
         # (N, C_out, *out) -> (N, C_out, OD, OH, OW)
         grad = np.ascontiguousarray(canonical(grad_output, x.dtype))
-        grad_input = grad_weight = cols = None
+        grad_input = grad_weight = unrolled = None
         if ctx.needs[0]:
-            # (N, C_in, *in), and the unrolled gradient when the batch fit in one chunk
-            grad_x, cols = conv_forward(ops.unfold, grad, w, geom)
+            # (N, C_in, *in), and the unrolled gradient when it is small enough to keep
+            grad_x, unrolled = conv_forward(ops.unfold, grad, w, geom)
             grad_input = wrap_array(grad_output, grad_x, input_shape)
         if ctx.needs[1]:
             # the convolution's weight gradient with the roles of input and output swapped
-            grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, grad, x, geom, cols), weight_shape)
+            grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, grad, x, geom, unrolled), weight_shape)
         if not ctx.has_bias:
             return grad_input, grad_weight
         # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here
