@@ -214,3 +214,13 @@ def test_error_messages_name_op_and_shapes():
         conv2d(x, minitorch.zeros((4, 3, 3, 3)), minitorch.zeros((3,)))
     with pytest.raises(ValueError, match="padding must be an int"):
         conv2d(x, minitorch.zeros((4, 3, 3, 3)), padding="full")
+
+
+@pytest.mark.parametrize("module_name", ["conv", "conv_transpose", "conv_course"])
+def test_docstring_examples(module_name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"minitorch.ops.{module_name}")
+    result = doctest.testmod(module, extraglobs={"minitorch": minitorch})
+    assert result.attempted > 0 and result.failed == 0
