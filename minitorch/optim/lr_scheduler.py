@@ -1,7 +1,7 @@
 """Learning-rate schedules: `StepLR` and `CosineAnnealingLR` (as `torch.optim.lr_scheduler`).
 
-A scheduler sets every group's "lr" from its "initial_lr" and the epoch counter; call
-`scheduler.step()` once per epoch, after `optimizer.step()`.
+A scheduler records each group's starting "lr" as "initial_lr" (as PyTorch) and sets "lr" from
+it and the epoch counter; call `scheduler.step()` once per epoch, after `optimizer.step()`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,14 @@ class LRScheduler:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(self).__name__}: expected a minitorch Optimizer, got {type(optimizer).__name__}")
         self.optimizer = optimizer
+        for group in optimizer.param_groups:
+            if last_epoch == -1:
+                group["initial_lr"] = group["lr"]  # a fresh schedule starts from the current lr
+            elif "initial_lr" not in group:
+                raise KeyError(
+                    f"{type(self).__name__}: resuming at last_epoch={last_epoch} needs 'initial_lr' in every "
+                    "param group; load the optimizer's state_dict first"
+                )
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
         self.step()

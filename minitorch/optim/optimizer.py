@@ -65,7 +65,6 @@ class Optimizer:
         group["params"] = params
         for key, value in self.defaults.items():
             group.setdefault(key, value)
-        group.setdefault("initial_lr", group.get("lr"))
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
