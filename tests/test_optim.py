@@ -150,3 +150,11 @@ def test_bad_arguments_are_refused():
     opt = optim.SGD(params, lr=0.1)
     with pytest.raises(ValueError, match="same model"):
         opt.load_state_dict(optim.SGD(nn.Linear(2, 3, bias=False).parameters()).state_dict())
+
+
+def test_plain_leaf_tensors_can_be_optimized():
+    w = minitorch.tensor([1.0, -2.0], requires_grad=True)
+    opt = optim.SGD([w], lr=0.5)
+    (w * w).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(to_numpy(w), [0.0, 0.0])

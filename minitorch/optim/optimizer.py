@@ -16,16 +16,19 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..nn.module import Parameter
 
 __all__ = ["Optimizer"]
 
 
-def _as_tensor(parameter: Any):
-    value = getattr(parameter, "value", None)
-    if value is None or not hasattr(value, "to_numpy"):
+def _as_tensor(parameter: Any) -> Tensor:
+    """The tensor an optimizer updates: a Parameter's `.value`, or a leaf Tensor itself."""
+    value = parameter if isinstance(parameter, Tensor) else getattr(parameter, "value", None)
+    if not isinstance(value, Tensor):
         raise TypeError(
-            f"optimizer: expected Parameters holding Tensors (model.parameters()), got {type(parameter).__name__}"
+            f"optimizer: expected Parameters holding Tensors (model.parameters()) or Tensors, "
+            f"got {type(parameter).__name__}"
         )
     return value
 
@@ -34,17 +37,18 @@ class Optimizer:
     """Base class: holds `param_groups` (dicts with "params" and hyper-parameters) and `state`.
 
     Args:
-        params: an iterable of Parameters, or of dicts {"params": [...], "lr": ...} giving
-            per-group settings.
+        params: an iterable of Parameters (or leaf Tensors), or of dicts {"params": [...], "lr": ...}
+            giving per-group settings.
         defaults: the hyper-parameters a group gets when it does not set them.
 
-    Subclasses implement `_update(group, parameter, value, grad, state)` on numpy arrays.
+    Subclasses implement `_update(group, data, grad, state)`: update the numpy view `data` in
+    place from `grad`, keeping per-parameter arrays in the dict `state`.
     """
 
     def __init__(self, params: Iterable[Any], defaults: Dict[str, Any]):
         self.defaults = dict(defaults)
         self.param_groups: List[Dict[str, Any]] = []
-        self.state: Dict[Parameter, Dict[str, Any]] = {}
+        self.state: Dict[Any, Dict[str, Any]] = {}  # keyed by the Parameter (or Tensor) object
         params = list(params)
         if not params:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list; pass model.parameters()")
@@ -56,7 +60,7 @@ class Optimizer:
         """Add a group of parameters with its own hyper-parameters (others from defaults)."""
         group = dict(group)
         params = group["params"]
-        params = [params] if isinstance(params, Parameter) else list(params)
+        params = [params] if isinstance(params, (Parameter, Tensor)) else list(params)
         for p in params:
             _as_tensor(p)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
@@ -95,7 +99,7 @@ class Optimizer:
 
     # ## State dicts
 
-    def _ordered_params(self) -> List[Parameter]:
+    def _ordered_params(self) -> List[Any]:
         return [p for group in self.param_groups for p in group["params"]]
 
     def state_dict(self) -> Dict[str, Any]:
