@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import THREADS, Table, machine, median_time  # noqa: I001  (pins threads before imports)
+from common import THREADS, Table, machine  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -99,14 +99,29 @@ def step_pair(ours_model, torch_model, batch: int, log_probs: bool):
     return ours, theirs
 
 
+def interleaved_medians(ours, theirs, repeats: int = 60, warmup: int = 5) -> tuple:
+    """Median seconds of `ours()` and `theirs()`, timed alternately so load changes hit both alike."""
+    for _ in range(warmup):
+        ours()
+        theirs()
+    times = ([], [])
+    for _ in range(repeats):
+        for fn, bucket in ((ours, times[0]), (theirs, times[1])):
+            start = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - start)
+    return float(np.median(times[0])), float(np.median(times[1]))
+
+
 def cold_start_seconds() -> float:
-    """Wall time of a fresh interpreter through its first LeNet-5 step (second run: numba cache warm)."""
-    env_runs = []
-    for _ in range(2):
+    """Wall time of a fresh interpreter through its first LeNet-5 step: the best of three runs
+    after one that fills numba's cache."""
+    runs = []
+    for _ in range(4):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", COLD_START], check=True, capture_output=True, text=True)
-        env_runs.append(time.perf_counter() - start)
-    return env_runs[-1]
+        runs.append(time.perf_counter() - start)
+    return min(runs[1:])
 
 
 def main() -> None:
@@ -117,7 +132,7 @@ def main() -> None:
     ]
     for name, ours_model, torch_model, batch, log_probs in cases:
         ours, theirs = step_pair(ours_model, torch_model, batch, log_probs)
-        table.add(name, median_time(ours, repeats=50, warmup=5), median_time(theirs, repeats=50, warmup=5), "<= 1.0x")
+        table.add(name, *interleaved_medians(ours, theirs), "<= 1.0x")
     cold = cold_start_seconds()
     table.add_row("cold process to end of first LeNet-5 step (numba cache warm)", f"{cold * 1e3:.0f}", "", "", "< 3 s")
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
