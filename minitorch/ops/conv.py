@@ -158,7 +158,7 @@ class Conv(Function):
     def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], geom: ConvGeometry) -> Tensor:
         dtype = np.result_type(input.dtype, weight.dtype)
         x, w = canonical(input, dtype), canonical(weight, dtype)
-        # (N, C_out, OD, OH, OW), and the unrolled input when it is small enough to keep
+        # (N, C_out, OD, OH, OW), and the unrolled input when the batch fit in one chunk
         out, unrolled = conv_forward(input.backend.ops.unfold, x, w, geom)
         if bias is not None:
             # (C_out,) -> (1, C_out, 1, 1, 1)

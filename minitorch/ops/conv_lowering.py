@@ -12,8 +12,8 @@ With K = KD * KH * KW and L = OD * OH * OW:
 One BLAS call per sample writes straight into the (N, C_out, L) layout, so no transposes
 are needed. Groups split the channel axis of both matrices: group g only multiplies its own
 slice. The batch is processed in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS`
-elements (a cache's worth) whatever the batch size; when the whole batch's unrolled matrix
-is small (`KEEP_ELEMENTS`), the forward hands it back so the weight gradient need not rebuild it.
+elements (a cache's worth) whatever the batch size; when the whole batch fits in one chunk,
+the forward hands its unrolled matrix back so the weight gradient need not rebuild it.
 The `unfold` / `fold` kernels come from the tensor's backend.
 """
 
@@ -25,14 +25,10 @@ from typing import Callable, Iterator, Optional
 
 import numpy as np
 
-__all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "KEEP_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
+__all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
 CHUNK_ELEMENTS = 1 << 19
-
-# The forward keeps every chunk of the unrolled input for the weight gradient when all of
-# them together hold at most this many elements (a fixed bound, whatever the batch size).
-KEEP_ELEMENTS = 1 << 22
 
 # From this output length L on, the weight gradient makes one BLAS call per sample; below
 # it, one call per chunk over a transposed copy of the gradient is cheaper.
@@ -68,24 +64,20 @@ def _chunk_size(n_batch: int, channels: int, geom: ConvGeometry) -> int:
 Chunks = list[tuple[int, int, np.ndarray]]
 
 
-def _unrolled_chunks(
-    unfold: Callable, x: np.ndarray, geom: ConvGeometry, keep: bool = False
-) -> Iterator[tuple[int, int, np.ndarray]]:
-    """(start, stop, cols) per batch chunk, cols (C*K, n, L).
+def _unrolled_chunks(unfold: Callable, x: np.ndarray, geom: ConvGeometry) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(start, stop, cols) per batch chunk, cols (C*K, n, L); every chunk reuses one buffer.
 
-    Every chunk reuses one buffer, unless `keep`: then each gets its own slice of a
-    whole-batch buffer, so all of them stay valid after the loop.
+    (Rewriting one cache-resident buffer beats keeping every chunk: measured here, writing a
+    whole batch's unrolled matrix to fresh memory costs more than unrolling it twice.)
     """
     n_batch, channels = x.shape[:2]
     rows, length = channels * prod(geom.kernel), prod(geom.out_size)
     step = _chunk_size(n_batch, channels, geom)
-    buffer = np.empty((n_batch if keep else step) * rows * length, dtype=x.dtype)
+    buffer = np.empty(step * rows * length, dtype=x.dtype)
     for start in range(0, n_batch, step):
         stop = min(start + step, n_batch)
-        offset = start * rows * length if keep else 0
-        chunk = buffer[offset : offset + rows * (stop - start) * length]
         # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
-        cols = chunk.reshape((channels, *geom.kernel, stop - start, *geom.out_size))
+        cols = buffer[: rows * (stop - start) * length].reshape((channels, *geom.kernel, stop - start, *geom.out_size))
         unfold(x[start:stop], geom.kernel, geom.stride, geom.dilation, geom.padding, cols)
         # (C*K, n, L)
         yield start, stop, cols.reshape(rows, stop - start, length)
@@ -96,8 +88,8 @@ def conv_forward(
 ) -> tuple[np.ndarray, Optional[Chunks]]:
     """y = conv(x, weight) without bias: x (N, C, D, H, W) -> y (N, C_out, OD, OH, OW).
 
-    Returns (y, chunks): chunks, the unrolled input as [(start, stop, cols)], when the
-    whole batch's holds at most KEEP_ELEMENTS (reusable by `conv_weight_grad`), else None.
+    Returns (y, chunks): chunks is the unrolled input as [(0, N, cols)] when the whole
+    batch fit in one chunk (reusable by `conv_weight_grad`), else None.
     """
     n_batch, channels = x.shape[:2]
     out_channels, groups = weight.shape[0], geom.groups
@@ -106,11 +98,9 @@ def conv_forward(
     # (G, C_out/G, C/G*K): one weight matrix per group
     weight_mats = weight.reshape(groups, group_out, group_in)
     out = np.empty((n_batch, out_channels, prod(geom.out_size)), dtype=x.dtype)
-    keep = n_batch * channels * prod(geom.kernel) * prod(geom.out_size) <= KEEP_ELEMENTS
-    kept = []
-    for start, stop, cols in _unrolled_chunks(unfold, x, geom, keep):
-        if keep:
-            kept.append((start, stop, cols))
+    chunks = []
+    for start, stop, cols in _unrolled_chunks(unfold, x, geom):
+        chunks.append((start, stop, cols))
         for g in range(groups):
             # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
             np.matmul(
@@ -119,7 +109,7 @@ def conv_forward(
                 out=out[start:stop, g * group_out : (g + 1) * group_out],
             )
     # (N, C_out, OD, OH, OW)
-    return out.reshape(n_batch, out_channels, *geom.out_size), (kept if keep else None)
+    return out.reshape(n_batch, out_channels, *geom.out_size), (chunks if len(chunks) == 1 else None)
 
 
 def conv_weight_grad(
@@ -127,7 +117,7 @@ def conv_weight_grad(
 ) -> np.ndarray:
     """dW: x (N, C, ...), grad_out (N, C_out, ...) -> (C_out, C/G, *kernel).
 
-    `chunks`, the unrolled input kept by `conv_forward`, skips the unfold.
+    `chunks`, the whole batch's unrolled input from `conv_forward`, skips the unfold.
     """
     n_batch, channels = x.shape[:2]
     out_channels, groups = grad_out.shape[1], geom.groups
