@@ -39,14 +39,16 @@ BINARY_CODES = {
 
 @njit(inline="always")
 def _unary(op, x):  # pragma: no cover - numba
-    # op == RELU (the only unary code)
-    return x if x > 0 else x * 0
+    # op == RELU (the only unary code): +0.0 for x <= 0 (as PyTorch), NaN stays NaN
+    if x > 0:
+        return x
+    return 0.0 if x <= 0 else x
 
 
 @njit(inline="always")
 def _binary(op, a, b):  # pragma: no cover - numba
     if op == RELU_BACK:
-        return b if a > 0 else b * 0
+        return b if a > 0 else 0.0
     if op == INV_BACK:
         return -b / (a * a)
     # op == IS_CLOSE
