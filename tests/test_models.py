@@ -194,3 +194,29 @@ def test_registry_errors():
         build_model("kim_cnn", (20,), 2)
     with pytest.raises(ValueError, match="input_size"):
         CNNModel(1, (4, 4, 4), 10)
+
+
+@pytest.mark.parametrize("name", ["minitorch.models", "minitorch.models.course", "minitorch.models.lenet",
+                                  "minitorch.models.signal_cnn", "minitorch.models.kim_cnn",
+                                  "minitorch.models.configurable", "minitorch.ops.concat", "minitorch.train.tasks"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), extraglobs={"minitorch": minitorch, "np": np})
+    assert result.failed == 0
+
+
+def test_cat_matches_torch_with_gradients():
+    from minitorch.ops.concat import cat
+
+    a, b = _x((2, 3, 4), 1), _x((2, 1, 4), 2)
+    ta, tb = (torch.from_numpy(v).requires_grad_() for v in (a, b))
+    ours_a, ours_b = _ours(a).requires_grad_(), _ours(b).requires_grad_()
+    weights = _x((2, 4, 4), 3)
+    (cat([ours_a, ours_b], dim=-2) * _ours(weights)).sum().backward()
+    (torch.cat([ta, tb], dim=-2) * torch.from_numpy(weights)).sum().backward()
+    np.testing.assert_allclose(ours_a.grad.to_numpy(), ta.grad.numpy())
+    np.testing.assert_allclose(ours_b.grad.to_numpy(), tb.grad.numpy())
+    with pytest.raises(minitorch.ShapeError, match="must match in every dim except dim=0"):
+        cat([_ours(a), _ours(b)], dim=0)

@@ -33,7 +33,7 @@ class CourseNetwork(nn.Module):
 
     Example:
         >>> model = CourseNetwork()
-        >>> model(minitorch.rand((2, 1, 28, 28), dtype="float32")).shape
+        >>> model(minitorch.rand((2, 1, 28, 28))).shape
         (2, 10)
     """
 

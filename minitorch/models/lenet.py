@@ -36,7 +36,7 @@ class LeNet5(nn.Module):
         input (N, in_channels, H, W) -> output (N, num_classes).
 
     Example:
-        >>> LeNet5()(minitorch.rand((2, 1, 28, 28), dtype="float32")).shape
+        >>> LeNet5()(minitorch.rand((2, 1, 28, 28))).shape
         (2, 10)
     """
 

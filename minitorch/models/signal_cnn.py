@@ -32,7 +32,7 @@ class SignalCNN(nn.Module):
         input (N, in_channels, L) -> output (N, num_classes).
 
     Example:
-        >>> SignalCNN()(minitorch.rand((2, 1, 40), dtype="float32")).shape
+        >>> SignalCNN()(minitorch.rand((2, 1, 40))).shape
         (2, 10)
     """
 
