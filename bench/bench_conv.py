@@ -127,10 +127,21 @@ def run_tables() -> list[Table]:
     return tables
 
 
+NOTES = """Forward + backward (input, weight and bias gradients; no input gradient where marked) through
+the autodiff engine, `out = conv(x, w, b); out.backward(g)`, against `torch.nn.functional` in the
+same process, timed alternately, median of 31 repeats (7 for case c); threads pinned, heap fixed
+(bench/common.py). Design: per batch chunk (about 512K elements of unrolled matrix), numba
+im2col into a channel-major (C_in*K) x (n*L) matrix, one BLAS call per sample straight into the
+(N, C_out, L) output; weight grad from the same (kept when the batch is one chunk) unrolled
+matrix; input grad W^T @ grad_out then numba col2im. The 2-core machine is shared with other
+jobs, so single runs drift by 10-50% (both columns move together; the ratio is steadier).
+"""
+
+
 def write_section(markdown: str) -> None:
     """Replace (or append) the '## Convolution' section of bench/RESULTS.md."""
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = "## Convolution\n\n" + markdown
+    section = "## Convolution\n\n" + NOTES + "\n" + markdown
     pattern = re.compile(r"## Convolution\n.*?(?=\n## |\Z)", re.S)
     text = pattern.sub(lambda _: section.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text)
