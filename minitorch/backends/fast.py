@@ -10,6 +10,7 @@ How each raw kernel runs, fastest first:
   sigmoid as exp + reciprocal) run as that ufunc over zero-copy strided views -- numpy
   broadcasts and walks the strides in C, and its SIMD exp beats a scalar numba loop;
 * any other Python scalar function is compiled by numba on first use (not cached);
+* a copy to row-major order (`contiguous()`) runs in a numba kernel of six nested loops;
 * matrix multiply is `numpy.matmul` (BLAS), batched and broadcast.
 """
 
@@ -27,6 +28,8 @@ from . import fast_pool, fast_rows
 from .base import TensorBackend, TensorOps
 from .fast_kernels import (
     BINARY_CODES,
+    COPY_DIMS,
+    copy_to_contiguous,
     UNARY_CODES,
     map_contiguous,
     map_strided,
@@ -158,6 +161,9 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
     compiled: Optional[Callable] = None if (ufunc or code is not None) else _compile_map(fn)
 
     def kernel(out: TensorData, a: TensorData) -> None:
+        if fn is operators.id and a.shape == out.shape and a.dims <= COPY_DIMS and out.is_contiguous():
+            _copy(out, a)
+            return
         if code is not None and a.shape == out.shape and a.is_contiguous() and out.is_contiguous():
             size = out.size
             map_contiguous(code, out._storage[:size], a._storage[:size], size >= PARALLEL_THRESHOLD)
@@ -170,6 +176,16 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
         (compiled or _code_map(code))(out._storage, shape, out_strides, a._storage, aligned)
 
     return kernel
+
+
+def _copy(out: TensorData, a: TensorData) -> None:
+    """Row-major copy of a strided tensor of at most COPY_DIMS dims (what contiguous() does)."""
+    pad = COPY_DIMS - a.dims
+    shape = np.ones(COPY_DIMS, dtype=np.int64)
+    strides = np.zeros(COPY_DIMS, dtype=np.int64)
+    shape[pad:] = a.shape
+    strides[pad:] = a.strides
+    copy_to_contiguous(out._storage, a._storage, shape, strides)
 
 
 def _code_map(code: int) -> Callable[..., None]:

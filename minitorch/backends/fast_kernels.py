@@ -22,6 +22,8 @@ __all__ = [
     "map_strided",
     "zip_contiguous",
     "zip_strided",
+    "copy_to_contiguous",
+    "COPY_DIMS",
 ]
 
 RELU = 0
@@ -136,3 +138,30 @@ def zip_strided(op, out, shape, out_strides, a, a_strides, b, b_strides):  # pra
             q += idx * b_strides[d]
         for j in range(inner):
             out[o + j * out_step] = _binary(op, a[p + j * a_step], b[q + j * b_step])
+
+
+COPY_DIMS = 6
+
+
+@njit(cache=True)
+def copy_to_contiguous(out, a, shape, a_strides):  # pragma: no cover - numba
+    """out (flat, row-major) = the strided tensor (a, shape, a_strides), for up to 6 dims.
+
+    `shape` and `a_strides` are padded on the left to exactly 6 entries (size 1, stride 0);
+    six plain nested loops keep the per-element cost at an add, even for tiny inner dims.
+    """
+    o = 0
+    for i0 in range(shape[0]):
+        p0 = i0 * a_strides[0]
+        for i1 in range(shape[1]):
+            p1 = p0 + i1 * a_strides[1]
+            for i2 in range(shape[2]):
+                p2 = p1 + i2 * a_strides[2]
+                for i3 in range(shape[3]):
+                    p3 = p2 + i3 * a_strides[3]
+                    for i4 in range(shape[4]):
+                        p4 = p3 + i4 * a_strides[4]
+                        step = a_strides[5]
+                        for i5 in range(shape[5]):
+                            out[o] = a[p4 + i5 * step]
+                            o += 1
