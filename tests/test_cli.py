@@ -121,6 +121,10 @@ def test_resume_continues_exactly(capsys, tmp_path):
     assert len(_metrics(interrupted)) == 1
     assert _run(capsys, "train", "--resume", str(interrupted), "--quiet")[0] == 0
     assert _metrics(interrupted) == _metrics(straight)
+    # a finished run can be extended: the cosine schedule is re-planned over the new length
+    assert _run(capsys, "train", "--resume", str(interrupted), "--epochs", "4", "--quiet")[0] == 0
+    rows = _metrics(interrupted)
+    assert [row["epoch"] for row in rows] == [1, 2, 3, 4] and rows[3]["lr"] > 0
 
 
 def test_predict_text(capsys, tmp_path):

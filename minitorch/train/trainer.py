@@ -257,11 +257,25 @@ class Trainer:
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"]:
             self.scheduler.load_state_dict(state["scheduler"])
+            self._stretch_schedule(int(load_metadata(path)["config"]["epochs"]))
         self.epoch = int(state["epoch"])
         default_generator().bit_generator.state = state["rng"]
         metrics = self.folder / "metrics.json"
         rows = MetricsLog.read_json(metrics).history if metrics.exists() else []
         self.history = MetricsLog(rows[:self.epoch])
+
+    def _stretch_schedule(self, saved_epochs: int) -> None:
+        """After `--epochs` changed on resume, re-plan the schedule over the new number of epochs
+        (from the current epoch on); with the same number of epochs nothing changes."""
+        if saved_epochs == self.config.epochs:
+            return
+        scheduler = self.scheduler
+        if hasattr(scheduler, "T_max"):
+            scheduler.T_max = self.config.epochs
+        if hasattr(scheduler, "step_size"):
+            scheduler.step_size = max(1, self.config.epochs // 3)
+        for group, base_lr in zip(self.optimizer.param_groups, scheduler.base_lrs):
+            group["lr"] = scheduler.lr_at(base_lr, scheduler.last_epoch)
 
     # ------------------------------------------------------------------ loop
     def _say(self, message: str) -> None:
