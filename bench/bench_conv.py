@@ -143,7 +143,10 @@ def write_section(markdown: str) -> None:
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
     section = "## Convolution\n\n" + NOTES + "\n" + markdown
     pattern = re.compile(r"## Convolution\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(lambda _: section.rstrip("\n") + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section.rstrip("\n") + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text)
 
 

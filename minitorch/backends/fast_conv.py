@@ -47,7 +47,9 @@ def _window_table(kernel, stride, dilation, padding, in_size, out_size):  # prag
     for k in range(kd_size * kh_size * kw_size):
         offsets = (k // (kh_size * kw_size), (k // kw_size) % kh_size, k % kw_size)
         for dim in range(3):
-            shift, lo, hi = _valid_range(offsets[dim], dilation[dim], padding[dim], stride[dim], in_size[dim], out_size[dim])
+            shift, lo, hi = _valid_range(
+                offsets[dim], dilation[dim], padding[dim], stride[dim], in_size[dim], out_size[dim]
+            )
             table[k, 3 * dim] = shift
             table[k, 3 * dim + 1] = lo
             table[k, 3 * dim + 2] = hi

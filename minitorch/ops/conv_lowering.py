@@ -159,13 +159,14 @@ def conv_input_grad(fold: Callable, grad_out: np.ndarray, weight: np.ndarray, ge
     # (N, C_out, L)
     grad_mats = grad_out.reshape(n_batch, out_channels, length)
     grad_in = np.empty((n_batch, channels, *geom.in_size), dtype=grad_out.dtype)
+    rows = channels * prod(geom.kernel)
     step = _chunk_size(n_batch, channels, geom)
-    buffer = np.empty(step * channels * prod(geom.kernel) * length, dtype=grad_out.dtype)
+    buffer = np.empty(step * rows * length, dtype=grad_out.dtype)
     for start in range(0, n_batch, step):
         stop = min(start + step, n_batch)
         size = stop - start
         # (C*K, n, L)
-        dcols = buffer[: channels * prod(geom.kernel) * size * length].reshape(channels * prod(geom.kernel), size, length)
+        dcols = buffer[: rows * size * length].reshape(rows, size, length)
         for g in range(groups):
             # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
             np.matmul(

@@ -55,7 +55,9 @@ def conv_transpose_geometry(
             f"{op}: input has C_in={channels} channels but weight {weight_shape} expects {weight_shape[0]}"
         )
     if channels % groups:
-        raise ShapeError(f"{op}: groups={groups} must divide C_in={channels} (input {input_shape}, weight {weight_shape})")
+        raise ShapeError(
+            f"{op}: groups={groups} must divide C_in={channels} (input {input_shape}, weight {weight_shape})"
+        )
     kernel = tuple(weight_shape[2:])
     stride_t = expand_arg(op, "stride", stride, n, 1)
     padding_t = expand_arg(op, "padding", padding, n, 0)
@@ -169,7 +171,8 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
         >>> conv_transpose1d(x, minitorch.tensor([[[1.0, 10.0]]])).to_numpy().tolist()
         [[[1.0, 12.0, 20.0]]]
     """
-    return _conv_transpose("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    args = (stride, padding, output_padding, groups, dilation)
+    return _conv_transpose("conv_transpose1d", 1, input, weight, bias, *args)
 
 
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor:
@@ -193,7 +196,8 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         >>> conv_transpose2d(minitorch.ones((1, 2, 3, 3)), minitorch.ones((2, 4, 2, 2)), stride=2).shape
         (1, 4, 6, 6)
     """
-    return _conv_transpose("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    args = (stride, padding, output_padding, groups, dilation)
+    return _conv_transpose("conv_transpose2d", 2, input, weight, bias, *args)
 
 
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor:
@@ -213,4 +217,5 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
         >>> conv_transpose3d(minitorch.ones((1, 1, 2, 2, 2)), minitorch.ones((1, 3, 2, 2, 2))).shape
         (1, 3, 3, 3, 3)
     """
-    return _conv_transpose("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    args = (stride, padding, output_padding, groups, dilation)
+    return _conv_transpose("conv_transpose3d", 3, input, weight, bias, *args)

@@ -128,7 +128,9 @@ def _errors(op, n, transpose=False):
     if not transpose:
         cases += [
             # kernel larger than the padded input
-            ErrorCase([x, rng.standard_normal((6, 4) + (7,) * n)], {}, ShapeError, [op, "larger than the padded input"]),
+            ErrorCase(
+                [x, rng.standard_normal((6, 4) + (7,) * n)], {}, ShapeError, [op, "larger than the padded input"]
+            ),
             # 'same' with stride > 1
             ErrorCase([x, good_w], {"padding": "same", "stride": 2}, ShapeError, [op, "'same'", "stride"]),
         ]
