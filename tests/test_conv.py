@@ -56,6 +56,18 @@ def test_course_conv2d_grad_on_permuted_input(backend_name):
     np.testing.assert_allclose(mw.grad.to_numpy(), tw.grad.numpy(), atol=1e-12)
 
 
+@pytest.mark.parametrize("backend_name", BACKEND_NAMES)
+def test_course_grad_check(backend_name):
+    """The course's own checks: central differences through Conv1dFun, Conv2dFun and unroll."""
+    backend = BACKENDS[backend_name]
+    minitorch.manual_seed(0)
+    t, w = minitorch.rand((2, 2, 6), backend=backend), minitorch.rand((3, 2, 2), backend=backend)
+    minitorch.grad_check(minitorch.Conv1dFun.apply, t, w)
+    t, w = minitorch.rand((1, 2, 4, 5), backend=backend), minitorch.rand((2, 2, 2, 3), backend=backend)
+    minitorch.grad_check(minitorch.Conv2dFun.apply, t, w)
+    minitorch.grad_check(lambda a: minitorch.unroll(a, 3), minitorch.rand((2, 2, 5), backend=backend))
+
+
 # ----------------------------------------------------------------------------- kernels
 def _kernel_case(rng):
     kernel, stride, dilation = (tuple(int(v) for v in rng.integers(1, hi, 3)) for hi in (4, 3, 3))
