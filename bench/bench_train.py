@@ -23,7 +23,7 @@ import minitorch  # noqa: E402
 from minitorch import optim  # noqa: E402
 from minitorch.models import CourseNetwork, LeNet5  # noqa: E402
 from minitorch.nn import functional as F  # noqa: E402
-from minitorch.train.trainer import cast_module  # noqa: E402
+from minitorch.train.inference import cast_module  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
@@ -33,7 +33,7 @@ import numpy as np, minitorch
 from minitorch import optim
 from minitorch.models import LeNet5
 from minitorch.nn import functional as F
-from minitorch.train.trainer import cast_module
+from minitorch.train.inference import cast_module
 model = cast_module(LeNet5(), "float32", minitorch.FastBackend)
 opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 x = minitorch.from_numpy(np.random.default_rng(0).standard_normal((64, 1, 28, 28)).astype(np.float32))

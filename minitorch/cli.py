@@ -194,7 +194,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from minitorch.train.metrics import confusion_matrix
     from minitorch.train.tasks import get_task
-    from minitorch.train.trainer import BACKENDS, TrainConfig, evaluate, load_trained, set_threads
+    from minitorch.train.inference import evaluate, set_threads
+    from minitorch.train.trainer import BACKENDS, TrainConfig, load_trained
 
     set_threads(args.threads)
     model, metadata = load_trained(args.run)
@@ -258,7 +259,8 @@ def _raw_examples(path: Path, input_shape: Sequence[int]) -> np.ndarray:
 def _cmd_predict(args: argparse.Namespace) -> int:
     from minitorch.data import Tokenizer, Vocabulary
     from minitorch.train.tasks import encode_texts, get_task
-    from minitorch.train.trainer import BACKENDS, TrainConfig, load_trained, predict_batches, set_threads
+    from minitorch.train.inference import predict_batches, set_threads
+    from minitorch.train.trainer import BACKENDS, TrainConfig, load_trained
 
     set_threads(args.threads)
     model, metadata = load_trained(args.run)

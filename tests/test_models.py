@@ -18,7 +18,7 @@ from minitorch.models import (
     build_model,
     parse_layers,
 )
-from minitorch.train.trainer import cast_module
+from minitorch.train.inference import cast_module
 
 tnn = torch.nn
 

@@ -3,7 +3,8 @@
 from minitorch.train.metrics import MetricsLog, accuracy, confusion_matrix
 from minitorch.train.progress import ProgressBar, format_duration
 from minitorch.train.tasks import TASKS, Task, TaskData, get_task
-from minitorch.train.trainer import TrainConfig, Trainer, evaluate, load_trained, train
+from minitorch.train.inference import evaluate
+from minitorch.train.trainer import TrainConfig, Trainer, load_trained, train
 
 __all__ = [
     "ProgressBar",

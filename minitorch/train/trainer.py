@@ -30,16 +30,15 @@ import numpy as np
 import minitorch
 from minitorch import nn, optim
 from minitorch.core.random import default_generator, manual_seed
-from minitorch.data import ArrayDataset, DataLoader
 from minitorch.io import load, load_metadata, save
 from minitorch.models import build_model
-from minitorch.nn import functional as F
+from minitorch.train.inference import batches as batches_of
+from minitorch.train.inference import cast_module, class_loss, evaluate, set_threads, to_tensor
 from minitorch.train.metrics import MetricsLog, confusion_matrix
 from minitorch.train.progress import ProgressBar, format_duration
 from minitorch.train.tasks import Task, TaskData, get_task, random_shift_, trim_padding
 
-__all__ = ["TrainConfig", "Trainer", "train", "load_trained", "evaluate", "predict_batches", "set_threads",
-           "CHECKPOINT", "BACKENDS", "OPTIMIZERS", "SCHEDULERS"]
+__all__ = ["TrainConfig", "Trainer", "train", "load_trained", "CHECKPOINT", "BACKENDS", "OPTIMIZERS", "SCHEDULERS"]
 
 CHECKPOINT = "checkpoint.safetensors"
 BACKENDS = {"fast": minitorch.FastBackend, "simple": minitorch.SimpleBackend}
@@ -79,36 +78,6 @@ class TrainConfig:
         return cls(**{key: value for key, value in values.items() if key in known})
 
 
-def set_threads(threads: Optional[int]) -> None:
-    """Use `threads` CPU threads in numba kernels and BLAS (None: leave the defaults)."""
-    if threads is None:
-        return
-    import numba
-
-    numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(int(threads))
-    except ImportError:  # BLAS keeps its own setting (OPENBLAS_NUM_THREADS)
-        pass
-
-
-def _to_tensor(array: np.ndarray, dtype: str, backend: Any) -> Any:
-    """Float arrays -> Tensors in `dtype`; token ids (integers) stay numpy."""
-    if array.dtype.kind in "iu":
-        return array
-    return minitorch.from_numpy(np.ascontiguousarray(array, dtype=dtype), backend=backend)
-
-
-def cast_module(model: nn.Module, dtype: str, backend: Any) -> nn.Module:
-    """Put every parameter of `model` in `dtype` on `backend` (fresh leaves, same values)."""
-    for _, parameter in model.named_parameters():
-        array = np.array(parameter.value.to_numpy(), dtype=dtype)
-        parameter.update(minitorch.from_numpy(array, backend=backend))
-    return model
-
-
 def _optimizer(config: TrainConfig, model: nn.Module) -> Any:
     params = model.parameters()
     if config.optimizer == "sgd":
@@ -128,54 +97,6 @@ def _scheduler(config: TrainConfig, optimizer: Any) -> Any:
     if config.scheduler == "none":
         return None
     raise ValueError(f"unknown scheduler {config.scheduler!r}; choose one of {', '.join(SCHEDULERS)}")
-
-
-def _loss(model: nn.Module, output: Any, target: np.ndarray) -> Any:
-    """Mean negative log-likelihood of the targets: NLL for log-probability outputs, else cross-entropy."""
-    if getattr(model, "returns_log_probs", False):
-        return F.nll_loss(output, target)
-    return F.cross_entropy(output, target)
-
-
-def _batches(x: np.ndarray, y: np.ndarray, batch_size: int, is_text: bool, dtype: str, backend: Any,
-             shuffle: bool = False, seed: int = 0, epoch: int = 0):
-    """(inputs, targets) mini-batches; text batches lose their all-padding columns."""
-    loader = DataLoader(ArrayDataset(x, y), batch_size=batch_size, shuffle=shuffle, seed=seed,
-                        dtype=dtype, backend=backend)
-    loader.set_epoch(epoch)
-    for inputs, targets in loader:
-        yield (trim_padding(inputs) if is_text else inputs), targets
-
-
-def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 256, is_text: bool = False,
-             dtype: str = "float32", backend: Any = None) -> Tuple[float, float, np.ndarray]:
-    """Mean loss, accuracy and class predictions (N,) of `model` in eval mode."""
-    model.eval()
-    total_loss, predictions = 0.0, []
-    with minitorch.no_grad():
-        for inputs, targets in _batches(x, y, batch_size, is_text, dtype, backend):
-            output = model(inputs)
-            total_loss += _loss(model, output, targets).item() * len(targets)
-            predictions.append(output.to_numpy().argmax(axis=1))
-    predicted = np.concatenate(predictions) if predictions else np.zeros(0, dtype=np.int64)
-    accuracy = float(np.mean(predicted == y)) if len(y) else float("nan")
-    return total_loss / max(len(y), 1), accuracy, predicted
-
-
-def predict_batches(model: nn.Module, x: np.ndarray, batch_size: int = 256, is_text: bool = False,
-                    dtype: str = "float32", backend: Any = None) -> np.ndarray:
-    """Class probabilities (N, C) of `model` in eval mode."""
-    model.eval()
-    rows = []
-    with minitorch.no_grad():
-        for start in range(0, len(x), batch_size):
-            chunk = x[start:start + batch_size]
-            inputs = trim_padding(chunk) if is_text else _to_tensor(chunk, dtype, backend)
-            logits = model(inputs).to_numpy().astype(np.float64)
-            logits -= logits.max(axis=1, keepdims=True)
-            probs = np.exp(logits)
-            rows.append(probs / probs.sum(axis=1, keepdims=True))
-    return np.concatenate(rows)
 
 
 def _first_conv_weight(model: nn.Module) -> Optional[np.ndarray]:
@@ -292,7 +213,7 @@ class Trainer:
                           disable=not self.progress, file=self.log)
         loss_sum, correct, seen = 0.0, 0, 0
         start = time.perf_counter()
-        batches = _batches(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
+        batches = batches_of(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
                            self.backend, shuffle=True, seed=config.seed, epoch=self.epoch)
         shift = self.task.max_shift if config.augment else 0
         augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
@@ -300,7 +221,7 @@ class Trainer:
             if shift:
                 random_shift_(inputs.to_numpy(), augment_rng, shift)  # the batch is a fresh copy
             output = self.model(inputs)
-            loss = _loss(self.model, output, targets)
+            loss = class_loss(self.model, output, targets)
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()
@@ -366,7 +287,7 @@ class Trainer:
         if hasattr(self.model, "feature_maps") and len(examples):
             self.model.eval()
             with minitorch.no_grad():
-                inputs = trim_padding(examples) if self.task.is_text else _to_tensor(examples, config.dtype, self.backend)
+                inputs = trim_padding(examples) if self.task.is_text else to_tensor(examples, config.dtype, self.backend)
                 maps = self.model.feature_maps(inputs).to_numpy()
             for i, example_maps in enumerate(maps):
                 plot_feature_maps(example_maps, self.folder / f"feature_maps_{i}.png",
