@@ -27,7 +27,8 @@ __all__ = [
     "logsumexp_forward",
 ]
 
-# reassociation lets sums vectorize; no "nnan"/"ninf", so NaN and inf keep their meaning
+# reassociation lets sums vectorize; no "nnan"/"ninf", so NaN and inf keep their meaning;
+# numpy's error model: x / 0 gives inf or NaN instead of a Python exception check per division
 _FASTMATH = {"reassoc", "nsz", "contract", "arcp", "afn"}
 
 
@@ -65,7 +66,7 @@ def _constants(dtype: np.dtype) -> tuple:
 _CONSTANTS = {np.dtype(np.float32): _constants(np.float32), np.dtype(np.float64): _constants(np.float64)}
 
 
-@njit(fastmath=_FASTMATH, inline="always", cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", inline="always", cache=True)
 def _exp_nonpositive(t, split, poly):
     log2e, half, ln2_high, ln2_low, lowest, lowest_k = split
     clamped = lowest if t < lowest else t  # NaN passes through
@@ -79,12 +80,12 @@ def _exp_nonpositive(t, split, poly):
     return e - e if t < lowest else e  # e is finite there: exact 0
 
 
-@njit(fastmath=_FASTMATH, inline="always", cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", inline="always", cache=True)
 def _larger(a, b):
     return a if a > b else b
 
 
-@njit(fastmath=_FASTMATH, inline="always", cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", inline="always", cache=True)
 def _row_max(row):
     # eight independent running maxima let the compiler vectorize the comparison chain
     n = row.shape[0]
@@ -105,7 +106,7 @@ def _row_max(row):
     return m
 
 
-@njit(fastmath=_FASTMATH, cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", cache=True)
 def _softmax_forward(x, out, split, poly):
     for r in range(x.shape[0]):
         row, result = x[r], out[r]
@@ -120,7 +121,7 @@ def _softmax_forward(x, out, split, poly):
             result[j] *= inverse
 
 
-@njit(fastmath=_FASTMATH, cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", cache=True)
 def _softmax_backward(y, grad_out, grad_in):
     for r in range(y.shape[0]):
         probs, g, result = y[r], grad_out[r], grad_in[r]
@@ -131,7 +132,7 @@ def _softmax_backward(y, grad_out, grad_in):
             result[j] = probs[j] * (g[j] - dot)
 
 
-@njit(fastmath=_FASTMATH, cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", cache=True)
 def _log_softmax_forward(x, out, split, poly):
     for r in range(x.shape[0]):
         row, result = x[r], out[r]
@@ -147,7 +148,7 @@ def _log_softmax_forward(x, out, split, poly):
             result[j] -= log_total
 
 
-@njit(fastmath=_FASTMATH, cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", cache=True)
 def _log_softmax_backward(y, grad_out, grad_in, split, poly):
     for r in range(y.shape[0]):
         logp, g, result = y[r], grad_out[r], grad_in[r]
@@ -158,7 +159,7 @@ def _log_softmax_backward(y, grad_out, grad_in, split, poly):
             result[j] = g[j] - _exp_nonpositive(logp[j], split, poly) * total
 
 
-@njit(fastmath=_FASTMATH, cache=True)
+@njit(fastmath=_FASTMATH, error_model="numpy", cache=True)
 def _logsumexp_forward(x, out, split, poly):
     for r in range(x.shape[0]):
         row = x[r]

@@ -14,6 +14,7 @@ Shape:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Optional, Sequence, Tuple, Union
@@ -165,9 +166,8 @@ def sliding_windows(
 
 def _planes(t: Tensor, n: int) -> np.ndarray:
     """(..., *spatial) -> (P, S): one row per plane, spatial dims flattened."""
-    array = t.to_numpy()
-    lead = int(np.prod(t.shape[:-n], dtype=np.int64))
-    return array.reshape(lead, -1)  # (*lead, *spatial) -> (P, S); copies only when strided
+    lead, spatial = math.prod(t.shape[:-n]), math.prod(t.shape[-n:])
+    return t.to_numpy().reshape(lead, spatial)  # (*lead, *spatial) -> (P, S); copies only when strided
 
 
 def wrap_array(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
@@ -186,7 +186,7 @@ class MaxPool(Function):
         indices = np.empty(out.shape, dtype=np.int64)
         input.backend.ops.max_pool_forward(planes, windows.taps, windows.counts, out, indices)
         ctx.save_for_backward(indices)
-        ctx.input_shape = input.shape
+        ctx.input_shape, ctx.out_size = input.shape, windows.out_size
         if indices_out is not None:
             indices_out.append(indices)
         return wrap_array(input, out, input.shape[:-n] + windows.out_size)
@@ -194,7 +194,8 @@ class MaxPool(Function):
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (indices,) = ctx.saved_values
-        grad = np.zeros((indices.shape[0], int(np.prod(ctx.input_shape)) // indices.shape[0]), dtype=grad_output.dtype)
+        n = len(ctx.out_size)
+        grad = np.zeros((indices.shape[0], math.prod(ctx.input_shape[-n:])), dtype=grad_output.dtype)  # (P, S)
         g = grad_output.to_numpy().reshape(indices.shape)  # (..., *out) -> (P, O)
         grad_output.backend.ops.max_pool_backward(g, indices, grad)
         return wrap_array(grad_output, grad, ctx.input_shape)
@@ -216,8 +217,9 @@ class AvgPool(Function):
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         windows = ctx.windows
-        g = grad_output.to_numpy().reshape(-1, windows.taps.shape[1])  # (..., *out) -> (P, O)
-        grad = np.zeros((g.shape[0], int(np.prod(windows.in_size))), dtype=grad_output.dtype)
+        planes = math.prod(ctx.input_shape[: -len(windows.in_size)])
+        g = grad_output.to_numpy().reshape(planes, windows.taps.shape[1])  # (..., *out) -> (P, O)
+        grad = np.zeros((planes, math.prod(windows.in_size)), dtype=grad_output.dtype)  # (P, S)
         scale = ctx.scale.astype(grad_output.dtype, copy=False)
         grad_output.backend.ops.avg_pool_backward(g, windows.taps, windows.counts, scale, grad)
         return wrap_array(grad_output, grad, ctx.input_shape)

@@ -44,11 +44,13 @@ def to_rows(t: Tensor, dims: Tuple[int, ...]) -> Tuple[np.ndarray, Tuple[int, ..
     """Move `dims` last and flatten: returns rows (R, n), the moved shape and the order used."""
     shape = t.shape
     if dims == (len(shape) - 1,):  # already last: no transpose
-        return t.to_numpy().reshape(-1, shape[-1]), shape, tuple(range(len(shape)))  # (..., n) -> (R, n)
+        rows = math.prod(shape[:-1])
+        return t.to_numpy().reshape(rows, shape[-1]), shape, tuple(range(len(shape)))  # (..., n) -> (R, n)
     order = tuple(d for d in range(len(shape)) if d not in dims) + dims
     moved = t.to_numpy().transpose(order)  # (kept..., reduced...)
     n = math.prod(shape[d] for d in dims)
-    return moved.reshape(-1, n), moved.shape, order  # (R, n); copies only when strided
+    rows = math.prod(moved.shape[: len(shape) - len(dims)])
+    return moved.reshape(rows, n), moved.shape, order  # (R, n); copies only when strided
 
 
 def from_rows(like: Tensor, rows: np.ndarray, moved_shape: Tuple[int, ...], order: Tuple[int, ...]) -> Tensor:

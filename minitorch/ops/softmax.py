@@ -30,7 +30,8 @@ class Softmax(Function):
     def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
         rows, moved_shape, order = to_rows(input, (dim,))
         out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
-        input.backend.ops.softmax_forward(rows, out)
+        if out.size:
+            input.backend.ops.softmax_forward(rows, out)
         ctx.save_for_backward(out)
         ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
         return from_rows(input, out, moved_shape, order)
@@ -40,7 +41,8 @@ class Softmax(Function):
         (y,) = ctx.saved_values
         g, _, _ = to_rows(grad_output, (ctx.dim,))
         grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
-        grad_output.backend.ops.softmax_backward(y, g, grad)
+        if grad.size:
+            grad_output.backend.ops.softmax_backward(y, g, grad)
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 
@@ -51,7 +53,8 @@ class LogSoftmax(Function):
     def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
         rows, moved_shape, order = to_rows(input, (dim,))
         out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
-        input.backend.ops.log_softmax_forward(rows, out)
+        if out.size:
+            input.backend.ops.log_softmax_forward(rows, out)
         ctx.save_for_backward(out)
         ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
         return from_rows(input, out, moved_shape, order)
@@ -61,7 +64,8 @@ class LogSoftmax(Function):
         (y,) = ctx.saved_values
         g, _, _ = to_rows(grad_output, (ctx.dim,))
         grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
-        grad_output.backend.ops.log_softmax_backward(y, g, grad)
+        if grad.size:
+            grad_output.backend.ops.log_softmax_backward(y, g, grad)
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 
@@ -71,8 +75,9 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx: Context, input: Tensor, dims: Tuple[int, ...], keepdim: bool) -> Tensor:
         rows, moved_shape, order = to_rows(input, dims)
-        out = np.empty(rows.shape[0], dtype=input.dtype)  # (R,)
-        input.backend.ops.logsumexp_forward(rows, out)
+        out = np.full(rows.shape[0], -np.inf, dtype=input.dtype)  # (R,); an empty sum is 0, its log -inf
+        if rows.size:
+            input.backend.ops.logsumexp_forward(rows, out)
         ctx.save_for_backward(rows)
         ctx.moved_shape, ctx.order = moved_shape, order
         shape = tuple(1 if d in dims else s for d, s in enumerate(input.shape)) if keepdim else moved_shape[: input.dims - len(dims)]
@@ -82,7 +87,8 @@ class LogSumExp(Function):
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (rows,) = ctx.saved_values
         grad = np.empty(rows.shape, dtype=rows.dtype)  # (R, n)
-        grad_output.backend.ops.softmax_forward(rows, grad)
+        if grad.size:
+            grad_output.backend.ops.softmax_forward(rows, grad)
         grad *= grad_output.to_numpy().reshape(-1, 1)  # (kept...) -> (R, 1)
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
