@@ -21,7 +21,7 @@ from ..core.tensor import Tensor
 from ..errors import ShapeError
 from .pool import AvgPool, MaxPool, PoolWindows, combine_windows, wrap_array, check_pool_input
 
-__all__ = ["adaptive_windows", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool2d"]
+__all__ = ["adaptive_windows", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 
 SizeArg = Union[int, None, Sequence[Optional[int]]]
 
@@ -93,6 +93,35 @@ def adaptive_avg_pool2d(input: Tensor, output_size: SizeArg) -> Tensor:
     return AvgPool.apply(input, windows, windows.counts.astype(np.float64))
 
 
+def _adaptive_max(windows: PoolWindows, input: Tensor, return_indices: bool):
+    if not return_indices:
+        return MaxPool.apply(input, windows)
+    sink: list = []
+    out = MaxPool.apply(input, windows, sink)
+    return out, wrap_array(out, sink[0].astype(np.float64), out.shape)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: bool = False):
+    """1-D adaptive max pooling (as `torch.nn.functional.adaptive_max_pool1d`).
+
+    out[n, c, o] = max of x[n, c, floor(o L / L_out) : ceil((o + 1) L / L_out)]; the gradient
+    goes to each window's first maximum.
+
+    Args:
+        input: (N, C, L) or (C, L).
+        output_size: L_out (1 for global max pooling).
+        return_indices: also return the flat argmax positions (float64 tensor).
+
+    Shape:
+        (N, C, L) -> (N, C, L_out).
+
+    Example:
+        >>> adaptive_max_pool1d(minitorch.tensor([[[1.0, 5.0, 3.0]]]), 1).to_numpy().tolist()
+        [[[5.0]]]
+    """
+    return _adaptive_max(_adaptive("adaptive_max_pool1d", input, 1, output_size), input, return_indices)
+
+
 def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: bool = False):
     """2-D adaptive max pooling (as `torch.nn.functional.adaptive_max_pool2d`).
 
@@ -111,9 +140,4 @@ def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: boo
         >>> adaptive_max_pool2d(minitorch.rand((1, 2, 6, 6)), (2, 3)).shape
         (1, 2, 2, 3)
     """
-    windows = _adaptive("adaptive_max_pool2d", input, 2, output_size)
-    if not return_indices:
-        return MaxPool.apply(input, windows)
-    sink: list = []
-    out = MaxPool.apply(input, windows, sink)
-    return out, wrap_array(out, sink[0].astype(np.float64), out.shape)
+    return _adaptive_max(_adaptive("adaptive_max_pool2d", input, 2, output_size), input, return_indices)

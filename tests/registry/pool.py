@@ -6,7 +6,12 @@ import numpy as np
 import torch.nn.functional as F
 
 from minitorch.errors import ShapeError
-from minitorch.ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
+from minitorch.ops.adaptive_pool import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+)
 from minitorch.ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from minitorch.ops.tile import avgpool2d, maxpool2d, tile
 
@@ -119,6 +124,7 @@ OPS = [
     ),
     OpSpec("adaptive_avg_pool1d", adaptive_avg_pool1d, F.adaptive_avg_pool1d, _adaptive(1)),
     OpSpec("adaptive_max_pool2d", adaptive_max_pool2d, F.adaptive_max_pool2d, _adaptive(2)),
+    OpSpec("adaptive_max_pool1d", adaptive_max_pool1d, F.adaptive_max_pool1d, _adaptive(1)),
     OpSpec(
         "tile",
         lambda x, kernel: tile(x, kernel)[0],
