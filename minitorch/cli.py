@@ -212,7 +212,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     for name, row in zip(metadata["class_names"], matrix):
         total = row.sum()
         recall = f"{100 * row[metadata['class_names'].index(name)] / total:.1f}%" if total else "n/a"
-        print(f"  {name:>12}: {recall} of {total}")
+        print(f"  {name:>12}: {recall} correct of {total}")
     return 0
 
 

@@ -230,7 +230,7 @@ TASKS: Dict[str, Task] = {
              prepare=normalize_mnist, max_shift=2),
         Task("mnist1d", "MNIST-1D signals generated locally (Greydanus 2020)", _mnist1d, "signal_cnn", 60, 100, 1e-2,
              prepare=channel_first, model_options={"channels": 64}),
-        Task("sst2", "SST-2 train.tsv and test.tsv (label, sentence columns)", _sst2, "kim_cnn", 3, 50, 1e-3,
+        Task("sst2", "SST-2 train.tsv and test.tsv (label, sentence columns)", _sst2, "kim_cnn", 4, 50, 1e-3,
              needs_data=True, is_text=True),
     )
 }
