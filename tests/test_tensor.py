@@ -150,3 +150,12 @@ def test_custom_scalar_function_on_fast_backend():
     kernel = minitorch.FastOps.map(cube)
     t = minitorch.tensor([[1.0, 2.0], [3.0, 4.0]]).permute(1, 0)
     np.testing.assert_allclose(kernel(t).to_numpy(), t.to_numpy() ** 3)
+
+
+@pytest.mark.parametrize("name", BACKEND_NAMES)
+def test_empty_tensors_reduce_like_torch(name):
+    t = minitorch.zeros((3, 0), backend=BACKENDS[name])
+    assert t.is_contiguous()
+    assert t.sum().item() == 0.0
+    assert t.sum(0).shape == (1, 0)
+    np.testing.assert_array_equal(t.sum(1).to_numpy(), np.zeros((3, 1)))

@@ -239,6 +239,8 @@ class TensorData:
 
     def is_contiguous(self) -> bool:
         """True when the strides are row-major for the shape (storage order = index order)."""
+        if self.size == 0:
+            return True
         expected = 1
         for size, stride in zip(reversed(self._shape), reversed(self._strides)):
             if size != 1 and stride != expected:
