@@ -43,7 +43,15 @@ CASES = [
 
 
 def paired_medians(ours, theirs, repeats: int, warmup: int = 3) -> tuple[float, float]:
-    """Median seconds of `ours()` and `theirs()`, timed alternately."""
+    """Median seconds of `ours()` and `theirs()`.
+
+    One thread: timed alternately, so drifts of the shared machine hit both. More threads:
+    timed in blocks (ours, then torch), since right after a parallel call each runtime's
+    worker threads (torch's OpenMP, numba's, OpenBLAS's) keep spinning and would steal the
+    cores from the other library's next call.
+    """
+    if THREADS > 1:
+        return _block_median(ours, repeats, warmup), _block_median(theirs, repeats, warmup)
     for _ in range(warmup):
         ours()
         theirs()
@@ -56,6 +64,18 @@ def paired_medians(ours, theirs, repeats: int, warmup: int = 3) -> tuple[float, 
         theirs()
         times_theirs.append(time.perf_counter() - start)
     return float(np.median(times_ours)), float(np.median(times_theirs))
+
+
+def _block_median(fn, repeats: int, warmup: int) -> float:
+    time.sleep(0.2)  # let the other library's spinning threads go to sleep
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
 
 
 def conv_case(dims, in_shape, out_channels, kernel, padding, input_grad, dtype):

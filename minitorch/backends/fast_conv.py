@@ -12,12 +12,17 @@ times cheaper to build than the position-major (N * L) x (C * K) layout.
 Both kernels take the *low* padding of each spatial dim; the output sizes come from the
 shape of `cols`, so asymmetric ('same' with an even kernel) padding needs nothing extra.
 Positions that fall in the padding read as zero (unfold) or are dropped (fold).
+
+The kernels are serial on purpose: they are memory-bound copies called once per batch chunk,
+between BLAS calls. Measured on this shared 2-core machine, numba's OpenMP workers spinning
+between those calls starved OpenBLAS's threads (a 5 ms convolution took 80-190 ms with both
+libraries at 2 threads); serial copies plus threaded BLAS stay at the single-thread speed or better.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange, uint64
+from numba import njit, uint64
 
 __all__ = ["unfold", "fold"]
 
@@ -56,7 +61,7 @@ def _window_table(kernel, stride, dilation, padding, in_size, out_size):  # prag
     return table
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - compiled
     """x: (N, C, D, H, W) C-contiguous; out: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous."""
     n_batch, channels, depth, height, width = x.shape
@@ -69,7 +74,7 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
     # (C * KD * KH * KW, N, OD, OH, OW): one row per (channel, kernel offset)
     rows = out.reshape((channels * kernel_volume, n_batch, od_size, oh_size, ow_size))
     x_flat = x.ravel()
-    for row in prange(channels * kernel_volume):
+    for row in range(channels * kernel_volume):
         c = row // kernel_volume
         d_shift, od_lo, od_hi, h_shift, oh_lo, oh_hi, w_shift, ow_lo, ow_hi = table[row % kernel_volume]
         target = rows[row]
@@ -103,7 +108,7 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
                         target_flat[t + j] = 0.0
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - compiled
     """cols: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous; out: (N, C, D, H, W) C-contiguous."""
     n_batch, channels, depth, height, width = out.shape
@@ -118,7 +123,7 @@ def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - co
     cols_flat = cols.ravel()
     out_flat = out.ravel()
     step = uint64(sw)
-    for plane in prange(n_batch * channels):
+    for plane in range(n_batch * channels):
         n = plane // channels
         c = plane % channels
         # plane (n, c) of out starts at plane * plane_size
