@@ -96,7 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--scheduler", choices=SCHEDULERS, help="learning-rate schedule per epoch (default cosine)")
     train.add_argument("--backend", choices=sorted(BACKENDS), help="tensor backend (default fast)")
     train.add_argument("--dtype", choices=("float32", "float64"), help="parameter and data type (default float32)")
-    train.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads for kernels and BLAS")
+    train.add_argument("--threads", type=_positive_int, metavar="N",
+                       help="CPU threads for kernels and BLAS (default 1: these small models gain nothing "
+                            "from more, and lose much on a busy machine)")
     train.add_argument("--seed", type=int, metavar="N", help="seed of initialisation, shuffling and dropout (default 0)")
     train.add_argument("--data", metavar="DIR", help="folder with the task's files (mnist, sst2)")
     train.add_argument("--out", metavar="DIR", help="run folder (default runs/<task>-<timestamp>)")
@@ -111,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("run", help="run folder (or its checkpoint.safetensors)")
     evaluate.add_argument("--data", metavar="DIR", help="data folder, if it moved since training")
     evaluate.add_argument("--batch-size", type=_positive_int, default=256, metavar="N", help="examples per batch (default 256)")
-    evaluate.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads")
+    evaluate.add_argument("--threads", type=_positive_int, default=1, metavar="N", help="CPU threads (default 1)")
     evaluate.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)
 
     predict = commands.add_parser("predict", help="classify images, signals or sentences with a trained run")
@@ -120,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="image files (.png, .jpg), .npy arrays of raw examples, or sentences for text "
                               "tasks ('-' reads lines from stdin)")
     predict.add_argument("--top", type=_positive_int, default=3, metavar="K", help="classes shown per input (default 3)")
-    predict.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads")
+    predict.add_argument("--threads", type=_positive_int, default=1, metavar="N", help="CPU threads (default 1)")
     return parser
 
 
@@ -164,7 +166,8 @@ def _train_config(args: argparse.Namespace) -> Any:
         optimizer=given.get("optimizer", task.optimizer),
         weight_decay=given.get("weight_decay", task.weight_decay), momentum=given.get("momentum", 0.9),
         scheduler=given.get("scheduler", task.scheduler), backend=given.get("backend", "fast"),
-        dtype=given.get("dtype", "float32"), threads=args.threads, seed=given.get("seed", 0), data=args.data,
+        dtype=given.get("dtype", "float32"), threads=given.get("threads", 1), seed=given.get("seed", 0),
+        data=args.data,
         out=args.out or str(Path("runs") / f"{task.name}-{stamp}"), limit=args.limit,
         augment=given.get("augment", True),
         model_options={"layers": args.layers} if args.layers else {},
