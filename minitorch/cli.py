@@ -99,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--threads", type=_positive_int, metavar="N",
                        help="CPU threads for kernels and BLAS (default 1: these small models gain nothing "
                             "from more, and lose much on a busy machine)")
-    train.add_argument("--seed", type=int, metavar="N", help="seed of initialisation, shuffling and dropout (default 0)")
+    train.add_argument("--seed", type=int, metavar="N",
+                       help="seed of initialisation, shuffling and dropout (default 0)")
     train.add_argument("--data", metavar="DIR", help="folder with the task's files (mnist, sst2)")
     train.add_argument("--out", metavar="DIR", help="run folder (default runs/<task>-<timestamp>)")
     train.add_argument("--resume", metavar="RUN", help="continue the run in this folder")
@@ -112,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("evaluate", help="test accuracy of a trained run")
     evaluate.add_argument("run", help="run folder (or its checkpoint.safetensors)")
     evaluate.add_argument("--data", metavar="DIR", help="data folder, if it moved since training")
-    evaluate.add_argument("--batch-size", type=_positive_int, default=256, metavar="N", help="examples per batch (default 256)")
+    evaluate.add_argument("--batch-size", type=_positive_int, default=256, metavar="N",
+                          help="examples per batch (default 256)")
     evaluate.add_argument("--threads", type=_positive_int, default=1, metavar="N", help="CPU threads (default 1)")
     evaluate.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)
 
@@ -121,7 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("inputs", nargs="+",
                          help="image files (.png, .jpg), .npy arrays of raw examples, or sentences for text "
                               "tasks ('-' reads lines from stdin)")
-    predict.add_argument("--top", type=_positive_int, default=3, metavar="K", help="classes shown per input (default 3)")
+    predict.add_argument("--top", type=_positive_int, default=3, metavar="K",
+                         help="classes shown per input (default 3)")
     predict.add_argument("--threads", type=_positive_int, default=1, metavar="N", help="CPU threads (default 1)")
     return parser
 

@@ -43,8 +43,8 @@ def parse_layers(text: str) -> list[ConvSpec]:
     """ConvSpecs from "C:K[:S[:activation]],..." (e.g. "32:3,64:3:2:tanh").
 
     Example:
-        >>> parse_layers("16:3,32:3:2")
-        [ConvSpec(out_channels=16, kernel_size=3, stride=1, activation='relu'), ConvSpec(out_channels=32, kernel_size=3, stride=2, activation='relu')]
+        >>> [(s.out_channels, s.kernel_size, s.stride, s.activation) for s in parse_layers("16:3,32:3:2:tanh")]
+        [(16, 3, 1, 'relu'), (32, 3, 2, 'tanh')]
     """
     specs = []
     for item in text.split(","):

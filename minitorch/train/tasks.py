@@ -40,6 +40,7 @@ __all__ = ["Task", "TaskData", "TASKS", "get_task", "trim_padding", "channel_fir
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the usual MNIST pixel statistics (of the 60,000 training images)
 HOLDOUT_TRAIN = 8000  # with only the t10k files: train on the first 8,000, test on the last 2,000
 MIN_TEXT_LENGTH = 5  # the widest Kim filter
+_DIGIT_NAMES = [str(d) for d in range(10)]
 
 
 @dataclass
@@ -153,7 +154,7 @@ def trim_padding(ids: np.ndarray, min_length: int = MIN_TEXT_LENGTH) -> np.ndarr
 def _digits(_: Optional[Path]) -> TaskData:
     x_train, y_train = load_digits("train", seed=0)
     x_test, y_test = load_digits("test", seed=0)
-    return TaskData(channel_first(x_train), y_train, channel_first(x_test), y_test, (1, 8, 8), [str(d) for d in range(10)],
+    return TaskData(channel_first(x_train), y_train, channel_first(x_test), y_test, (1, 8, 8), _DIGIT_NAMES,
                     note="digits: 1,438 train / 359 test (stratified 20% held out, split seed 0)")
 
 
@@ -186,7 +187,7 @@ def _idx_loader(class_names: List[str]) -> Callable[[Optional[Path]], TaskData]:
 def _mnist1d(_: Optional[Path]) -> TaskData:
     x_train, y_train = load_mnist1d("train")
     x_test, y_test = load_mnist1d("test")
-    return TaskData(channel_first(x_train), y_train, channel_first(x_test), y_test, (1, x_train.shape[1]), [str(d) for d in range(10)],
+    return TaskData(channel_first(x_train), y_train, channel_first(x_test), y_test, (1, x_train.shape[1]), _DIGIT_NAMES,
                     note=f"MNIST-1D: {len(x_train):,} train / {len(x_test):,} test signals (generator seed 42)")
 
 
@@ -222,7 +223,7 @@ TASKS: Dict[str, Task] = {
         Task("digits", "scikit-learn's bundled 8x8 digits, no download", _digits, "cnn", 40, 32, 2e-3,
              weight_decay=1e-4, prepare=channel_first, max_shift=1,
              model_options={"layers": "32:3,32:3,64:3:2", "dropout": 0.5}),
-        Task("mnist", f"MNIST {_IDX_HELP}", _idx_loader([str(d) for d in range(10)]), "lenet5", 15, 64, 2e-3,
+        Task("mnist", f"MNIST {_IDX_HELP}", _idx_loader(_DIGIT_NAMES), "lenet5", 15, 64, 2e-3,
              needs_data=True, prepare=normalize_mnist, max_shift=2),
         Task("fashion-mnist", f"Fashion-MNIST {_IDX_HELP}", _idx_loader(_FASHION), "lenet5", 15, 64, 2e-3,
              needs_data=True, prepare=normalize_mnist, max_shift=2),

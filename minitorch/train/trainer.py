@@ -255,8 +255,9 @@ class Trainer:
         while self.epoch < last_epoch:
             lr = self.optimizer.param_groups[0]["lr"]
             row = self.train_epoch()
-            test_loss, test_acc, self.test_predictions = evaluate(self.model, self.data.x_test, self.data.y_test, is_text=self.task.is_text,
-                                              dtype=config.dtype, backend=self.backend)
+            test_loss, test_acc, self.test_predictions = evaluate(
+                self.model, self.data.x_test, self.data.y_test, is_text=self.task.is_text, dtype=config.dtype,
+                backend=self.backend)
             if self.scheduler is not None:
                 self.scheduler.step()
             self.epoch += 1
@@ -287,7 +288,10 @@ class Trainer:
         if hasattr(self.model, "feature_maps") and len(examples):
             self.model.eval()
             with minitorch.no_grad():
-                inputs = trim_padding(examples) if self.task.is_text else to_tensor(examples, config.dtype, self.backend)
+                if self.task.is_text:
+                    inputs = trim_padding(examples)
+                else:
+                    inputs = to_tensor(examples, config.dtype, self.backend)
                 maps = self.model.feature_maps(inputs).to_numpy()
             for i, example_maps in enumerate(maps):
                 plot_feature_maps(example_maps, self.folder / f"feature_maps_{i}.png",
