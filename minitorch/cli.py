@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _train_config(args: argparse.Namespace) -> Any:
     from minitorch.io import load_metadata
     from minitorch.train.tasks import get_task
-    from minitorch.train.trainer import CHECKPOINT, TrainConfig
+    from minitorch.train.trainer import CHECKPOINT, TrainConfig, default_run_folder
 
     given = {key: value for key, value in vars(args).items() if value is not None}
     if args.resume:
@@ -162,7 +162,6 @@ def _train_config(args: argparse.Namespace) -> Any:
     model = given.get("model", task.model)
     if args.layers is not None and model != "cnn":
         raise UsageError(f"--layers configures --model cnn, not {model!r}")
-    stamp = time.strftime("%Y%m%d-%H%M%S")
     return TrainConfig(
         task=task.name, model=model, epochs=given.get("epochs", task.epochs),
         batch_size=given.get("batch_size", task.batch_size), lr=given.get("lr", task.lr),
@@ -171,7 +170,7 @@ def _train_config(args: argparse.Namespace) -> Any:
         scheduler=given.get("scheduler", task.scheduler), backend=given.get("backend", "fast"),
         dtype=given.get("dtype", "float32"), threads=given.get("threads", 1), seed=given.get("seed", 0),
         data=args.data,
-        out=args.out or str(Path("runs") / f"{task.name}-{stamp}"), limit=args.limit,
+        out=args.out or default_run_folder(task.name), limit=args.limit,
         augment=given.get("augment", True),
         model_options={"layers": args.layers} if args.layers else {},
     )

@@ -38,7 +38,8 @@ from minitorch.train.metrics import MetricsLog, confusion_matrix
 from minitorch.train.progress import ProgressBar, format_duration
 from minitorch.train.tasks import Task, TaskData, get_task, random_shift_, trim_padding
 
-__all__ = ["TrainConfig", "Trainer", "train", "load_trained", "CHECKPOINT", "BACKENDS", "OPTIMIZERS", "SCHEDULERS"]
+__all__ = ["TrainConfig", "Trainer", "train", "load_trained", "default_run_folder", "CHECKPOINT", "BACKENDS",
+           "OPTIMIZERS", "SCHEDULERS"]
 
 CHECKPOINT = "checkpoint.safetensors"
 BACKENDS = {"fast": minitorch.FastBackend, "simple": minitorch.SimpleBackend}
@@ -48,7 +49,15 @@ SCHEDULERS = ("cosine", "step", "none")
 
 @dataclass
 class TrainConfig:
-    """Everything that defines a run (saved in the checkpoint; --resume reads it back)."""
+    """Everything that defines a run (saved in the checkpoint; --resume reads it back).
+
+    The fields mirror the `minitorch train` flags: task and model names, epochs, batch_size,
+    lr, optimizer ("sgd", "adam", "adamw"), weight_decay, momentum (SGD), scheduler ("cosine",
+    "step", "none"; stepped once per epoch), backend ("fast", "simple"), dtype, threads (None:
+    leave the process's setting), seed, data folder, out folder (None: `runs/<task>-<time>`),
+    limit (cap on examples per split), augment (random shifts where the task has them) and
+    model_options (constructor arguments on top of the task's).
+    """
 
     task: str
     model: str
@@ -76,6 +85,11 @@ class TrainConfig:
     def from_dict(cls, values: Dict[str, Any]) -> "TrainConfig":
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{key: value for key, value in values.items() if key in known})
+
+
+def default_run_folder(task: str) -> str:
+    """runs/<task>-<YYYYmmdd-HHMMSS>, under the current directory."""
+    return str(Path("runs") / f"{task}-{time.strftime('%Y%m%d-%H%M%S')}")
 
 
 def _optimizer(config: TrainConfig, model: nn.Module) -> Any:
@@ -130,6 +144,8 @@ class Trainer:
         if config.backend not in BACKENDS:
             raise ValueError(f"unknown backend {config.backend!r}; choose one of {', '.join(BACKENDS)}")
         self.backend = BACKENDS[config.backend]
+        if config.out is None:
+            config.out = default_run_folder(config.task)
         self.folder = Path(config.out)
         set_threads(config.threads)
         self.task: Task = get_task(config.task)
@@ -214,7 +230,7 @@ class Trainer:
         loss_sum, correct, seen = 0.0, 0, 0
         start = time.perf_counter()
         batches = batches_of(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
-                           self.backend, shuffle=True, seed=config.seed, epoch=self.epoch)
+                             self.backend, shuffle=True, seed=config.seed, epoch=self.epoch)
         shift = self.task.max_shift if config.augment else 0
         augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
         for inputs, targets in batches:
