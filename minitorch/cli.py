@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--data", metavar="DIR", help="folder with the task's files (mnist, sst2)")
     train.add_argument("--out", metavar="DIR", help="run folder (default runs/<task>-<timestamp>)")
     train.add_argument("--resume", metavar="RUN", help="continue the run in this folder")
+    train.add_argument("--glove", metavar="FILE", help="GloVe text file to initialise the word embeddings (sst2)")
     train.add_argument("--no-augment", dest="augment", action="store_false", default=None,
                        help="no random shifts of training images")
     train.add_argument("--quiet", action="store_true", help="no progress bar or status lines")
@@ -145,7 +146,7 @@ def _train_config(args: argparse.Namespace) -> Any:
             raise UsageError(f"--resume {folder} is a {config.task!r} run, not {args.task!r}")
         changeable = {"epochs", "threads", "data"}
         fixed = {"model", "batch_size", "lr", "optimizer", "weight_decay", "momentum", "scheduler", "backend",
-                 "dtype", "seed", "limit", "augment"}
+                 "dtype", "seed", "limit", "augment", "glove"}
         for key in sorted(fixed & set(given)):
             if given[key] != getattr(config, key):
                 raise UsageError(f"--{key.replace('_', '-')} {given[key]} differs from the run being resumed "
@@ -171,7 +172,7 @@ def _train_config(args: argparse.Namespace) -> Any:
         dtype=given.get("dtype", "float32"), threads=given.get("threads", 1), seed=given.get("seed", 0),
         data=args.data,
         out=args.out or default_run_folder(task.name), limit=args.limit,
-        augment=given.get("augment", True),
+        augment=given.get("augment", True), glove=args.glove,
         model_options={"layers": args.layers} if args.layers else {},
     )
 

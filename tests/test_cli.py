@@ -135,3 +135,25 @@ def test_predict_text(capsys, tmp_path):
     status, out, _ = _run(capsys, "predict", str(run), "a good film .", "unseenword")
     lines = out.strip().splitlines()
     assert status == 0 and len(lines) == 2 and lines[0].startswith("a good film .")
+
+
+def test_glove_initialises_the_embedding(capsys, tmp_path):
+    data = write_sst2(tmp_path / "sst2", train=40, test=10)
+    (tmp_path / "glove.txt").write_text("good 0.5 0.5 0.5 0.5\nbad -0.5 -0.5 -0.5 -0.5\nzzz 9 9 9 9\n")
+    run = tmp_path / "run"
+    argv = ("train", "sst2", "--data", str(data), "--epochs", "1", "--out", str(run), "--glove",
+            str(tmp_path / "glove.txt"))
+    status, _, err = _run(capsys, *argv, "--quiet")
+    assert status == 1 and "expected dim=300" in err  # the default embedding has 300 dims, the file 4
+    from minitorch.train.trainer import TrainConfig, Trainer
+
+    config = TrainConfig("sst2", "kim_cnn", epochs=1, batch_size=8, lr=1e-3, data=str(data), out=str(run),
+                         glove=str(tmp_path / "glove.txt"), model_options={"embedding_dim": 4, "num_filters": 2})
+    trainer = Trainer(config, progress=False)
+    vocab = trainer.data.metadata["vocab"]
+    weight = trainer.model.embedding.weight.value.to_numpy()
+    np.testing.assert_array_equal(weight[vocab.index("good")], np.float32([0.5] * 4))
+    assert "zzz" not in vocab
+    status, _, err = _run(capsys, "train", "digits", "--glove", str(tmp_path / "glove.txt"), "--quiet",
+                          "--out", str(tmp_path / "d"))
+    assert status == 1 and "--glove initialises word embeddings" in err

@@ -30,6 +30,7 @@ import numpy as np
 import minitorch
 from minitorch import nn, optim
 from minitorch.core.random import default_generator, manual_seed
+from minitorch.data import Vocabulary, load_glove
 from minitorch.io import load, load_metadata, save
 from minitorch.models import build_model
 from minitorch.train.inference import batches as batches_of
@@ -55,8 +56,9 @@ class TrainConfig:
     lr, optimizer ("sgd", "adam", "adamw"), weight_decay, momentum (SGD), scheduler ("cosine",
     "step", "none"; stepped once per epoch), backend ("fast", "simple"), dtype, threads (None:
     leave the process's setting), seed, data folder, out folder (None: `runs/<task>-<time>`),
-    limit (cap on examples per split), augment (random shifts where the task has them) and
-    model_options (constructor arguments on top of the task's).
+    limit (cap on examples per split), augment (random shifts where the task has them), glove
+    (a GloVe text file to initialise a text model's embedding) and model_options (constructor
+    arguments on top of the task's).
     """
 
     task: str
@@ -76,6 +78,7 @@ class TrainConfig:
     out: Optional[str] = None
     limit: Optional[int] = None
     augment: bool = True
+    glove: Optional[str] = None
     model_options: Dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> Dict[str, Any]:
@@ -155,6 +158,8 @@ class Trainer:
         self.model_options = {**task_options, **self.data.model_options, **config.model_options}
         self.model = build_model(config.model, self.data.input_shape, self.data.num_classes, **self.model_options)
         cast_module(self.model, config.dtype, self.backend)
+        if config.glove is not None and not resume:
+            self._load_glove(config.glove)
         self.optimizer = _optimizer(config, self.model)
         self.scheduler = _scheduler(config, self.optimizer)
         self.epoch = 0
@@ -162,6 +167,17 @@ class Trainer:
         self.test_predictions: Optional[np.ndarray] = None  # of the current epoch's model
         if resume:
             self._restore()
+
+    def _load_glove(self, path: str) -> None:
+        """Copy pretrained vectors into the embedding (Kim's CNN-non-static); unseen words stay random."""
+        embedding = getattr(self.model, "embedding", None)
+        if not self.task.is_text or embedding is None:
+            raise ValueError(f"--glove initialises word embeddings; task {self.config.task!r} with model "
+                             f"{self.config.model!r} has none")
+        vocab = Vocabulary(self.data.metadata["vocab"])
+        weights, found = load_glove(path, vocab, embedding.embedding_dim, seed=self.config.seed)
+        embedding.weight.value.to_numpy()[...] = weights
+        self._say(f"GloVe: {found:,} of {len(vocab):,} words found in {path}")
 
     # ------------------------------------------------------------------ checkpoint
     def _metadata(self) -> Dict[str, Any]:
