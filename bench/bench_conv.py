@@ -155,6 +155,9 @@ im2col into a channel-major (C_in*K) x (n*L) matrix, one BLAS call per sample st
 (N, C_out, L) output; weight grad from the same (kept when the batch is one chunk) unrolled
 matrix; input grad W^T @ grad_out then numba col2im. The 2-core machine is shared with other
 jobs, so single runs drift by 10-50% (both columns move together; the ratio is steadier).
+At 2 threads only BLAS is threaded (the numba copies are serial, see backends/fast_conv.py) and
+both libraries are timed in blocks; whenever another job holds one of the two cores, 2-thread
+timings of both libraries mostly measure waiting for that core.
 """
 
 
