@@ -10,7 +10,8 @@ With K = KD * KH * KW and L = OD * OH * OW:
 * input grad:   dcols[:, n] = W^T @ grad_y[n], then dx = fold(dcols)   (col2im)
 
 One BLAS call per sample writes straight into the (N, C_out, L) layout, so no transposes
-are needed. Groups split the channel axis of both matrices: group g only multiplies its own
+are needed (except for the weight gradient of short outputs, where one call per chunk over a
+transposed copy of the gradient is cheaper, see PER_SAMPLE_MIN_LENGTH). Groups split the channel axis of both matrices: group g only multiplies its own
 slice. The batch is processed in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS`
 elements (a cache's worth) whatever the batch size; when the whole batch fits in one chunk,
 the forward hands its unrolled matrix back so the weight gradient need not rebuild it.
