@@ -89,16 +89,25 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
         target_flat = target.ravel()
         # unsigned flat indices: numba then skips the negative-index wraparound and vectorises
         lo, hi, end, step = uint64(ow_lo), uint64(ow_hi), uint64(ow_size), uint64(sw)
+        source_pitch = uint64(sh * width)  # from one window row to the next in x
         for n in range(n_batch):
             for od in range(od_lo, od_hi):
                 i_d = od * sd + d_shift
-                for oh in range(oh_lo, oh_hi):
-                    t = uint64(((n * od_size + od) * oh_size + oh) * ow_size)
-                    i_h = oh * sh + h_shift
-                    s = uint64((((n * channels + c) * depth + i_d) * height + i_h) * width + ow_lo * sw + w_shift)
+                # first output row oh_lo of (n, od) in `target`, and the input element it reads
+                t = uint64(((n * od_size + od) * oh_size + oh_lo) * ow_size)
+                i_h = oh_lo * sh + h_shift
+                s = uint64((((n * channels + c) * depth + i_d) * height + i_h) * width + ow_lo * sw + w_shift)
+                if step == 1 and lo == 0 and hi == end:  # the common case: whole rows, plain copies
+                    for _ in range(oh_hi - oh_lo):
+                        for j in range(end):
+                            target_flat[t + j] = x_flat[s + j]
+                        t += end
+                        s += source_pitch
+                    continue
+                for _ in range(oh_hi - oh_lo):
                     for j in range(lo):
                         target_flat[t + j] = 0.0
-                    if step == 1:  # the common case, as a plain (vectorised) copy
+                    if step == 1:
                         for j in range(hi - lo):
                             target_flat[t + lo + j] = x_flat[s + j]
                     else:
@@ -106,6 +115,8 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
                             target_flat[t + lo + j] = x_flat[s + j * step]
                     for j in range(hi, end):
                         target_flat[t + j] = 0.0
+                    t += end
+                    s += source_pitch
 
 
 @njit(cache=True)
