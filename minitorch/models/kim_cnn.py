@@ -15,8 +15,8 @@ from typing import Any, Sequence
 
 from minitorch import nn
 from minitorch.core.tensor import Tensor
+from minitorch.nn import functional as F
 from minitorch.ops.concat import cat
-from minitorch.ops.pool import max_pool1d
 
 __all__ = ["KimCNN"]
 
@@ -75,7 +75,7 @@ class KimCNN(nn.Module):
         pooled = []
         for conv in self.convs:
             maps = self.relu(conv(embedded))  # (N, F, L - k + 1)
-            pooled.append(max_pool1d(maps, maps.shape[2]))  # max over time: (N, F, 1)
+            pooled.append(F.max_pool1d(maps, maps.shape[2]))  # max over time: (N, F, 1)
         features = cat(pooled, dim=1)  # (N, F * widths, 1)
         features = features.view(features.shape[0], features.shape[1])  # (N, F * widths)
         return self.fc(self.dropout(features))
