@@ -151,6 +151,9 @@ def _train_config(args: argparse.Namespace) -> Any:
             if given[key] != getattr(config, key):
                 raise UsageError(f"--{key.replace('_', '-')} {given[key]} differs from the run being resumed "
                                  f"({getattr(config, key)}); only --epochs, --threads and --data can change")
+        if args.layers is not None and args.layers != config.model_options.get("layers"):
+            raise UsageError("--layers differs from the run being resumed; only --epochs, --threads and --data "
+                             "can change")
         if args.out is not None and Path(args.out) != folder:
             raise UsageError("--out and --resume name different folders; a resumed run stays in its folder")
         for key in changeable & set(given):
