@@ -6,7 +6,7 @@ Every constructor takes `backend` (default: the fast CPU backend), `requires_gra
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Optional
 
 import numpy as np
 
@@ -23,12 +23,6 @@ def _finish(data: TensorData, backend: Any, requires_grad: bool) -> Tensor:
     if requires_grad:
         out.requires_grad_(True)
     return out
-
-
-def _shape_of(shape: Sequence[Any]) -> tuple:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(int(s) for s in shape[0])
-    return tuple(int(s) for s in shape)
 
 
 def tensor(
@@ -49,7 +43,9 @@ def tensor(
     try:
         array = np.array(ls, dtype=as_dtype(dtype))
     except ValueError as error:
-        raise ShapeError(f"tensor: the nested list is ragged or not numeric ({error}); every row needs the same length") from error
+        raise ShapeError(
+            f"tensor: the nested list is ragged or not numeric ({error}); every row needs the same length"
+        ) from error
     if array.ndim == 0:
         array = array.reshape(1)
     return _finish(TensorData(array.reshape(-1).copy(), array.shape), backend, requires_grad)
@@ -72,6 +68,21 @@ def ones(shape: UserShape, backend: Any = None, requires_grad: bool = False, dty
     return full(shape, 1.0, backend, requires_grad, dtype)
 
 
+def _random(
+    draw: str,
+    shape: UserShape,
+    backend: Any,
+    requires_grad: bool,
+    dtype: Any,
+    generator: Optional[np.random.Generator],
+) -> Tensor:
+    shape = tuple(int(s) for s in shape)
+    rng = generator if generator is not None else default_generator()
+    size = int(np.prod(shape)) if shape else 1
+    values = getattr(rng, draw)(size).astype(as_dtype(dtype))
+    return _finish(TensorData(values, shape), backend, requires_grad)
+
+
 def rand(
     shape: UserShape,
     backend: Any = None,
@@ -80,10 +91,7 @@ def rand(
     generator: Optional[np.random.Generator] = None,
 ) -> Tensor:
     """Uniform draws in [0, 1) from `generator` (default: the seedable library generator)."""
-    shape = tuple(int(s) for s in shape)
-    rng = generator if generator is not None else default_generator()
-    values = rng.random(int(np.prod(shape)) if shape else 1).astype(as_dtype(dtype))
-    return _finish(TensorData(values, shape), backend, requires_grad)
+    return _random("random", shape, backend, requires_grad, dtype, generator)
 
 
 def randn(
@@ -93,11 +101,8 @@ def randn(
     dtype: Any = None,
     generator: Optional[np.random.Generator] = None,
 ) -> Tensor:
-    """Standard normal draws."""
-    shape = tuple(int(s) for s in shape)
-    rng = generator if generator is not None else default_generator()
-    values = rng.standard_normal(int(np.prod(shape)) if shape else 1).astype(as_dtype(dtype))
-    return _finish(TensorData(values, shape), backend, requires_grad)
+    """Standard normal draws (from `generator`, default: the seedable library generator)."""
+    return _random("standard_normal", shape, backend, requires_grad, dtype, generator)
 
 
 def arange(
