@@ -2,6 +2,7 @@
 
 How each raw kernel runs, fastest first:
 
+* contiguous sigmoid runs in a numba kernel with a vectorised exp (`fast_exp.py`);
 * relu, relu_back, inv_back and is_close run in numba kernels compiled once per dtype and
   cached on disk (`cache=True`): a contiguous kernel over flat storage (vectorised by LLVM,
   `parallel=True` above a size threshold) and a strided one that walks broadcast-aligned
@@ -30,6 +31,7 @@ from .fast_kernels import (
     BINARY_CODES,
     COPY_DIMS,
     copy_to_contiguous,
+    sigmoid_contiguous,
     UNARY_CODES,
     map_contiguous,
     map_strided,
@@ -164,9 +166,12 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
         if fn is operators.id and a.shape == out.shape and a.dims <= COPY_DIMS and out.is_contiguous():
             _copy(out, a)
             return
-        if code is not None and a.shape == out.shape and a.is_contiguous() and out.is_contiguous():
+        if a.shape == out.shape and (code is not None or fn is operators.sigmoid) and a.is_contiguous() and out.is_contiguous():
             size = out.size
-            map_contiguous(code, out._storage[:size], a._storage[:size], size >= PARALLEL_THRESHOLD)
+            if fn is operators.sigmoid:
+                sigmoid_contiguous(out._storage[:size], a._storage[:size])
+            else:
+                map_contiguous(code, out._storage[:size], a._storage[:size], size >= PARALLEL_THRESHOLD)
             return
         if ufunc is not None:
             ufunc(a.to_numpy_view(), out=out.to_numpy_view())

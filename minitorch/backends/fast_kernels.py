@@ -14,6 +14,7 @@ from __future__ import annotations
 from numba import njit, prange
 
 from .. import operators
+from .fast_exp import EXP_CONSTANTS, exp_nonpositive
 
 __all__ = [
     "UNARY_CODES",
@@ -24,6 +25,7 @@ __all__ = [
     "zip_strided",
     "copy_to_contiguous",
     "COPY_DIMS",
+    "sigmoid_contiguous",
 ]
 
 RELU = 0
@@ -165,3 +167,18 @@ def copy_to_contiguous(out, a, shape, a_strides):  # pragma: no cover - numba
                         for i5 in range(shape[5]):
                             out[o] = a[p4 + i5 * step]
                             o += 1
+
+
+@njit(error_model="numpy", cache=True)
+def _sigmoid_contiguous(out, a, split, poly):  # pragma: no cover - numba
+    one = poly[-1]  # 1 in the array's dtype
+    for i in range(out.size):
+        x = a[i]
+        e = exp_nonpositive(-abs(x), split, poly)  # exp(-|x|) never overflows
+        r = one / (one + e)
+        out[i] = r if x >= 0 else e * r  # NaN: x >= 0 is false and e * r is NaN
+
+
+def sigmoid_contiguous(out, a) -> None:
+    """out[i] = 1 / (1 + exp(-a[i])) over flat storages, stable in both tails and vectorised."""
+    _sigmoid_contiguous(out, a, *EXP_CONSTANTS[a.dtype])
