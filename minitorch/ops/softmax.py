@@ -23,50 +23,45 @@ from .rows import from_rows, normalise_dims, to_rows
 __all__ = ["Softmax", "LogSoftmax", "LogSumExp", "softmax", "log_softmax", "logsoftmax", "logsumexp"]
 
 
-class Softmax(Function):
+class _RowNormalise(Function):
+    """A fused row kernel pair of the backend along `dim`: `forward_kernel(rows, out)` and
+    `backward_kernel(y, g, grad)`, where y is the saved output."""
+
+    forward_kernel = ""
+    backward_kernel = ""
+
+    @classmethod
+    def forward(cls, ctx: Context, input: Tensor, dim: int) -> Tensor:
+        rows, moved_shape, order = to_rows(input, (dim,))
+        out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
+        if out.size:
+            getattr(input.backend.ops, cls.forward_kernel)(rows, out)
+        ctx.save_for_backward(out)
+        ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
+        return from_rows(input, out, moved_shape, order)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad_output: Tensor) -> Tensor:
+        (y,) = ctx.saved_values
+        g, _, _ = to_rows(grad_output, (ctx.dim,))
+        grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
+        if grad.size:
+            getattr(grad_output.backend.ops, cls.backward_kernel)(y, g, grad)
+        return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+
+
+class Softmax(_RowNormalise):
     """exp(x - max) / sum exp(x - max) along `dim`; backward y * (g - sum(g * y))."""
 
-    @staticmethod
-    def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
-        rows, moved_shape, order = to_rows(input, (dim,))
-        out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
-        if out.size:
-            input.backend.ops.softmax_forward(rows, out)
-        ctx.save_for_backward(out)
-        ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
-        return from_rows(input, out, moved_shape, order)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        (y,) = ctx.saved_values
-        g, _, _ = to_rows(grad_output, (ctx.dim,))
-        grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
-        if grad.size:
-            grad_output.backend.ops.softmax_backward(y, g, grad)
-        return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+    forward_kernel = "softmax_forward"
+    backward_kernel = "softmax_backward"
 
 
-class LogSoftmax(Function):
+class LogSoftmax(_RowNormalise):
     """(x - max) - log sum exp(x - max) along `dim`; backward g - exp(y) * sum(g)."""
 
-    @staticmethod
-    def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
-        rows, moved_shape, order = to_rows(input, (dim,))
-        out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
-        if out.size:
-            input.backend.ops.log_softmax_forward(rows, out)
-        ctx.save_for_backward(out)
-        ctx.dim, ctx.moved_shape, ctx.order = dim, moved_shape, order
-        return from_rows(input, out, moved_shape, order)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        (y,) = ctx.saved_values
-        g, _, _ = to_rows(grad_output, (ctx.dim,))
-        grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
-        if grad.size:
-            grad_output.backend.ops.log_softmax_backward(y, g, grad)
-        return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
+    forward_kernel = "log_softmax_forward"
+    backward_kernel = "log_softmax_backward"
 
 
 class LogSumExp(Function):
