@@ -15,7 +15,10 @@ __all__ = ["Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "LT", "E
 
 
 class Neg(Function):
-    """-a."""
+    """-a.
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:
@@ -27,7 +30,10 @@ class Neg(Function):
 
 
 class Inv(Function):
-    """1 / a."""
+    """1 / a; gradient -g / a^2.
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:
@@ -41,7 +47,10 @@ class Inv(Function):
 
 
 class Add(Function):
-    """a + b (broadcasting)."""
+    """a + b (broadcasting); both gradients are g, reduced to each input's shape.
+
+    Shape: a, b broadcastable -> the broadcast shape.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
@@ -53,7 +62,10 @@ class Add(Function):
 
 
 class Mul(Function):
-    """a * b (broadcasting)."""
+    """a * b (broadcasting); gradients g * b and g * a.
+
+    Shape: a, b broadcastable -> the broadcast shape.
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
@@ -68,7 +80,10 @@ class Mul(Function):
 
 
 class Sigmoid(Function):
-    """1 / (1 + exp(-a)), computed stably in both tails."""
+    """1 / (1 + exp(-a)), computed stably in both tails; gradient g * s * (1 - s).
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:
@@ -85,7 +100,10 @@ class Sigmoid(Function):
 
 
 class ReLU(Function):
-    """max(a, 0); the gradient at 0 is 0 (as PyTorch)."""
+    """max(a, 0); the gradient at 0 is 0 (as PyTorch).
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:
@@ -99,7 +117,10 @@ class ReLU(Function):
 
 
 class Log(Function):
-    """Natural logarithm."""
+    """Natural logarithm; gradient g / a.
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:
@@ -113,7 +134,10 @@ class Log(Function):
 
 
 class Exp(Function):
-    """e ** a."""
+    """e ** a; gradient g * e ** a.
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:
@@ -128,7 +152,10 @@ class Exp(Function):
 
 
 class _Comparison(Function):
-    """A 0/1 comparison through the backend zip named `kernel`; it has no gradient."""
+    """A 0/1 comparison through the backend zip named `kernel`; it has no gradient.
+
+    Shape: a, b broadcastable -> the broadcast shape.
+    """
 
     kernel = ""
 
@@ -160,7 +187,10 @@ class IsClose(_Comparison):
 
 
 class Cast(Function):
-    """A copy of `a` in another dtype; the gradient is cast back."""
+    """A copy of `a` in another dtype; the gradient is cast back.
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, dtype) -> Tensor:

@@ -21,7 +21,10 @@ def _transpose_last(t: Tensor) -> Tensor:
 
 
 class MatMul(Function):
-    """a @ b; gradients grad @ b^T and a^T @ grad (summed over broadcast batch dims by the engine)."""
+    """a @ b; gradients grad @ b^T and a^T @ grad (summed over broadcast batch dims by the engine).
+
+    Shape: (*, n, m) @ (*, m, p) -> (*, n, p).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:

@@ -18,7 +18,10 @@ __all__ = ["Permute", "View", "Copy"]
 
 
 class Permute(Function):
-    """Reorder the dimensions; backward applies the inverse permutation."""
+    """Reorder the dimensions; backward applies the inverse permutation.
+
+    Shape: (d_0, ..., d_n) -> (d_order[0], ..., d_order[n]).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, order: Tuple[int, ...]) -> Tensor:
@@ -54,7 +57,10 @@ def _resolve_shape(op: str, old: Tuple[int, ...], size: int, shape: Tuple[int, .
 
 
 class View(Function):
-    """The same contiguous storage with a new shape."""
+    """The same contiguous storage with a new shape.
+
+    Shape: (*) -> shape (same number of elements).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, shape: Tuple[int, ...]) -> Tensor:
@@ -75,7 +81,10 @@ class View(Function):
 
 
 class Copy(Function):
-    """A row-major copy (what `contiguous()` does for strided data)."""
+    """A row-major copy (what `contiguous()` does for strided data).
+
+    Shape: (*) -> (*).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:

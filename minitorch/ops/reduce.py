@@ -13,7 +13,10 @@ __all__ = ["Sum", "All"]
 
 
 class Sum(Function):
-    """Sum along `dim`; its gradient broadcasts the upstream gradient back."""
+    """Sum along `dim`; its gradient broadcasts the upstream gradient back.
+
+    Shape: (..., d, ...) -> (..., 1, ...).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, dim: int) -> Tensor:
@@ -25,7 +28,10 @@ class Sum(Function):
 
 
 class All(Function):
-    """1.0 where every entry along `dim` is non-zero (no gradient)."""
+    """1.0 where every entry along `dim` is non-zero (no gradient).
+
+    Shape: (..., d, ...) -> (..., 1, ...).
+    """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, dim: int) -> Tensor:
