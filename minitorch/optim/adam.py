@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterable, Tuple
 
 import numpy as np
 
+from .kernels import adam_step
 from .optimizer import Optimizer
 
 __all__ = ["Adam", "AdamW"]
@@ -50,31 +51,34 @@ class Adam(Optimizer):
         lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros_like(data)
-            state["exp_avg_sq"] = np.zeros_like(data)
+            state["exp_avg"] = np.zeros(data.shape, dtype=data.dtype)
+            state["exp_avg_sq"] = np.zeros(data.shape, dtype=data.dtype)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(data)
-        if weight_decay != 0:
-            if self._decoupled:
-                data *= 1.0 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * data
+                state["max_exp_avg_sq"] = np.zeros(data.shape, dtype=data.dtype)
+        buffers = ["exp_avg", "exp_avg_sq"] + (["max_exp_avg_sq"] if group["amsgrad"] else [])
+        for name in buffers:  # the kernel updates flat views: keep the state row-major
+            state[name] = np.ascontiguousarray(state[name], dtype=data.dtype)
         state["step"] += 1
         step = state["step"]
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg *= beta1
-        exp_avg += (1.0 - beta1) * grad
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1.0 - beta2) * (grad * grad)
-        if group["amsgrad"]:
-            np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
-            exp_avg_sq = state["max_exp_avg_sq"]
-        bias_correction1 = 1.0 - beta1**step
-        bias_correction2_sqrt = math.sqrt(1.0 - beta2**step)
-        denom = np.sqrt(exp_avg_sq)
-        denom /= bias_correction2_sqrt
-        denom += group["eps"]
-        data -= (lr / bias_correction1) * (exp_avg / denom)
+        decoupled = self._decoupled and weight_decay != 0
+        param = data.reshape(-1)  # a copy when data is not contiguous (written back below)
+        adam_step(
+            param,
+            np.ascontiguousarray(grad, dtype=data.dtype).reshape(-1),
+            state["exp_avg"].reshape(-1),
+            state["exp_avg_sq"].reshape(-1),
+            state["max_exp_avg_sq"].reshape(-1) if group["amsgrad"] else param[:0],
+            beta1=beta1,
+            beta2=beta2,
+            step_size=lr / (1.0 - beta1**step),
+            bias_correction2_sqrt=math.sqrt(1.0 - beta2**step),
+            eps=group["eps"],
+            weight_decay=0.0 if self._decoupled else weight_decay,
+            decay=1.0 - lr * weight_decay if decoupled else 1.0,
+            amsgrad=group["amsgrad"],
+        )
+        if not data.flags.c_contiguous:
+            data[...] = param.reshape(data.shape)
 
 
 class AdamW(Adam):
