@@ -62,7 +62,16 @@ class Tensor:
         self.f = backend
         self.grad: Optional[Tensor] = None
         self.unique_id = next(_ids)
-        self.name = name if name is not None else str(self.unique_id)
+        self._name = name
+
+    @property
+    def name(self) -> str:
+        """A label: the one given, else the unique id."""
+        return self._name if self._name is not None else str(self.unique_id)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
 
     # ----------------------------------------------------------------- construction
     @staticmethod
@@ -186,7 +195,7 @@ class Tensor:
                     f"backward: grad_output can be omitted only for a single-element tensor, "
                     f"this one has shape {self.shape}; pass a gradient of that shape or call .sum() first"
                 )
-            grad_output = Tensor.make(np.ones(1, dtype=self.dtype), (1,), backend=self.backend)
+            grad_output = Tensor(TensorData._trusted(np.ones(1, dtype=self.dtype), (1,), (1,)), backend=self.backend)
         backpropagate(self, grad_output)
 
     def zero_grad_(self) -> None:
@@ -345,7 +354,10 @@ class Tensor:
         """The same (contiguous) data with a new shape; one size may be -1."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return ops.View.apply(self, tuple(int(s) for s in shape))
+        shape = tuple(int(s) for s in shape)
+        if shape == self.shape:
+            return self
+        return ops.View.apply(self, shape)
 
     def reshape(self, *shape: int) -> "Tensor":
         """Like view, copying first when the data is not contiguous."""

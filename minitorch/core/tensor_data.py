@@ -155,6 +155,8 @@ def strides_from_shape(shape: UserShape) -> Tuple[int, ...]:
         >>> strides_from_shape((2, 3, 4))
         (12, 4, 1)
     """
+    if len(shape) == 1:
+        return (1,)
     strides = []
     step = 1
     for size in reversed(tuple(shape)):
@@ -202,6 +204,7 @@ class TensorData:
         self.dims = len(self._shape)
         self.size = _prod(self._shape)
         self._view: Optional[np.ndarray] = None
+        self._contiguous: Optional[bool] = None
         if self.size > 0:
             last = sum((s - 1) * st for s, st in zip(self._shape, self._strides))
             if last >= len(self._storage) or any(st < 0 for st in self._strides):
@@ -220,6 +223,7 @@ class TensorData:
         data.dims = len(shape)
         data.size = _prod(shape)
         data._view = None
+        data._contiguous = True if strides is None else None
         return data
 
     @property
@@ -239,14 +243,18 @@ class TensorData:
 
     def is_contiguous(self) -> bool:
         """True when the strides are row-major for the shape (storage order = index order)."""
-        if self.size == 0:
-            return True
-        expected = 1
-        for size, stride in zip(reversed(self._shape), reversed(self._strides)):
-            if size != 1 and stride != expected:
-                return False
-            expected *= size
-        return True
+        if self._contiguous is None:
+            self._contiguous = self.size == 0 or self._strides == strides_from_shape(self._shape)
+            if not self._contiguous:  # size-1 dims may have any stride
+                expected = 1
+                contiguous = True
+                for size, stride in zip(reversed(self._shape), reversed(self._strides)):
+                    if size != 1 and stride != expected:
+                        contiguous = False
+                        break
+                    expected *= size
+                self._contiguous = contiguous
+        return self._contiguous
 
     @staticmethod
     def shape_broadcast(shape_a: UserShape, shape_b: UserShape) -> Tuple[int, ...]:
