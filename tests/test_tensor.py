@@ -159,3 +159,26 @@ def test_empty_tensors_reduce_like_torch(name):
     assert t.sum().item() == 0.0
     assert t.sum(0).shape == (1, 0)
     np.testing.assert_array_equal(t.sum(1).to_numpy(), np.zeros((3, 1)))
+
+
+COPY_CASES = [
+    # (storage shape, view shape, permutation): the course's 2x2 tile view, 3x3 tiles, an
+    # innermost pair, a plain transpose, size-1 dims and a 7-d view (more dims than the kernel).
+    ((4, 3, 8, 8), (4, 3, 4, 2, 4, 2), (0, 1, 2, 4, 3, 5)),
+    ((2, 3, 9, 9), (2, 3, 3, 3, 3, 3), (0, 1, 2, 4, 3, 5)),
+    ((5, 6, 2), (5, 6, 2), (1, 0, 2)),
+    ((7, 9), (7, 9), (1, 0)),
+    ((1, 4, 1, 6), (1, 4, 1, 6), (3, 2, 0, 1)),
+    ((2, 3, 2, 3, 2, 3, 2), (2, 3, 2, 3, 2, 3, 2), (6, 0, 5, 1, 4, 2, 3)),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("storage_shape, view_shape, order", COPY_CASES)
+def test_contiguous_of_permuted_view_matches_numpy(storage_shape, view_shape, order, dtype):
+    values = np.random.default_rng(1).standard_normal(storage_shape).astype(dtype)
+    t = minitorch.from_numpy(values.copy())
+    # storage_shape -> view_shape -> permuted by order
+    out = t.view(*view_shape).permute(*order).contiguous()
+    assert out.is_contiguous() and out.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out.to_numpy(), values.reshape(view_shape).transpose(order))

@@ -11,7 +11,7 @@ per-element division and no per-element index buffer.
 
 from __future__ import annotations
 
-from numba import njit, prange
+from numba import njit, prange, uint64
 
 from .. import operators
 from .fast_exp import EXP_CONSTANTS, exp_nonpositive
@@ -149,24 +149,51 @@ COPY_DIMS = 6
 def copy_to_contiguous(out, a, shape, a_strides):  # pragma: no cover - numba
     """out (flat, row-major) = the strided tensor (a, shape, a_strides), for up to 6 dims.
 
-    `shape` and `a_strides` are padded on the left to exactly 6 entries (size 1, stride 0);
-    six plain nested loops keep the per-element cost at an add, even for tiny inner dims.
+    `shape` and `a_strides` are uint64 arrays padded on the left to exactly 6 entries (size 1,
+    stride 0). Unsigned indices spare numba's negative-index check on every access (which
+    also lets LLVM vectorise a unit-stride inner loop); an innermost dim of size 2, and a
+    2x2 block in the last two dims (the course's tile pooling), are unrolled so the loop
+    that runs is the longer one outside them.
     """
-    o = 0
+    one = uint64(1)
+    two = uint64(2)
+    o = uint64(0)
+    n3 = shape[3]
+    n4 = shape[4]
+    n5 = shape[5]
+    s3 = a_strides[3]
+    s4 = a_strides[4]
+    s5 = a_strides[5]
     for i0 in range(shape[0]):
         p0 = i0 * a_strides[0]
         for i1 in range(shape[1]):
             p1 = p0 + i1 * a_strides[1]
             for i2 in range(shape[2]):
                 p2 = p1 + i2 * a_strides[2]
-                for i3 in range(shape[3]):
-                    p3 = p2 + i3 * a_strides[3]
-                    for i4 in range(shape[4]):
-                        p4 = p3 + i4 * a_strides[4]
-                        step = a_strides[5]
-                        for i5 in range(shape[5]):
-                            out[o] = a[p4 + i5 * step]
-                            o += 1
+                if n4 == two and n5 == two:
+                    for i3 in range(n3):
+                        p = p2 + i3 * s3
+                        q = p + s4
+                        out[o] = a[p]
+                        out[o + one] = a[p + s5]
+                        out[o + two] = a[q]
+                        out[o + uint64(3)] = a[q + s5]
+                        o += uint64(4)
+                    continue
+                for i3 in range(n3):
+                    p3 = p2 + i3 * s3
+                    if n5 == two:
+                        for i4 in range(n4):
+                            p = p3 + i4 * s4
+                            out[o] = a[p]
+                            out[o + one] = a[p + s5]
+                            o += two
+                    else:
+                        for i4 in range(n4):
+                            p4 = p3 + i4 * s4
+                            for i5 in range(n5):
+                                out[o] = a[p4 + i5 * s5]
+                                o += one
 
 
 @njit(error_model="numpy", cache=True)
