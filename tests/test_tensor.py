@@ -182,3 +182,30 @@ def test_contiguous_of_permuted_view_matches_numpy(storage_shape, view_shape, or
     out = t.view(*view_shape).permute(*order).contiguous()
     assert out.is_contiguous() and out.dtype == np.dtype(dtype)
     np.testing.assert_array_equal(out.to_numpy(), values.reshape(view_shape).transpose(order))
+
+
+BROADCAST_CASES = [
+    # (a shape, b shape, permutation of a): rows + a broadcast row (the row kernels), either side,
+    # a non-contiguous a, and layouts that stay on numpy's broadcasting loop.
+    ((64, 80), (80,), None),
+    ((80,), (64, 80), None),
+    ((4, 16, 80), (1, 80), None),
+    ((80, 64), (80,), (1, 0)),
+    ((64, 80), (64, 1), None),
+    ((8, 64, 80), (8, 1, 80), None),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("a_shape, b_shape, order", BROADCAST_CASES)
+def test_broadcast_add_mul_match_numpy(a_shape, b_shape, order, dtype):
+    rng = np.random.default_rng(2)
+    a_np = rng.standard_normal(a_shape).astype(dtype)
+    b_np = rng.standard_normal(b_shape).astype(dtype)
+    a = minitorch.from_numpy(a_np.copy())
+    b = minitorch.from_numpy(b_np.copy())
+    if order is not None:
+        a, a_np = a.permute(*order), a_np.transpose(order)  # (80, 64) -> (64, 80)
+    for ours, theirs in ((a + b, a_np + b_np), (a * b, a_np * b_np), (b + a, b_np + a_np), (b * a, b_np * a_np)):
+        assert ours.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(ours.to_numpy(), theirs)

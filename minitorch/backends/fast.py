@@ -11,7 +11,10 @@ How each raw kernel runs, fastest first:
   sigmoid as exp + reciprocal) run as that ufunc over zero-copy strided views -- numpy
   broadcasts and walks the strides in C, and its SIMD exp beats a scalar numba loop;
 * any other Python scalar function is compiled by numba on first use (not cached);
-* a copy to row-major order (`contiguous()`) runs in a numba kernel of six nested loops;
+* a broadcast add or mul whose operands walk as rows of unit-stride runs ((1000, 1000) + (1000,))
+  runs in a row kernel with unsigned indices (vectorised; numpy's broadcasting loop is slower);
+* a copy to row-major order (`contiguous()`) merges runs of dims and runs in a numba kernel of
+  six nested loops with unsigned indices and unrolled 2 / 2x2 inner blocks;
 * matrix multiply is `numpy.matmul` (BLAS), batched and broadcast.
 """
 
@@ -30,7 +33,9 @@ from .base import TensorBackend, TensorOps
 from .fast_kernels import (
     BINARY_CODES,
     COPY_DIMS,
+    add_rows,
     copy_to_contiguous,
+    mul_rows,
     sigmoid_contiguous,
     UNARY_CODES,
     map_contiguous,
@@ -232,13 +237,51 @@ def _layout(data: TensorData) -> Tuple[np.ndarray, np.ndarray]:
     return np.array(data.shape, dtype=np.int64), np.array(data.strides, dtype=np.int64)
 
 
+# Broadcast add/mul of at least this many elements runs in the row kernels (add_rows/mul_rows).
+ROWS_THRESHOLD = 1 << 12
+_ROW_KERNELS: Dict[Callable, Callable] = {operators.add: add_rows, operators.mul: mul_rows}
+
+
+def _row_layout(out: TensorData, a: TensorData, b: TensorData) -> Optional[Tuple[np.uint64, ...]]:
+    """(rows, n, a_row, b_row) when out = a op b is `rows` runs of `n` elements, unit-stride in
+    a, b and a row-major out, each input stepping `a_row` / `b_row` (0: broadcast) per run.
+
+    Dims of size 1 are dropped and neighbours that are one run in all three are merged: a
+    (1000, 1000) + (1000,) add is 1000 rows of 1000 with a_row 1000, b_row 0. None otherwise
+    (mixed dtypes, a non-contiguous out or inner dim, more than one outer dim left).
+    """
+    if not (a.dtype == b.dtype == out.dtype and out.is_contiguous()):
+        return None
+    a_aligned = _aligned_strides(out.shape, a.shape, a.strides)
+    b_aligned = _aligned_strides(out.shape, b.shape, b.strides)
+    dims = []  # [size, out stride, a stride, b stride] of the merged dims
+    for size, o, p, q in zip(out.shape, out.strides, a_aligned.tolist(), b_aligned.tolist()):
+        if size == 1:
+            continue
+        if dims and dims[-1][1:] == [size * o, size * p, size * q]:
+            dims[-1] = [dims[-1][0] * size, o, p, q]
+        else:
+            dims.append([size, o, p, q])
+    if len(dims) != 2 or dims[1][2] != 1 or dims[1][3] != 1:
+        return None
+    (rows, _, a_row, b_row), (n, _, _, _) = dims
+    return np.uint64(rows), np.uint64(n), np.uint64(a_row), np.uint64(b_row)
+
+
 def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
     """Raw zip kernel for `fn` (broadcasting)."""
     ufunc = _BINARY_UFUNCS.get(fn)
     code = BINARY_CODES.get(fn)
     compiled: Optional[Callable] = None if (ufunc or code is not None) else _compile_zip(fn)
 
+    rows_kernel = _ROW_KERNELS.get(fn)
+
     def kernel(out: TensorData, a: TensorData, b: TensorData) -> None:
+        if rows_kernel is not None and a.shape != b.shape and out.size >= ROWS_THRESHOLD:
+            layout = _row_layout(out, a, b)
+            if layout is not None:
+                rows_kernel(out._storage, a._storage, layout[2], b._storage, layout[3], layout[0], layout[1])
+                return
         if ufunc is not None:
             ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
             return
