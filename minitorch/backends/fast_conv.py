@@ -44,6 +44,36 @@ def _valid_range(k, dilation, pad, stride, size, out_size):  # pragma: no cover 
     return shift, lo, hi
 
 
+@njit(cache=True, inline="always")
+def _copy8(dst, t, src, s):  # pragma: no cover - compiled
+    """dst[t : t + 8] = src[s : s + 8] (uint64 offsets): all loads before all stores, so LLVM
+    emits one vector load and store without the alias checks and scalar tails of a short loop."""
+    a0, a1, a2, a3 = src[s], src[s + uint64(1)], src[s + uint64(2)], src[s + uint64(3)]
+    a4, a5, a6, a7 = src[s + uint64(4)], src[s + uint64(5)], src[s + uint64(6)], src[s + uint64(7)]
+    dst[t], dst[t + uint64(1)], dst[t + uint64(2)], dst[t + uint64(3)] = a0, a1, a2, a3
+    dst[t + uint64(4)], dst[t + uint64(5)], dst[t + uint64(6)], dst[t + uint64(7)] = a4, a5, a6, a7
+
+
+@njit(cache=True, inline="always")
+def _copy_run(dst, t, src, s, count):  # pragma: no cover - compiled
+    """dst[t : t + count] = src[s : s + count] (uint64 offsets and count).
+
+    Output rows are often short (10 or 28 elements), where a plain loop spends most of its
+    time in alias checks and scalar tails; 8-element blocks, the last one overlapping the
+    previous (a copy may write an element twice), copy them 1.4-2.3x faster (measured).
+    """
+    eight = uint64(8)
+    if count < eight:
+        for j in range(count):
+            dst[t + j] = src[s + j]
+        return
+    j = uint64(0)
+    while j + eight < count:
+        _copy8(dst, t + j, src, s + j)
+        j += eight
+    _copy8(dst, t + count - eight, src, s + count - eight)
+
+
 @njit(cache=True)
 def _window_table(kernel, stride, dilation, padding, in_size, out_size):  # pragma: no cover - compiled
     """Per kernel offset k (row-major over KD, KH, KW): (shift, lo, hi) of each of D, H, W, as (K, 9)."""
@@ -99,8 +129,7 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
                 s = uint64((((n * channels + c) * depth + i_d) * height + i_h) * width + ow_lo * sw + w_shift)
                 if step == 1 and lo == 0 and hi == end:  # the common case: whole rows, plain copies
                     for _ in range(oh_hi - oh_lo):
-                        for j in range(end):
-                            target_flat[t + j] = x_flat[s + j]
+                        _copy_run(target_flat, t, x_flat, s, end)
                         t += end
                         s += source_pitch
                     continue
@@ -108,8 +137,7 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
                     for j in range(lo):
                         target_flat[t + j] = 0.0
                     if step == 1:
-                        for j in range(hi - lo):
-                            target_flat[t + lo + j] = x_flat[s + j]
+                        _copy_run(target_flat, t + lo, x_flat, s, hi - lo)
                     else:
                         for j in range(hi - lo):
                             target_flat[t + lo + j] = x_flat[s + j * step]
