@@ -242,7 +242,7 @@ ROWS_THRESHOLD = 1 << 12
 _ROW_KERNELS: Dict[Callable, Callable] = {operators.add: add_rows, operators.mul: mul_rows}
 
 
-def _row_layout(out: TensorData, a: TensorData, b: TensorData) -> Optional[Tuple[np.uint64, ...]]:
+def _row_layout(out: TensorData, a: TensorData, b: TensorData) -> Optional[Tuple[int, int, int, int]]:
     """(rows, n, a_row, b_row) when out = a op b is `rows` runs of `n` elements, unit-stride in
     a, b and a row-major out, each input stepping `a_row` / `b_row` (0: broadcast) per run.
 
@@ -252,20 +252,23 @@ def _row_layout(out: TensorData, a: TensorData, b: TensorData) -> Optional[Tuple
     """
     if not (a.dtype == b.dtype == out.dtype and out.is_contiguous()):
         return None
-    a_aligned = _aligned_strides(out.shape, a.shape, a.strides)
-    b_aligned = _aligned_strides(out.shape, b.shape, b.strides)
-    dims = []  # [size, out stride, a stride, b stride] of the merged dims
-    for size, o, p, q in zip(out.shape, out.strides, a_aligned.tolist(), b_aligned.tolist()):
+    nd = len(out.shape)
+    a_pad = (1,) * (nd - a.dims)  # align the inputs' dims to out's, from the right
+    b_pad = (1,) * (nd - b.dims)
+    dims = []  # [size, a stride, b stride] of the merged dims (out is row-major: they merge too)
+    for size, a_size, p, b_size, q in zip(out.shape, a_pad + a.shape, a_pad + a.strides, b_pad + b.shape, b_pad + b.strides):
         if size == 1:
             continue
-        if dims and dims[-1][1:] == [size * o, size * p, size * q]:
-            dims[-1] = [dims[-1][0] * size, o, p, q]
+        p = p if a_size != 1 else 0
+        q = q if b_size != 1 else 0
+        if dims and dims[-1][1] == size * p and dims[-1][2] == size * q:
+            dims[-1] = [dims[-1][0] * size, p, q]
         else:
-            dims.append([size, o, p, q])
-    if len(dims) != 2 or dims[1][2] != 1 or dims[1][3] != 1:
+            dims.append([size, p, q])
+    if len(dims) != 2 or dims[1][1] != 1 or dims[1][2] != 1:
         return None
-    (rows, _, a_row, b_row), (n, _, _, _) = dims
-    return np.uint64(rows), np.uint64(n), np.uint64(a_row), np.uint64(b_row)
+    (rows, a_row, b_row), (n, _, _) = dims
+    return rows, n, a_row, b_row
 
 
 def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
@@ -280,7 +283,8 @@ def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
         if rows_kernel is not None and a.shape != b.shape and out.size >= ROWS_THRESHOLD:
             layout = _row_layout(out, a, b)
             if layout is not None:
-                rows_kernel(out._storage, a._storage, layout[2], b._storage, layout[3], layout[0], layout[1])
+                rows, n, a_row, b_row = layout
+                rows_kernel(out._storage, a._storage, a_row, b._storage, b_row, rows, n, out.size >= PARALLEL_THRESHOLD)
                 return
         if ufunc is not None:
             ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())

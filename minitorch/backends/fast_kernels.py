@@ -144,31 +144,46 @@ def zip_strided(op, out, shape, out_strides, a, a_strides, b, b_strides):  # pra
             out[o + j * out_step] = _binary(op, a[p + j * a_step], b[q + j * b_step])
 
 
-@njit(cache=True)
-def add_rows(out, a, a_row, b, b_row, rows, n):  # pragma: no cover - numba
+@njit(inline="always")
+def _add_row(out, a, b, o, p, q, n):  # pragma: no cover - numba
+    for j in range(n):
+        out[o + j] = a[p + j] + b[q + j]
+
+
+@njit(inline="always")
+def _mul_row(out, a, b, o, p, q, n):  # pragma: no cover - numba
+    for j in range(n):
+        out[o + j] = a[p + j] * b[q + j]
+
+
+@njit(cache=True, parallel=True)
+def add_rows(out, a, a_row, b, b_row, rows, n, parallel):  # pragma: no cover - numba
     """out[r, j] = a[r * a_row + j] + b[r * b_row + j] for a flat, row-major (rows, n) out.
 
     A row step of 0 is a broadcast input ((1000, 1000) + (1000,): a_row 1000, b_row 0). All
-    indices are uint64 so no negative-index check sits in the inner loop and LLVM vectorises it
-    (numpy's broadcasting loop runs about 2x slower than its same-shape loop here).
+    indices are cast to uint64 so no negative-index check sits in the inner loop and LLVM vectorises it
+    (numpy's broadcasting loop runs about 2x slower than its same-shape loop here). Rows are
+    split over threads only when `parallel` (the serial branch starts no threads).
     """
-    for r in range(rows):
-        o = r * n
-        p = r * a_row
-        q = r * b_row
-        for j in range(n):
-            out[o + j] = a[p + j] + b[q + j]
+    rows, n, a_row, b_row = uint64(rows), uint64(n), uint64(a_row), uint64(b_row)
+    if parallel:
+        for r in prange(rows):
+            _add_row(out, a, b, r * n, r * a_row, r * b_row, n)
+    else:
+        for r in range(rows):
+            _add_row(out, a, b, r * n, r * a_row, r * b_row, n)
 
 
-@njit(cache=True)
-def mul_rows(out, a, a_row, b, b_row, rows, n):  # pragma: no cover - numba
+@njit(cache=True, parallel=True)
+def mul_rows(out, a, a_row, b, b_row, rows, n, parallel):  # pragma: no cover - numba
     """out[r, j] = a[r * a_row + j] * b[r * b_row + j]; see add_rows."""
-    for r in range(rows):
-        o = r * n
-        p = r * a_row
-        q = r * b_row
-        for j in range(n):
-            out[o + j] = a[p + j] * b[q + j]
+    rows, n, a_row, b_row = uint64(rows), uint64(n), uint64(a_row), uint64(b_row)
+    if parallel:
+        for r in prange(rows):
+            _mul_row(out, a, b, r * n, r * a_row, r * b_row, n)
+    else:
+        for r in range(rows):
+            _mul_row(out, a, b, r * n, r * a_row, r * b_row, n)
 
 
 COPY_DIMS = 6
