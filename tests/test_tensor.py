@@ -209,3 +209,13 @@ def test_broadcast_add_mul_match_numpy(a_shape, b_shape, order, dtype):
     for ours, theirs in ((a + b, a_np + b_np), (a * b, a_np * b_np), (b + a, b_np + a_np), (b * a, b_np * a_np)):
         assert ours.dtype == np.dtype(dtype)
         np.testing.assert_array_equal(ours.to_numpy(), theirs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("a_shape, out_shape", [((6, 5, 1), (6, 5, 4)), ((5, 1), (3, 5, 2)), ((1, 4), (7, 4)), ((3, 1, 2), (3, 4, 2))])
+def test_id_map_broadcast_copy_matches_numpy(a_shape, out_shape, dtype):
+    values = np.random.default_rng(3).standard_normal(a_shape[::-1]).astype(dtype)
+    a = minitorch.from_numpy(values.copy()).permute(*range(len(a_shape) - 1, -1, -1))  # reversed dims: strided
+    out = minitorch.zeros(out_shape, dtype=dtype)
+    a.backend.id_map(a, out)
+    np.testing.assert_array_equal(out.to_numpy(), np.broadcast_to(values.transpose(), out_shape))

@@ -13,8 +13,9 @@ How each raw kernel runs, fastest first:
 * any other Python scalar function is compiled by numba on first use (not cached);
 * a broadcast add or mul whose operands walk as rows of unit-stride runs ((1000, 1000) + (1000,))
   runs in a row kernel with unsigned indices (vectorised; numpy's broadcasting loop is slower);
-* a copy to row-major order (`contiguous()`) merges runs of dims and runs in a numba kernel of
-  six nested loops with unsigned indices and unrolled 2 / 2x2 inner blocks;
+* a copy to row-major order (`contiguous()`, and broadcast copies such as expand) merges runs
+  of dims and runs in a numba kernel of six nested loops with unsigned indices and unrolled
+  inner blocks of 2, 4 and 2x2;
 * matrix multiply is `numpy.matmul` (BLAS), batched and broadcast.
 """
 
@@ -168,7 +169,7 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
     compiled: Optional[Callable] = None if (ufunc or code is not None) else _compile_map(fn)
 
     def kernel(out: TensorData, a: TensorData) -> None:
-        if fn is operators.id and a.shape == out.shape and out.is_contiguous():
+        if fn is operators.id and out.is_contiguous():
             _copy(out, a)
             return
         if a.shape == out.shape and (code is not None or fn is operators.sigmoid) and a.is_contiguous() and out.is_contiguous():
@@ -189,18 +190,27 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
 
 
 def _copy(out: TensorData, a: TensorData) -> None:
-    """Row-major copy of a strided tensor (what contiguous() does) in the numba kernel.
+    """Row-major copy of a strided tensor, broadcast to out's shape (what contiguous() and
+    expand do), in the numba kernel.
 
     Dims of size 1 are dropped and neighbours that are one run in the input are merged
     (stride[d] == shape[d + 1] * stride[d + 1]; the output is row-major, so they are one run
     there too): (64, 8, 14, 14, 2, 2) with strides (6272, 784, 56, 2, 28, 1), the course's tile
-    view, walks as (7168, 14, 2, 2) with strides (56, 2, 28, 1).
+    view, walks as (7168, 14, 2, 2) with strides (56, 2, 28, 1). Broadcast dims have stride 0.
     """
+    if a.dims > out.dims:
+        _ufunc_copy(a.to_numpy_view(), out.to_numpy_view())  # numpy raises the shape error
+        return
+    pad = (1,) * (out.dims - a.dims)  # align a's dims to out's, from the right
     shape = []
     strides = []
-    for size, stride in zip(a.shape, a.strides):
+    for size, a_size, stride in zip(out.shape, pad + a.shape, pad + a.strides):
+        if a_size != size and a_size != 1:
+            _ufunc_copy(a.to_numpy_view(), out.to_numpy_view())  # numpy raises the shape error
+            return
         if size == 1:
             continue
+        stride = stride if a_size != 1 else 0
         if shape and strides[-1] == size * stride:
             shape[-1] *= size
             strides[-1] = stride

@@ -195,12 +195,15 @@ def copy_to_contiguous(out, a, shape, a_strides):  # pragma: no cover - numba
 
     `shape` and `a_strides` are uint64 arrays padded on the left to exactly 6 entries (size 1,
     stride 0). Unsigned indices spare numba's negative-index check on every access (which
-    also lets LLVM vectorise a unit-stride inner loop); an innermost dim of size 2, and a
-    2x2 block in the last two dims (the course's tile pooling), are unrolled so the loop
-    that runs is the longer one outside them.
+    also lets LLVM vectorise a unit-stride inner loop); an innermost dim of size 2 or 4 (stride
+    0 too: a broadcast (..., 1) -> (..., 4)), and a 2x2 block in the last two dims (the course's
+    tile pooling), are unrolled so the loop that runs is the longer one outside them.
     """
+    zero = uint64(0)
     one = uint64(1)
     two = uint64(2)
+    three = uint64(3)
+    four = uint64(4)
     o = uint64(0)
     n3 = shape[3]
     n4 = shape[4]
@@ -221,8 +224,8 @@ def copy_to_contiguous(out, a, shape, a_strides):  # pragma: no cover - numba
                         out[o] = a[p]
                         out[o + one] = a[p + s5]
                         out[o + two] = a[q]
-                        out[o + uint64(3)] = a[q + s5]
-                        o += uint64(4)
+                        out[o + three] = a[q + s5]
+                        o += four
                     continue
                 for i3 in range(n3):
                     p3 = p2 + i3 * s3
@@ -232,6 +235,20 @@ def copy_to_contiguous(out, a, shape, a_strides):  # pragma: no cover - numba
                             out[o] = a[p]
                             out[o + one] = a[p + s5]
                             o += two
+                    elif n5 == four:
+                        for i4 in range(n4):
+                            p = p3 + i4 * s4
+                            out[o] = a[p]
+                            out[o + one] = a[p + s5]
+                            out[o + two] = a[p + two * s5]
+                            out[o + three] = a[p + three * s5]
+                            o += four
+                    elif s5 == zero:  # a broadcast inner dim: fill each run with one value
+                        for i4 in range(n4):
+                            value = a[p3 + i4 * s4]
+                            for i5 in range(n5):
+                                out[o + i5] = value
+                            o += n5
                     else:
                         for i4 in range(n4):
                             p4 = p3 + i4 * s4
