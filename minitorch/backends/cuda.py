@@ -46,4 +46,4 @@ class CudaOps(TensorOps):
     unfold = fold = staticmethod(_unavailable)
     max_pool_forward = max_pool_backward = avg_pool_forward = avg_pool_backward = staticmethod(_unavailable)
     softmax_forward = softmax_backward = staticmethod(_unavailable)
-    log_softmax_forward = log_softmax_backward = logsumexp_forward = staticmethod(_unavailable)
+    log_softmax_forward = log_softmax_backward = logsumexp_forward = row_max_forward = staticmethod(_unavailable)

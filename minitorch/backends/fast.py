@@ -384,6 +384,7 @@ class FastOps(TensorOps):
     log_softmax_forward = staticmethod(fast_rows.log_softmax_forward)
     log_softmax_backward = staticmethod(fast_rows.log_softmax_backward)
     logsumexp_forward = staticmethod(fast_rows.logsumexp_forward)
+    row_max_forward = staticmethod(fast_rows.row_max_forward)
 
 
 FastBackend = TensorBackend(FastOps)

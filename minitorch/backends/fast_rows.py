@@ -20,6 +20,7 @@ __all__ = [
     "log_softmax_forward",
     "log_softmax_backward",
     "logsumexp_forward",
+    "row_max_forward",
 ]
 
 
@@ -143,3 +144,24 @@ def log_softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarra
 def logsumexp_forward(x: np.ndarray, out: np.ndarray) -> None:
     """See `simple_rows.logsumexp_forward`; `out` must be C-contiguous."""
     _logsumexp_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
+
+
+@njit(error_model="numpy", cache=True)
+def _row_max_forward(x, out, indices):
+    for r in range(x.shape[0]):
+        best = x[r, 0]
+        position = 0
+        for j in range(1, x.shape[1]):
+            if best != best:  # NaN already found
+                break
+            value = x[r, j]
+            if value > best or value != value:
+                best = value
+                position = j
+        out[r, 0] = best
+        indices[r, 0] = position
+
+
+def row_max_forward(x: np.ndarray, out: np.ndarray, indices: np.ndarray) -> None:
+    """See `simple_rows.row_max_forward`; `out` and `indices` must be C-contiguous."""
+    _row_max_forward(x, out, indices)

@@ -131,6 +131,7 @@ class SimpleOps(TensorOps):
     log_softmax_forward = staticmethod(simple_rows.log_softmax_forward)
     log_softmax_backward = staticmethod(simple_rows.log_softmax_backward)
     logsumexp_forward = staticmethod(simple_rows.logsumexp_forward)
+    row_max_forward = staticmethod(simple_rows.row_max_forward)
 
 
 SimpleBackend = TensorBackend(SimpleOps)

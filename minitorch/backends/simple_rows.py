@@ -16,6 +16,7 @@ __all__ = [
     "log_softmax_forward",
     "log_softmax_backward",
     "logsumexp_forward",
+    "row_max_forward",
 ]
 
 
@@ -52,3 +53,16 @@ def logsumexp_forward(x: np.ndarray, out: np.ndarray) -> None:
     for r in range(x.shape[0]):
         m = x[r].max()
         out[r] = m if np.isinf(m) else m + np.log(np.exp(x[r] - m).sum())
+
+
+def row_max_forward(x: np.ndarray, out: np.ndarray, indices: np.ndarray) -> None:
+    """out[r, 0] = max x[r] and indices[r, 0] its first position; NaN counts as the maximum."""
+    for r in range(x.shape[0]):
+        best, position = x[r, 0], 0
+        for j in range(1, x.shape[1]):
+            if best != best:  # NaN already found
+                break
+            if x[r, j] > best or x[r, j] != x[r, j]:
+                best, position = x[r, j], j
+        out[r, 0] = best
+        indices[r, 0] = position

@@ -1,8 +1,8 @@
 """MiniTorch's `max` along a dim (rank kept) and `argmax` as a one-hot mask.
 
-`max` is max pooling with one window spanning the whole dim: the dim is moved last, the
-tensor seen as rows (R, n), and the backend's `max_pool_forward` / `max_pool_backward` kernels
-find each row's first maximum and send the gradient there.
+The dim is moved last and the tensor seen as rows (R, n): the backend's `row_max_forward` finds
+each row's first maximum (NaN counts as the maximum) and `max_pool_backward` (max pooling with
+one window spanning the row) sends the gradient there.
 
 Shape:
     input (d_0, ..., d_k, ..., d_n), dim=k -> output (d_0, ..., 1, ..., d_n)
@@ -10,8 +10,6 @@ Shape:
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Tuple
 
 import numpy as np
 
@@ -23,22 +21,15 @@ from .rows import from_rows, normalise_dims, to_rows
 __all__ = ["Max", "max", "argmax"]
 
 
-@lru_cache(maxsize=64)
-def _whole_row(n: int) -> Tuple[np.ndarray, np.ndarray]:
-    """The gather table of one window covering a row of n entries: taps (n, 1), counts (1,)."""
-    return np.arange(n, dtype=np.int64).reshape(n, 1), np.array([n], dtype=np.int64)
-
-
 class Max(Function):
     """Maximum along `dim`; the gradient flows only to the (first) maximal entry."""
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
         rows, moved_shape, order = to_rows(input, (dim,))
-        taps, counts = _whole_row(rows.shape[1])
         out = np.empty((rows.shape[0], 1), dtype=input.dtype)  # (R, 1)
         indices = np.empty(out.shape, dtype=np.int64)
-        input.backend.ops.max_pool_forward(rows, taps, counts, out, indices)
+        input.backend.ops.row_max_forward(rows, out, indices)
         ctx.save_for_backward(indices)
         ctx.moved_shape, ctx.order, ctx.dim = moved_shape, order, dim
         return from_rows(input, out, moved_shape[:-1] + (1,), order)
