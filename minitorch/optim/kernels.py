@@ -16,15 +16,15 @@ __all__ = ["adam_step"]
 
 @njit(cache=True, error_model="numpy")
 def _adam_step(
-    data, grad, exp_avg, exp_avg_sq, beta1, beta2, step_size, bias_correction2_sqrt, eps, weight_decay, decay,
+    data, grad, exp_avg, exp_avg_sq, beta1, beta2, one_minus_beta1, one_minus_beta2, step_size,
+    bias_correction2_sqrt, eps, weight_decay, decay,
 ):  # pragma: no cover - numba
     # No branch in the loop (weight_decay is 0 when unused), so LLVM vectorises it.
-    one = beta1 - beta1 + 1
     for i in range(data.size):
         p = data[i] * decay
         g = grad[i] + weight_decay * p
-        m = exp_avg[i] * beta1 + (one - beta1) * g
-        v = exp_avg_sq[i] * beta2 + (one - beta2) * (g * g)
+        m = exp_avg[i] * beta1 + one_minus_beta1 * g
+        v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
         exp_avg[i] = m
         exp_avg_sq[i] = v
         data[i] = p - step_size * (m / (np.sqrt(v) / bias_correction2_sqrt + eps))
@@ -32,15 +32,14 @@ def _adam_step(
 
 @njit(cache=True, error_model="numpy")
 def _adam_step_amsgrad(
-    data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, step_size, bias_correction2_sqrt, eps,
-    weight_decay, decay,
+    data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, one_minus_beta1, one_minus_beta2, step_size,
+    bias_correction2_sqrt, eps, weight_decay, decay,
 ):  # pragma: no cover - numba
-    one = beta1 - beta1 + 1
     for i in range(data.size):
         p = data[i] * decay
         g = grad[i] + weight_decay * p
-        m = exp_avg[i] * beta1 + (one - beta1) * g
-        v = exp_avg_sq[i] * beta2 + (one - beta2) * (g * g)
+        m = exp_avg[i] * beta1 + one_minus_beta1 * g
+        v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
         exp_avg[i] = m
         exp_avg_sq[i] = v
         v = max(max_exp_avg_sq[i], v)
@@ -69,10 +68,15 @@ def adam_step(
     p = p * decay (AdamW's decoupled decay; 1 for Adam); g = grad + weight_decay * p (Adam's L2
     term; 0 for AdamW); m, v updated; v = max(v_max, v) with amsgrad;
     p = p - step_size * m / (sqrt(v) / bias_correction2_sqrt + eps).
-    Scalars are cast to the parameter's dtype so float32 parameters are updated in float32.
+    Scalars are computed in float64 and then cast to the parameter's dtype (as numpy does with
+    Python floats), so float32 parameters are updated in float32 exactly as the numpy
+    formulation would.
     """
     cast = data.dtype.type
-    scalars = (cast(beta1), cast(beta2), cast(step_size), cast(bias_correction2_sqrt), cast(eps), cast(weight_decay), cast(decay))
+    scalars = (
+        cast(beta1), cast(beta2), cast(1.0 - beta1), cast(1.0 - beta2), cast(step_size),
+        cast(bias_correction2_sqrt), cast(eps), cast(weight_decay), cast(decay),
+    )
     if amsgrad:
         _adam_step_amsgrad(data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *scalars)
     else:
