@@ -65,6 +65,20 @@ def test_index_errors_are_typed():
     assert isinstance(IndexingError("x"), IndexError)
 
 
+def test_index_rejects_negatives_but_tensor_indexing_counts_from_end():
+    # The course's layout contract: TensorData.index takes only 0 <= i < size ...
+    data = TensorData(np.arange(6.0), (2, 3))
+    with pytest.raises(IndexingError, match="out of range"):
+        data.index((-1, 0))
+    # ... while Tensor[...] (get/set) keeps Python's negative indices, as torch does.
+    t = minitorch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
+    assert t[-1, -1] == 5.0 and t[0, -3] == 0.0
+    t[-2, 1] = 7.0
+    assert t[0, 1] == 7.0
+    with pytest.raises(IndexingError, match="out of range"):
+        t[-3, 0]
+
+
 def test_broadcast_rules():
     assert minitorch.shape_broadcast((2, 1, 4), (3, 1)) == (2, 3, 4)
     assert minitorch.shape_broadcast((1,), (5, 5)) == (5, 5)

@@ -261,11 +261,11 @@ class TensorData:
         return shape_broadcast(shape_a, shape_b)
 
     def index(self, index: Union[int, UserIndex]) -> int:
-        """Storage position of `index`, checked.
+        """Storage position of `index`, checked (the course's layout contract: no negatives).
 
         Raises:
-            IndexingError: wrong number of indices, or one out of range (negative indices
-                count from the end, as in Python).
+            IndexingError: wrong number of indices, or one outside `0 <= i < size`
+                (`get`/`set`, behind `Tensor[...]`, first resolve negative indices from the end).
         """
         if isinstance(index, (int, np.integer)):
             index = (int(index),)
@@ -274,14 +274,15 @@ class TensorData:
             raise IndexingError(
                 f"index {index} has {len(index)} entries but the tensor has shape {self._shape}"
             )
-        resolved = []
         for i, (value, size) in enumerate(zip(index, self._shape)):
-            if value < 0:
-                value += size
             if not 0 <= value < size:
                 raise IndexingError(f"index {index} is out of range for shape {self._shape} (dim {i})")
-            resolved.append(value)
-        return index_to_position(resolved, self._strides)
+        return index_to_position(index, self._strides)
+
+    def _from_end(self, key: Union[int, UserIndex]) -> UserIndex:
+        """`key` with negative entries counted from the end of their dim, as in Python (`t[-1]`)."""
+        key = (int(key),) if isinstance(key, (int, np.integer)) else tuple(int(v) for v in key)
+        return tuple(v + size if v < 0 else v for v, size in zip(key, self._shape)) + key[len(self._shape):]
 
     def indices(self) -> Iterable[UserIndex]:
         """Every index of the shape, in row-major order."""
@@ -295,10 +296,10 @@ class TensorData:
         return tuple(random.randint(0, s - 1) for s in self._shape)
 
     def get(self, key: UserIndex) -> float:
-        return float(self._storage[self.index(key)])
+        return float(self._storage[self.index(self._from_end(key))])
 
     def set(self, key: UserIndex, val: float) -> None:
-        self._storage[self.index(key)] = val
+        self._storage[self.index(self._from_end(key))] = val
 
     def tuple(self) -> Tuple[Storage, Tuple[int, ...], Tuple[int, ...]]:
         """(storage, shape, strides): what kernels take."""
