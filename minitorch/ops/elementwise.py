@@ -29,21 +29,32 @@ class Neg(Function):
         return grad_output.f.neg_map(grad_output)
 
 
-class Inv(Function):
+class _MapWithBackZip(Function):
+    """f(a) through the backend map `forward_kernel`; the gradient is `backward_kernel(a, g)`
+    (the course's `*_back` scalar functions, which take the input and the upstream gradient)."""
+
+    forward_kernel = ""
+    backward_kernel = ""
+
+    @classmethod
+    def forward(cls, ctx: Context, a: Tensor) -> Tensor:
+        ctx.save_for_backward(a)
+        return getattr(a.f, cls.forward_kernel)(a)
+
+    @classmethod
+    def backward(cls, ctx: Context, grad_output: Tensor) -> Tensor:
+        (a,) = ctx.saved_values
+        return getattr(grad_output.f, cls.backward_kernel)(a, grad_output)
+
+
+class Inv(_MapWithBackZip):
     """1 / a; gradient -g / a^2.
 
     Shape: (*) -> (*).
     """
 
-    @staticmethod
-    def forward(ctx: Context, a: Tensor) -> Tensor:
-        ctx.save_for_backward(a)
-        return a.f.inv_map(a)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        (a,) = ctx.saved_values
-        return grad_output.f.inv_back_zip(a, grad_output)
+    forward_kernel = "inv_map"
+    backward_kernel = "inv_back_zip"
 
 
 class Add(Function):
@@ -99,38 +110,24 @@ class Sigmoid(Function):
         return f.mul_zip(grad_output, f.mul_zip(s, one_minus))
 
 
-class ReLU(Function):
+class ReLU(_MapWithBackZip):
     """max(a, 0); the gradient at 0 is 0 (as PyTorch).
 
     Shape: (*) -> (*).
     """
 
-    @staticmethod
-    def forward(ctx: Context, a: Tensor) -> Tensor:
-        ctx.save_for_backward(a)
-        return a.f.relu_map(a)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        (a,) = ctx.saved_values
-        return grad_output.f.relu_back_zip(a, grad_output)
+    forward_kernel = "relu_map"
+    backward_kernel = "relu_back_zip"
 
 
-class Log(Function):
+class Log(_MapWithBackZip):
     """Natural logarithm; gradient g / a.
 
     Shape: (*) -> (*).
     """
 
-    @staticmethod
-    def forward(ctx: Context, a: Tensor) -> Tensor:
-        ctx.save_for_backward(a)
-        return a.f.log_map(a)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        (a,) = ctx.saved_values
-        return grad_output.f.log_back_zip(a, grad_output)
+    forward_kernel = "log_map"
+    backward_kernel = "log_back_zip"
 
 
 class Exp(Function):
