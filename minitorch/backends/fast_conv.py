@@ -74,6 +74,35 @@ def _copy_run(dst, t, src, s, count):  # pragma: no cover - compiled
     _copy8(dst, t + count - eight, src, s + count - eight)
 
 
+@njit(cache=True, inline="always")
+def _copy_rows(dst, t, src, s, rows, count, pitch):  # pragma: no cover - compiled
+    """Copy `rows` runs of `count` elements: src rows `pitch` apart to consecutive dst rows.
+
+    Runs of 8 to 16 elements (small images) get their own loop of exactly two 8-element
+    blocks; branching per run instead made the whole unfold 1.3-2x slower (measured).
+    """
+    eight = uint64(8)
+    if eight <= count <= eight + eight:
+        tail = count - eight
+        for _ in range(rows):
+            _copy8(dst, t, src, s)
+            _copy8(dst, t + tail, src, s + tail)
+            t += count
+            s += pitch
+    else:
+        for _ in range(rows):
+            _copy_run(dst, t, src, s, count)
+            t += count
+            s += pitch
+
+
+@njit(cache=True, inline="always")
+def _zero_run(dst, t, count):  # pragma: no cover - compiled
+    """dst[t : t + count] = 0 (uint64 offset and count)."""
+    for j in range(count):
+        dst[t + j] = 0.0
+
+
 @njit(cache=True)
 def _window_table(kernel, stride, dilation, padding, in_size, out_size):  # pragma: no cover - compiled
     """Per kernel offset k (row-major over KD, KH, KW): (shift, lo, hi) of each of D, H, W, as (K, 9)."""
@@ -92,8 +121,38 @@ def _window_table(kernel, stride, dilation, padding, in_size, out_size):  # prag
 
 
 @njit(cache=True)
+def _unfold_whole_rows(out_flat, t, x_flat, s, geometry):  # pragma: no cover - compiled
+    """One row of the unrolled matrix whose window covers whole output rows (the common case).
+
+    geometry: (n_batch, od_size, oh_size, ow_size, sample pitch, depth pitch, row pitch in x,
+    od_lo, od_hi, oh_lo, oh_hi), unsigned. Writes n_batch * od_size * oh_size * ow_size
+    elements from t: zeros for output rows and planes outside the window, copies inside.
+    """
+    n_batch, od_size, oh_size, end, sample_pitch, depth_pitch, row_pitch, od_lo, od_hi, oh_lo, oh_hi = geometry
+    plane = oh_size * end
+    for _ in range(n_batch):
+        source = s
+        for od in range(od_size):
+            if od < od_lo or od >= od_hi:
+                _zero_run(out_flat, t, plane)
+            else:
+                _zero_run(out_flat, t, oh_lo * end)
+                _copy_rows(out_flat, t + oh_lo * end, x_flat, source, oh_hi - oh_lo, end, row_pitch)
+                _zero_run(out_flat, t + oh_hi * end, (oh_size - oh_hi) * end)
+                source += depth_pitch
+            t += plane
+        s += sample_pitch
+
+
+@njit(cache=True)
 def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - compiled
-    """x: (N, C, D, H, W) C-contiguous; out: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous."""
+    """x: (N, C, D, H, W) C-contiguous; out: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous.
+
+    Rows whose window covers whole output rows (stride 1 along W, no W padding at this
+    kernel offset) go to `_unfold_whole_rows`; keeping the general case out of that loop
+    makes it 2x faster on small images (measured), as do flat zeroing loops instead of
+    slice assignments (~50 ns each in numba).
+    """
     n_batch, channels, depth, height, width = x.shape
     _, kd_size, kh_size, kw_size, _, od_size, oh_size, ow_size = out.shape
     sd, sh, sw = stride
@@ -101,55 +160,61 @@ def _unfold_kernel(x, stride, dilation, padding, out):  # pragma: no cover - com
     table = _window_table(
         (kd_size, kh_size, kw_size), stride, dilation, padding, (depth, height, width), (od_size, oh_size, ow_size)
     )
-    # (C * KD * KH * KW, N, OD, OH, OW): one row per (channel, kernel offset)
-    rows = out.reshape((channels * kernel_volume, n_batch, od_size, oh_size, ow_size))
     x_flat = x.ravel()
+    out_flat = out.ravel()
+    # unsigned flat offsets and sizes: numba then skips the negative-index wraparound and vectorises
+    end, step = uint64(ow_size), uint64(sw)
+    plane = uint64(oh_size * ow_size)  # one (od) plane of one sample's output
+    source_pitch = uint64(sh * width)  # from one window row to the next in x
     for row in range(channels * kernel_volume):
         c = row // kernel_volume
         d_shift, od_lo, od_hi, h_shift, oh_lo, oh_hi, w_shift, ow_lo, ow_hi = table[row % kernel_volume]
-        target = rows[row]
-        if oh_hi == oh_lo or ow_hi == ow_lo:
-            target[:] = 0.0
+        lo, hi = uint64(ow_lo), uint64(ow_hi)
+        row_start = uint64(row * n_batch * od_size) * plane
+        if oh_hi == oh_lo or ow_hi == ow_lo or od_hi == od_lo:
+            _zero_run(out_flat, row_start, uint64(n_batch * od_size) * plane)
             continue
-        # zeros where the window hangs over the padding (the W edges are done row by row)
-        target[:, :od_lo] = 0.0
-        target[:, od_hi:] = 0.0
-        target[:, :, :oh_lo] = 0.0
-        target[:, :, oh_hi:] = 0.0
-        target_flat = target.ravel()
-        # unsigned flat indices: numba then skips the negative-index wraparound and vectorises
-        lo, hi, end, step = uint64(ow_lo), uint64(ow_hi), uint64(ow_size), uint64(sw)
-        source_pitch = uint64(sh * width)  # from one window row to the next in x
+        # the input element that output (n=0, od_lo, oh_lo, ow_lo) reads
+        first = ((c * depth + od_lo * sd + d_shift) * height + oh_lo * sh + h_shift) * width + ow_lo * sw + w_shift
+        if step == 1 and lo == 0 and hi == end:
+            geometry = (
+                uint64(n_batch), uint64(od_size), uint64(oh_size), end, uint64(channels * depth * height * width),
+                uint64(sd * height * width), source_pitch, uint64(od_lo), uint64(od_hi), uint64(oh_lo), uint64(oh_hi),
+            )
+            _unfold_whole_rows(out_flat, row_start, x_flat, uint64(first), geometry)
+            continue
         for n in range(n_batch):
-            for od in range(od_lo, od_hi):
-                i_d = od * sd + d_shift
-                # first output row oh_lo of (n, od) in `target`, and the input element it reads
-                t = uint64(((n * od_size + od) * oh_size + oh_lo) * ow_size)
-                i_h = oh_lo * sh + h_shift
-                s = uint64((((n * channels + c) * depth + i_d) * height + i_h) * width + ow_lo * sw + w_shift)
-                if step == 1 and lo == 0 and hi == end:  # the common case: whole rows, plain copies
-                    for _ in range(oh_hi - oh_lo):
-                        _copy_run(target_flat, t, x_flat, s, end)
-                        t += end
-                        s += source_pitch
+            for od in range(od_size):
+                # output plane (n, od) of this row
+                t = row_start + uint64(n * od_size + od) * plane
+                if od < od_lo or od >= od_hi:
+                    _zero_run(out_flat, t, plane)
                     continue
+                _zero_run(out_flat, t, uint64(oh_lo) * end)
+                _zero_run(out_flat, t + uint64(oh_hi) * end, uint64(oh_size - oh_hi) * end)
+                t += uint64(oh_lo) * end
+                s = uint64(first + (n * channels * depth + (od - od_lo) * sd) * height * width)
                 for _ in range(oh_hi - oh_lo):
-                    for j in range(lo):
-                        target_flat[t + j] = 0.0
+                    _zero_run(out_flat, t, lo)
                     if step == 1:
-                        _copy_run(target_flat, t + lo, x_flat, s, hi - lo)
+                        _copy_run(out_flat, t + lo, x_flat, s, hi - lo)
                     else:
                         for j in range(hi - lo):
-                            target_flat[t + lo + j] = x_flat[s + j * step]
-                    for j in range(hi, end):
-                        target_flat[t + j] = 0.0
+                            out_flat[t + lo + j] = x_flat[s + j * step]
+                    _zero_run(out_flat, t + hi, end - hi)
                     t += end
                     s += source_pitch
 
 
 @njit(cache=True)
 def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - compiled
-    """cols: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous; out: (N, C, D, H, W) C-contiguous."""
+    """cols: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous; out: (N, C, D, H, W) C-contiguous.
+
+    Loop order (channel, kernel offset, sample): each row of `cols` is read once, front to
+    back (one prefetchable stream), while the N planes of channel c being summed into stay
+    in cache. (Sample-major order read 150 interleaved rows at once for a 6-channel 5x5
+    kernel and ran 1.5x slower, measured.)
+    """
     n_batch, channels, depth, height, width = out.shape
     _, kd_size, kh_size, kw_size, _, od_size, oh_size, ow_size = cols.shape
     sd, sh, sw = stride
@@ -161,33 +226,31 @@ def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - co
     )
     cols_flat = cols.ravel()
     out_flat = out.ravel()
+    for i in range(uint64(out_flat.size)):
+        out_flat[i] = 0.0
     step = uint64(sw)
-    for plane in range(n_batch * channels):
-        n = plane // channels
-        c = plane % channels
-        # plane (n, c) of out starts at plane * plane_size
-        first = uint64(plane * plane_size)
-        for i in range(uint64(plane_size)):
-            out_flat[first + i] = 0.0
+    for c in range(channels):
         for k in range(kernel_volume):
             d_shift, od_lo, od_hi, h_shift, oh_lo, oh_hi, w_shift, ow_lo, ow_hi = table[k]
             if oh_hi == oh_lo or ow_hi == ow_lo:
                 continue
-            # start of row (c, k), sample n, in the (C * K, N * L) matrix
-            base = ((c * kernel_volume + k) * n_batch + n) * out_volume
             count = uint64(ow_hi - ow_lo)
-            for od in range(od_lo, od_hi):
-                i_d = od * sd + d_shift
-                for oh in range(oh_lo, oh_hi):
-                    i_h = oh * sh + h_shift
-                    t = first + uint64((i_d * height + i_h) * width + ow_lo * sw + w_shift)
-                    s = uint64(base + (od * oh_size + oh) * ow_size + ow_lo)
-                    if step == 1:  # the common case, as a plain (vectorised) add
-                        for j in range(count):
-                            out_flat[t + j] += cols_flat[s + j]
-                    else:
-                        for j in range(count):
-                            out_flat[t + j * step] += cols_flat[s + j]
+            for n in range(n_batch):
+                # plane (n, c) of out, and row (c, k), sample n, of the (C * K, N * L) matrix
+                first = uint64((n * channels + c) * plane_size)
+                base = ((c * kernel_volume + k) * n_batch + n) * out_volume
+                for od in range(od_lo, od_hi):
+                    i_d = od * sd + d_shift
+                    for oh in range(oh_lo, oh_hi):
+                        i_h = oh * sh + h_shift
+                        t = first + uint64((i_d * height + i_h) * width + ow_lo * sw + w_shift)
+                        s = uint64(base + (od * oh_size + oh) * ow_size + ow_lo)
+                        if step == 1:  # the common case, as a plain (vectorised) add
+                            for j in range(count):
+                                out_flat[t + j] += cols_flat[s + j]
+                        else:
+                            for j in range(count):
+                                out_flat[t + j * step] += cols_flat[s + j]
 
 
 def unfold(x, kernel, stride, dilation, padding, out):

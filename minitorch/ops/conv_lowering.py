@@ -11,15 +11,19 @@ With K = KD * KH * KW and L = OD * OH * OW:
 
 One BLAS call per sample writes straight into the (N, C_out, L) layout, so no transposes
 are needed (except for the weight gradient of short outputs, where one call per chunk over a
-transposed copy of the gradient is cheaper, see PER_SAMPLE_MIN_LENGTH). Groups split the channel axis of both matrices: group g only multiplies its own
-slice. The batch is processed in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS`
-elements (a cache's worth) whatever the batch size; when the whole batch fits in one chunk,
-the forward hands its unrolled matrix back so the weight gradient need not rebuild it.
+transposed copy of the gradient is cheaper, see PER_SAMPLE_MIN_LENGTH). Groups split the
+channel axis of both matrices: group g only multiplies its own slice. The batch is processed
+in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS` elements (a cache's worth)
+whatever the batch size. The forward hands back its last chunk (still in the one reused
+buffer), so the weight gradient rebuilds every chunk but that one; when the whole batch fits
+in one chunk, it rebuilds nothing. (Keeping every chunk instead was measured slower: reading a
+whole batch's unrolled matrix back from memory costs more than unrolling it again in cache.)
 The `unfold` / `fold` kernels come from the tensor's backend.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from math import prod
 from typing import Callable, Iterator, Optional
@@ -62,21 +66,26 @@ def _chunk_size(n_batch: int, channels: int, geom: ConvGeometry) -> int:
     return max(1, min(n_batch, CHUNK_ELEMENTS // max(per_sample, 1)))
 
 
-Chunks = list[tuple[int, int, np.ndarray]]
+# One unrolled batch chunk: (start, stop, cols) with cols (C*K, stop - start, L).
+Chunk = tuple[int, int, np.ndarray]
 
 
-def _unrolled_chunks(unfold: Callable, x: np.ndarray, geom: ConvGeometry) -> Iterator[tuple[int, int, np.ndarray]]:
-    """(start, stop, cols) per batch chunk, cols (C*K, n, L); every chunk reuses one buffer.
+def _unrolled_chunks(
+    unfold: Callable, x: np.ndarray, geom: ConvGeometry, stop_at: Optional[int] = None
+) -> Iterator[Chunk]:
+    """(start, stop, cols) per batch chunk of x[:stop_at]; every chunk reuses one buffer.
 
-    (Rewriting one cache-resident buffer beats keeping every chunk: measured here, writing a
-    whole batch's unrolled matrix to fresh memory costs more than unrolling it twice.)
+    The chunk boundaries depend on the whole batch only, so they match the forward's.
     """
     n_batch, channels = x.shape[:2]
+    end = n_batch if stop_at is None else stop_at
+    if end == 0:
+        return
     rows, length = channels * prod(geom.kernel), prod(geom.out_size)
     step = _chunk_size(n_batch, channels, geom)
-    buffer = np.empty(step * rows * length, dtype=x.dtype)
-    for start in range(0, n_batch, step):
-        stop = min(start + step, n_batch)
+    buffer = np.empty(min(step, end) * rows * length, dtype=x.dtype)
+    for start in range(0, end, step):
+        stop = min(start + step, end)
         # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
         cols = buffer[: rows * (stop - start) * length].reshape((channels, *geom.kernel, stop - start, *geom.out_size))
         unfold(x[start:stop], geom.kernel, geom.stride, geom.dilation, geom.padding, cols)
@@ -84,13 +93,11 @@ def _unrolled_chunks(unfold: Callable, x: np.ndarray, geom: ConvGeometry) -> Ite
         yield start, stop, cols.reshape(rows, stop - start, length)
 
 
-def conv_forward(
-    unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry
-) -> tuple[np.ndarray, Optional[Chunks]]:
+def conv_forward(unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry) -> tuple[np.ndarray, Chunk]:
     """y = conv(x, weight) without bias: x (N, C, D, H, W) -> y (N, C_out, OD, OH, OW).
 
-    Returns (y, chunks): chunks is the unrolled input as [(0, N, cols)] when the whole
-    batch fit in one chunk (reusable by `conv_weight_grad`), else None.
+    Returns (y, last): last is the final batch chunk's unrolled input, reusable by
+    `conv_weight_grad` (the whole batch when it fit in one chunk).
     """
     n_batch, channels = x.shape[:2]
     out_channels, groups = weight.shape[0], geom.groups
@@ -99,9 +106,9 @@ def conv_forward(
     # (G, C_out/G, C/G*K): one weight matrix per group
     weight_mats = weight.reshape(groups, group_out, group_in)
     out = np.empty((n_batch, out_channels, prod(geom.out_size)), dtype=x.dtype)
-    chunks = []
+    last = (0, 0, np.empty((0, 0, 0), dtype=x.dtype))
     for start, stop, cols in _unrolled_chunks(unfold, x, geom):
-        chunks.append((start, stop, cols))
+        last = (start, stop, cols)
         for g in range(groups):
             # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
             np.matmul(
@@ -110,15 +117,16 @@ def conv_forward(
                 out=out[start:stop, g * group_out : (g + 1) * group_out],
             )
     # (N, C_out, OD, OH, OW)
-    return out.reshape(n_batch, out_channels, *geom.out_size), (chunks if len(chunks) == 1 else None)
+    return out.reshape(n_batch, out_channels, *geom.out_size), last
 
 
 def conv_weight_grad(
-    unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom: ConvGeometry, chunks: Optional[Chunks] = None
+    unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom: ConvGeometry, last: Optional[Chunk] = None
 ) -> np.ndarray:
     """dW: x (N, C, ...), grad_out (N, C_out, ...) -> (C_out, C/G, *kernel).
 
-    `chunks`, the whole batch's unrolled input from `conv_forward`, skips the unfold.
+    `last`, the final chunk's unrolled input from `conv_forward`, is used as it is (first,
+    while it may still be in cache); only the samples before it are unrolled again.
     """
     n_batch, channels = x.shape[:2]
     out_channels, groups = grad_out.shape[1], geom.groups
@@ -129,7 +137,9 @@ def conv_weight_grad(
     grad_t = grad_out.reshape(n_batch, out_channels, length).transpose(0, 2, 1)
     # (G, C/G*K, C_out/G): the transposed weight gradient of each group
     grad_weight_t = np.zeros((groups, group_in, group_out), dtype=x.dtype)
-    for start, stop, cols in _unrolled_chunks(unfold, x, geom) if chunks is None else chunks:
+    kept_from = n_batch if last is None else last[0]
+    kept = [] if last is None or last[1] == last[0] else [last]
+    for start, stop, cols in itertools.chain(kept, _unrolled_chunks(unfold, x, geom, stop_at=kept_from)):
         for g in range(groups):
             group_cols = cols[g * group_in : (g + 1) * group_in]
             group_grad_t = grad_t[start:stop, :, g * group_out : (g + 1) * group_out]
