@@ -15,7 +15,7 @@ from minitorch.errors import ShapeError
 from minitorch.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from minitorch.ops.pool import avg_pool2d, max_pool1d, max_pool2d
 
-from .helpers import make_tensor, to_numpy
+from .helpers import BACKENDS, make_tensor, to_numpy
 
 
 @st.composite
@@ -144,6 +144,25 @@ def test_course_max_and_argmax():
     minitorch.grad_check(lambda a: minitorch.max(a, 2), t)
     mask = minitorch.argmax(t, 1)
     assert to_numpy(mask).sum(axis=1).tolist() == [[1.0] * 4, [1.0] * 4]
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4, 5, 9])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_course_max_kernels_match_torch_with_ties_and_nan(width, dtype):
+    """Both backends' row max (rows of 4 take a dedicated branch-free kernel) on ties and NaN."""
+    rng = np.random.default_rng(width)
+    x = rng.integers(-2, 3, size=(3, 40, width)).astype(dtype)  # small integers: many ties
+    x[0, ::3, width // 2] = np.nan
+    x[1, 5] = np.nan
+    values, positions = torch.max(torch.tensor(x), dim=2, keepdim=True)
+    for backend in BACKENDS.values():
+        t = minitorch.from_numpy(x.copy(), backend=backend, requires_grad=True)
+        out = minitorch.max(t, 2)
+        np.testing.assert_array_equal(to_numpy(out), values.numpy())
+        out.sum().backward()
+        expected = np.zeros_like(x)
+        np.put_along_axis(expected, positions.numpy(), 1.0, axis=2)
+        np.testing.assert_array_equal(to_numpy(t.grad), expected)
 
 
 def test_docstring_examples_run():

@@ -219,3 +219,17 @@ def test_id_map_broadcast_copy_matches_numpy(a_shape, out_shape, dtype):
     out = minitorch.zeros(out_shape, dtype=dtype)
     a.backend.id_map(a, out)
     np.testing.assert_array_equal(out.to_numpy(), np.broadcast_to(values.transpose(), out_shape))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape, dim", [((4100, 4), 1), ((64, 8, 14, 14, 4), 4), ((5000, 4), 0), ((4, 4096), 0), ((2, 8192, 3), 1)])
+def test_large_contiguous_sums_match_numpy(shape, dim, dtype):
+    """The fast backend's large-sum paths (BLAS with ones; rows of 4 in a numba kernel) and their gradient."""
+    array = np.random.default_rng(sum(shape)).standard_normal(shape).astype(dtype)
+    t = minitorch.from_numpy(array.copy(), requires_grad=True)
+    out = t.sum(dim)
+    assert out.dtype == array.dtype
+    rtol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(out.to_numpy(), array.sum(axis=dim, keepdims=True), rtol=rtol, atol=rtol * 10)
+    out.sum().backward()
+    np.testing.assert_array_equal(t.grad.to_numpy(), np.ones(shape, dtype=dtype))

@@ -38,6 +38,7 @@ from .fast_kernels import (
     copy_to_contiguous,
     mul_rows,
     sigmoid_contiguous,
+    sum_rows_of_4,
     UNARY_CODES,
     map_contiguous,
     map_strided,
@@ -332,7 +333,7 @@ def fast_reduce(fn: Callable[[float, float], float]) -> Callable[..., None]:
         if a.shape[dim] == 0:
             return
         if ufunc is np.add and a.size >= BLAS_SUM_THRESHOLD and a.is_contiguous() and out.is_contiguous():
-            _sum_by_blas(out, a, dim)
+            _sum_contiguous(out, a, dim)
             return
         ufunc.reduce(a.to_numpy_view(), axis=dim, keepdims=True, out=out.to_numpy_view())
 
@@ -344,13 +345,18 @@ def fast_reduce(fn: Callable[[float, float], float]) -> Callable[..., None]:
 BLAS_SUM_THRESHOLD = 1 << 14
 
 
-def _sum_by_blas(out: TensorData, a: TensorData, dim: int) -> None:
+def _sum_contiguous(out: TensorData, a: TensorData, dim: int) -> None:
+    """Sum of contiguous `a` along `dim` into contiguous `out`: as a BLAS matrix-vector product
+    with ones, except rows of 4 along the last dim (a numba kernel; BLAS is slow on them)."""
     shape = a.shape
     outer = 1
     for size in shape[:dim]:
         outer *= size
     length = shape[dim]
     inner = a.size // (outer * length)
+    if inner == 1 and length == 4:
+        sum_rows_of_4(out._storage, a._storage, outer)
+        return
     ones = np.ones(length, dtype=a.dtype)
     if inner == 1:
         # (outer, length) @ (length,) -> (outer,)

