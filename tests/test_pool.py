@@ -77,6 +77,25 @@ def test_return_indices_match_torch():
     np.testing.assert_array_equal(to_numpy(indices), expected.numpy())
 
 
+@pytest.mark.parametrize("backend_name", list(BACKENDS))
+def test_window_of_only_padding_gives_minus_inf_and_no_gradient(backend_name):
+    """With dilation a window can miss the input entirely: -inf there, as torch, and no gradient.
+
+    (torch's backward is not the oracle here: it scatters such a window's gradient to an index
+    past the end of the plane, into the next sample.)
+    """
+    x = np.array([[[[5.0, -1.0], [2.0, 3.0]]], [[[0.5, 4.0], [-2.0, 1.0]]]])  # (2, 1, 2, 2)
+    ours = minitorch.from_numpy(x.copy(), backend=BACKENDS[backend_name], requires_grad=True)
+    out = max_pool2d(ours, 2, stride=1, padding=1, dilation=3)
+    ref = F.max_pool2d(torch.tensor(x), 2, stride=1, padding=1, dilation=3)
+    assert np.isneginf(ref.numpy()).all()
+    np.testing.assert_array_equal(to_numpy(out), ref.numpy())
+    out.backward(minitorch.from_numpy(np.ones(ref.shape), backend=BACKENDS[backend_name]))
+    np.testing.assert_array_equal(to_numpy(ours.grad), np.zeros_like(x))
+    _, indices = max_pool1d(minitorch.from_numpy(np.array([[[5.0]]])), 2, 1, 1, 2, return_indices=True)
+    assert to_numpy(indices).tolist() == [[[-1.0]]]  # no position (torch reports an out-of-range one)
+
+
 def test_overlapping_windows_accumulate_at_a_shared_maximum():
     x = minitorch.tensor([[[0.0, 1.0, 9.0, 2.0, 3.0]]], requires_grad=True)
     out = max_pool1d(x, kernel_size=3, stride=1)  # every window contains the 9

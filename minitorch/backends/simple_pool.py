@@ -18,6 +18,8 @@ compare-and-branch does not vectorize). Flat indices count positions in one inpu
 
 from __future__ import annotations
 
+import numpy as np
+
 __all__ = [
     "max_pool_forward",
     "max_pool_backward",
@@ -29,13 +31,18 @@ __all__ = [
 def max_pool_forward(x, taps, counts, out, indices):
     """Window maxima and their flat positions.
 
-    x: (P, S); taps: (T, O) int64; counts: (O,) int64, each >= 1;
+    x: (P, S); taps: (T, O) int64; counts: (O,) int64;
     out: (P, O) written; indices: (P, O) int64 written.
-    Ties keep the first maximum in window order; a NaN always wins (PyTorch's rule).
+    Ties keep the first maximum in window order; a NaN always wins (PyTorch's rule). A window
+    with no input element (all padding, possible with dilation) gives -inf at index -1.
     """
     for p in range(x.shape[0]):
         plane, best, best_at = x[p], out[p], indices[p]
         for o in range(taps.shape[1]):
+            if counts[o] == 0:
+                best[o] = -np.inf
+                best_at[o] = -1
+                continue
             at = taps[0, o]
             top = plane[at]
             for t in range(1, counts[o]):
@@ -51,11 +58,12 @@ def max_pool_backward(grad_out, indices, grad_in):
     """Scatter-add each output gradient to the input position that was the maximum.
 
     grad_out, indices: (P, O); grad_in: (P, S), zero-filled by the caller and accumulated into
-    (overlapping windows may share a maximum).
+    (overlapping windows may share a maximum). Index -1 (an empty window) receives nothing.
     """
     for p in range(grad_out.shape[0]):
         for o in range(grad_out.shape[1]):
-            grad_in[p, indices[p, o]] += grad_out[p, o]
+            if indices[p, o] >= 0:
+                grad_in[p, indices[p, o]] += grad_out[p, o]
 
 
 def avg_pool_forward(x, taps, counts, scale, out):

@@ -65,9 +65,7 @@ def combine_windows(in_size: Tuple[int, ...], dims: List[Tuple[np.ndarray, np.nd
         flat = (flat[:, None, :, None] * size + pos[None, :, None, :]).reshape(outs, taps)
         valid = (valid[:, None, :, None] & ok[None, :, None, :]).reshape(outs, taps)
         padded = (padded[:, None] * pad[None, :]).reshape(outs)
-    counts = valid.sum(axis=1)
-    if counts.min() == 0:
-        raise ShapeError(f"pool: a window holds no input element (input {in_size}); use less padding or dilation")
+    counts = valid.sum(axis=1)  # 0 for a window entirely in the padding (max pooling gives -inf there)
     order = np.argsort(~valid, axis=1, kind="stable")  # valid taps first, window order kept
     flat = np.take_along_axis(flat, order, axis=1)
     flat = np.where(np.arange(flat.shape[1])[None, :] < counts[:, None], flat, 0)
