@@ -158,11 +158,9 @@ class Conv(Function):
     def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], geom: ConvGeometry) -> Tensor:
         dtype = np.result_type(input.dtype, weight.dtype)
         x, w = canonical(input, dtype), canonical(weight, dtype)
-        # (N, C_out, OD, OH, OW), and the unrolled input when the batch fit in one chunk
-        out, unrolled = conv_forward(input.backend.ops.unfold, x, w, geom)
-        if bias is not None:
-            # (C_out,) -> (1, C_out, 1, 1, 1)
-            out += bias.to_numpy().astype(dtype, copy=False).reshape(1, -1, 1, 1, 1)
+        b = None if bias is None else bias.to_numpy().astype(dtype, copy=False)
+        # (N, C_out, OD, OH, OW), and the last batch chunk's unrolled input
+        out, unrolled = conv_forward(input.backend.ops.unfold, x, w, geom, b)
         ctx.needs = (input.requires_grad(), weight.requires_grad())
         ctx.save_for_backward(x, w, unrolled if ctx.needs[1] else None)
         ctx.geom, ctx.has_bias = geom, bias is not None

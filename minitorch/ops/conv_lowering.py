@@ -93,8 +93,12 @@ def _unrolled_chunks(
         yield start, stop, cols.reshape(rows, stop - start, length)
 
 
-def conv_forward(unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry) -> tuple[np.ndarray, Chunk]:
-    """y = conv(x, weight) without bias: x (N, C, D, H, W) -> y (N, C_out, OD, OH, OW).
+def conv_forward(
+    unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry, bias: Optional[np.ndarray] = None
+) -> tuple[np.ndarray, Chunk]:
+    """y = conv(x, weight) + bias: x (N, C, D, H, W), bias (C_out,) or None -> y (N, C_out, OD, OH, OW).
+
+    The bias is added chunk by chunk, while each chunk's output is still in cache.
 
     Returns (y, last): last is the final batch chunk's unrolled input, reusable by
     `conv_weight_grad` (the whole batch when it fit in one chunk).
@@ -116,6 +120,8 @@ def conv_forward(unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: Conv
                 cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
                 out=out[start:stop, g * group_out : (g + 1) * group_out],
             )
+        if bias is not None:
+            out[start:stop] += bias[:, None]  # (C_out,) -> (C_out, 1), over (n, C_out, L)
     # (N, C_out, OD, OH, OW)
     return out.reshape(n_batch, out_channels, *geom.out_size), last
 

@@ -120,7 +120,7 @@ class ConvTranspose(Function):
         grad = np.ascontiguousarray(canonical(grad_output, x.dtype))
         grad_input = grad_weight = unrolled = None
         if ctx.needs[0]:
-            # (N, C_in, *in), and the unrolled gradient when the batch fit in one chunk
+            # (N, C_in, *in), and the last batch chunk's unrolled gradient
             grad_x, unrolled = conv_forward(ops.unfold, grad, w, geom)
             grad_input = wrap_array(grad_output, grad_x, input_shape)
         if ctx.needs[1]:
