@@ -150,11 +150,12 @@ def run_tables() -> list[Table]:
 NOTES = """Forward + backward (input, weight and bias gradients; no input gradient where marked) through
 the autodiff engine, `out = conv(x, w, b); out.backward(g)`, against `torch.nn.functional` in the
 same process, timed alternately, median of 31 repeats (7 for case c); threads pinned, heap fixed
-(bench/common.py). Design: per batch chunk (about 512K elements of unrolled matrix), numba
+(bench/common.py). Design: per batch chunk (about 256K elements of unrolled matrix), numba
 im2col into a channel-major (C_in*K) x (n*L) matrix, one BLAS call per sample straight into the
-(N, C_out, L) output; weight grad from the same (kept when the batch is one chunk) unrolled
-matrix; input grad W^T @ grad_out then numba col2im. The 2-core machine is shared with other
-jobs, so single runs drift by 10-50% (both columns move together; the ratio is steadier).
+(N, C_out, L) output; weight grad from the same unrolled matrix (the forward's last chunk is
+reused, the others rebuilt); input grad W^T @ grad_out then numba col2im. The 2-core machine is
+shared with other jobs, so single runs drift by 10-50% (both columns move together; the ratio
+is steadier, but b2 has read anywhere from 0.95x to 1.11x across runs of this session).
 At 2 threads only BLAS is threaded (the numba copies are serial, see backends/fast_conv.py) and
 both libraries are timed in blocks; whenever another job holds one of the two cores, 2-thread
 timings of both libraries mostly measure waiting for that core.
