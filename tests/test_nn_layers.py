@@ -49,6 +49,10 @@ LAYERS = [
     ("conv2d_groups", lambda: nn.Conv2d(4, 6, (3, 2), dilation=(1, 2), groups=2), lambda: torch.nn.Conv2d(4, 6, (3, 2), dilation=(1, 2), groups=2), (2, 4, 7, 8)),
     ("conv2d_same", lambda: nn.Conv2d(2, 3, 4, padding="same", bias=False), lambda: torch.nn.Conv2d(2, 3, 4, padding="same", bias=False), (1, 2, 6, 5)),
     ("conv3d", lambda: nn.Conv3d(2, 3, 2, stride=(1, 2, 1)), lambda: torch.nn.Conv3d(2, 3, 2, stride=(1, 2, 1)), (2, 2, 4, 5, 3)),
+    ("conv1d_reflect_same", lambda: nn.Conv1d(3, 4, 4, padding="same", padding_mode="reflect"), lambda: torch.nn.Conv1d(3, 4, 4, padding="same", padding_mode="reflect"), (2, 3, 9)),
+    ("conv2d_replicate", lambda: nn.Conv2d(2, 3, (3, 2), stride=2, padding=(2, 1), padding_mode="replicate"), lambda: torch.nn.Conv2d(2, 3, (3, 2), stride=2, padding=(2, 1), padding_mode="replicate"), (2, 2, 7, 6)),
+    ("conv2d_circular", lambda: nn.Conv2d(2, 4, 3, padding=1, groups=2, padding_mode="circular"), lambda: torch.nn.Conv2d(2, 4, 3, padding=1, groups=2, padding_mode="circular"), (1, 2, 5, 6)),
+    ("conv3d_reflect", lambda: nn.Conv3d(2, 2, 3, padding=1, padding_mode="reflect"), lambda: torch.nn.Conv3d(2, 2, 3, padding=1, padding_mode="reflect"), (1, 2, 3, 4, 5)),
     ("conv_transpose1d", lambda: nn.ConvTranspose1d(3, 2, 3, stride=2, padding=1, output_padding=1), lambda: torch.nn.ConvTranspose1d(3, 2, 3, stride=2, padding=1, output_padding=1), (2, 3, 6)),
     ("conv_transpose2d", lambda: nn.ConvTranspose2d(4, 2, 3, stride=2, groups=2), lambda: torch.nn.ConvTranspose2d(4, 2, 3, stride=2, groups=2), (1, 4, 4, 5)),
     ("max_pool1d", lambda: nn.MaxPool1d(3, 2, padding=1), lambda: torch.nn.MaxPool1d(3, 2, padding=1), (2, 3, 9)),
@@ -56,6 +60,11 @@ LAYERS = [
     ("avg_pool1d", lambda: nn.AvgPool1d(2), lambda: torch.nn.AvgPool1d(2), (2, 3, 9)),
     ("avg_pool2d", lambda: nn.AvgPool2d(3, 2, 1, count_include_pad=False), lambda: torch.nn.AvgPool2d(3, 2, 1, count_include_pad=False), (2, 3, 7, 6)),
     ("adaptive_avg_pool2d", lambda: nn.AdaptiveAvgPool2d((3, 2)), lambda: torch.nn.AdaptiveAvgPool2d((3, 2)), (2, 3, 7, 5)),
+    ("reflection_pad2d", lambda: nn.ReflectionPad2d((1, 2, 0, 3)), lambda: torch.nn.ReflectionPad2d((1, 2, 0, 3)), (2, 3, 5, 4)),
+    ("replication_pad3d", lambda: nn.ReplicationPad3d(2), lambda: torch.nn.ReplicationPad3d(2), (1, 2, 2, 3, 2)),
+    ("circular_pad1d", lambda: nn.CircularPad1d((3, 1)), lambda: torch.nn.CircularPad1d((3, 1)), (2, 5)),
+    ("constant_pad2d", lambda: nn.ConstantPad2d((1, -1, 2, 0), -0.5), lambda: torch.nn.ConstantPad2d((1, -1, 2, 0), -0.5), (2, 3, 4)),
+    ("zero_pad1d", lambda: nn.ZeroPad1d(2), lambda: torch.nn.ZeroPad1d(2), (2, 3, 4)),
     ("relu", nn.ReLU, torch.nn.ReLU, (3, 4)),
     ("tanh", nn.Tanh, torch.nn.Tanh, (3, 4)),
     ("sigmoid", nn.Sigmoid, torch.nn.Sigmoid, (3, 4)),
@@ -93,6 +102,10 @@ REPRS = [
     (lambda m: m.Linear(4, 3, bias=False),),
     (lambda m: m.Conv2d(1, 6, 5, stride=2, padding=1, groups=1, bias=False),),
     (lambda m: m.Conv1d(4, 4, 3, dilation=2, groups=2),),
+    (lambda m: m.Conv2d(1, 2, 3, padding=1, padding_mode="circular"),),
+    (lambda m: m.ReflectionPad2d(1),),
+    (lambda m: m.ZeroPad1d((1, 2)),),
+    (lambda m: m.ConstantPad3d(1, 2.5),),
     (lambda m: m.ConvTranspose2d(4, 2, 3, stride=2, output_padding=1),),
     (lambda m: m.MaxPool2d(2),),
     (lambda m: m.AvgPool2d(3, 1),),
@@ -207,11 +220,22 @@ def test_conv_rejects_bad_groups():
         nn.Conv2d(3, 4, 3, groups=2)
 
 
+def test_conv_padding_mode_is_checked_like_torch():
+    with pytest.raises(ValueError, match="padding_mode must be one of"):
+        nn.Conv2d(1, 1, 3, padding_mode="mirror")
+    with pytest.raises(ValueError, match="only padding_mode='zeros'.*transposed"):
+        nn.ConvTranspose2d(1, 1, 3, padding_mode="reflect")
+    with pytest.raises(ShapeError, match="reflect.*size 2"):
+        nn.Conv1d(1, 1, 5, padding=2, padding_mode="reflect")(minitorch.rand((1, 1, 2)))
+    with pytest.raises(ShapeError, match="ReflectionPad2d: padding must be an int or a tuple of 4 ints"):
+        nn.ReflectionPad2d((1, 2, 3))
+
+
 DOC_MODULES = [
-    "minitorch.ops.activation", "minitorch.ops.linear", "minitorch.ops.loss", "minitorch.ops.loss_elementwise",
+    "minitorch.ops.activation", "minitorch.ops.linear", "minitorch.ops.loss", "minitorch.ops.loss_elementwise", "minitorch.ops.pad",
     "minitorch.nn.init", "minitorch.nn.linear", "minitorch.nn.conv", "minitorch.nn.pooling", "minitorch.nn.activation",
     "minitorch.nn.container", "minitorch.nn.dropout", "minitorch.nn.embedding", "minitorch.nn.resample",
-    "minitorch.nn.flatten", "minitorch.nn.loss", "minitorch.nn.scanning", "minitorch.nn.functional",
+    "minitorch.nn.flatten", "minitorch.nn.padding", "minitorch.nn.loss", "minitorch.nn.scanning", "minitorch.nn.functional",
     "minitorch.optim.sgd", "minitorch.optim.adam", "minitorch.optim.lr_scheduler", "minitorch.io.interop",
 ]
 

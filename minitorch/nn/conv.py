@@ -14,14 +14,19 @@ from typing import Any, Callable, Sequence, Tuple, Union
 
 from ..core.creation import zeros
 from ..core.tensor import Tensor
-from ..ops.conv import conv1d, conv2d, conv3d
+from ..ops.conv import conv1d, conv2d, conv3d, resolve_padding
 from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d
+from ..ops.pad import pad
 from . import init
 from .module import Module, Parameter
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"]
 
 IntOrTuple = Union[int, Sequence[int]]
+
+# 'zeros' pads inside the convolution; the others pad the input first with `ops.pad`
+# ('reflect', 'replicate', 'circular' are its modes).
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _tuple(value: IntOrTuple, n: int) -> Tuple[int, ...]:
@@ -44,10 +49,10 @@ class _ConvNd(Module):
                 f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both be "
                 f"divisible by groups ({groups})"
             )
-        if padding_mode != "zeros":
-            raise ValueError(
-                f"{name}: only padding_mode='zeros' is supported, got {padding_mode!r}; pad the input yourself"
-            )
+        if padding_mode not in PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {PADDING_MODES}, got {padding_mode!r}")
+        if padding_mode != "zeros" and self._transposed:
+            raise ValueError(f"{name}: only padding_mode='zeros' is supported for transposed convolutions (as in PyTorch)")
         n = self._dims
         self.in_channels, self.out_channels, self.groups = int(in_channels), int(out_channels), int(groups)
         self.kernel_size, self.stride = _tuple(kernel_size, n), _tuple(stride, n)
@@ -86,6 +91,8 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -100,7 +107,20 @@ class _Conv(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         conv = type(self)._function
-        return conv(input, self.weight.value, self._bias(), self.stride, self.padding, self.dilation, self.groups)
+        padding = self.padding
+        if self.padding_mode != "zeros":
+            input, padding = self._pad_input(input), 0
+        return conv(input, self.weight.value, self._bias(), self.stride, padding, self.dilation, self.groups)
+
+    def _pad_input(self, input: Tensor) -> Tensor:
+        """The input padded by `padding` in `padding_mode` (as PyTorch does before a padding-0 conv)."""
+        name, n = type(self).__name__, self._dims
+        low, high = resolve_padding(
+            name, self.padding, n, self.kernel_size, self.stride, self.dilation, (input.shape, self.weight.value.shape)
+        )
+        # (left, right) pairs, the last dim first: F.pad's order
+        pairs = tuple(p for dim in reversed(range(n)) for p in (low[dim], high[dim]))
+        return pad(input, pairs, mode=self.padding_mode)
 
 
 class Conv1d(_Conv):
@@ -117,7 +137,8 @@ class Conv1d(_Conv):
         dilation: D, default 1.
         groups: G, default 1.
         bias: learn a bias, default True.
-        padding_mode: only 'zeros'.
+        padding_mode: 'zeros' (default), or 'reflect', 'replicate', 'circular' (the input is
+            first padded with `F.pad` in that mode, then convolved with no padding).
         dtype, backend: of the parameters (default float64, fast backend).
 
     Shape:

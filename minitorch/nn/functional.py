@@ -23,6 +23,7 @@ from ..ops.flatten import flatten, unflatten
 from ..ops.linear import linear
 from ..ops.loss import cross_entropy, nll_loss
 from ..ops.loss_elementwise import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
+from ..ops.pad import pad
 from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..ops.resample import downsample, upsample
 from ..ops.softmax import log_softmax, logsumexp, softmax
@@ -53,6 +54,7 @@ __all__ = [
     "max_pool2d",
     "mse_loss",
     "nll_loss",
+    "pad",
     "relu",
     "sigmoid",
     "softmax",

@@ -37,6 +37,7 @@ __all__ = [
     "conv_transpose3d",
     "expand_arg",
     "lift",
+    "resolve_padding",
     "wrap_array",
 ]
 
@@ -58,7 +59,7 @@ def lift(values: Tuple[int, ...], fill: int) -> Tuple[int, int, int]:
     return (fill,) * (3 - len(values)) + tuple(values)  # type: ignore[return-value]
 
 
-def _resolve_padding(op, padding, n, kernel, stride, dilation, shapes) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+def resolve_padding(op, padding, n, kernel, stride, dilation, shapes) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
     """(low, high) padding per dim from an int, a tuple, 'valid' or 'same'."""
     if isinstance(padding, str):
         if padding == "valid":
@@ -115,7 +116,7 @@ def conv_geometry(
     kernel = tuple(weight_shape[2:])
     stride_t = expand_arg(op, "stride", stride, n, 1)
     dilation_t = expand_arg(op, "dilation", dilation, n, 1)
-    low, high = _resolve_padding(op, padding, n, kernel, stride_t, dilation_t, (input_shape, weight_shape))
+    low, high = resolve_padding(op, padding, n, kernel, stride_t, dilation_t, (input_shape, weight_shape))
     in_size = tuple(input_shape[2:])
     spans = tuple(d * (k - 1) + 1 for d, k in zip(dilation_t, kernel))
     if min(kernel, default=1) < 1 or any(i + lo + hi < span for i, lo, hi, span in zip(in_size, low, high, spans)):
