@@ -18,6 +18,7 @@ from .autodiff.graph import (
     topological_sort,
 )
 from .backends.base import MapProto, TensorBackend, TensorOps
+from .backends.compat import TensorFunctions, make_tensor_backend
 from .backends.cuda import CudaOps
 from .backends.fast import FastBackend, FastOps
 from .backends.simple import SimpleBackend, SimpleOps
@@ -103,6 +104,7 @@ __all__ = [
     "Tensor",
     "TensorBackend",
     "TensorData",
+    "TensorFunctions",
     "TensorOps",
     "UserIndex",
     "UserShape",
@@ -118,6 +120,7 @@ __all__ = [
     "grad_check",
     "index_to_position",
     "is_grad_enabled",
+    "make_tensor_backend",
     "manual_seed",
     "no_grad",
     "ones",

@@ -16,3 +16,22 @@ def test_prod_is_exported_for_shapes():
 def test_numba_cuda_is_loaded():
     # course test files do `import numba` and then `numba.cuda.is_available()`
     assert isinstance(numba.cuda.is_available(), bool)
+
+
+def test_2021_course_backend_names():
+    # the 2021 edition: `make_tensor_backend(minitorch.TensorOps)` was the pure-Python backend
+    simple = minitorch.make_tensor_backend(minitorch.TensorOps)
+    fast = minitorch.make_tensor_backend(minitorch.FastOps)
+    assert (simple.name, fast.name, minitorch.TensorFunctions.name) == ("simple", "fast", "simple")
+    t = minitorch.tensor([[1.0, 2.0], [3.0, 4.0]], backend=simple)
+    u = minitorch.tensor([[1.0, 2.0], [3.0, 4.0]], backend=fast)
+    assert (t * t).sum().item() == (u * u).sum().item() == 30.0
+
+
+def test_compat_docstring_example_runs():
+    import doctest
+
+    import minitorch.backends.compat as module
+
+    result = doctest.testmod(module, extraglobs={"minitorch": minitorch})
+    assert result.attempted > 0 and result.failed == 0
