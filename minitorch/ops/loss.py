@@ -48,20 +48,29 @@ class Targets:
 
     labels: (M,) int64 class per sample, or None; picked: (M,) weights, or None for all ones;
     dense: (M, C) extra coefficients (label smoothing, probability targets), or None;
-    denom: the divisor of reduction "mean".
+    denom: the divisor of reduction "mean";
+    dense_scale: (C,) d dense[i, c] / d probability target[i, c] (probability targets only).
     """
 
     labels: Optional[np.ndarray]
     picked: Optional[np.ndarray]
     dense: Optional[np.ndarray]
     denom: float
+    dense_scale: Optional[np.ndarray] = None
 
 
 class ClassLoss(Function):
-    """-sum_c q[i, c] log p[i, c] per sample (q from `Targets`); log p = log_softmax(input) when `from_logits`."""
+    """-sum_c q[i, c] log p[i, c] per sample (q from `Targets`); log p = log_softmax(input) when `from_logits`.
+
+    `soft_target`, the probability-target tensor (or None), also gets a gradient:
+    d loss_i / d y[i, c] = -dense_scale[c] log p[i, c].
+    """
 
     @staticmethod
-    def forward(ctx: Context, input: Tensor, targets: Targets, from_logits: bool, reduction: str) -> Tensor:
+    def forward(
+        ctx: Context, input: Tensor, targets: Targets, from_logits: bool, reduction: str,
+        soft_target: Optional[Tensor] = None,
+    ) -> Tensor:
         rows, sample_shape = _class_last(input)  # (M, C)
         picked, dense, labels = targets.picked, targets.dense, targets.labels
         r = np.arange(rows.shape[0])
@@ -95,19 +104,29 @@ class ClassLoss(Function):
             if dense is not None:
                 grad -= dense
             ctx.grad, ctx.input_shape, ctx.reduction, ctx.denom = grad, input.shape, reduction, targets.denom
+            # d loss / d target (M, C), when the probability targets are a tensor in the graph
+            ctx.target_grad = None if soft_target is None else -targets.dense_scale * log_p
         return wrap(input, reduce_loss(loss.reshape(sample_shape), reduction, targets.denom))  # (M,) -> (N, *d)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        shape = ctx.input_shape
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
         grad = scale_grad(ctx.grad, grad_output, ctx.reduction, ctx.denom, per_row=True)  # (M, C)
-        if len(shape) <= 2:
-            return wrap(grad_output, grad.reshape(shape))  # (M, C) -> (N, C) or (C,)
-        # (M, C) -> (N, *d, C), then permuted back to (N, C, *d) without a copy
-        moved = (shape[0],) + shape[2:] + (shape[1],)
-        order = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
-        data = TensorData._trusted(np.ascontiguousarray(grad).reshape(-1), moved)
-        return grad_output._new(data.permute(*order))
+        grad_input = _class_first(grad_output, grad, ctx.input_shape)
+        if ctx.target_grad is None:
+            return grad_input
+        grad_target = scale_grad(ctx.target_grad, grad_output, ctx.reduction, ctx.denom, per_row=True)  # (M, C)
+        return grad_input, _class_first(grad_output, grad_target, ctx.input_shape)
+
+
+def _class_first(like: Tensor, rows: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
+    """(M, C) rows back to a tensor of `shape` (N, C, *d), (N, C) or (C,): `_class_last` undone."""
+    if len(shape) <= 2:
+        return wrap(like, rows.reshape(shape))  # (M, C) -> (N, C) or (C,)
+    # (M, C) -> (N, *d, C), then permuted back to (N, C, *d) without a copy
+    moved = (shape[0],) + shape[2:] + (shape[1],)
+    order = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
+    data = TensorData._trusted(np.ascontiguousarray(rows).reshape(-1), moved)
+    return like._new(data.permute(*order))
 
 
 def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes: int,
@@ -147,10 +166,11 @@ def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> T
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
     ones = np.ones(classes) if w is None else w
-    if isinstance(target, Tensor) and target.shape == input.shape and input.dims > 1:
+    if isinstance(target, Tensor) and target.shape == input.shape and (input.dims > 1 or input.shape[0] > 1):
         probs, _ = _class_last(target)  # probabilities (M, C)
         dense = (probs * (1.0 - label_smoothing) + label_smoothing / classes) * ones
-        return Targets(None, None, dense.astype(input.dtype), float(count))
+        scale = ((1.0 - label_smoothing) * ones).astype(input.dtype)  # d dense / d probs, per class
+        return Targets(None, None, dense.astype(input.dtype), float(count), scale)
     labels, valid = _class_indices(op, target, sample_shape, classes, ignore_index)
     if w is None and valid is None:
         picked, denom = None, float(count)
@@ -187,7 +207,7 @@ def cross_entropy(
     sum_i w[t_i] over non-ignored samples (N when unweighted). Fused with log-softmax and
     stable for large logits. Probability targets (input's shape) give
     loss_i = -sum_c w[c] y'[i, c] log p[i, c] with y' = (1 - eps) y + eps / C, mean over samples.
-    Probability targets are constants here (no gradient flows into them).
+    Probability targets get a gradient too when they require one (as in PyTorch).
 
     Args:
         input: logits (N, C, *d), (N, C) or (C,).
@@ -212,7 +232,8 @@ def cross_entropy(
     _check_input("cross_entropy", input)
     check_reduction("cross_entropy", reduction)
     targets = _coefficients("cross_entropy", input, target, weight, ignore_index, float(label_smoothing))
-    return ClassLoss.apply(input, targets, True, reduction)
+    soft_target = target if targets.dense_scale is not None else None  # probabilities: a tensor input
+    return ClassLoss.apply(input, targets, True, reduction, soft_target)
 
 
 def nll_loss(
@@ -243,8 +264,8 @@ def nll_loss(
     """
     _check_input("nll_loss", input)
     check_reduction("nll_loss", reduction)
-    if isinstance(target, Tensor) and target.shape == input.shape and input.dims > 1:
-        expected = (input.shape[0],) + input.shape[2:]
+    if isinstance(target, Tensor) and target.shape == input.shape and (input.dims > 1 or input.shape[0] > 1):
+        expected = (input.shape[0],) + input.shape[2:] if input.dims > 1 else ()
         raise ShapeError(f"nll_loss: target must hold class indices of shape {expected}, got {target.shape}")
     targets = _coefficients("nll_loss", input, target, weight, ignore_index, 0.0)
     return ClassLoss.apply(input, targets, False, reduction)

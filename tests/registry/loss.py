@@ -45,8 +45,9 @@ def _cross_entropy_spatial(rng, small):
 
 
 def _cross_entropy_probs(rng, small):
-    logits, _, c = _classes(rng, small)
-    probs = rng.dirichlet(np.ones(c), logits.shape[0])
+    logits, _, c = _classes(rng, small, spatial=rng.random() < 0.3)
+    probs = rng.dirichlet(np.ones(c), logits.shape[:1] + logits.shape[2:])  # (N, *d, C)
+    probs = np.moveaxis(probs, -1, 1)  # (N, C, *d), like the logits
     return OpCase([logits, probs], {"reduction": str(rng.choice(REDUCTIONS)), "label_smoothing": float(rng.choice([0.0, 0.2]))})
 
 
@@ -121,7 +122,7 @@ OPS = [
         lambda x, p, **kw: F.cross_entropy(x, p, **kw),
         lambda x, p, **kw: _scalar_as_1d(TF.cross_entropy(x, p, **kw)),
         _cross_entropy_probs,
-        grad_inputs=(0,),
+        grad_inputs=None,  # the logits and the probability targets
     ),
     OpSpec(
         "nll_loss",
