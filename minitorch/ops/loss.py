@@ -73,14 +73,12 @@ class ClassLoss(Function):
     ) -> Tensor:
         rows, sample_shape = _class_last(input)  # (M, C)
         picked, dense, labels = targets.picked, targets.dense, targets.labels
-        r = np.arange(rows.shape[0])
         if from_logits:
-            shifted = rows - rows.max(axis=1, keepdims=True)
-            exp = np.exp(shifted)
-            total = exp.sum(axis=1, keepdims=True)
-            log_p = shifted - np.log(total)
+            log_p = np.empty(rows.shape, dtype=rows.dtype)  # log_softmax(rows), (M, C)
+            input.backend.ops.log_softmax_forward(rows, log_p)
         else:
             log_p = rows
+        r = None if labels is None else np.arange(rows.shape[0])
         loss = np.zeros(rows.shape[0], dtype=rows.dtype)
         if labels is not None:
             loss -= log_p[r, labels] if picked is None else picked * log_p[r, labels]
@@ -91,7 +89,7 @@ class ClassLoss(Function):
             loss -= terms.sum(axis=1)
         if not ctx.no_grad:
             if from_logits:
-                grad = exp / total  # softmax, (M, C)
+                grad = np.exp(log_p)  # softmax, (M, C)
                 weight = 1.0 if picked is None else picked
                 if dense is not None:
                     weight = weight + dense.sum(axis=1) if labels is not None else dense.sum(axis=1)

@@ -34,10 +34,10 @@ def reduce_loss(loss: np.ndarray, reduction: str, denom: float) -> np.ndarray:
     """Per-element losses -> the output array: as is, or a (1,) sum or mean (sum / denom)."""
     if reduction == "none":
         return loss
-    total = loss.sum(dtype=np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):  # 0 / 0 -> nan, as PyTorch
-        value = total / denom if reduction == "mean" else total
-    return np.array([value], dtype=loss.dtype)
+    total = float(loss.sum(dtype=np.float64))
+    if reduction == "mean":
+        total = total / denom if denom != 0 else float("nan")  # nothing counted: nan, as PyTorch
+    return np.array([total], dtype=loss.dtype)
 
 
 def scale_grad(
