@@ -1,12 +1,12 @@
-"""`Module` and `Parameter`: the tree that holds a model's parameters, buffers and sub-modules.
+"""`Module`: the tree that holds a model's parameters, buffers and sub-modules.
 
 Assigning a `Parameter` or a `Module` to an attribute of a module registers it (in
 `_parameters` / `_modules`); `register_buffer` adds non-trainable state (running statistics)
 that is saved in `state_dict` but not returned by `parameters()`. Names are dotted paths
 through the tree (`"layer1.weights"`), as in PyTorch and the MiniTorch course.
 
-A `Parameter` is a small container around a value (a Tensor, a Scalar, or any Python value
-for tests); `Parameter.update(x)` swaps the value and marks it as requiring a gradient.
+`Parameter` (nn/parameter.py, re-exported here as in the course's module.py) wraps each
+trainable value.
 
 Example:
     >>> class Affine(Module):
@@ -39,45 +39,9 @@ import numpy as np
 from ..autodiff.scalar import Scalar
 from ..core.tensor import Tensor
 from ..errors import ShapeError
+from .parameter import Parameter
 
 __all__ = ["Module", "Parameter", "IncompatibleKeys"]
-
-
-class Parameter:
-    """A trainable value stored in a `Module`.
-
-    Args:
-        x: the value: usually a Tensor or a Scalar (marked `requires_grad_(True)`), any value
-            is accepted (tests use plain numbers).
-        name: optional label, copied onto the value's `.name`.
-
-    Example:
-        >>> p = Parameter(Scalar(1.5), name="bias")
-        >>> p.value.name, p.value.is_leaf()
-        ('bias', True)
-    """
-
-    def __init__(self, x: Any = None, name: Optional[str] = None):
-        self.value = x
-        self.name = name
-        self._track(x)
-
-    def update(self, x: Any) -> None:
-        """Replace the value (an optimizer step); the new value requires a gradient."""
-        self.value = x
-        self._track(x)
-
-    def _track(self, x: Any) -> None:
-        if hasattr(x, "requires_grad_"):
-            x.requires_grad_(True)
-            if self.name:
-                x.name = self.name
-
-    def __repr__(self) -> str:
-        return repr(self.value)
-
-    def __str__(self) -> str:
-        return str(self.value)
 
 
 class IncompatibleKeys(NamedTuple):
