@@ -160,9 +160,9 @@ class Conv(Function):
         dtype = np.result_type(input.dtype, weight.dtype)
         x, w = canonical(input, dtype), canonical(weight, dtype)
         b = None if bias is None else bias.to_numpy().astype(dtype, copy=False)
-        # (N, C_out, OD, OH, OW), and the last batch chunk's unrolled input
-        out, unrolled = conv_forward(input.backend.ops.unfold, x, w, geom, b)
         ctx.needs = (input.requires_grad(), weight.requires_grad())
+        # (N, C_out, OD, OH, OW), and the last batch chunk's unrolled input
+        out, unrolled = conv_forward(input.backend.ops.unfold, x, w, geom, b, whole_batch_ok=not ctx.needs[0])
         ctx.save_for_backward(x, w, unrolled if ctx.needs[1] else None)
         ctx.geom, ctx.has_bias = geom, bias is not None
         ctx.shapes = (input.shape, weight.shape)

@@ -37,9 +37,11 @@ __all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", 
 # training, this ran up to 10% faster than 512K (measured, bench/bench_conv.py cases).
 CHUNK_ELEMENTS = 1 << 18
 
-# A whole batch up to this many chunks' worth stays one chunk: the weight gradient then reuses
-# all of the forward's unrolled matrix instead of unrolling again (5% faster on the course's
-# conv2d case).
+# A whole batch up to this many chunks' worth stays one chunk in the forward when no input
+# gradient follows: the weight gradient then reuses all of its unrolled matrix instead of
+# unrolling again (5% faster on conv case a1). With an input gradient the extra memory kept
+# alive cost more than that (4% slower on the course's conv2d case), and the input gradient
+# itself always works in CHUNK_ELEMENTS chunks (nothing of it is reused).
 ONE_CHUNK_FACTOR = 2
 
 # From this output length L on, the weight gradient makes one BLAS call per sample; below
@@ -67,11 +69,11 @@ class ConvGeometry:
     groups: int
 
 
-def _chunk_size(n_batch: int, channels: int, geom: ConvGeometry) -> int:
-    """Samples per chunk: the whole batch up to ONE_CHUNK_FACTOR * CHUNK_ELEMENTS of unrolled
-    matrix, else about CHUNK_ELEMENTS; at least one sample."""
+def _chunk_size(n_batch: int, channels: int, geom: ConvGeometry, whole_batch_ok: bool = True) -> int:
+    """Samples per chunk: about CHUNK_ELEMENTS of unrolled matrix, at least one sample; with
+    `whole_batch_ok`, the whole batch when it is at most ONE_CHUNK_FACTOR * CHUNK_ELEMENTS."""
     per_sample = max(channels * prod(geom.kernel) * prod(geom.out_size), 1)
-    if n_batch * per_sample <= ONE_CHUNK_FACTOR * CHUNK_ELEMENTS:
+    if whole_batch_ok and n_batch * per_sample <= ONE_CHUNK_FACTOR * CHUNK_ELEMENTS:
         return max(n_batch, 1)
     return max(1, min(n_batch, CHUNK_ELEMENTS // per_sample))
 
@@ -81,18 +83,15 @@ Chunk = tuple[int, int, np.ndarray]
 
 
 def _unrolled_chunks(
-    unfold: Callable, x: np.ndarray, geom: ConvGeometry, stop_at: Optional[int] = None
+    unfold: Callable, x: np.ndarray, geom: ConvGeometry, stop_at: Optional[int] = None, whole_batch_ok: bool = True
 ) -> Iterator[Chunk]:
-    """(start, stop, cols) per batch chunk of x[:stop_at]; every chunk reuses one buffer.
-
-    The chunk boundaries depend on the whole batch only, so they match the forward's.
-    """
+    """(start, stop, cols) per batch chunk of x[:stop_at]; every chunk reuses one buffer."""
     n_batch, channels = x.shape[:2]
     end = n_batch if stop_at is None else stop_at
     if end == 0:
         return
     rows, length = channels * prod(geom.kernel), prod(geom.out_size)
-    step = _chunk_size(n_batch, channels, geom)
+    step = _chunk_size(n_batch, channels, geom, whole_batch_ok)
     buffer = np.empty(min(step, end) * rows * length, dtype=x.dtype)
     for start in range(0, end, step):
         stop = min(start + step, end)
@@ -104,11 +103,18 @@ def _unrolled_chunks(
 
 
 def conv_forward(
-    unfold: Callable, x: np.ndarray, weight: np.ndarray, geom: ConvGeometry, bias: Optional[np.ndarray] = None
+    unfold: Callable,
+    x: np.ndarray,
+    weight: np.ndarray,
+    geom: ConvGeometry,
+    bias: Optional[np.ndarray] = None,
+    whole_batch_ok: bool = True,
 ) -> tuple[np.ndarray, Chunk]:
     """y = conv(x, weight) + bias: x (N, C, D, H, W), bias (C_out,) or None -> y (N, C_out, OD, OH, OW).
 
     The bias is added chunk by chunk, while each chunk's output is still in cache.
+    `whole_batch_ok=False` keeps CHUNK_ELEMENTS chunks even for a small batch (see
+    ONE_CHUNK_FACTOR: worth it when an input gradient follows).
 
     Returns (y, last): last is the final batch chunk's unrolled input, reusable by
     `conv_weight_grad` (the whole batch when it fit in one chunk).
@@ -121,7 +127,7 @@ def conv_forward(
     weight_mats = weight.reshape(groups, group_out, group_in)
     out = np.empty((n_batch, out_channels, prod(geom.out_size)), dtype=x.dtype)
     last = (0, 0, np.empty((0, 0, 0), dtype=x.dtype))
-    for start, stop, cols in _unrolled_chunks(unfold, x, geom):
+    for start, stop, cols in _unrolled_chunks(unfold, x, geom, whole_batch_ok=whole_batch_ok):
         last = (start, stop, cols)
         for g in range(groups):
             # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
@@ -187,7 +193,8 @@ def conv_input_grad(fold: Callable, grad_out: np.ndarray, weight: np.ndarray, ge
     grad_mats = grad_out.reshape(n_batch, out_channels, length)
     grad_in = np.empty((n_batch, channels, *geom.in_size), dtype=grad_out.dtype)
     rows = channels * prod(geom.kernel)
-    step = _chunk_size(n_batch, channels, geom)
+    # nothing is reused here, so no whole-batch chunk: a smaller buffer stays in cache
+    step = _chunk_size(n_batch, channels, geom, whole_batch_ok=False)
     buffer = np.empty(step * rows * length, dtype=grad_out.dtype)
     for start in range(0, n_batch, step):
         stop = min(start + step, n_batch)
