@@ -108,22 +108,26 @@ def test_fast_unfold_float32_and_strided_input():
 
 
 # ----------------------------------------------------------------------------- lowering paths
-@pytest.mark.parametrize("chunk", [1, 300, 1200, 10**9])
-def test_batch_chunks_match_torch(monkeypatch, chunk):
+@pytest.mark.parametrize("input_grad", [True, False])
+@pytest.mark.parametrize("chunk", [1, 300, 1200, 1500, 10**9])
+def test_batch_chunks_match_torch(monkeypatch, chunk, input_grad):
     """One sample per chunk, uneven chunks (2, 2, 1 samples: the forward's last chunk is reused by
-    the weight gradient), and the whole batch in one chunk agree with torch."""
+    the weight gradient), a small batch kept whole only without an input gradient (1500: 5 samples
+    of 576 unrolled elements fit in two chunks), and the whole batch in one chunk agree with torch."""
     monkeypatch.setattr(conv_lowering, "CHUNK_ELEMENTS", chunk)
     rng = np.random.default_rng(7)
     x, w, b = rng.standard_normal((5, 4, 6, 7)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
     tensors = [minitorch.from_numpy(a, requires_grad=True) for a in (x, w, b)]
+    tensors[0].requires_grad_(input_grad)
     out = conv2d(*tensors, stride=(1, 2), padding=1, groups=2)
     refs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    refs[0].requires_grad_(input_grad)
     ref = F.conv2d(*refs, stride=(1, 2), padding=1, groups=2)
     np.testing.assert_allclose(out.to_numpy(), ref.detach().numpy(), atol=1e-12)
     upstream = rng.standard_normal(ref.shape)
     out.backward(minitorch.from_numpy(upstream))
     ref.backward(torch.tensor(upstream))
-    for ours, theirs in zip(tensors, refs):
+    for ours, theirs in zip(tensors[not input_grad :], refs[not input_grad :]):
         np.testing.assert_allclose(ours.grad.to_numpy(), theirs.grad.numpy(), atol=1e-12)
     # the transposed convolution reuses the unrolled gradient between its two gradients
     w_t = rng.standard_normal((6, 2, 2, 3))
