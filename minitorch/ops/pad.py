@@ -18,7 +18,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -83,7 +83,7 @@ class Pad(Function):
         return grad_output._new(TensorData._trusted(grad.reshape(-1), grad.shape))
 
 
-def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float = 0.0) -> Tensor:
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Optional[float] = None) -> Tensor:
     """Pad the last len(pad) // 2 dims of `input` (as `torch.nn.functional.pad`).
 
     out[..., j] = input[..., src(j)] along each padded dim, where src mirrors ("reflect", the
@@ -97,7 +97,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             pads crop ("constant" only); "reflect" needs pads < the dim's size, "circular"
             pads <= it.
         mode: "constant" (default), "reflect", "replicate" or "circular".
-        value: the fill value of "constant". Default 0.
+        value: the fill value of "constant"; None (the default) means 0.
 
     Shape:
         (*, n_k, ..., n_1) -> (*, n_k + l_k + r_k, ..., n_1 + l_1 + r_1) for k = len(pad) // 2.
@@ -118,7 +118,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
     if mode not in PAD_MODES:
         raise ShapeError(f"pad: mode must be one of {PAD_MODES}, got {mode!r}")
     if mode != "constant":
-        if value != 0.0:
+        if value is not None and value != 0.0:
             raise ShapeError(f"pad: value is only used by mode='constant', got value={value} with mode={mode!r}")
         if not 1 <= n <= 3 or input.dims not in (n + 1, n + 2):
             raise ShapeError(
@@ -142,4 +142,4 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
                 )
         if left or right:
             gathers.append((dim, _source_positions(mode, size, left, right)))
-    return Pad.apply(input, tuple(gathers), float(value))
+    return Pad.apply(input, tuple(gathers), 0.0 if value is None else float(value))
