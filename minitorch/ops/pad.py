@@ -18,6 +18,8 @@ Shape:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
@@ -27,12 +29,10 @@ from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..errors import DTypeError, ShapeError
 
-__all__ = ["Pad", "pad", "PAD_MODES"]
+__all__ = ["Pad", "PadPlan", "pad", "pad_plan", "PAD_MODES"]
 
 PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
-# (dim, src): the input position read by each output position of one padded dim (-1: the fill value)
-Gathers = Tuple[Tuple[int, np.ndarray], ...]
 
 
 def _source_positions(mode: str, size: int, left: int, right: int) -> np.ndarray:
@@ -50,37 +50,78 @@ def _source_positions(mode: str, size: int, left: int, right: int) -> np.ndarray
     return np.where(folded < size, folded, period - folded)
 
 
+@dataclass(frozen=True)
+class PadPlan:
+    """How one padding call moves data (built once per shape, pads and mode; cached).
+
+    out_shape: the padded shape. out_index / in_index: the block where output position j
+    holds input position j - left in every padded dim. edges: per padded dim, in order, the
+    output positions outside that block as (index, source): source is the index of the output
+    position they copy (same dim, in output coordinates), or None for the fill value.
+    crops: whether a negative pad drops part of the input.
+    """
+
+    out_shape: Tuple[int, ...]
+    out_index: tuple
+    in_index: tuple
+    edges: Tuple[Tuple[tuple, Optional[tuple]], ...]
+    crops: bool
+
+
+@lru_cache(maxsize=256)
+def pad_plan(mode: str, shape: Tuple[int, ...], pairs: Tuple[Tuple[int, int], ...]) -> PadPlan:
+    """The plan for padding `shape` by `pairs` ((left, right) for the last dim, then the one
+    before, ...) in `mode`; the arguments are already validated."""
+    out_shape, out_index, in_index = list(shape), [slice(None)] * len(shape), [slice(None)] * len(shape)
+    edges = []
+    for k, (left, right) in enumerate(pairs):
+        dim = len(shape) - 1 - k
+        src = _source_positions(mode, shape[dim], left, right)
+        out_shape[dim] = len(src)
+        direct = (src >= 0) & (src == np.arange(len(src)) - left)  # one run: output j <- input j - left
+        run = np.flatnonzero(direct)
+        lo, hi = (int(run[0]), int(run[-1]) + 1) if run.size else (0, 0)
+        out_index[dim], in_index[dim] = slice(lo, hi), slice(lo - left, hi - left) if run.size else slice(0, 0)
+        for j in np.flatnonzero(~direct):
+            source = None if src[j] < 0 else (slice(None),) * dim + (int(src[j]) + left,)
+            edges.append(((slice(None),) * dim + (int(j),), source))
+    crops = any(left < 0 or right < 0 for left, right in pairs)
+    return PadPlan(tuple(out_shape), tuple(out_index), tuple(in_index), tuple(edges), crops)
+
+
 class Pad(Function):
-    """Gather along each padded dim (fill value where nothing is read); scatter-add back."""
+    """The input copied into the interior of the output, then the edge positions filled dim by
+    dim (the value, or a copy of the output position they read, so corners come out right);
+    backward adds every edge's gradient onto the position it read, in reverse, and takes the
+    interior."""
 
     @staticmethod
-    def forward(ctx: Context, input: Tensor, gathers: Gathers, value: float) -> Tensor:
-        out = input.to_numpy() if gathers else input.to_numpy().copy()  # np.take copies
-        for dim, src in gathers:
-            out = np.take(out, np.maximum(src, 0), axis=dim)
-            outside = src < 0
-            if outside.any():
-                index = [slice(None)] * out.ndim
-                index[dim] = outside
-                out[tuple(index)] = value
-        ctx.gathers, ctx.input_shape = gathers, input.shape
-        out = np.ascontiguousarray(out)
+    def forward(ctx: Context, input: Tensor, plan: PadPlan, value: float) -> Tensor:
+        x = input.to_numpy()
+        reads = any(source is not None for _, source in plan.edges)  # every mode but "constant"
+        # "constant": fill everything, then copy the interior (faster than filling strided edges)
+        out = np.empty(plan.out_shape, dtype=x.dtype) if reads else np.full(plan.out_shape, value, dtype=x.dtype)
+        out[plan.out_index] = x[plan.in_index]
+        if reads:
+            for target, source in plan.edges:
+                out[target] = out[source]
+        ctx.plan, ctx.input_shape, ctx.reads = plan, input.shape, reads
         return input._new(TensorData._trusted(out.reshape(-1), out.shape))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        grad = grad_output.to_numpy()
-        shape = list(grad.shape)
-        for dim, src in reversed(ctx.gathers):
-            shape[dim] = ctx.input_shape[dim]
-            summed = np.zeros(shape, dtype=grad.dtype)
-            read = np.flatnonzero(src >= 0)
-            # (..., n_out, ...) -> (..., n_in, ...): add each output slice onto the slice it read
-            moved_grad = np.moveaxis(grad, dim, 0)[read]
-            np.add.at(np.moveaxis(summed, dim, 0), src[read], moved_grad)
-            grad = summed
-        grad = np.ascontiguousarray(grad)
-        return grad_output._new(TensorData._trusted(grad.reshape(-1), grad.shape))
+        grad, plan = grad_output.to_numpy(), ctx.plan
+        if ctx.reads:
+            grad = np.array(grad, copy=True)  # edges are added onto the positions they read
+            for target, source in reversed(plan.edges):
+                if source is not None:
+                    grad[source] += grad[target]
+        if not plan.crops:
+            grad_in = np.ascontiguousarray(grad[plan.out_index])  # the whole input was read
+        else:
+            grad_in = np.zeros(ctx.input_shape, dtype=grad.dtype)  # zero where a negative pad cropped
+            grad_in[plan.in_index] = grad[plan.out_index]
+        return grad_output._new(TensorData._trusted(grad_in.reshape(-1), grad_in.shape))
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Optional[float] = None) -> Tensor:
@@ -125,13 +166,15 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Option
                 f"pad: mode={mode!r} pads 1 to 3 trailing dims of a (N, C, *d) or (C, *d) input; got "
                 f"{n} pairs for input {input.shape}; use mode='constant' for other layouts"
             )
-    gathers = []
     for k in range(n):
         dim = input.dims - 1 - k
         left, right = int(pads[2 * k]), int(pads[2 * k + 1])
         size = input.shape[dim]
-        if size + left + right < 0:
-            raise ShapeError(f"pad: pads ({left}, {right}) crop dim {dim} of size {size} below zero (input {input.shape})")
+        if size + left + right < 0 or min(left, right) < -size:
+            raise ShapeError(
+                f"pad: pads ({left}, {right}) crop more than dim {dim} holds (size {size}, input {input.shape}); "
+                f"a negative pad may remove at most the whole dim"
+            )
         if mode != "constant":
             # PyTorch's limits: reflect < size, circular <= size (one wrap), replicate any
             limit = {"reflect": size - 1, "circular": size}.get(mode, max(left, right, 0))
@@ -140,6 +183,5 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Option
                     f"pad: mode={mode!r} needs pads in [0, {limit}] for dim {dim} of size {size} (input "
                     f"{input.shape}), got ({left}, {right}); pad less, or crop with mode='constant' first"
                 )
-        if left or right:
-            gathers.append((dim, _source_positions(mode, size, left, right)))
-    return Pad.apply(input, tuple(gathers), 0.0 if value is None else float(value))
+    pairs = tuple((int(pads[2 * k]), int(pads[2 * k + 1])) for k in range(n))
+    return Pad.apply(input, pad_plan(mode, input.shape, pairs), 0.0 if value is None else float(value))

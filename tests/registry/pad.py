@@ -47,7 +47,8 @@ OPS = [
             ErrorCase([np.zeros((3,))], {"pad": (1, 1), "mode": "replicate"}, ShapeError, ("pad", "(N, C, *d)")),
             ErrorCase([np.zeros((1, 2, 3))], {"pad": (-1, 0), "mode": "replicate"}, ShapeError, ("pad", "crop")),
             ErrorCase([np.zeros((1, 2, 3))], {"pad": (1, 1), "mode": "reflect", "value": 2.0}, ShapeError, ("value",)),
-            ErrorCase([np.zeros((1, 2, 3))], {"pad": (-2, -2)}, ShapeError, ("pad", "below zero")),
+            ErrorCase([np.zeros((1, 2, 3))], {"pad": (-2, -2)}, ShapeError, ("pad", "crop more than dim 2")),
+            ErrorCase([np.zeros((1, 2, 4))], {"pad": (2, -5)}, ShapeError, ("pad", "size 4")),
         ),
     ),
 ]
