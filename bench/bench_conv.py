@@ -12,13 +12,11 @@ in every repeat (this machine is shared, so drifts hit both), and reports the me
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from common import THREADS, Table  # noqa: I001  (pins threads and fixes the heap before imports)
+from common import THREADS, Table, write_section  # noqa: I001  (pins threads and fixes the heap before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -27,7 +25,6 @@ import torch.nn.functional as F  # noqa: E402
 import minitorch  # noqa: E402
 from minitorch.ops.conv import conv1d, conv2d  # noqa: E402
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 # name, dims, (N, C_in, *spatial), C_out, kernel, padding, input needs grad, torch 1T ms (issue), target
 CASES = [
@@ -164,25 +161,13 @@ timings of both libraries mostly measure waiting for that core.
 """
 
 
-def write_section(markdown: str) -> None:
-    """Replace (or append) the '## Convolution' section of bench/RESULTS.md."""
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = "## Convolution\n\n" + NOTES + "\n" + markdown
-    pattern = re.compile(r"## Convolution\n.*?(?=\n## |\Z)", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section.rstrip("\n") + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 def main() -> None:
     markdown = "\n".join(t.markdown() for t in run_tables())
     if THREADS == 1 and "--write" in sys.argv:
         env = dict(os.environ, BENCH_THREADS="2")
         child = subprocess.run([sys.executable, __file__, "--markdown"], env=env, capture_output=True, text=True)
         markdown += "\n" + child.stdout.split("<<<MARKDOWN>>>\n", 1)[-1]
-        write_section(markdown)
+        write_section("Convolution", NOTES + "\n" + markdown)
     elif "--markdown" in sys.argv:
         print("<<<MARKDOWN>>>\n" + markdown)
 

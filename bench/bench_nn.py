@@ -8,9 +8,8 @@ Run: python bench/bench_nn.py   (writes "## Layers, losses, optimizers" in bench
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from common import THREADS, Table, machine, median_time  # noqa: I001  (pins threads before imports)
+from common import RESULTS, THREADS, Table, machine, median_time, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -19,8 +18,7 @@ import minitorch  # noqa: E402
 from minitorch import nn, optim  # noqa: E402
 from minitorch.nn import functional as F  # noqa: E402
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-SECTION = "## Layers, losses, optimizers"
+SECTION = "Layers, losses, optimizers"
 
 
 def linear_case(batch: int, n_in: int, n_out: int):
@@ -90,16 +88,8 @@ def main() -> None:
     ]
     for name, (ours, theirs) in cases:
         table.add(name, median_time(ours, repeats=200, warmup=20), median_time(theirs, repeats=200, warmup=20), "<= 1.0x")
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = f"{SECTION}\n\nRun: `python bench/bench_nn.py`. float32; torch's optimizers with foreach=False " \
-              "(its default on CPU).\n\n" + table.markdown()
-    if SECTION in text:
-        head, _, rest = text.partition(SECTION)
-        tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    write_section(SECTION, "Run: `python bench/bench_nn.py`. float32; torch's optimizers with foreach=False "
+                  "(its default on CPU).\n\n" + table.markdown())
     print(f"\n{machine()}; wrote {RESULTS}")
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from pathlib import Path
 
-from common import THREADS, Table  # noqa: I001  (pins threads before imports)
+from common import THREADS, Table, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -22,7 +21,7 @@ from minitorch.ops.pad import pad  # noqa: E402
 from minitorch.ops.pool import avg_pool2d, max_pool2d  # noqa: E402
 from minitorch.ops.softmax import log_softmax, softmax  # noqa: E402
 
-SECTION = "## Pooling and softmax"
+SECTION = "Pooling and softmax"
 NOTES = """
 Timings alternate ours and torch call by call (the machine is shared), medians of 30 (15 for
 the 4096x1000 rows, 200 for 64x10). The course's tile-based pooling is built as the issue asks
@@ -121,24 +120,11 @@ def main() -> Table:
     return table
 
 
-def write_section(table: Table, path: Path) -> None:
-    """Replace (or append) this benchmark's section of RESULTS.md, leaving the others alone."""
-    text = path.read_text() if path.exists() else "# Benchmark results\n"
-    body = f"{SECTION}\n\n`python bench/bench_pool.py --write`\n{NOTES}\n" + table.markdown()
-    if SECTION in text:
-        start = text.index(SECTION)
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + body + (text[end:] if end != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + body
-    path.write_text(text)
-
-
 if __name__ == "__main__":
     started = time.perf_counter()
     result = main()
     print()
     print(result.markdown())
     if "--write" in sys.argv:
-        write_section(result, Path(__file__).with_name("RESULTS.md"))
+        write_section(SECTION, f"`python bench/bench_pool.py --write`\n{NOTES}\n" + result.markdown())
     print(f"(ran in {time.perf_counter() - started:.0f} s)")

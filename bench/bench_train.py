@@ -4,7 +4,7 @@ One step = zero_grad, forward, loss, backward, SGD update (momentum 0.9), float3
 both libraries in this process with the same weights and batch. Also the time from a cold
 process (`python -c ...`, numba cache warm) to the end of the first LeNet-5 step.
 
-Run: python bench/bench_train.py   (appends "## Training step" to bench/RESULTS.md)
+Run: python bench/bench_train.py   (writes "## Training step" in bench/RESULTS.md)
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from common import THREADS, Table, machine  # noqa: I001  (pins threads before imports)
+from common import RESULTS, THREADS, Table, machine, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -25,7 +24,6 @@ from minitorch.models import CourseNetwork, LeNet5  # noqa: E402
 from minitorch.nn import functional as F  # noqa: E402
 from minitorch.train.inference import cast_module  # noqa: E402
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 COLD_START = """
 import time; start = time.perf_counter()
@@ -135,16 +133,8 @@ def main() -> None:
         table.add(name, *interleaved_medians(ours, theirs), "<= 1.0x")
     cold = cold_start_seconds()
     table.add_row("cold process to end of first LeNet-5 step (numba cache warm)", f"{cold * 1e3:.0f}", "", "", "< 3 s")
-    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    section = "## Training step\n\nRun: `python bench/bench_train.py`. One step = zero_grad, forward, loss, " \
-              "backward, SGD(momentum 0.9) update; same weights and batch in both libraries.\n\n" + table.markdown()
-    if "## Training step" in text:
-        head, _, rest = text.partition("## Training step")
-        tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    write_section("Training step", "Run: `python bench/bench_train.py`. One step = zero_grad, forward, loss, "
+                  "backward, SGD(momentum 0.9) update; same weights and batch in both libraries.\n\n" + table.markdown())
     print(f"\n{machine()}; wrote {RESULTS}")
 
 

@@ -14,6 +14,7 @@ import platform
 import statistics
 import subprocess
 import time
+from pathlib import Path
 from typing import Callable, List, Sequence
 
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
@@ -31,7 +32,7 @@ import torch  # noqa: E402
 
 torch.set_num_threads(THREADS)
 
-__all__ = ["THREADS", "median_time", "machine", "Table"]
+__all__ = ["THREADS", "RESULTS", "median_time", "machine", "Table", "write_section"]
 
 
 def median_time(fn: Callable[[], object], repeats: int = 15, warmup: int = 3, min_time: float = 0.0) -> float:
@@ -81,3 +82,21 @@ class Table:
     def markdown(self) -> str:
         header = f"| case | ours ({self.unit}) | torch ({self.unit}) | ours/torch | target |\n|---|---|---|---|---|\n"
         return f"### {self.title}\n\n{machine()}\n\n" + header + "\n".join("| " + " | ".join(r) + " |" for r in self.rows) + "\n"
+
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def write_section(heading: str, body: str) -> None:
+    """Replace the `## heading` section of bench/RESULTS.md with `body` (appended if missing),
+    leaving the other sections alone."""
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    section = f"## {heading}\n\n{body.rstrip()}\n"
+    marker = f"## {heading}\n"
+    if marker in text:
+        start = text.index(marker)
+        end = text.find("\n## ", start + len(marker))
+        text = text[:start] + section + (text[end:] if end != -1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    RESULTS.write_text(text)
