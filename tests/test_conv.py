@@ -142,6 +142,21 @@ def test_batch_chunks_match_torch(monkeypatch, chunk, input_grad):
         np.testing.assert_allclose(ours.grad.to_numpy(), theirs.grad.numpy(), atol=1e-12)
 
 
+def test_second_backward_through_the_same_graph_gives_the_same_gradients(monkeypatch):
+    """The forward's unrolled chunk kept for the weight gradient must survive a backward."""
+    monkeypatch.setattr(conv_lowering, "CHUNK_ELEMENTS", 1200)
+    rng = np.random.default_rng(3)
+    x = minitorch.from_numpy(rng.standard_normal((5, 4, 6, 7)), requires_grad=True)
+    w = minitorch.from_numpy(rng.standard_normal((6, 4, 3, 2)), requires_grad=True)
+    loss = (conv2d(x, w, padding=1) * 1.0).sum()
+    loss.backward()
+    first = (x.grad.to_numpy().copy(), w.grad.to_numpy().copy())
+    x.grad = w.grad = None
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.to_numpy(), first[0])
+    np.testing.assert_array_equal(w.grad.to_numpy(), first[1])
+
+
 @settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 2**31 - 1),
