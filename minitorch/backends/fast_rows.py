@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from . import simple_rows
 from .fast_exp import EXP_CONSTANTS, FASTMATH, exp_nonpositive
 
 __all__ = [
@@ -146,20 +147,8 @@ def logsumexp_forward(x: np.ndarray, out: np.ndarray) -> None:
     _logsumexp_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
 
 
-@njit(error_model="numpy", cache=True)
-def _row_max_forward(x, out, indices):
-    for r in range(x.shape[0]):
-        best = x[r, 0]
-        position = 0
-        for j in range(1, x.shape[1]):
-            if best != best:  # NaN already found
-                break
-            value = x[r, j]
-            if value > best or value != value:
-                best = value
-                position = j
-        out[r, 0] = best
-        indices[r, 0] = position
+# any row length: the reference loop of simple_rows, compiled
+_row_max_forward = njit(error_model="numpy", cache=True)(simple_rows.row_max_forward)
 
 
 @njit(error_model="numpy", inline="always", cache=True)
@@ -173,7 +162,7 @@ def _first_max(a, i, b, j):  # pragma: no cover - compiled
 def _row_max_forward_4(x, out, indices):  # pragma: no cover - compiled
     """Rows of exactly 4 (MiniTorch's 2x2 tile pooling), C-contiguous: a branch-free tree.
 
-    With no loop inside a row, LLVM vectorises across rows: 9x faster than the scan above,
+    With no loop inside a row, LLVM vectorises across rows: 9x faster than the general scan,
     whose per-element branches mispredict on random data (measured, 100K rows).
     """
     flat = x.ravel()

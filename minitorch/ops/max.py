@@ -10,7 +10,6 @@ Shape:
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from ..autodiff.function import Context, Function
