@@ -14,6 +14,14 @@ from numba import njit
 __all__ = ["adam_step"]
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _moments(p, g, m, v, beta1, beta2, one_minus_beta1, one_minus_beta2, weight_decay, decay):  # pragma: no cover - numba
+    """(decayed parameter, new first moment, new second moment) of one element."""
+    p = p * decay
+    g = g + weight_decay * p
+    return p, m * beta1 + one_minus_beta1 * g, v * beta2 + one_minus_beta2 * (g * g)
+
+
 @njit(cache=True, error_model="numpy")
 def _adam_step(
     data, grad, exp_avg, exp_avg_sq, beta1, beta2, one_minus_beta1, one_minus_beta2, step_size,
@@ -21,10 +29,10 @@ def _adam_step(
 ):  # pragma: no cover - numba
     # No branch in the loop (weight_decay is 0 when unused), so LLVM vectorises it.
     for i in range(data.size):
-        p = data[i] * decay
-        g = grad[i] + weight_decay * p
-        m = exp_avg[i] * beta1 + one_minus_beta1 * g
-        v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
+        p, m, v = _moments(
+            data[i], grad[i], exp_avg[i], exp_avg_sq[i], beta1, beta2, one_minus_beta1, one_minus_beta2,
+            weight_decay, decay,
+        )
         exp_avg[i] = m
         exp_avg_sq[i] = v
         data[i] = p - step_size * (m / (np.sqrt(v) / bias_correction2_sqrt + eps))
@@ -36,10 +44,10 @@ def _adam_step_amsgrad(
     bias_correction2_sqrt, eps, weight_decay, decay,
 ):  # pragma: no cover - numba
     for i in range(data.size):
-        p = data[i] * decay
-        g = grad[i] + weight_decay * p
-        m = exp_avg[i] * beta1 + one_minus_beta1 * g
-        v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
+        p, m, v = _moments(
+            data[i], grad[i], exp_avg[i], exp_avg_sq[i], beta1, beta2, one_minus_beta1, one_minus_beta2,
+            weight_decay, decay,
+        )
         exp_avg[i] = m
         exp_avg_sq[i] = v
         v = max(max_exp_avg_sq[i], v)
