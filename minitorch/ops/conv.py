@@ -27,6 +27,7 @@ from .conv_lowering import ConvGeometry, conv_forward, conv_input_grad, conv_wei
 
 __all__ = [
     "Conv",
+    "bias_grad",
     "canonical",
     "conv1d",
     "conv2d",
@@ -184,10 +185,14 @@ class Conv(Function):
             grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, x, grad, geom, unrolled), weight_shape)
         if not ctx.has_bias:
             return grad_input, grad_weight
-        # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here
-        grad_bias = np.einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], -1))
-        grad_bias = wrap_array(grad_output, grad_bias, (grad.shape[1],))
-        return grad_input, grad_weight, grad_bias
+        return grad_input, grad_weight, bias_grad(grad_output, grad)
+
+
+def bias_grad(like: Tensor, grad: np.ndarray) -> Tensor:
+    """The bias gradient of a convolution: grad (N, C_out, OD, OH, OW) summed to (C_out,)."""
+    # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here
+    summed = np.einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], -1))
+    return wrap_array(like, summed, (grad.shape[1],))
 
 
 def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, groups) -> Tensor:

@@ -20,7 +20,7 @@ import numpy as np
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..errors import ShapeError
-from .conv import IntOrTuple, canonical, expand_arg, lift, wrap_array
+from .conv import IntOrTuple, bias_grad, canonical, expand_arg, lift, wrap_array
 from .conv_lowering import ConvGeometry, conv_forward, conv_input_grad, conv_weight_grad
 
 __all__ = ["ConvTranspose", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_transpose_geometry"]
@@ -128,10 +128,7 @@ class ConvTranspose(Function):
             grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, grad, x, geom, unrolled), weight_shape)
         if not ctx.has_bias:
             return grad_input, grad_weight
-        # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here
-        grad_bias = np.einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], -1))
-        grad_bias = wrap_array(grad_output, grad_bias, (grad.shape[1],))
-        return grad_input, grad_weight, grad_bias
+        return grad_input, grad_weight, bias_grad(grad_output, grad)
 
 
 def _conv_transpose(op, n, input, weight, bias, stride, padding, output_padding, groups, dilation) -> Tensor:
