@@ -164,7 +164,7 @@ def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> T
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
     ones = np.ones(classes) if w is None else w
-    if isinstance(target, Tensor) and target.shape == input.shape and (input.dims > 1 or input.shape[0] > 1):
+    if _holds_probabilities(input, target):
         probs, _ = _class_last(target)  # probabilities (M, C)
         dense = (probs * (1.0 - label_smoothing) + label_smoothing / classes) * ones
         scale = ((1.0 - label_smoothing) * ones).astype(input.dtype)  # d dense / d probs, per class
@@ -181,6 +181,12 @@ def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> T
         dense = ((label_smoothing / classes) * ones[None, :] * mask * np.ones((count, 1))).astype(input.dtype)
         picked = (1.0 - label_smoothing) * (np.ones(count) if picked is None else picked)
     return Targets(labels, None if picked is None else picked.astype(input.dtype), dense, denom)
+
+
+def _holds_probabilities(input: Tensor, target: Any) -> bool:
+    """Whether `target` is a tensor of class probabilities (the input's shape) rather than
+    class indices; an unbatched (C,) input with C > 1 takes (C,) probabilities."""
+    return isinstance(target, Tensor) and target.shape == input.shape and (input.dims > 1 or input.shape[0] > 1)
 
 
 def _check_input(op: str, input: Tensor) -> None:
@@ -262,7 +268,7 @@ def nll_loss(
     """
     _check_input("nll_loss", input)
     check_reduction("nll_loss", reduction)
-    if isinstance(target, Tensor) and target.shape == input.shape and (input.dims > 1 or input.shape[0] > 1):
+    if _holds_probabilities(input, target):
         expected = (input.shape[0],) + input.shape[2:] if input.dims > 1 else ()
         raise ShapeError(f"nll_loss: target must hold class indices of shape {expected}, got {target.shape}")
     targets = _coefficients("nll_loss", input, target, weight, ignore_index, 0.0)
