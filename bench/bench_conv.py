@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from common import THREADS, Table, write_section  # noqa: I001  (pins threads and fixes the heap before imports)
+from common import THREADS, Table, median_time, write_section  # noqa: I001  (pins threads and fixes the heap before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -65,14 +65,7 @@ def paired_medians(ours, theirs, repeats: int, warmup: int = 3) -> tuple[float, 
 
 def _block_median(fn, repeats: int, warmup: int) -> float:
     time.sleep(0.2)  # let the other library's spinning threads go to sleep
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return median_time(fn, repeats, warmup)
 
 
 def conv_case(dims, in_shape, out_channels, kernel, padding, input_grad, dtype):
