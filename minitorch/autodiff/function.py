@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence, Tuple
 
+from ..core.tensor import Tensor
 from .graph import _grad_mode
 
 __all__ = ["Context", "History", "Function"]
@@ -70,8 +71,6 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
-        from ..core.tensor import Tensor
-
         tensors = [a for a in args if isinstance(a, Tensor)]
         need_grad = _grad_mode.enabled and any(t.history is not None for t in tensors)
         ctx = Context(not need_grad)

@@ -7,13 +7,13 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..core.tensor import Tensor
+
 __all__ = ["grad_check", "tensor_central_difference"]
 
 
 def tensor_central_difference(f: Callable[..., Any], *vals: Any, arg: int = 0, epsilon: float = 1e-6, ind: tuple = ()) -> float:
     """Central difference of sum(f(*vals)) with respect to entry `ind` of input `arg`."""
-    from ..core.tensor import Tensor
-
     x = vals[arg]
     base = x.to_numpy()
     up = base.copy()

@@ -1,43 +1,41 @@
 """The `Tensor`: strided data, a backend, and the history autodiff needs.
 
-Operators and methods are thin sugar over the differentiable functions in `minitorch.ops`
-(imported at the bottom of this file, after the class exists, because those functions
-build Tensors).
+The class here holds the data and the autodiff protocol; its operators and methods are thin
+sugar over the differentiable functions of `minitorch.ops`, grouped by concept in mixins:
+`tensor_math.py` (arithmetic, comparisons, elementwise functions), `tensor_shape.py`
+(permute, view, reshape, ...) and `tensor_reduce.py` (sum, mean, ...). Those functions live
+above core, so the methods reach them through `core.dispatch.ops`, which the ops layer fills
+in when it is imported (core imports nothing above itself).
 """
 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ..autodiff.function import History
-from ..autodiff.graph import backpropagate
 from ..errors import ShapeError
-from .tensor_data import Storage, TensorData, UserIndex, UserShape, shape_broadcast
+from .dispatch import ops
+from .tensor_data import Storage, TensorData, UserIndex, UserShape, as_dtype, shape_broadcast
+from .tensor_math import MathMethods
+from .tensor_reduce import ReduceMethods
+from .tensor_shape import ShapeMethods
 
 __all__ = ["Tensor"]
 
 _ids = itertools.count()
 
-TensorLike = Union[float, int, "Tensor"]
 
-
-def _normalise_dim(dim: int, dims: int, op: str) -> int:
-    if not -dims <= dim < max(dims, 1):
-        raise ShapeError(f"{op}: dim {dim} is out of range for a tensor with {dims} dims")
-    return dim % max(dims, 1)
-
-
-class Tensor:
+class Tensor(MathMethods, ReduceMethods, ShapeMethods):
     """A multidimensional array of float32/float64 numbers with reverse-mode autodiff.
 
     Args:
         v: the TensorData (storage, shape, strides).
-        back: the History (None for a constant; `History()` for a leaf that needs a gradient).
+        back: the autodiff History (None for a constant; `History()` for a leaf that needs
+            a gradient).
         name: an optional label.
-        backend: the TensorBackend whose kernels compute on it.
+        backend: the TensorBackend whose kernels compute on it (default: the fast CPU one).
 
     Gradients accumulate into leaves' `.grad` across backward calls; clear them with
     `zero_grad_()` or an optimizer's `zero_grad()`.
@@ -48,14 +46,12 @@ class Tensor:
     def __init__(
         self,
         v: TensorData,
-        back: Optional[History] = None,
+        back: Any = None,
         name: Optional[str] = None,
         backend: Any = None,
     ):
         if backend is None:
-            from ..backends.fast import FastBackend
-
-            backend = FastBackend
+            backend = ops.default_backend
         self._tensor = v
         self.history = back
         self.backend = backend
@@ -93,7 +89,7 @@ class Tensor:
             size *= s
         return Tensor(TensorData._trusted(np.empty(size, dtype=dtype), shape), backend=self.backend)
 
-    def _ensure_tensor(self, b: TensorLike) -> "Tensor":
+    def _ensure_tensor(self, b: Any) -> "Tensor":
         if isinstance(b, Tensor):
             return b
         if isinstance(b, (int, float, np.floating, np.integer, bool)):
@@ -132,7 +128,7 @@ class Tensor:
     # ----------------------------------------------------------------- autodiff protocol
     def requires_grad_(self, x: bool = True) -> "Tensor":
         """Mark this tensor as a leaf whose gradient is wanted (in place)."""
-        self.history = History() if x else None
+        self.history = ops.History() if x else None
         return self
 
     def requires_grad(self) -> bool:
@@ -196,7 +192,7 @@ class Tensor:
                     f"this one has shape {self.shape}; pass a gradient of that shape or call .sum() first"
                 )
             grad_output = Tensor(TensorData._trusted(np.ones(1, dtype=self.dtype), (1,), (1,)), backend=self.backend)
-        backpropagate(self, grad_output)
+        ops.backpropagate(self, grad_output)
 
     def zero_grad_(self) -> None:
         """Forget the accumulated gradient."""
@@ -227,8 +223,6 @@ class Tensor:
 
     def to(self, dtype: Any) -> "Tensor":
         """A copy in another dtype ("float32" or "float64"); self when it already is."""
-        from .tensor_data import as_dtype
-
         target = as_dtype(dtype)
         if target == self.dtype:
             return self
@@ -267,115 +261,3 @@ class Tensor:
 
     def __hash__(self) -> int:
         return hash(self.unique_id)
-
-    # ----------------------------------------------------------------- arithmetic
-    def __add__(self, b: TensorLike) -> "Tensor":
-        return ops.Add.apply(self, self._ensure_tensor(b))
-
-    def __radd__(self, b: TensorLike) -> "Tensor":
-        return ops.Add.apply(self._ensure_tensor(b), self)
-
-    def __sub__(self, b: TensorLike) -> "Tensor":
-        return ops.Add.apply(self, ops.Neg.apply(self._ensure_tensor(b)))
-
-    def __rsub__(self, b: TensorLike) -> "Tensor":
-        return ops.Add.apply(self._ensure_tensor(b), ops.Neg.apply(self))
-
-    def __mul__(self, b: TensorLike) -> "Tensor":
-        return ops.Mul.apply(self, self._ensure_tensor(b))
-
-    def __rmul__(self, b: TensorLike) -> "Tensor":
-        return ops.Mul.apply(self._ensure_tensor(b), self)
-
-    def __truediv__(self, b: TensorLike) -> "Tensor":
-        return ops.Mul.apply(self, ops.Inv.apply(self._ensure_tensor(b)))
-
-    def __rtruediv__(self, b: TensorLike) -> "Tensor":
-        return ops.Mul.apply(self._ensure_tensor(b), ops.Inv.apply(self))
-
-    def __matmul__(self, b: "Tensor") -> "Tensor":
-        return ops.MatMul.apply(self, b)
-
-    def __lt__(self, b: TensorLike) -> "Tensor":
-        return ops.LT.apply(self, self._ensure_tensor(b))
-
-    def __gt__(self, b: TensorLike) -> "Tensor":
-        return ops.LT.apply(self._ensure_tensor(b), self)
-
-    def __eq__(self, b: TensorLike) -> "Tensor":  # type: ignore[override]
-        return ops.EQ.apply(self, self._ensure_tensor(b))
-
-    def __neg__(self) -> "Tensor":
-        return ops.Neg.apply(self)
-
-    def all(self, dim: Optional[int] = None) -> "Tensor":
-        """1.0 where every entry (along `dim`) is non-zero."""
-        if dim is None:
-            return ops.All.apply(self.contiguous().view(self.size), 0)
-        return ops.All.apply(self, _normalise_dim(dim, self.dims, "all"))
-
-    def is_close(self, b: TensorLike) -> "Tensor":
-        return ops.IsClose.apply(self, self._ensure_tensor(b))
-
-    def sigmoid(self) -> "Tensor":
-        return ops.Sigmoid.apply(self)
-
-    def relu(self) -> "Tensor":
-        return ops.ReLU.apply(self)
-
-    def log(self) -> "Tensor":
-        return ops.Log.apply(self)
-
-    def exp(self) -> "Tensor":
-        return ops.Exp.apply(self)
-
-    def sum(self, dim: Optional[int] = None) -> "Tensor":
-        """Sum over `dim` (kept with size 1), or over everything (shape (1,))."""
-        if dim is None:
-            # (*shape) -> (size,)
-            return ops.Sum.apply(self.contiguous().view(self.size), 0)
-        return ops.Sum.apply(self, _normalise_dim(dim, self.dims, "sum"))
-
-    def mean(self, dim: Optional[int] = None) -> "Tensor":
-        """Mean over `dim` (kept with size 1), or over everything (shape (1,))."""
-        if dim is None:
-            return self.sum() / self.size
-        dim = _normalise_dim(dim, self.dims, "mean")
-        return self.sum(dim) / self.shape[dim]
-
-    # ----------------------------------------------------------------- movement
-    def permute(self, *order: int) -> "Tensor":
-        """The same data with dimensions reordered (no copy)."""
-        if len(order) == 1 and isinstance(order[0], (tuple, list)):
-            order = tuple(order[0])
-        return ops.Permute.apply(self, tuple(int(o) % max(self.dims, 1) for o in order))
-
-    def view(self, *shape: int) -> "Tensor":
-        """The same (contiguous) data with a new shape; one size may be -1."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        shape = tuple(int(s) for s in shape)
-        if shape == self.shape:
-            return self
-        return ops.View.apply(self, shape)
-
-    def reshape(self, *shape: int) -> "Tensor":
-        """Like view, copying first when the data is not contiguous."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return self.contiguous().view(*shape)
-
-    def contiguous(self) -> "Tensor":
-        """Self if already row-major, else a row-major copy."""
-        if self._tensor.is_contiguous():
-            return self
-        return ops.Copy.apply(self)
-
-    def transpose(self, dim0: int, dim1: int) -> "Tensor":
-        """Swap two dimensions (no copy)."""
-        order: List[int] = list(range(self.dims))
-        order[dim0], order[dim1] = order[dim1], order[dim0]
-        return self.permute(*order)
-
-
-from .. import ops  # noqa: E402  (ops build Tensors; the methods above call them)
