@@ -16,7 +16,7 @@ from minitorch.ops import conv_lowering
 from minitorch.ops.conv import conv1d, conv2d, conv3d
 from minitorch.ops.conv_transpose import conv_transpose1d, conv_transpose2d
 
-from .helpers import BACKENDS, make_tensor
+from .helpers import BACKENDS, make_tensor, to_numpy
 
 BACKEND_NAMES = list(BACKENDS)
 
@@ -255,3 +255,27 @@ def test_docstring_examples(module_name):
     module = importlib.import_module(f"minitorch.ops.{module_name}")
     result = doctest.testmod(module, extraglobs={"minitorch": minitorch})
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("name", ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                                  "conv_transpose3d"])
+@pytest.mark.parametrize("backend", ["fast", "simple"])
+def test_empty_batch_with_bias_gives_zero_bias_grad(name, backend):
+    # regression: N = 0 with a bias crashed in backward ("cannot reshape array of size 0")
+    n = int(name[-2])
+    transposed = "transpose" in name
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((0, 2) + (5,) * n)
+    w = rng.standard_normal(((2, 3) if transposed else (3, 2)) + (3,) * n)
+    b = rng.standard_normal(3)
+    ours = [make_tensor(a, BACKENDS[backend], requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out = getattr(minitorch.nn.functional, name)(*ours)
+    ref = getattr(torch.nn.functional, name)(*theirs)
+    assert out.shape == tuple(ref.shape)
+    out.sum().backward()
+    ref.sum().backward()
+    for mine, torch_input in zip(ours, theirs):
+        assert mine.grad.shape == tuple(torch_input.grad.shape)
+        np.testing.assert_array_equal(to_numpy(mine.grad), torch_input.grad.numpy())
+    np.testing.assert_array_equal(to_numpy(ours[2].grad), np.zeros(3))

@@ -1,8 +1,12 @@
 """Registry-driven tests: every op against PyTorch (float64) on every backend.
 
-For each `OpSpec` in tests/registry: forward values, gradients for a random upstream
-gradient (torch.autograd as the oracle), the same with non-contiguous (permuted) inputs,
-central differences on a small case, and every bad-input case.
+For each `OpSpec` in tests/registry: forward values and gradients for a random upstream
+gradient (torch.autograd as the oracle) on seeded random cases (odd seeds with non-contiguous,
+permuted inputs), on the spec's explicit edge geometries and on an empty batch (N = 0);
+central differences on a small case; and every bad-input case.
+
+The random cases are seeded, not drawn by hypothesis: every run checks the same, distinct
+cases, so a failure names a seed that reproduces it.
 """
 
 from __future__ import annotations
@@ -10,14 +14,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import minitorch
 from minitorch.autodiff.grad_check import tensor_central_difference
+from minitorch.errors import DTypeError, IndexingError, ShapeError
 
 from .helpers import BACKENDS, make_tensor, to_numpy
 from .registry import all_specs
+
+pytestmark = pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel")
 
 SPECS = all_specs()
 CASES = [(spec, name) for spec in SPECS for name in spec.backends]
@@ -62,14 +67,51 @@ def _check_case(spec, case, backend, permuted, rng):
         )
 
 
-@pytest.mark.parametrize("spec,backend_name", CASES, ids=[f"{s.name}-{b}" for s, b in CASES])
-@settings(max_examples=8, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), permuted=st.booleans())
-def test_forward_backward_against_torch(spec, backend_name, seed, permuted):
+SEEDS = {"fast": range(12), "simple": range(6)}  # the pure-Python backend gets fewer, smaller cases
+SEEDED = [(spec, name, seed) for spec, name in CASES for seed in SEEDS[name]]
+
+
+@pytest.mark.parametrize("spec,backend_name,seed", SEEDED, ids=[f"{s.name}-{b}-{k}" for s, b, k in SEEDED])
+def test_forward_backward_against_torch(spec, backend_name, seed):
     rng = np.random.default_rng(seed)
-    small = backend_name == "simple"
-    case = spec.sample(rng, small)
-    _check_case(spec, case, BACKENDS[backend_name], permuted, rng)
+    case = spec.sample(rng, backend_name == "simple")
+    _check_case(spec, case, BACKENDS[backend_name], seed % 2 == 1, rng)
+
+
+EDGES = [(spec, name, k, case) for spec, name in CASES for k, case in enumerate(spec.edges)]
+
+
+@pytest.mark.parametrize("spec,backend_name,k,case", EDGES, ids=[f"{s.name}-{b}-edge{k}" for s, b, k, _ in EDGES])
+@pytest.mark.parametrize("permuted", [False, True], ids=["contiguous", "permuted"])
+def test_edge_geometries_against_torch(spec, backend_name, k, case, permuted):
+    _check_case(spec, case, BACKENDS[backend_name], permuted, np.random.default_rng(k))
+
+
+TYPED_ERRORS = (ShapeError, IndexingError, DTypeError)
+
+
+EMPTY = [(spec, name, seed) for spec, name in CASES for seed in range(3)]
+
+
+@pytest.mark.parametrize("spec,backend_name,seed", EMPTY, ids=[f"{s.name}-{b}-{k}" for s, b, k in EMPTY])
+def test_empty_batch_like_torch(spec, backend_name, seed):
+    """N = 0: where torch computes (an empty output, a nan mean, zero bias gradients) we give the
+    same forward and backward; where torch refuses, we refuse with a typed error."""
+    rng = np.random.default_rng(seed)
+    case = spec.empty(spec.sample(rng, True))
+    assert any(np.asarray(a).size == 0 for a in case.inputs), f"{spec.name}: the empty case has no empty input"
+    try:
+        _run_reference(spec, case)
+    except (RuntimeError, ValueError, IndexError):
+        with pytest.raises(TYPED_ERRORS):
+            _run(spec, case, BACKENDS[backend_name], False)
+        return
+    _check_case(spec, case, BACKENDS[backend_name], False, rng)
+
+
+def _run_reference(spec, case):
+    inputs = [torch.tensor(np.asarray(a)) for a in case.inputs]
+    return spec.reference(*inputs, **(case.kwargs if case.ref_kwargs is None else case.ref_kwargs))
 
 
 # Ops checked at float32 precision (loose atol) cannot be central-differenced with eps 1e-6.

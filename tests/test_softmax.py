@@ -83,3 +83,20 @@ def test_course_logsoftmax_is_log_of_softmax():
     for i in q._tensor.indices():
         assert q[i] == pytest.approx(q2[i])
     minitorch.grad_check(lambda a: minitorch.logsoftmax(a, dim=2), t)
+
+
+@pytest.mark.parametrize("backend", ["fast", "simple"])
+def test_logsumexp_gradient_with_infinite_rows_follows_torch(backend):
+    # regression: a row holding +inf had an all-nan gradient; torch gives 0 at its finite entries
+    inf = float("inf")
+    x = np.array([[1.0, inf, 2.0], [1.0, 2.0, 3.0], [-inf, -inf, -inf], [inf, -inf, 0.0]])
+    ours = make_tensor(x, BACKENDS[backend], requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    weights = np.array([1.0, 2.0, 3.0, 4.0])
+    out = logsumexp(ours, 1)
+    ref = torch.logsumexp(theirs, 1)
+    np.testing.assert_array_equal(to_numpy(out), ref.detach().numpy())
+    (out * make_tensor(weights, BACKENDS[backend])).sum().backward()
+    (ref * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(to_numpy(ours.grad), theirs.grad.numpy(), rtol=1e-12)  # nan where torch has nan
+    assert to_numpy(ours.grad)[0, 0] == 0.0 and to_numpy(ours.grad)[3, 2] == 0.0

@@ -1,4 +1,4 @@
-"""Convolution layers: `Conv1d`, `Conv2d`, `Conv3d`, `ConvTranspose1d`, `ConvTranspose2d`.
+"""Convolution layers: `Conv1d`, `Conv2d`, `Conv3d`, `ConvTranspose1d`, `ConvTranspose2d`, `ConvTranspose3d`.
 
 PyTorch's constructor arguments, weight layouts and default initialisation:
 weight (C_out, C_in / groups, *kernel) for convolutions and (C_in, C_out / groups, *kernel)
@@ -15,12 +15,12 @@ from typing import Any, Callable, Sequence, Tuple, Union
 from ..core.creation import zeros
 from ..core.tensor import Tensor
 from ..ops.conv import conv1d, conv2d, conv3d, resolve_padding
-from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d
+from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 from ..ops.pad import pad
 from . import init
 from .module import Module, Parameter
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 IntOrTuple = Union[int, Sequence[int]]
 
@@ -234,3 +234,18 @@ class ConvTranspose2d(_ConvTranspose):
 
     _dims = 2
     _function = staticmethod(conv_transpose2d)
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """3-D transposed convolution layer (as `torch.nn.ConvTranspose3d`).
+
+    Shape:
+        (N, C_in, D, H, W) -> (N, C_out, D_out, H_out, W_out), each size as in `ConvTranspose1d`.
+
+    Example:
+        >>> ConvTranspose3d(2, 1, 2, stride=2)(minitorch.rand((1, 2, 3, 3, 3))).shape
+        (1, 1, 6, 6, 6)
+    """
+
+    _dims = 3
+    _function = staticmethod(conv_transpose3d)

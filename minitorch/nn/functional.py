@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..core.tensor import Tensor
 from ..ops.activation import tanh
-from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
+from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.conv import conv1d, conv2d, conv3d
 from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 from ..ops.dropout import dropout
@@ -31,6 +31,7 @@ from ..ops.softmax import log_softmax, logsumexp, softmax
 __all__ = [
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
     "adaptive_max_pool2d",
     "avg_pool1d",
     "avg_pool2d",

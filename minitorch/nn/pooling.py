@@ -1,4 +1,4 @@
-"""Pooling layers: `MaxPool1d/2d`, `AvgPool1d/2d`, `AdaptiveAvgPool1d/2d`, `AdaptiveMaxPool2d`
+"""Pooling layers: `MaxPool1d/2d`, `AvgPool1d/2d`, `AdaptiveAvgPool1d/2d`, `AdaptiveMaxPool1d/2d`
 (PyTorch's arguments).
 
 `stride` defaults to `kernel_size`. The arithmetic is in `minitorch.ops.pool`.
@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Optional, Sequence, Tuple, Union
 
 from ..core.tensor import Tensor
-from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool2d
+from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .module import Module
 
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
-           "AdaptiveMaxPool2d"]
+           "AdaptiveMaxPool1d", "AdaptiveMaxPool2d"]
 
 IntOrTuple = Union[int, Sequence[int]]
 
@@ -173,7 +173,36 @@ class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
         return adaptive_avg_pool2d(input, self.output_size)
 
 
-class AdaptiveMaxPool2d(Module):
+class AdaptiveMaxPool1d(Module):
+    """Max pooling to a fixed output length (as `torch.nn.AdaptiveMaxPool1d`); windows as
+    `AdaptiveAvgPool1d`.
+
+    Args:
+        output_size: O.
+        return_indices: also return argmax positions, default False.
+
+    Shape:
+        (N, C, L) -> (N, C, O).
+
+    Example:
+        >>> AdaptiveMaxPool1d(2)(minitorch.tensor([[[1.0, 5.0, 3.0, 0.0]]])).to_numpy().tolist()
+        [[[5.0, 3.0]]]
+    """
+
+    _function = staticmethod(adaptive_max_pool1d)
+
+    def __init__(self, output_size: IntOrTuple, return_indices: bool = False):
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Tensor):
+        return self._function(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(AdaptiveMaxPool1d):
     """Max pooling to a fixed output size (as `torch.nn.AdaptiveMaxPool2d`); windows as
     `AdaptiveAvgPool2d`.
 
@@ -183,14 +212,10 @@ class AdaptiveMaxPool2d(Module):
 
     Shape:
         (N, C, H, W) -> (N, C, O_h, O_w).
+
+    Example:
+        >>> AdaptiveMaxPool2d(1)(minitorch.rand((2, 3, 4, 5))).shape
+        (2, 3, 1, 1)
     """
 
-    def __init__(self, output_size: IntOrTuple, return_indices: bool = False):
-        super().__init__()
-        self.output_size, self.return_indices = output_size, return_indices
-
-    def forward(self, input: Tensor):
-        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
-
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+    _function = staticmethod(adaptive_max_pool2d)

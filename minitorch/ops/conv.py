@@ -190,8 +190,10 @@ class Conv(Function):
 
 def bias_grad(like: Tensor, grad: np.ndarray) -> Tensor:
     """The bias gradient of a convolution: grad (N, C_out, OD, OH, OW) summed to (C_out,)."""
-    # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here
-    summed = np.einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], -1))
+    # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here.
+    # L spelled out, not -1: numpy cannot infer it from an empty (N = 0) batch.
+    length = int(np.prod(grad.shape[2:], dtype=np.int64))
+    summed = np.einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], length))
     return wrap_array(like, summed, (grad.shape[1],))
 
 

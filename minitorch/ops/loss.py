@@ -165,6 +165,9 @@ def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> T
         raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
     ones = np.ones(classes) if w is None else w
     if _holds_probabilities(input, target):
+        if ignore_index != -100:
+            raise ValueError(f"{op}: ignore_index={ignore_index} applies to class-index targets only, not to "
+                             f"probability targets {target.shape}; drop ignore_index or pass class indices")
         probs, _ = _class_last(target)  # probabilities (M, C)
         dense = (probs * (1.0 - label_smoothing) + label_smoothing / classes) * ones
         scale = ((1.0 - label_smoothing) * ones).astype(input.dtype)  # d dense / d probs, per class

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..errors import DTypeError
+from ..errors import DTypeError, IndexingError
 from .rows import from_rows, normalise_dims, to_rows
 
 __all__ = ["Max", "max", "argmax"]
@@ -42,6 +42,13 @@ class Max(Function):
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 
+def _check_not_empty(op: str, input: Tensor, dim: int) -> None:
+    """A maximum over an empty dim is undefined (torch raises IndexError too)."""
+    if input.shape[dim] == 0:
+        raise IndexingError(f"{op}: dim {dim} of input {input.shape} has size 0, so it has no maximum; "
+                            "reduce over a non-empty dim")
+
+
 def max(input: Tensor, dim: int) -> Tensor:
     """The maximum along `dim`, keeping the dim with size 1 (MiniTorch's `max`).
 
@@ -63,6 +70,7 @@ def max(input: Tensor, dim: int) -> Tensor:
     if not isinstance(input, Tensor):
         raise DTypeError(f"max: input must be a minitorch Tensor, got {type(input).__name__}")
     (d,) = normalise_dims("max", dim, input.dims)
+    _check_not_empty("max", input, d)
     return Max.apply(input, d)
 
 
@@ -85,5 +93,6 @@ def argmax(input: Tensor, dim: int) -> Tensor:
     if not isinstance(input, Tensor):
         raise DTypeError(f"argmax: input must be a minitorch Tensor, got {type(input).__name__}")
     (d,) = normalise_dims("argmax", dim, input.dims)
+    _check_not_empty("argmax", input, d)
     data = input.detach()
     return data.f.eq_zip(data.f.max_reduce(data, d), data)

@@ -73,17 +73,21 @@ class LogSumExp(Function):
         out = np.full(rows.shape[0], -np.inf, dtype=input.dtype)  # (R,); an empty sum is 0, its log -inf
         if rows.size:
             input.backend.ops.logsumexp_forward(rows, out)
-        ctx.save_for_backward(rows)
+        ctx.save_for_backward(rows, out)
         ctx.moved_shape, ctx.order = moved_shape, order
         shape = tuple(1 if d in dims else s for d, s in enumerate(input.shape)) if keepdim else moved_shape[: input.dims - len(dims)]
         return input._new(TensorData._trusted(out, shape))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        (rows,) = ctx.saved_values
+        rows, out = ctx.saved_values
         grad = np.empty(rows.shape, dtype=rows.dtype)  # (R, n)
         if grad.size:
             grad_output.backend.ops.softmax_forward(rows, grad)
+        infinite = np.isinf(out)
+        if infinite.any():  # softmax's shift by an infinite max is inf - inf; torch's exp(x - y) gives 0 at finite x
+            with np.errstate(invalid="ignore"):
+                grad[infinite] = np.exp(rows[infinite] - out[infinite, None])
         grad *= grad_output.to_numpy().reshape(-1, 1)  # (kept...) -> (R, 1)
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 

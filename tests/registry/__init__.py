@@ -6,9 +6,9 @@ import importlib
 import pkgutil
 from typing import List
 
-from .spec import ErrorCase, OpCase, OpSpec
+from .spec import ErrorCase, OpCase, OpSpec, cut_batch, cut_broadcast_batch
 
-__all__ = ["ErrorCase", "OpCase", "OpSpec", "all_specs"]
+__all__ = ["ErrorCase", "OpCase", "OpSpec", "all_specs", "cut_batch", "cut_broadcast_batch"]
 
 
 def all_specs() -> List[OpSpec]:

@@ -1,4 +1,4 @@
-"""Registry entries for convolution: conv1d/2d/3d, conv_transpose1d/2d, the course's conv and unroll."""
+"""Registry entries for convolution: conv1d/2d/3d, conv_transpose1d/2d/3d, the course's conv and unroll."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import torch.nn.functional as F
 import minitorch
 from minitorch.errors import ShapeError
 from minitorch.ops.conv import conv1d, conv2d, conv3d
-from minitorch.ops.conv_transpose import conv_transpose1d, conv_transpose2d
+from minitorch.ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 
 from .spec import ErrorCase, OpCase, OpSpec
 
@@ -55,7 +55,7 @@ def _transpose_sample(n):
         stride = _ints(rng, 1, 3, n)
         dilation = _ints(rng, 1, 2, n)
         output_padding = tuple(int(rng.integers(0, max(s, d))) for s, d in zip(stride, dilation))
-        high = (5, 4)[n - 1] if small else (8, 6)[n - 1]
+        high = (5, 4, 3)[n - 1] if small else (8, 6, 4)[n - 1]
         size = _ints(rng, 1, high, n)
         # padding small enough that every output size stays >= 1
         padding = tuple(
@@ -75,6 +75,57 @@ def _transpose_sample(n):
         return OpCase(inputs, kwargs)
 
     return sample
+
+
+def _first(kwargs, n):
+    """Keyword arguments written for 3 dims, cut to the first n (tuples only)."""
+    return {key: value[:n] if isinstance(value, tuple) else value for key, value in kwargs.items()}
+
+
+def _conv_edges(n):
+    """Explicit geometries the random draws reach rarely: 'same' padding with even and dilated
+    kernels (PyTorch pads the extra element on the high side), a kernel as large as the input, a
+    dilated kernel spanning the input exactly, strides larger than the kernel, padding beyond
+    half the kernel, depthwise groups, 1x1 kernels."""
+    rng = np.random.default_rng(100 + n)
+
+    def case(batch, c_in, size, c_out, kernel, bias=True, groups=1, **kwargs):
+        x = rng.standard_normal((batch, c_in) + size[:n])
+        w = rng.standard_normal((c_out, c_in // groups) + kernel[:n])
+        inputs = [x, w] + ([rng.standard_normal(c_out)] if bias else [])
+        return OpCase(inputs, {"groups": groups, **_first(kwargs, n)})
+
+    return [
+        case(1, 2, (5, 6, 4), 3, (2, 4, 2), padding="same"),
+        case(2, 2, (7, 5, 4), 2, (2, 2, 3), padding="same", dilation=(3, 2, 1)),
+        case(1, 1, (4, 5, 3), 2, (4, 2, 2), bias=False, padding="same", dilation=1),
+        case(2, 3, (5, 4, 3), 4, (5, 4, 3)),  # kernel = input: one output position
+        case(1, 1, (5, 5, 5), 1, (3, 3, 3), dilation=2),  # dilated kernel spans the input exactly
+        case(2, 2, (7, 7, 5), 2, (2, 2, 2), stride=(3, 4, 2), padding=(1, 0, 1)),  # stride > kernel
+        case(1, 2, (3, 4, 3), 2, (3, 3, 3), padding=(2, 1, 2)),  # padding > kernel // 2
+        case(1, 4, (6, 5, 3), 8, (3, 3, 2), groups=4, padding=1),  # depthwise
+        case(2, 3, (5, 5, 4), 4, (1, 1, 1), stride=2),  # 1x1 kernel, stride 2
+    ]
+
+
+def _transpose_edges(n):
+    """Explicit transposed geometries: output_padding = stride - 1, stride > kernel, padding that
+    leaves one output position, a single input position, groups with dilation."""
+    rng = np.random.default_rng(200 + n)
+
+    def case(batch, c_in, size, c_out, kernel, bias=True, groups=1, **kwargs):
+        x = rng.standard_normal((batch, c_in) + size[:n])
+        w = rng.standard_normal((c_in, c_out // groups) + kernel[:n])
+        inputs = [x, w] + ([rng.standard_normal(c_out)] if bias else [])
+        return OpCase(inputs, {"groups": groups, **_first(kwargs, n)})
+
+    return [
+        case(1, 2, (3, 2, 2), 3, (2, 2, 2), stride=(3, 3, 2), output_padding=(2, 1, 1)),
+        case(2, 1, (2, 3, 2), 2, (3, 2, 3), stride=(2, 1, 2), padding=(2, 0, 1)),
+        case(1, 2, (1, 1, 1), 2, (3, 3, 2), bias=False),  # one input position
+        case(1, 4, (3, 3, 2), 4, (2, 3, 2), groups=2, dilation=(2, 2, 3), output_padding=(1, 0, 2), stride=(2, 1, 3)),
+        case(2, 2, (4, 3, 3), 2, (1, 1, 1), stride=2),  # 1x1 kernel leaves gaps
+    ]
 
 
 def _course_sample(n):
@@ -144,22 +195,15 @@ def _spec(name, ours, reference, sample, **extra):
 
 
 OPS = [
-    _spec("conv1d", conv1d, F.conv1d, _conv_sample(1), errors=_errors("conv1d", 1)),
-    _spec("conv2d", conv2d, F.conv2d, _conv_sample(2), errors=_errors("conv2d", 2)),
-    _spec("conv3d", conv3d, F.conv3d, _conv_sample(3), errors=_errors("conv3d", 3)),
-    _spec(
-        "conv_transpose1d",
-        conv_transpose1d,
-        F.conv_transpose1d,
-        _transpose_sample(1),
-        errors=_errors("conv_transpose1d", 1, True),
+    *(
+        _spec(f"conv{n}d", op, ref, _conv_sample(n), errors=_errors(f"conv{n}d", n), edges=_conv_edges(n))
+        for n, op, ref in ((1, conv1d, F.conv1d), (2, conv2d, F.conv2d), (3, conv3d, F.conv3d))
     ),
-    _spec(
-        "conv_transpose2d",
-        conv_transpose2d,
-        F.conv_transpose2d,
-        _transpose_sample(2),
-        errors=_errors("conv_transpose2d", 2, True),
+    *(
+        _spec(f"conv_transpose{n}d", op, ref, _transpose_sample(n), errors=_errors(f"conv_transpose{n}d", n, True),
+              edges=_transpose_edges(n))
+        for n, op, ref in ((1, conv_transpose1d, F.conv_transpose1d), (2, conv_transpose2d, F.conv_transpose2d),
+                           (3, conv_transpose3d, F.conv_transpose3d))
     ),
     _spec(
         "course_conv1d",

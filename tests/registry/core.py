@@ -8,7 +8,7 @@ import torch
 import minitorch
 from minitorch.errors import ShapeError
 
-from .spec import ErrorCase, OpCase, OpSpec
+from .spec import ErrorCase, OpCase, OpSpec, cut_broadcast_batch
 
 
 def random_shape(rng: np.random.Generator, small: bool, min_dims: int = 1, max_dims: int = 3) -> tuple:
@@ -85,14 +85,14 @@ OPS = [
     OpSpec("exp", lambda x: x.exp(), torch.exp, _unary()),
     OpSpec("log", lambda x: x.log(), torch.log, _unary(0.2, 4.0)),
     OpSpec("inv", lambda x: 1.0 / x, lambda x: 1.0 / x, _away_from_zero),
-    OpSpec("add", lambda a, b: a + b, lambda a, b: a + b, _binary_broadcast),
-    OpSpec("sub", lambda a, b: a - b, lambda a, b: a - b, _binary_broadcast),
-    OpSpec("mul", lambda a, b: a * b, lambda a, b: a * b, _binary_broadcast),
-    OpSpec("div", lambda a, b: a / b, lambda a, b: a / b, _positive_denominator),
+    OpSpec("add", lambda a, b: a + b, lambda a, b: a + b, _binary_broadcast, empty=cut_broadcast_batch),
+    OpSpec("sub", lambda a, b: a - b, lambda a, b: a - b, _binary_broadcast, empty=cut_broadcast_batch),
+    OpSpec("mul", lambda a, b: a * b, lambda a, b: a * b, _binary_broadcast, empty=cut_broadcast_batch),
+    OpSpec("div", lambda a, b: a / b, lambda a, b: a / b, _positive_denominator, empty=cut_broadcast_batch),
     OpSpec("scalar_ops", lambda x: (2.0 * x + 1.0) / 4.0 - x, lambda x: (2.0 * x + 1.0) / 4.0 - x, _unary()),
-    OpSpec("lt", lambda a, b: a < b, lambda a, b: (a < b).double(), _binary_broadcast, grad_inputs=()),
-    OpSpec("gt", lambda a, b: a > b, lambda a, b: (a > b).double(), _binary_broadcast, grad_inputs=()),
-    OpSpec("eq", lambda a, b: a == b, lambda a, b: (a == b).double(), _binary_broadcast, grad_inputs=()),
+    OpSpec("lt", lambda a, b: a < b, lambda a, b: (a < b).double(), _binary_broadcast, grad_inputs=(), empty=cut_broadcast_batch),
+    OpSpec("gt", lambda a, b: a > b, lambda a, b: (a > b).double(), _binary_broadcast, grad_inputs=(), empty=cut_broadcast_batch),
+    OpSpec("eq", lambda a, b: a == b, lambda a, b: (a == b).double(), _binary_broadcast, grad_inputs=(), empty=cut_broadcast_batch),
     OpSpec("sum_dim", _sum_dim, lambda x, dim: x.sum(dim, keepdim=True), _with_dim),
     OpSpec("sum_all", lambda x: x.sum(), lambda x: x.sum().reshape(1), _unary()),
     OpSpec("mean_dim", _mean_dim, lambda x, dim: x.mean(dim, keepdim=True), _with_dim),

@@ -10,7 +10,7 @@ import torch.nn.functional as TF
 from minitorch.errors import IndexingError, ShapeError
 from minitorch.nn import functional as F
 
-from .spec import ErrorCase, OpCase, OpSpec
+from .spec import ErrorCase, OpCase, OpSpec, cut_batch
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -96,12 +96,29 @@ def _tanh(rng, small):
     return OpCase([rng.uniform(-4, 4, _shape(rng, small))])
 
 
+def _cross_entropy_edges():
+    """Every sample ignored (mean is 0/0 = nan, as in torch), one class, full label smoothing,
+    zero class weights, one sample."""
+    rng = np.random.default_rng(500)
+    logits = rng.normal(0, 2, (4, 3))
+    return [
+        OpCase([logits, np.full(4, -100)], {"reduction": "mean"}),
+        OpCase([logits, np.full(4, -100)], {"reduction": "sum", "label_smoothing": 0.2}),
+        OpCase([rng.normal(size=(3, 1)), np.zeros(3, np.int64)], {}),
+        OpCase([logits, np.array([0, 1, 2, 1])], {"label_smoothing": 1.0}),
+        OpCase([logits, np.array([0, 1, 2, 1]), np.array([0.0, 1.0, 0.0])], {"reduction": "sum"}),
+        OpCase([logits[:1], np.array([2])], {"reduction": "none"}),
+    ]
+
+
 OPS = [
     OpSpec(
         "cross_entropy",
         lambda x, t, *w, **kw: F.cross_entropy(x, t, *w, **kw),
         lambda x, t, *w, **kw: _scalar_as_1d(TF.cross_entropy(x, t, *w, **kw)),
         _cross_entropy,
+        empty=cut_batch(0, 1),
+        edges=_cross_entropy_edges(),
         grad_inputs=(0,),
         errors=(
             ErrorCase([np.zeros((2, 3)), np.array([0, 3])], {}, IndexingError, ("cross_entropy", "3", "out of bounds")),
@@ -115,6 +132,7 @@ OPS = [
         lambda x, t, **kw: F.cross_entropy(x, t, **kw),
         lambda x, t, **kw: _scalar_as_1d(TF.cross_entropy(x, t, **kw)),
         _cross_entropy_spatial,
+        empty=cut_batch(0, 1),
         grad_inputs=(0,),
     ),
     OpSpec(
@@ -122,13 +140,19 @@ OPS = [
         lambda x, p, **kw: F.cross_entropy(x, p, **kw),
         lambda x, p, **kw: _scalar_as_1d(TF.cross_entropy(x, p, **kw)),
         _cross_entropy_probs,
+        empty=cut_batch(0, 1),
         grad_inputs=None,  # the logits and the probability targets
+        errors=(  # torch: "ignore_index is not supported for floating point target"
+            ErrorCase([np.zeros((2, 3)), np.full((2, 3), 1 / 3)], {"ignore_index": 1}, ValueError,
+                      ("cross_entropy", "ignore_index=1", "probability targets")),
+        ),
     ),
     OpSpec(
         "nll_loss",
         lambda x, t, *w, **kw: F.nll_loss(x, t, *w, **kw),
         lambda x, t, *w, **kw: _scalar_as_1d(TF.nll_loss(x, t, *w, **kw)),
         _nll,
+        empty=cut_batch(0, 1),
         grad_inputs=(0,),
         errors=(ErrorCase([np.zeros((2, 3)), np.array([-1, 0])], {}, IndexingError, ("nll_loss", "-1")),),
     ),
@@ -137,6 +161,7 @@ OPS = [
         lambda x, y, *w, **kw: F.binary_cross_entropy(x, y, *w, **kw),
         lambda x, y, *w, **kw: _scalar_as_1d(TF.binary_cross_entropy(x, y, *w, **kw)),
         _bce,
+        empty=cut_batch(0, 1),
         grad_inputs=(0, 1),
         errors=(
             ErrorCase([np.array([1.5]), np.array([1.0])], {}, ValueError, ("between 0 and 1",)),
@@ -148,6 +173,7 @@ OPS = [
         lambda x, y, w, p, **kw: F.binary_cross_entropy_with_logits(x, y, w, pos_weight=p, **kw),
         lambda x, y, w, p, **kw: _scalar_as_1d(TF.binary_cross_entropy_with_logits(x, y, w, pos_weight=p, **kw)),
         _bce_logits,
+        empty=cut_batch(0, 1),
         grad_inputs=(0, 1),
     ),
     OpSpec(
@@ -155,6 +181,7 @@ OPS = [
         lambda x, y, **kw: F.mse_loss(x, y, **kw),
         lambda x, y, **kw: _scalar_as_1d(TF.mse_loss(x, y, **kw)),
         _mse,
+        empty=cut_batch(0, 1),
         errors=(ErrorCase([np.zeros((4, 1)), np.zeros(4)], {}, ShapeError, ("mse_loss", "(4,)", "(4, 1)")),),
     ),
     OpSpec(

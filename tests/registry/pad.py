@@ -32,12 +32,26 @@ def _pad(rng, small):
     return OpCase([rng.standard_normal(shape)], kwargs)
 
 
+def _pad_edges():
+    """The largest pads each mode allows (reflect: size - 1, circular: size), no padding at all,
+    and a constant crop down to one element."""
+    x = np.random.default_rng(700).standard_normal((2, 2, 4, 3))
+    return [
+        OpCase([x], {"pad": (2, 2, 3, 3), "mode": "reflect"}),
+        OpCase([x], {"pad": (3, 3, 4, 4), "mode": "circular"}),
+        OpCase([x], {"pad": (5, 0, 0, 6), "mode": "replicate"}),
+        OpCase([x], {"pad": (0, 0, 0, 0), "mode": "constant"}),
+        OpCase([x], {"pad": (-1, -1, -3, 0), "value": 2.5}),
+    ]
+
+
 OPS = [
     OpSpec(
         "pad",
         pad,
         lambda x, **kw: torch.nn.functional.pad(x, **kw),
         _pad,
+        edges=_pad_edges(),
         errors=(
             ErrorCase([np.zeros((1, 2, 3))], {"pad": (1,)}, ShapeError, ("pad", "even-length")),
             ErrorCase([np.zeros((3,))], {"pad": (1, 1, 1, 1)}, ShapeError, ("pad", "only 1 dims")),

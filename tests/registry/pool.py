@@ -98,6 +98,48 @@ def _torch_tile(x, kernel):
     return blocks.reshape(b, c, h // kh, w // kw, kh * kw)
 
 
+def _pool_edges(n, kind):
+    """Explicit windows: ceil mode whose last window would start in the padding (dropped, as in
+    PyTorch), a kernel as large as the input, stride > kernel, dilation with padding, all-equal
+    values (ties), padding excluded from averages."""
+    rng = np.random.default_rng(300 + n)
+
+    def case(size, shape=(2, 3), values=None, **kwargs):
+        x = rng.standard_normal(shape + size[:n]) if values is None else np.full(shape + size[:n], values)
+        return OpCase([x], kwargs)
+
+    def geometry(**kwargs):
+        return {key: (value[0] if n == 1 else value) if isinstance(value, tuple) else value
+                for key, value in kwargs.items()}
+
+    cases = [
+        case((5, 6), **geometry(kernel_size=(2, 3), stride=(2, 2), padding=(1, 1), ceil_mode=True)),
+        case((4, 3), **geometry(kernel_size=(4, 3))),  # kernel = input
+        case((7, 8), **geometry(kernel_size=(2, 2), stride=(3, 4))),  # stride > kernel
+        case((3, 5), shape=(1,), **geometry(kernel_size=(3, 2), stride=(1, 2), padding=(1, 1), ceil_mode=True)),
+    ]
+    if kind == "max":
+        cases += [
+            case((6, 7), **geometry(kernel_size=(2, 3), dilation=(2, 3), padding=(1, 1), stride=(1, 2))),
+            case((4, 4), values=0.0, **geometry(kernel_size=(2, 3), stride=(1, 1))),  # ties everywhere
+        ]
+    else:
+        cases += [
+            case((5, 6), **geometry(kernel_size=(3, 3), padding=(1, 1), ceil_mode=True, count_include_pad=False)),
+        ]
+        if n == 2:  # torch's avg_pool1d has no divisor_override
+            cases.append(case((5, 5), kernel_size=(2, 2), divisor_override=3))
+    return cases
+
+
+def _adaptive_edges(n):
+    """Output larger than the input, equal to it, of size 1, and windows that overlap (7 -> 3)."""
+    rng = np.random.default_rng(400 + n)
+    sizes = [((3, 2), (5, 4)), ((4, 5), (4, 5)), ((6, 3), (1, 1)), ((7, 9), (3, 4)), ((1, 1), (3, 2))]
+    return [OpCase([rng.standard_normal((2, 2) + size[:n])], {"output_size": out[0] if n == 1 else out[:n]})
+            for size, out in sizes]
+
+
 _X4 = np.zeros((1, 1, 4, 4))
 _POOL2D_ERRORS = (
     ErrorCase([_X4], {"kernel_size": 5}, ShapeError, ("kernel", "larger than the padded input", "(4, 4)")),
@@ -111,20 +153,21 @@ _POOL1D_ERRORS = (
 )
 
 OPS = [
-    OpSpec("max_pool2d", max_pool2d, F.max_pool2d, _max_pool2d, errors=_POOL2D_ERRORS),
-    OpSpec("max_pool1d", max_pool1d, F.max_pool1d, _max_pool1d, errors=_POOL1D_ERRORS),
-    OpSpec("avg_pool2d", avg_pool2d, F.avg_pool2d, _avg_pool2d, errors=_POOL2D_ERRORS),
-    OpSpec("avg_pool1d", avg_pool1d, F.avg_pool1d, _avg_pool1d, errors=_POOL1D_ERRORS),
+    OpSpec("max_pool2d", max_pool2d, F.max_pool2d, _max_pool2d, errors=_POOL2D_ERRORS, edges=_pool_edges(2, "max")),
+    OpSpec("max_pool1d", max_pool1d, F.max_pool1d, _max_pool1d, errors=_POOL1D_ERRORS, edges=_pool_edges(1, "max")),
+    OpSpec("avg_pool2d", avg_pool2d, F.avg_pool2d, _avg_pool2d, errors=_POOL2D_ERRORS, edges=_pool_edges(2, "avg")),
+    OpSpec("avg_pool1d", avg_pool1d, F.avg_pool1d, _avg_pool1d, errors=_POOL1D_ERRORS, edges=_pool_edges(1, "avg")),
     OpSpec(
         "adaptive_avg_pool2d",
         adaptive_avg_pool2d,
         F.adaptive_avg_pool2d,
         _adaptive(2),
         errors=(ErrorCase([_X4], {"output_size": (0, 2)}, ShapeError, ("output_size",)),),
+        edges=_adaptive_edges(2),
     ),
-    OpSpec("adaptive_avg_pool1d", adaptive_avg_pool1d, F.adaptive_avg_pool1d, _adaptive(1)),
-    OpSpec("adaptive_max_pool2d", adaptive_max_pool2d, F.adaptive_max_pool2d, _adaptive(2)),
-    OpSpec("adaptive_max_pool1d", adaptive_max_pool1d, F.adaptive_max_pool1d, _adaptive(1)),
+    OpSpec("adaptive_avg_pool1d", adaptive_avg_pool1d, F.adaptive_avg_pool1d, _adaptive(1), edges=_adaptive_edges(1)),
+    OpSpec("adaptive_max_pool2d", adaptive_max_pool2d, F.adaptive_max_pool2d, _adaptive(2), edges=_adaptive_edges(2)),
+    OpSpec("adaptive_max_pool1d", adaptive_max_pool1d, F.adaptive_max_pool1d, _adaptive(1), edges=_adaptive_edges(1)),
     OpSpec(
         "tile",
         lambda x, kernel: tile(x, kernel)[0],

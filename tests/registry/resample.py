@@ -70,12 +70,18 @@ def _dropout_deterministic(rng, small):
     return OpCase([x], {"p": p, "training": training})
 
 
+def _empty_leading(case):
+    """Resampling refuses empty resampled dims by design: N = 0 is a new, empty leading dim."""
+    return OpCase([np.asarray(case.inputs[0])[None][:0]], case.kwargs)
+
+
 OPS = [
     OpSpec(
         "upsample",
         upsample,
         _torch_upsample,
         _resample,
+        empty=_empty_leading,
         errors=(
             ErrorCase([np.zeros((2, 3))], {"factor": 0, "dims": 1}, ShapeError, ("upsample", "factor")),
             ErrorCase([np.zeros(3)], {"factor": 2, "dims": 2}, ShapeError, ("upsample", "(3,)")),
@@ -86,6 +92,7 @@ OPS = [
         downsample,
         _torch_downsample,
         _resample,
+        empty=_empty_leading,
         errors=(ErrorCase([np.zeros((2, 3))], {"factor": (2, 2), "dims": 1}, ShapeError, ("downsample", "factor")),),
     ),
     OpSpec(

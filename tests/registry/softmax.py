@@ -35,15 +35,26 @@ _DIM_ERRORS = (
     ErrorCase([np.zeros((2, 3))], {"dim": 1.0}, DTypeError, ("dim",)),
 )
 
+def _row_edges():
+    """A size-1 dim, rows of +-1000 (no overflow), a row of equal values."""
+    rng = np.random.default_rng(600)
+    return [
+        OpCase([rng.normal(size=(3, 1))], {"dim": 1}),
+        OpCase([np.array([[1000.0, -1000.0, 999.0], [-1000.0, -1001.0, -999.5]])], {"dim": 1}),
+        OpCase([np.full((2, 4), 7.0)], {"dim": -1}),
+    ]
+
+
 OPS = [
-    OpSpec("softmax", softmax, torch.softmax, _with_dim, errors=_DIM_ERRORS),
-    OpSpec("log_softmax", log_softmax, torch.log_softmax, _with_dim, errors=_DIM_ERRORS),
+    OpSpec("softmax", softmax, torch.softmax, _with_dim, errors=_DIM_ERRORS, edges=_row_edges()),
+    OpSpec("log_softmax", log_softmax, torch.log_softmax, _with_dim, errors=_DIM_ERRORS, edges=_row_edges()),
     OpSpec("course_logsoftmax", logsoftmax, torch.log_softmax, _with_dim),
     OpSpec(
         "logsumexp",
         logsumexp,
         torch.logsumexp,
         _with_dims,
+        edges=_row_edges(),
         errors=(ErrorCase([np.zeros((2, 3))], {"dim": (0, 0)}, IndexingError, ("repeats",)),),
     ),
     OpSpec(

@@ -39,6 +39,27 @@ class ErrorCase:
     match: Sequence[str] = ()
 
 
+def cut_batch(*indices: int) -> Callable[[OpCase], OpCase]:
+    """An `OpSpec.empty` that keeps none of the rows of dim 0 of the inputs at `indices`
+    (the batch dim N of an input, of its class targets, ...)."""
+
+    def cut(case: OpCase) -> OpCase:
+        inputs = [np.asarray(a)[:0] if i in indices else a for i, a in enumerate(case.inputs)]
+        return OpCase(inputs, case.kwargs, case.ref_kwargs)
+
+    return cut
+
+
+def cut_broadcast_batch(case: OpCase) -> OpCase:
+    """An `OpSpec.empty` for broadcasting ops: the highest-rank input loses the rows of its dim 0,
+    and so does every input of the same rank and the same dim-0 size; inputs of lower rank or
+    with a size-1 dim 0 broadcast against the empty batch unchanged."""
+    arrays = [np.asarray(a) for a in case.inputs]
+    lead = max(arrays, key=lambda a: a.ndim)
+    inputs = [a[:0] if a.ndim == lead.ndim and a.ndim and a.shape[0] == lead.shape[0] else a for a in arrays]
+    return OpCase(inputs, case.kwargs, case.ref_kwargs)
+
+
 @dataclass(frozen=True)
 class OpSpec:
     """How to test one op.
@@ -54,6 +75,12 @@ class OpSpec:
     atol, rtol:  forward/backward tolerances in float64.
     errors:      bad-input cases.
     permute_ok:  False for ops whose inputs must keep their layout (rare).
+    edges:       explicit edge geometries (kernel as large as the input, 'same' padding with an
+                 even kernel, ceil-mode windows starting in the padding, ...), run on every
+                 backend beside the seeded random cases.
+    empty:       turns a small case into one with an empty batch (N = 0); torch decides whether
+                 that must work (then forward and backward are compared) or be refused. Default:
+                 input 0 keeps none of its dim-0 rows.
     """
 
     name: str
@@ -66,3 +93,5 @@ class OpSpec:
     rtol: float = 1e-7
     errors: Sequence[ErrorCase] = ()
     permute_ok: bool = True
+    edges: Sequence[OpCase] = ()
+    empty: Callable[[OpCase], OpCase] = cut_batch(0)
