@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import minitorch
-from minitorch.backends import fast_conv, simple_conv
+from minitorch.backends import fast_conv, window_kernels
+from minitorch.core.window import Window
 from minitorch.errors import ShapeError
 from minitorch.ops import conv_lowering
 from minitorch.ops.conv import conv1d, conv2d, conv3d
@@ -80,18 +81,20 @@ def _kernel_case(rng):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_fast_and_simple_kernels_agree_and_are_adjoint(seed):
+def test_fast_kernels_match_the_window_view_and_are_adjoint(seed):
+    """The numba im2col / col2im against the generic view-based kernels (the reference)."""
     rng = np.random.default_rng(seed)
     kernel, stride, dilation, padding, size, out_size = _kernel_case(rng)
+    window = Window(kernel, stride, dilation, padding, size, out_size)
     x = rng.standard_normal((2, 3, *size))
     cols = [np.empty((3, *kernel, 2, *out_size)) for _ in range(2)]
-    fast_conv.unfold(x, kernel, stride, dilation, padding, cols[0])
-    simple_conv.unfold(x, kernel, stride, dilation, padding, cols[1])
+    fast_conv.unfold(x, window, cols[0])
+    window_kernels.unfold(x, window, cols[1])
     np.testing.assert_array_equal(cols[0], cols[1])
     upstream = rng.standard_normal(cols[0].shape)
     folded = [np.empty_like(x) for _ in range(2)]
-    fast_conv.fold(upstream, kernel, stride, dilation, padding, folded[0])
-    simple_conv.fold(upstream, kernel, stride, dilation, padding, folded[1])
+    fast_conv.fold(upstream, window, folded[0])
+    window_kernels.fold(upstream, window, folded[1])
     np.testing.assert_allclose(folded[0], folded[1], atol=1e-12)
     # <unfold(x), c> == <x, fold(c)>
     assert np.sum(cols[0] * upstream) == pytest.approx(np.sum(x * folded[0]), rel=1e-10)
@@ -102,8 +105,9 @@ def test_fast_unfold_float32_and_strided_input():
     x = rng.standard_normal((3, 2, 1, 6, 8)).astype(np.float32).transpose(0, 1, 2, 4, 3)  # (3, 2, 1, 8, 6) strided
     out = np.empty((2, 1, 3, 2, 3, 1, 8, 5), dtype=np.float32)
     ref = np.empty_like(out)
-    fast_conv.unfold(x, (1, 3, 2), (1, 1, 1), (1, 1, 1), (0, 1, 0), out)
-    simple_conv.unfold(x, (1, 3, 2), (1, 1, 1), (1, 1, 1), (0, 1, 0), ref)
+    window = Window((1, 3, 2), (1, 1, 1), (1, 1, 1), (0, 1, 0), (1, 8, 6), (1, 8, 5))
+    fast_conv.unfold(x, window, out)
+    window_kernels.unfold(x, window, ref)
     np.testing.assert_array_equal(out, ref)
 
 

@@ -1,27 +1,37 @@
-"""The backend contract: `TensorOps` (raw kernels in, tensor functions out) and `TensorBackend`.
+"""The backend contract: `TensorOps` (an array namespace and raw kernels in, tensor functions
+out) and `TensorBackend` (the named kernels built from it).
 
-A backend class supplies four raw kernels that work on `TensorData` (storage, shape,
-strides), writing into an output the frontend allocated:
+Ops (`minitorch/ops`) compute only through a tensor's backend, so the same op code runs on
+every backend. A backend supplies:
 
-* `map_kernel(fn)(out, a)` -- out may be a broadcast shape of a
-* `zip_kernel(fn)(out, a, b)` -- a and b broadcast to out
-* `reduce_kernel(fn)(out, a, dim)` -- out has size 1 along dim and holds the start value
-* `matmul_kernel(out, a, b)` -- batched over broadcast leading dims
+* `xp`, its array namespace: the module whose functions compute on its arrays (numpy for the
+  CPU backends; a device library with numpy's API for a GPU). Ops use the subset listed in
+  docs/ARCHITECTURE.md.
+* `array(data)`: a zero-copy strided array (of `xp`) over a `TensorData`, and `quiet()`, a
+  context silencing `xp`'s floating-point warnings.
+* four raw kernels on `TensorData`, writing into an output the frontend allocated:
+  `map_kernel(fn)(out, a)` (out may be a broadcast shape of a), `zip_kernel(fn)(out, a, b)`,
+  `reduce_kernel(fn)(out, a, dim)` (out has size 1 along dim and holds the start value),
+  `matmul_kernel(out, a, b)` (batched over broadcast leading dims);
+* named window and row kernels on arrays of `xp` (`unfold`, `fold`, pooling, softmax rows,
+  `row_max_forward`, `index_add`): `TensorOps` provides generic versions written once over
+  `xp` (`window_kernels.py`, `row_kernels.py`), which a backend may replace with faster ones.
 
-plus window kernels on numpy arrays (`unfold`, `fold`, pooling, softmax rows; see
-docs/ARCHITECTURE.md). Everything else -- allocating outputs, broadcasting shapes, dtype
-promotion, validating matmul shapes -- is written once here, in `TensorOps`.
+Everything else -- allocating outputs, broadcasting shapes, dtype promotion, validating
+matmul shapes -- is written once here, in `TensorOps`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Optional
 
 import numpy as np
 
 from .. import operators
-from ..core.tensor_data import shape_broadcast
+from ..core.tensor_data import TensorData, shape_broadcast
 from ..errors import ShapeError
+from . import row_kernels, window_kernels
+from .namespace import quiet
 
 if TYPE_CHECKING:
     from ..core.tensor import Tensor
@@ -42,6 +52,32 @@ class TensorOps:
 
     cuda = False
     name = "base"
+    xp: Any = np
+
+    @staticmethod
+    def array(data: TensorData) -> Any:
+        """A zero-copy array of `xp` with the shape and strides of `data` (read and write)."""
+        return data.to_numpy_view()
+
+    @classmethod
+    def quiet(cls) -> ContextManager[Any]:
+        """A context in which `xp` raises no floating-point warnings (inf and NaN are results)."""
+        return quiet(cls.xp)
+
+    # Named window and row kernels: generic versions over `xp`; a backend may override each.
+    unfold = staticmethod(window_kernels.unfold)
+    fold = staticmethod(window_kernels.fold)
+    max_pool_forward = staticmethod(window_kernels.max_pool_forward)
+    max_pool_backward = staticmethod(window_kernels.max_pool_backward)
+    avg_pool_forward = staticmethod(window_kernels.avg_pool_forward)
+    avg_pool_backward = staticmethod(window_kernels.avg_pool_backward)
+    index_add = staticmethod(window_kernels.index_add)
+    softmax_forward = staticmethod(row_kernels.softmax_forward)
+    softmax_backward = staticmethod(row_kernels.softmax_backward)
+    log_softmax_forward = staticmethod(row_kernels.log_softmax_forward)
+    log_softmax_backward = staticmethod(row_kernels.log_softmax_backward)
+    logsumexp_forward = staticmethod(row_kernels.logsumexp_forward)
+    row_max_forward = staticmethod(row_kernels.row_max_forward)
 
     @staticmethod
     def map_kernel(fn: Callable[[float], float]) -> Callable[..., None]:
@@ -137,6 +173,7 @@ class TensorBackend:
 
     def __init__(self, ops: type):
         self.ops = ops
+        self.xp = ops.xp
         self.cuda = ops.cuda
         self.name = ops.name
         # Maps

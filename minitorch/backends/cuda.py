@@ -64,5 +64,5 @@ class CudaOps(TensorOps):
     matmul_kernel = staticmethod(_unavailable)
     unfold = fold = staticmethod(_unavailable)
     max_pool_forward = max_pool_backward = avg_pool_forward = avg_pool_backward = staticmethod(_unavailable)
-    softmax_forward = softmax_backward = staticmethod(_unavailable)
+    softmax_forward = softmax_backward = index_add = staticmethod(_unavailable)
     log_softmax_forward = log_softmax_backward = logsumexp_forward = row_max_forward = staticmethod(_unavailable)

@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
+from ..core.window import Window
+
 __all__ = ["unfold", "fold"]
 
 
@@ -253,43 +255,17 @@ def _fold_kernel(cols, stride, dilation, padding, out):  # pragma: no cover - co
                                 out_flat[t + j * step] += cols_flat[s + j]
 
 
-def unfold(x, kernel, stride, dilation, padding, out):
-    """im2col: copy the sliding windows of `x` into the channel-major matrix `out`.
-
-    out[c, kd, kh, kw, n, od, oh, ow] = x[n, c, od*sd + kd*dd - pd, oh*sh + kh*dh - ph,
-    ow*sw + kw*dw - pw], zero where that index falls outside `x`.
-
-    Args:
-        x: (N, C, D, H, W) numpy array, any strides, float32 or float64.
-        kernel: (KD, KH, KW).
-        stride, dilation: 3-tuples of ints.
-        padding: 3-tuple, the low (leading) padding of each spatial dim.
-        out: C-contiguous array of shape (C, KD, KH, KW, N, OD, OH, OW), same dtype as `x`,
-            written in full (a (C*KD*KH*KW, N*OD*OH*OW) matrix viewed with 8 dims).
-    """
-    if tuple(out.shape[1:4]) != tuple(kernel):
-        raise ValueError(f"unfold: out shape {out.shape} does not match kernel {tuple(kernel)}")
-    _unfold_kernel(np.ascontiguousarray(x), _ints(stride), _ints(dilation), _ints(padding), out)
-    return out
+def unfold(x: np.ndarray, window: Window, out: np.ndarray) -> None:
+    """im2col (see `window_kernels.unfold`): x (N, C, D, H, W) any strides, float32 or float64;
+    out C-contiguous (C, KD, KH, KW, N, OD, OH, OW), same dtype, written in full."""
+    if tuple(out.shape[1:4]) != window.kernel:
+        raise ValueError(f"unfold: out shape {out.shape} does not match kernel {window.kernel}")
+    _unfold_kernel(np.ascontiguousarray(x), window.stride, window.dilation, window.padding, out)
 
 
-def fold(cols, kernel, stride, dilation, padding, out):
-    """col2im, the adjoint of `unfold`: sum every window entry back onto its input position.
-
-    out[n, c, i] = sum of cols[c, k, n, o] over all (k, o) with o*s + k*d - p == i.
-
-    Args:
-        cols: (C, KD, KH, KW, N, OD, OH, OW) array, float32 or float64.
-        kernel, stride, dilation, padding: as for `unfold`.
-        out: C-contiguous (N, C, D, H, W) array, same dtype; overwritten.
-    """
-    if tuple(cols.shape[1:4]) != tuple(kernel):
-        raise ValueError(f"fold: cols shape {cols.shape} does not match kernel {tuple(kernel)}")
-    _fold_kernel(np.ascontiguousarray(cols), _ints(stride), _ints(dilation), _ints(padding), out)
-    return out
-
-
-def _ints(values) -> tuple[int, int, int]:
-    """A 3-tuple of Python ints (one numba signature for every call)."""
-    a, b, c = values
-    return (int(a), int(b), int(c))
+def fold(cols: np.ndarray, window: Window, out: np.ndarray) -> None:
+    """col2im (see `window_kernels.fold`): cols (C, KD, KH, KW, N, OD, OH, OW); out C-contiguous
+    (N, C, D, H, W), same dtype, overwritten."""
+    if tuple(cols.shape[1:4]) != window.kernel:
+        raise ValueError(f"fold: cols shape {cols.shape} does not match kernel {window.kernel}")
+    _fold_kernel(np.ascontiguousarray(cols), window.stride, window.dilation, window.padding, out)

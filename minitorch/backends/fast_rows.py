@@ -1,6 +1,6 @@
 """Row kernels compiled with numba: fused softmax, log-softmax and logsumexp (last axis).
 
-Same contract as `simple_rows.py`. Each row is read from memory once: a max pass, then a fused
+Same contract as `row_kernels.py` (the generic fallbacks, which tests compare these with). Each row is read from memory once: a max pass, then a fused
 exp-and-sum pass and a scaling pass on data that is still in cache.
 
 Exponentials use the vectorisable `exp_nonpositive` of `fast_exp.py` (every exponent here is
@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from . import simple_rows
 from .fast_exp import EXP_CONSTANTS, FASTMATH, exp_nonpositive
 
 __all__ = [
@@ -123,32 +122,42 @@ def _c(array: np.ndarray) -> np.ndarray:
 
 
 def softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
-    """See `simple_rows.softmax_forward`; `out` must be C-contiguous."""
+    """See `row_kernels.softmax_forward`; `out` must be C-contiguous."""
     _softmax_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
 
 
 def softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -> None:
-    """See `simple_rows.softmax_backward`; `grad_in` must be C-contiguous."""
+    """See `row_kernels.softmax_backward`; `grad_in` must be C-contiguous."""
     _softmax_backward(_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in)
 
 
 def log_softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
-    """See `simple_rows.log_softmax_forward`; `out` must be C-contiguous."""
+    """See `row_kernels.log_softmax_forward`; `out` must be C-contiguous."""
     _log_softmax_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
 
 
 def log_softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -> None:
-    """See `simple_rows.log_softmax_backward`; `grad_in` must be C-contiguous."""
+    """See `row_kernels.log_softmax_backward`; `grad_in` must be C-contiguous."""
     _log_softmax_backward(_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in, *EXP_CONSTANTS[y.dtype])
 
 
 def logsumexp_forward(x: np.ndarray, out: np.ndarray) -> None:
-    """See `simple_rows.logsumexp_forward`; `out` must be C-contiguous."""
+    """See `row_kernels.logsumexp_forward`; `out` must be C-contiguous."""
     _logsumexp_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
 
 
-# any row length: the reference loop of simple_rows, compiled
-_row_max_forward = njit(error_model="numpy", cache=True)(simple_rows.row_max_forward)
+@njit(error_model="numpy", cache=True)
+def _row_max_forward(x, out, indices):  # pragma: no cover - compiled
+    """Any row length: one scan per row, stopping at a NaN (it is the maximum)."""
+    for r in range(x.shape[0]):
+        best, position = x[r, 0], 0
+        for j in range(1, x.shape[1]):
+            if best != best:
+                break
+            if x[r, j] > best or x[r, j] != x[r, j]:
+                best, position = x[r, j], j
+        out[r, 0] = best
+        indices[r, 0] = position
 
 
 @njit(error_model="numpy", inline="always", cache=True)
@@ -176,7 +185,7 @@ def _row_max_forward_4(x, out, indices):  # pragma: no cover - compiled
 
 
 def row_max_forward(x: np.ndarray, out: np.ndarray, indices: np.ndarray) -> None:
-    """See `simple_rows.row_max_forward`; `out` and `indices` must be C-contiguous."""
+    """See `row_kernels.row_max_forward`; `out` and `indices` must be C-contiguous."""
     if x.shape[1] == 4 and x.flags.c_contiguous:
         _row_max_forward_4(x, out, indices)
     else:

@@ -1,5 +1,7 @@
 """SimpleOps: the readable reference backend, plain Python loops over index math.
 
+Its window and row kernels are the generic array code every backend inherits from `TensorOps`.
+
 Slow by design; every other backend is tested against the same oracle it is.
 """
 
@@ -15,8 +17,6 @@ from ..core.tensor_data import (
     index_to_position,
     to_index,
 )
-from . import simple_conv
-from . import simple_pool, simple_rows
 from .base import TensorBackend, TensorOps
 
 __all__ = ["SimpleOps", "SimpleBackend"]
@@ -120,18 +120,7 @@ class SimpleOps(TensorOps):
     zip_kernel = staticmethod(tensor_zip)
     reduce_kernel = staticmethod(tensor_reduce)
     matmul_kernel = staticmethod(tensor_matrix_multiply)
-    unfold = staticmethod(simple_conv.unfold)
-    fold = staticmethod(simple_conv.fold)
-    max_pool_forward = staticmethod(simple_pool.max_pool_forward)
-    max_pool_backward = staticmethod(simple_pool.max_pool_backward)
-    avg_pool_forward = staticmethod(simple_pool.avg_pool_forward)
-    avg_pool_backward = staticmethod(simple_pool.avg_pool_backward)
-    softmax_forward = staticmethod(simple_rows.softmax_forward)
-    softmax_backward = staticmethod(simple_rows.softmax_backward)
-    log_softmax_forward = staticmethod(simple_rows.log_softmax_forward)
-    log_softmax_backward = staticmethod(simple_rows.log_softmax_backward)
-    logsumexp_forward = staticmethod(simple_rows.logsumexp_forward)
-    row_max_forward = staticmethod(simple_rows.row_max_forward)
+    # window and row kernels: the generic ones of TensorOps (array code over numpy)
 
 
 SimpleBackend = TensorBackend(SimpleOps)

@@ -8,18 +8,11 @@ Shape:
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
+from .arrays import array, from_array, namespace
 
 __all__ = ["Tanh", "tanh"]
-
-
-def _wrap(like: Tensor, array: np.ndarray) -> Tensor:
-    """A tensor over the C-contiguous numpy `array` on `like`'s backend."""
-    return like._new(TensorData._trusted(array.reshape(-1), tuple(array.shape)))  # flat storage, same shape
 
 
 class Tanh(Function):
@@ -27,15 +20,15 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Tensor) -> Tensor:
-        out = np.tanh(a.to_numpy())  # a fresh C-contiguous array, any input strides
+        out = namespace(a).tanh(array(a))  # a fresh C-contiguous array, any input strides
         ctx.save_for_backward(out)
-        return _wrap(a, out)
+        return from_array(a, out)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (out,) = ctx.saved_values
-        grad = grad_output.to_numpy() * (1.0 - out * out)
-        return _wrap(grad_output, np.ascontiguousarray(grad, dtype=grad_output.dtype))
+        grad = array(grad_output) * (1.0 - out * out)
+        return from_array(grad_output, grad.astype(grad_output.dtype, copy=False))
 
 
 def tanh(input: Tensor) -> Tensor:

@@ -2,8 +2,9 @@
 
 Output position o of a dim of input size I and output size O pools the input range
 [floor(o * I / O), ceil((o + 1) * I / O)); windows may differ in size and overlap. Global
-pooling is output size 1. The windows become a gather table (`pool.combine_windows`) and the same
-`MaxPool` / `AvgPool` functions (and kernels) as ordinary pooling do the work.
+pooling is output size 1. The windows are an adaptive `Window` (`core/window.py`: rows of the
+stride-1 window view, trailing taps masked), and the same `MaxPool` / `AvgPool` functions and
+kernels as ordinary pooling do the work.
 
 Shape:
     (N, C, L) -> (N, C, L_out) for 1-D; (N, C, H, W) -> (N, C, H_out, W_out) for 2-D;
@@ -13,43 +14,45 @@ Shape:
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional, Sequence, Tuple, Union
-
-import numpy as np
+from typing import Any, Optional, Sequence, Tuple, Union
 
 from ..core.tensor import Tensor
+from ..core.window import Window
 from ..errors import ShapeError
-from .pool import AvgPool, MaxPool, PoolWindows, combine_windows, wrap_array, check_pool_input
+from .arrays import is_int
+from .conv import lift
+from .pool import AvgPool, check_pool_input, divisors, max_pool
 
-__all__ = ["adaptive_windows", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
+__all__ = ["adaptive_window", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 
 SizeArg = Union[int, None, Sequence[Optional[int]]]
 
 
 @lru_cache(maxsize=256)
-def adaptive_windows(in_size: Tuple[int, ...], out_size: Tuple[int, ...]) -> PoolWindows:
-    """The (cached) gather table of adaptive pooling from `in_size` to `out_size`."""
-    dims = []
-    for size, out in zip(in_size, out_size):
-        o = np.arange(out)
-        starts = (o * size) // out  # floor(o * I / O)
-        ends = -((-(o + 1) * size) // out)  # ceil((o + 1) * I / O)
-        width = int((ends - starts).max())
-        pos = starts[:, None] + np.arange(width)[None, :]  # (O, K)
-        dims.append((pos, pos < ends[:, None], ends - starts))
-    return combine_windows(in_size, dims)
+def adaptive_window(in_size: Tuple[int, ...], out_size: Tuple[int, ...]) -> Window:
+    """The (cached) canonical window of adaptive pooling from `in_size` to `out_size`."""
+    widths = [max(-(-(o + 1) * i // out) - (o * i) // out for o in range(out)) for i, out in zip(in_size, out_size)]
+    return Window(
+        kernel=lift(tuple(widths), 1),
+        stride=(1, 1, 1),
+        dilation=(1, 1, 1),
+        padding=(0, 0, 0),
+        in_size=lift(in_size, 1),
+        out_size=lift(out_size, 1),
+        adaptive=True,
+    )
 
 
-def _adaptive(op: str, input: Tensor, n: int, output_size: SizeArg) -> PoolWindows:
+def _adaptive(op: str, input: Tensor, n: int, output_size: SizeArg) -> Window:
     check_pool_input(op, input, n)
     in_size = tuple(input.shape[-n:])
-    sizes = (output_size,) * n if output_size is None or isinstance(output_size, (int, np.integer)) else tuple(output_size)
+    sizes = (output_size,) * n if output_size is None or is_int(output_size) else tuple(output_size)  # type: ignore[arg-type]
     if len(sizes) != n:
         raise ShapeError(f"{op}: output_size must be an int or a tuple of {n} sizes, got {output_size!r}")
     out = tuple(i if s is None else s for s, i in zip(sizes, in_size))  # None keeps the input size
-    if not all(isinstance(s, (int, np.integer)) and s >= 1 for s in out):
+    if not all(is_int(s) and s >= 1 for s in out):
         raise ShapeError(f"{op}: output_size {output_size!r} must hold positive ints (or None) for input {input.shape}")
-    return adaptive_windows(in_size, tuple(int(s) for s in out))
+    return adaptive_window(in_size, tuple(int(s) for s in out))
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: SizeArg) -> Tensor:
@@ -68,8 +71,8 @@ def adaptive_avg_pool1d(input: Tensor, output_size: SizeArg) -> Tensor:
         >>> adaptive_avg_pool1d(minitorch.tensor([[[1.0, 2.0, 3.0]]]), 1).to_numpy().tolist()
         [[[2.0]]]
     """
-    windows = _adaptive("adaptive_avg_pool1d", input, 1, output_size)
-    return AvgPool.apply(input, windows, windows.counts.astype(np.float64))
+    window = _adaptive("adaptive_avg_pool1d", input, 1, output_size)
+    return AvgPool.apply(input, window, 1, divisors(window, False))
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: SizeArg) -> Tensor:
@@ -89,16 +92,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size: SizeArg) -> Tensor:
         >>> adaptive_avg_pool2d(minitorch.ones((2, 3, 5, 7)), 1).shape
         (2, 3, 1, 1)
     """
-    windows = _adaptive("adaptive_avg_pool2d", input, 2, output_size)
-    return AvgPool.apply(input, windows, windows.counts.astype(np.float64))
-
-
-def _adaptive_max(windows: PoolWindows, input: Tensor, return_indices: bool):
-    if not return_indices:
-        return MaxPool.apply(input, windows)
-    sink: list = []
-    out = MaxPool.apply(input, windows, sink)
-    return out, wrap_array(out, sink[0].astype(np.float64), out.shape)
+    window = _adaptive("adaptive_avg_pool2d", input, 2, output_size)
+    return AvgPool.apply(input, window, 2, divisors(window, False))
 
 
 def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: bool = False):
@@ -119,7 +114,7 @@ def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: boo
         >>> adaptive_max_pool1d(minitorch.tensor([[[1.0, 5.0, 3.0]]]), 1).to_numpy().tolist()
         [[[5.0]]]
     """
-    return _adaptive_max(_adaptive("adaptive_max_pool1d", input, 1, output_size), input, return_indices)
+    return max_pool(input, _adaptive("adaptive_max_pool1d", input, 1, output_size), 1, return_indices)
 
 
 def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: bool = False):
@@ -140,4 +135,4 @@ def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: boo
         >>> adaptive_max_pool2d(minitorch.rand((1, 2, 6, 6)), (2, 3)).shape
         (1, 2, 2, 3)
     """
-    return _adaptive_max(_adaptive("adaptive_max_pool2d", input, 2, output_size), input, return_indices)
+    return max_pool(input, _adaptive("adaptive_max_pool2d", input, 2, output_size), 2, return_indices)

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from typing import Sequence, Tuple
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import DTypeError, ShapeError
+from .arrays import array, from_array, namespace
 
 __all__ = ["Cat", "cat"]
 
@@ -27,17 +25,19 @@ class Cat(Function):
         *tensors, dim = args
         ctx.dim = dim
         ctx.sizes = [t.shape[dim] for t in tensors]
-        joined = np.concatenate([t.to_numpy() for t in tensors], axis=dim)
-        return tensors[0]._new(TensorData._trusted(joined.reshape(-1), joined.shape))
+        first = tensors[0]
+        return from_array(first, namespace(first).concatenate([array(t) for t in tensors], axis=dim))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Tensor, ...]:
-        grad = grad_output.to_numpy()
-        bounds = np.cumsum([0] + ctx.sizes)
+        grad = array(grad_output)
         parts = []
-        for start, stop in zip(bounds[:-1], bounds[1:]):
-            part = np.ascontiguousarray(np.take(grad, np.arange(start, stop), axis=ctx.dim))
-            parts.append(grad_output._new(TensorData._trusted(part.reshape(-1), part.shape)))
+        start = 0
+        for size in ctx.sizes:
+            # the slice start:start + size along dim
+            index = (slice(None),) * ctx.dim + (slice(start, start + size),)
+            parts.append(from_array(grad_output, grad[index]))
+            start += size
         return tuple(parts)
 
 

@@ -1,8 +1,9 @@
 """Convolution in 1-D, 2-D and 3-D (PyTorch's functional API), with gradients.
 
 One N-d implementation: every call is lifted to the canonical 3-D spatial form (size-1
-leading spatial dims), lowered to "unroll + matmul" (`ops/conv_lowering.py`) and run with the
-tensor backend's `unfold` / `fold` kernels. The transposed convolution (`ops/conv_transpose.py`)
+leading spatial dims), described by a `Window` (`core/window.py`), lowered to "unroll + matmul"
+(`ops/conv_lowering.py`) and run with the tensor backend's `unfold` / `fold` kernels (the
+window view copied to a matrix, and its adjoint). The transposed convolution (`ops/conv_transpose.py`)
 and the course's `conv1d` / `conv2d` (`ops/conv_course.py`) reuse the same `Conv` function.
 
 Shape:
@@ -14,16 +15,16 @@ Shape:
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
-from typing import Optional, Sequence, Tuple, Union
-
-import numpy as np
+from typing import Any, Optional, Sequence, Tuple, Union
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
+from ..core.window import Window
 from ..errors import ShapeError
-from .conv_lowering import ConvGeometry, conv_forward, conv_input_grad, conv_weight_grad
+from .arrays import array, from_array, is_int, namespace
+from .conv_lowering import conv_forward, conv_input_grad, conv_weight_grad
 
 __all__ = [
     "Conv",
@@ -39,7 +40,6 @@ __all__ = [
     "expand_arg",
     "lift",
     "resolve_padding",
-    "wrap_array",
 ]
 
 IntOrTuple = Union[int, Sequence[int]]
@@ -47,8 +47,8 @@ IntOrTuple = Union[int, Sequence[int]]
 
 def expand_arg(op: str, name: str, value: IntOrTuple, n: int, minimum: int) -> Tuple[int, ...]:
     """An int or a length-n sequence of ints (each >= minimum) as an n-tuple."""
-    values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(values) != n or not all(isinstance(v, (int, np.integer)) for v in values):
+    values = (value,) * n if is_int(value) else tuple(value)
+    if len(values) != n or not all(is_int(v) for v in values):
         raise ShapeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
     if min(values) < minimum:
         raise ShapeError(f"{op}: {name} must be >= {minimum} in every dim, got {value!r}")
@@ -89,8 +89,8 @@ def conv_geometry(
     padding: Union[IntOrTuple, str],
     dilation: IntOrTuple,
     groups: int,
-) -> ConvGeometry:
-    """Validate a convolution's arguments; returns its canonical 3-D geometry (cached).
+) -> Window:
+    """Validate a convolution's arguments; returns its canonical 3-D windows (cached).
 
     input_shape is (N, C_in, *spatial) and weight_shape (C_out, C_in / groups, *kernel);
     stride, padding and dilation must be hashable (ints, tuples or strings).
@@ -101,7 +101,7 @@ def conv_geometry(
         raise ShapeError(
             f"{op}: weight must have {n + 2} dims (C_out, C_in/groups, *kernel), got shape {weight_shape}"
         )
-    if not isinstance(groups, (int, np.integer)) or groups < 1:
+    if not is_int(groups) or groups < 1:
         raise ShapeError(f"{op}: groups must be a positive int, got {groups!r}")
     channels, out_channels = input_shape[1], weight_shape[0]
     if channels % groups or out_channels % groups:
@@ -127,74 +127,72 @@ def conv_geometry(
             f"weight {weight_shape}); use a smaller kernel or more padding"
         )
     out_size = tuple((i + lo + hi - span) // s + 1 for i, lo, hi, span, s in zip(in_size, low, high, spans, stride_t))
-    return ConvGeometry(
+    return Window(
         kernel=lift(kernel, 1),
         stride=lift(stride_t, 1),
         dilation=lift(dilation_t, 1),
         padding=lift(low, 0),
         in_size=lift(in_size, 1),
         out_size=lift(out_size, 1),
-        groups=int(groups),
     )
 
 
-def wrap_array(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
-    """A tensor over the C-contiguous `array`, viewed as `shape`, on `like`'s backend."""
-    return like._new(TensorData._trusted(np.ascontiguousarray(array).reshape(-1), tuple(shape)))
-
-
-def canonical(t: Tensor, dtype: np.dtype) -> np.ndarray:
-    """The (A, B, *spatial) tensor as a 5-D (A, B, D, H, W) numpy array of `dtype` (no copy when possible)."""
-    array = t.to_numpy().astype(dtype, copy=False)
+def canonical(t: Tensor, dtype: Any) -> Any:
+    """The (A, B, *spatial) tensor as a 5-D (A, B, D, H, W) array of `dtype` (no copy when possible)."""
+    values = array(t).astype(dtype, copy=False)
     # (A, B, *spatial) -> (A, B, 1, ..., *spatial)
-    return array.reshape(array.shape[:2] + lift(array.shape[2:], 1))
+    return values.reshape(values.shape[:2] + lift(values.shape[2:], 1))
 
 
 class Conv(Function):
-    """y = conv(x, W) + b on the canonical geometry; the gradients reuse the same lowering.
+    """y = conv(x, W) + b over the canonical windows; the gradients reuse the same lowering.
 
-    forward(input (N, C_in, *in), weight (C_out, C_in/G, *K), bias (C_out,) or None, geometry).
+    forward(input (N, C_in, *in), weight (C_out, C_in/G, *K), bias (C_out,) or None, window, groups).
     """
 
     @staticmethod
-    def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], geom: ConvGeometry) -> Tensor:
-        dtype = np.result_type(input.dtype, weight.dtype)
+    def forward(
+        ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], window: Window, groups: int
+    ) -> Tensor:
+        ops = input.backend.ops
+        dtype = ops.xp.result_type(input.dtype, weight.dtype)
         x, w = canonical(input, dtype), canonical(weight, dtype)
-        b = None if bias is None else bias.to_numpy().astype(dtype, copy=False)
+        b = None if bias is None else array(bias).astype(dtype, copy=False)
         ctx.needs = (input.requires_grad(), weight.requires_grad())
         # (N, C_out, OD, OH, OW), and the last batch chunk's unrolled input
-        out, unrolled = conv_forward(input.backend.ops.unfold, x, w, geom, b, whole_batch_ok=not ctx.needs[0])
+        out, unrolled = conv_forward(ops, x, w, window, groups, b, whole_batch_ok=not ctx.needs[0])
         ctx.save_for_backward(x, w, unrolled if ctx.needs[1] else None)
-        ctx.geom, ctx.has_bias = geom, bias is not None
+        ctx.window, ctx.groups, ctx.has_bias = window, groups, bias is not None
         ctx.shapes = (input.shape, weight.shape)
         n_spatial = len(input.shape) - 2
-        return wrap_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
+        return from_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
         x, w, unrolled = ctx.saved_values
-        geom = ctx.geom
+        window, groups = ctx.window, ctx.groups
         input_shape, weight_shape = ctx.shapes
         ops = grad_output.backend.ops
         # (N, C_out, *out) -> (N, C_out, OD, OH, OW), C-contiguous for the matmuls
-        grad = np.ascontiguousarray(canonical(grad_output, x.dtype))
+        grad = ops.xp.ascontiguousarray(canonical(grad_output, x.dtype))
         grad_input = grad_weight = None
         if ctx.needs[0]:
-            grad_input = wrap_array(grad_output, conv_input_grad(ops.fold, grad, w, geom), input_shape)
+            grad_input = from_array(grad_output, conv_input_grad(ops, grad, w, window, groups), input_shape)
         if ctx.needs[1]:
-            grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, x, grad, geom, unrolled), weight_shape)
+            grad_w = conv_weight_grad(ops, x, grad, window, groups, unrolled)
+            grad_weight = from_array(grad_output, grad_w, weight_shape)
         if not ctx.has_bias:
             return grad_input, grad_weight
         return grad_input, grad_weight, bias_grad(grad_output, grad)
 
 
-def bias_grad(like: Tensor, grad: np.ndarray) -> Tensor:
+def bias_grad(like: Tensor, grad: Any) -> Tensor:
     """The bias gradient of a convolution: grad (N, C_out, OD, OH, OW) summed to (C_out,)."""
-    # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats ndarray.sum here.
-    # L spelled out, not -1: numpy cannot infer it from an empty (N = 0) batch.
-    length = int(np.prod(grad.shape[2:], dtype=np.int64))
-    summed = np.einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], length))
-    return wrap_array(like, summed, (grad.shape[1],))
+    # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats a sum over two axes here.
+    # L spelled out, not -1: an empty (N = 0) batch cannot infer it.
+    length = math.prod(grad.shape[2:])
+    summed = namespace(like).einsum("ncl->c", grad.reshape(grad.shape[0], grad.shape[1], length))
+    return from_array(like, summed, (grad.shape[1],))
 
 
 def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, groups) -> Tensor:
@@ -203,10 +201,10 @@ def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, group
     if unbatched:
         input = input.reshape(1, *input.shape)
     stride, padding, dilation = (tuple(a) if isinstance(a, list) else a for a in (stride, padding, dilation))
-    geom = conv_geometry(op, input.shape, weight.shape, n, stride, padding, dilation, groups)
+    window = conv_geometry(op, input.shape, weight.shape, n, stride, padding, dilation, groups)
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ShapeError(f"{op}: bias must have shape ({weight.shape[0]},) = (C_out,), got {bias.shape}")
-    out = Conv.apply(input, weight, bias, geom)
+    out = Conv.apply(input, weight, bias, window, int(groups))
     return out.view(*out.shape[1:]) if unbatched else out
 
 

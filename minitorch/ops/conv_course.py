@@ -16,19 +16,18 @@ from __future__ import annotations
 
 from typing import Tuple
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
+from ..core.window import Window
 from ..errors import ShapeError
-from .conv import Conv, canonical, wrap_array
-from .conv_lowering import ConvGeometry
+from .arrays import array, from_array, is_int, namespace
+from .conv import Conv, canonical
 
 __all__ = ["Conv1dFun", "Conv2dFun", "Unroll", "conv1d", "conv2d", "course_geometry", "unroll"]
 
 
-def course_geometry(op: str, input_shape: Tuple[int, ...], weight_shape: Tuple[int, ...], n: int) -> ConvGeometry:
-    """The geometry of the course's 'same width, anchored left' convolution with n spatial dims."""
+def course_geometry(op: str, input_shape: Tuple[int, ...], weight_shape: Tuple[int, ...], n: int) -> Window:
+    """The windows of the course's 'same width, anchored left' convolution with n spatial dims."""
     names = ("B, C_in, W", "B, C_in, H, W")[n - 1]
     kernel_names = ("C_out, C_in, K", "C_out, C_in, KH, KW")[n - 1]
     if len(input_shape) != n + 2:
@@ -42,14 +41,13 @@ def course_geometry(op: str, input_shape: Tuple[int, ...], weight_shape: Tuple[i
     if min(weight_shape[2:]) < 1:
         raise ShapeError(f"{op}: kernel {weight_shape[2:]} must be at least 1 in every dim")
     ones, size = (1,) * (3 - n), tuple(input_shape[2:])
-    return ConvGeometry(
+    return Window(
         kernel=ones + tuple(weight_shape[2:]),
         stride=(1, 1, 1),
         dilation=(1, 1, 1),
         padding=(0, 0, 0),
         in_size=ones + size,
         out_size=ones + size,
-        groups=1,
     )
 
 
@@ -58,8 +56,8 @@ class Conv1dFun(Conv):
 
     @classmethod
     def apply(cls, input: Tensor, weight: Tensor) -> Tensor:  # type: ignore[override]
-        geom = course_geometry("conv1d", input.shape, weight.shape, 1)
-        return super().apply(input, weight, None, geom)
+        window = course_geometry("conv1d", input.shape, weight.shape, 1)
+        return super().apply(input, weight, None, window, 1)
 
 
 class Conv2dFun(Conv):
@@ -67,8 +65,8 @@ class Conv2dFun(Conv):
 
     @classmethod
     def apply(cls, input: Tensor, weight: Tensor) -> Tensor:  # type: ignore[override]
-        geom = course_geometry("conv2d", input.shape, weight.shape, 2)
-        return super().apply(input, weight, None, geom)
+        window = course_geometry("conv2d", input.shape, weight.shape, 2)
+        return super().apply(input, weight, None, window, 1)
 
 
 def conv1d(input: Tensor, weight: Tensor) -> Tensor:
@@ -118,26 +116,27 @@ class Unroll(Function):
     @staticmethod
     def forward(ctx: Context, input: Tensor, kernel: int) -> Tensor:
         batch, channels, width = input.shape
-        geom = course_geometry("unroll", input.shape, (1, channels, kernel), 1)
+        window = course_geometry("unroll", input.shape, (1, channels, kernel), 1)
         x = canonical(input, input.dtype)  # (B, C, 1, 1, W)
         # (C, 1, 1, K, B, 1, 1, W): the unfold kernel's layout
-        cols = np.empty((channels, 1, 1, kernel, batch, 1, 1, width), dtype=input.dtype)
-        input.backend.ops.unfold(x, geom.kernel, geom.stride, geom.dilation, geom.padding, cols)
-        ctx.geom, ctx.input_shape = geom, input.shape
+        cols = namespace(input).empty((channels, 1, 1, kernel, batch, 1, 1, width), dtype=input.dtype)
+        input.backend.ops.unfold(x, window, cols)
+        ctx.window, ctx.input_shape = window, input.shape
         # (C * K, B, W) -> (B, W, C * K)
         rows = cols.reshape(channels * kernel, batch, width).transpose(1, 2, 0)
-        return wrap_array(input, rows, (batch, width, channels * kernel))
+        return from_array(input, rows, (batch, width, channels * kernel))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        geom, (batch, channels, width) = ctx.geom, ctx.input_shape
-        kernel = geom.kernel[2]
+        window, (batch, channels, width) = ctx.window, ctx.input_shape
+        xp = namespace(grad_output)
+        kernel = window.kernel[2]
         # (B, W, C * K) -> (C * K, B, W) -> (C, 1, 1, K, B, 1, 1, W)
-        grad = grad_output.to_numpy().transpose(2, 0, 1)
-        cols = np.ascontiguousarray(grad).reshape(channels, 1, 1, kernel, batch, 1, 1, width)
-        grad_input = np.empty((batch, channels, 1, 1, width), dtype=grad_output.dtype)
-        grad_output.backend.ops.fold(cols, geom.kernel, geom.stride, geom.dilation, geom.padding, grad_input)
-        return wrap_array(grad_output, grad_input, ctx.input_shape)
+        grad = array(grad_output).transpose(2, 0, 1)
+        cols = xp.ascontiguousarray(grad).reshape(channels, 1, 1, kernel, batch, 1, 1, width)
+        grad_input = xp.empty((batch, channels, 1, 1, width), dtype=grad_output.dtype)
+        grad_output.backend.ops.fold(cols, window, grad_input)
+        return from_array(grad_output, grad_input, ctx.input_shape)
 
 
 def unroll(input: Tensor, K: int) -> Tensor:
@@ -159,7 +158,7 @@ def unroll(input: Tensor, K: int) -> Tensor:
         >>> unroll(minitorch.tensor([1.0, 2.0, 3.0]), 2).to_numpy().tolist()
         [[1.0, 2.0], [2.0, 3.0], [3.0, 0.0]]
     """
-    if not isinstance(K, (int, np.integer)) or K < 1:
+    if not is_int(K) or K < 1:
         raise ShapeError(f"unroll: K must be a positive int, got {K!r}")
     if len(input.shape) == 1:
         # (W,) -> (1, 1, W) -> (1, W, K) -> (W, K)

@@ -1,4 +1,4 @@
-"""Convolution lowered to matrix products ("unroll + matmul"), on numpy arrays.
+"""Convolution lowered to matrix products ("unroll + matmul"), on the backend's arrays.
 
 Everything here works in the canonical 3-D spatial form: input (N, C, D, H, W), weight
 (C_out, C / groups, KD, KH, KW); 1-D and 2-D convolutions are lifted by `ops/conv.py`.
@@ -18,19 +18,20 @@ whatever the batch size. The forward hands back its last chunk (still in the one
 buffer), so the weight gradient rebuilds every chunk but that one; when the whole batch fits
 in one chunk, it rebuilds nothing. (Keeping every chunk instead was measured slower: reading a
 whole batch's unrolled matrix back from memory costs more than unrolling it again in cache.)
-The `unfold` / `fold` kernels come from the tensor's backend.
+`ops` is the tensor backend's ops class: its array namespace `ops.xp` does the matrix products
+and its `unfold` / `fold` kernels (the window view of `core/window.py`, copied to a matrix, and
+its adjoint) the rest.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from math import prod
-from typing import Callable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
-import numpy as np
+from ..core.window import Window
 
-__all__ = ["ConvGeometry", "CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
+__all__ = ["CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
 # 256K elements (1 MB in float32, about one L2 cache): with other work between calls, as in
@@ -48,68 +49,48 @@ ONE_CHUNK_FACTOR = 2
 # it, one call per chunk over a transposed copy of the gradient is cheaper.
 PER_SAMPLE_MIN_LENGTH = 256
 
-Triple = tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class ConvGeometry:
-    """Static description of one canonical (3-D spatial) convolution.
-
-    kernel, stride, dilation: per spatial dim (D, H, W).
-    padding: the low (leading) zero padding per dim; the high side is implied by out_size.
-    in_size, out_size: spatial sizes of the input and of the output.
-    """
-
-    kernel: Triple
-    stride: Triple
-    dilation: Triple
-    padding: Triple
-    in_size: Triple
-    out_size: Triple
-    groups: int
-
-
-def _chunk_size(n_batch: int, channels: int, geom: ConvGeometry, whole_batch_ok: bool = True) -> int:
+def _chunk_size(n_batch: int, channels: int, window: Window, whole_batch_ok: bool = True) -> int:
     """Samples per chunk: about CHUNK_ELEMENTS of unrolled matrix, at least one sample; with
     `whole_batch_ok`, the whole batch when it is at most ONE_CHUNK_FACTOR * CHUNK_ELEMENTS."""
-    per_sample = max(channels * prod(geom.kernel) * prod(geom.out_size), 1)
+    per_sample = max(channels * prod(window.kernel) * prod(window.out_size), 1)
     if whole_batch_ok and n_batch * per_sample <= ONE_CHUNK_FACTOR * CHUNK_ELEMENTS:
         return max(n_batch, 1)
     return max(1, min(n_batch, CHUNK_ELEMENTS // per_sample))
 
 
 # One unrolled batch chunk: (start, stop, cols) with cols (C*K, stop - start, L).
-Chunk = tuple[int, int, np.ndarray]
+Chunk = tuple[int, int, Any]
 
 
 def _unrolled_chunks(
-    unfold: Callable, x: np.ndarray, geom: ConvGeometry, stop_at: Optional[int] = None, whole_batch_ok: bool = True
+    ops: Any, x: Any, window: Window, stop_at: Optional[int] = None, whole_batch_ok: bool = True
 ) -> Iterator[Chunk]:
     """(start, stop, cols) per batch chunk of x[:stop_at]; every chunk reuses one buffer."""
     n_batch, channels = x.shape[:2]
     end = n_batch if stop_at is None else stop_at
     if end == 0:
         return
-    rows, length = channels * prod(geom.kernel), prod(geom.out_size)
-    step = _chunk_size(n_batch, channels, geom, whole_batch_ok)
-    buffer = np.empty(min(step, end) * rows * length, dtype=x.dtype)
+    rows, length = channels * prod(window.kernel), prod(window.out_size)
+    step = _chunk_size(n_batch, channels, window, whole_batch_ok)
+    buffer = ops.xp.empty(min(step, end) * rows * length, dtype=x.dtype)
     for start in range(0, end, step):
         stop = min(start + step, end)
         # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
-        cols = buffer[: rows * (stop - start) * length].reshape((channels, *geom.kernel, stop - start, *geom.out_size))
-        unfold(x[start:stop], geom.kernel, geom.stride, geom.dilation, geom.padding, cols)
+        cols = buffer[: rows * (stop - start) * length].reshape((channels, *window.kernel, stop - start, *window.out_size))
+        ops.unfold(x[start:stop], window, cols)
         # (C*K, n, L)
         yield start, stop, cols.reshape(rows, stop - start, length)
 
 
 def conv_forward(
-    unfold: Callable,
-    x: np.ndarray,
-    weight: np.ndarray,
-    geom: ConvGeometry,
-    bias: Optional[np.ndarray] = None,
+    ops: Any,
+    x: Any,
+    weight: Any,
+    window: Window,
+    groups: int,
+    bias: Optional[Any] = None,
     whole_batch_ok: bool = True,
-) -> tuple[np.ndarray, Chunk]:
+) -> tuple[Any, Chunk]:
     """y = conv(x, weight) + bias: x (N, C, D, H, W), bias (C_out,) or None -> y (N, C_out, OD, OH, OW).
 
     The bias is added chunk by chunk, while each chunk's output is still in cache.
@@ -120,18 +101,19 @@ def conv_forward(
     `conv_weight_grad` (the whole batch when it fit in one chunk).
     """
     n_batch, channels = x.shape[:2]
-    out_channels, groups = weight.shape[0], geom.groups
-    group_in = channels // groups * prod(geom.kernel)
+    out_channels = weight.shape[0]
+    xp = ops.xp
+    group_in = channels // groups * prod(window.kernel)
     group_out = out_channels // groups
     # (G, C_out/G, C/G*K): one weight matrix per group
     weight_mats = weight.reshape(groups, group_out, group_in)
-    out = np.empty((n_batch, out_channels, prod(geom.out_size)), dtype=x.dtype)
-    last = (0, 0, np.empty((0, 0, 0), dtype=x.dtype))
-    for start, stop, cols in _unrolled_chunks(unfold, x, geom, whole_batch_ok=whole_batch_ok):
+    out = xp.empty((n_batch, out_channels, prod(window.out_size)), dtype=x.dtype)
+    last = (0, 0, xp.empty((0, 0, 0), dtype=x.dtype))
+    for start, stop, cols in _unrolled_chunks(ops, x, window, whole_batch_ok=whole_batch_ok):
         last = (start, stop, cols)
         for g in range(groups):
             # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
-            np.matmul(
+            xp.matmul(
                 weight_mats[g],
                 cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
                 out=out[start:stop, g * group_out : (g + 1) * group_out],
@@ -139,63 +121,64 @@ def conv_forward(
         if bias is not None:
             out[start:stop] += bias[:, None]  # (C_out,) -> (C_out, 1), over (n, C_out, L)
     # (N, C_out, OD, OH, OW)
-    return out.reshape(n_batch, out_channels, *geom.out_size), last
+    return out.reshape(n_batch, out_channels, *window.out_size), last
 
 
 def conv_weight_grad(
-    unfold: Callable, x: np.ndarray, grad_out: np.ndarray, geom: ConvGeometry, last: Optional[Chunk] = None
-) -> np.ndarray:
+    ops: Any, x: Any, grad_out: Any, window: Window, groups: int, last: Optional[Chunk] = None
+) -> Any:
     """dW: x (N, C, ...), grad_out (N, C_out, ...) -> (C_out, C/G, *kernel).
 
     `last`, the final chunk's unrolled input from `conv_forward`, is used as it is (first,
     while it may still be in cache); only the samples before it are unrolled again.
     """
     n_batch, channels = x.shape[:2]
-    out_channels, groups = grad_out.shape[1], geom.groups
-    group_in = channels // groups * prod(geom.kernel)
+    out_channels = grad_out.shape[1]
+    xp = ops.xp
+    group_in = channels // groups * prod(window.kernel)
     group_out = out_channels // groups
-    length = prod(geom.out_size)
+    length = prod(window.out_size)
     # (N, C_out, L) -> (N, L, C_out): per-sample transposed views, no copy
     grad_t = grad_out.reshape(n_batch, out_channels, length).transpose(0, 2, 1)
     # (G, C/G*K, C_out/G): the transposed weight gradient of each group
-    grad_weight_t = np.zeros((groups, group_in, group_out), dtype=x.dtype)
+    grad_weight_t = xp.zeros((groups, group_in, group_out), dtype=x.dtype)
     kept_from = n_batch if last is None else last[0]
     kept = [] if last is None or last[1] == last[0] else [last]
-    for start, stop, cols in itertools.chain(kept, _unrolled_chunks(unfold, x, geom, stop_at=kept_from)):
+    for start, stop, cols in itertools.chain(kept, _unrolled_chunks(ops, x, window, stop_at=kept_from)):
         for g in range(groups):
             group_cols = cols[g * group_in : (g + 1) * group_in]
             group_grad_t = grad_t[start:stop, :, g * group_out : (g + 1) * group_out]
             if length >= PER_SAMPLE_MIN_LENGTH:
                 # (n, C/G*K, L) @ (n, L, C_out/G) -> (n, C/G*K, C_out/G), summed over the chunk
-                per_sample = np.matmul(group_cols.transpose(1, 0, 2), group_grad_t)
+                per_sample = xp.matmul(group_cols.transpose(1, 0, 2), group_grad_t)
                 grad_weight_t[g] += per_sample.sum(axis=0) if per_sample.shape[0] > 1 else per_sample[0]
             else:
                 # short outputs: (n, L, C_out/G) -> (n*L, C_out/G) (a copy), then one call
-                grad_flat = np.ascontiguousarray(group_grad_t).reshape(-1, group_out)
+                grad_flat = xp.ascontiguousarray(group_grad_t).reshape(-1, group_out)
                 # (C/G*K, n*L) @ (n*L, C_out/G)
                 grad_weight_t[g] += group_cols.reshape(group_in, -1) @ grad_flat
     # (G, C/G*K, C_out/G) -> (C_out, C/G*K) -> (C_out, C/G, KD, KH, KW)
     grad_weight = grad_weight_t.transpose(0, 2, 1).reshape(out_channels, group_in)
-    return grad_weight.reshape(out_channels, channels // groups, *geom.kernel)
+    return grad_weight.reshape(out_channels, channels // groups, *window.kernel)
 
 
-def conv_input_grad(fold: Callable, grad_out: np.ndarray, weight: np.ndarray, geom: ConvGeometry) -> np.ndarray:
+def conv_input_grad(ops: Any, grad_out: Any, weight: Any, window: Window, groups: int) -> Any:
     """dx = fold(W^T @ grad_out): grad_out (N, C_out, OD, OH, OW) -> (N, C, D, H, W)."""
     n_batch, out_channels = grad_out.shape[:2]
-    groups = geom.groups
+    xp = ops.xp
     channels = weight.shape[1] * groups
-    group_in = weight.shape[1] * prod(geom.kernel)
+    group_in = weight.shape[1] * prod(window.kernel)
     group_out = out_channels // groups
-    length = prod(geom.out_size)
+    length = prod(window.out_size)
     # (G, C/G*K, C_out/G): the transposed weight matrix of each group
     weight_t = weight.reshape(groups, group_out, group_in).transpose(0, 2, 1)
     # (N, C_out, L)
     grad_mats = grad_out.reshape(n_batch, out_channels, length)
-    grad_in = np.empty((n_batch, channels, *geom.in_size), dtype=grad_out.dtype)
-    rows = channels * prod(geom.kernel)
+    grad_in = xp.empty((n_batch, channels, *window.in_size), dtype=grad_out.dtype)
+    rows = channels * prod(window.kernel)
     # nothing is reused here, so no whole-batch chunk: a smaller buffer stays in cache
-    step = _chunk_size(n_batch, channels, geom, whole_batch_ok=False)
-    buffer = np.empty(step * rows * length, dtype=grad_out.dtype)
+    step = _chunk_size(n_batch, channels, window, whole_batch_ok=False)
+    buffer = xp.empty(step * rows * length, dtype=grad_out.dtype)
     for start in range(0, n_batch, step):
         stop = min(start + step, n_batch)
         size = stop - start
@@ -203,12 +186,12 @@ def conv_input_grad(fold: Callable, grad_out: np.ndarray, weight: np.ndarray, ge
         dcols = buffer[: rows * size * length].reshape(rows, size, length)
         for g in range(groups):
             # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
-            np.matmul(
+            xp.matmul(
                 weight_t[g],
                 grad_mats[start:stop, g * group_out : (g + 1) * group_out],
                 out=dcols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
             )
         # (C, KD, KH, KW, n, OD, OH, OW)
-        dcols_8d = dcols.reshape(channels, *geom.kernel, size, *geom.out_size)
-        fold(dcols_8d, geom.kernel, geom.stride, geom.dilation, geom.padding, grad_in[start:stop])
+        dcols_8d = dcols.reshape(channels, *window.kernel, size, *window.out_size)
+        ops.fold(dcols_8d, window, grad_in[start:stop])
     return grad_in

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
+from ..core.window import Window
 from ..errors import ShapeError
-from .conv import IntOrTuple, bias_grad, canonical, expand_arg, lift, wrap_array
-from .conv_lowering import ConvGeometry, conv_forward, conv_input_grad, conv_weight_grad
+from .arrays import array, from_array, is_int
+from .conv import IntOrTuple, bias_grad, canonical, expand_arg, lift
+from .conv_lowering import conv_forward, conv_input_grad, conv_weight_grad
 
 __all__ = ["ConvTranspose", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_transpose_geometry"]
 
@@ -36,8 +36,8 @@ def conv_transpose_geometry(
     output_padding: IntOrTuple,
     groups: int,
     dilation: IntOrTuple,
-) -> ConvGeometry:
-    """Validate the arguments; returns the canonical geometry of the matching convolution.
+) -> Window:
+    """Validate the arguments; returns the canonical windows of the matching convolution.
 
     input_shape is (N, C_in, *spatial) and weight_shape (C_in, C_out / groups, *kernel).
     """
@@ -47,7 +47,7 @@ def conv_transpose_geometry(
         raise ShapeError(
             f"{op}: weight must have {n + 2} dims (C_in, C_out/groups, *kernel), got shape {weight_shape}"
         )
-    if not isinstance(groups, (int, np.integer)) or groups < 1:
+    if not is_int(groups) or groups < 1:
         raise ShapeError(f"{op}: groups must be a positive int, got {groups!r}")
     channels = input_shape[1]
     if weight_shape[0] != channels:
@@ -78,54 +78,57 @@ def conv_transpose_geometry(
             f"padding {padding_t}); use less padding"
         )
     # the matching convolution maps our output (its input) to our input (its output)
-    return ConvGeometry(
+    return Window(
         kernel=lift(kernel, 1),
         stride=lift(stride_t, 1),
         dilation=lift(dilation_t, 1),
         padding=lift(padding_t, 0),
         in_size=lift(out_size, 1),
         out_size=lift(in_size, 1),
-        groups=int(groups),
     )
 
 
 class ConvTranspose(Function):
     """z = conv_transpose(x, W) + b: the input gradient of `Conv` run forward.
 
-    forward(input (N, C_in, *in), weight (C_in, C_out/G, *K), bias (C_out,) or None, geometry).
+    forward(input (N, C_in, *in), weight (C_in, C_out/G, *K), bias (C_out,) or None, window, groups).
     """
 
     @staticmethod
-    def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], geom: ConvGeometry) -> Tensor:
-        dtype = np.result_type(input.dtype, weight.dtype)
+    def forward(
+        ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor], window: Window, groups: int
+    ) -> Tensor:
+        ops = input.backend.ops
+        dtype = ops.xp.result_type(input.dtype, weight.dtype)
         x, w = canonical(input, dtype), canonical(weight, dtype)
-        out = conv_input_grad(input.backend.ops.fold, np.ascontiguousarray(x), w, geom)  # (N, C_out, OD, OH, OW)
+        out = conv_input_grad(ops, ops.xp.ascontiguousarray(x), w, window, groups)  # (N, C_out, OD, OH, OW)
         if bias is not None:
             # (C_out,) -> (1, C_out, 1, 1, 1)
-            out += bias.to_numpy().astype(dtype, copy=False).reshape(1, -1, 1, 1, 1)
+            out += array(bias).astype(dtype, copy=False).reshape(1, -1, 1, 1, 1)
         ctx.save_for_backward(x, w)
-        ctx.geom, ctx.has_bias = geom, bias is not None
+        ctx.window, ctx.groups, ctx.has_bias = window, groups, bias is not None
         ctx.shapes = (input.shape, weight.shape)
         ctx.needs = (input.requires_grad(), weight.requires_grad())
         n_spatial = len(input.shape) - 2
-        return wrap_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
+        return from_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
         x, w = ctx.saved_values
-        geom = ctx.geom
+        window, groups = ctx.window, ctx.groups
         input_shape, weight_shape = ctx.shapes
         ops = grad_output.backend.ops
         # (N, C_out, *out) -> (N, C_out, OD, OH, OW)
-        grad = np.ascontiguousarray(canonical(grad_output, x.dtype))
+        grad = ops.xp.ascontiguousarray(canonical(grad_output, x.dtype))
         grad_input = grad_weight = unrolled = None
         if ctx.needs[0]:
             # (N, C_in, *in), and the last batch chunk's unrolled gradient
-            grad_x, unrolled = conv_forward(ops.unfold, grad, w, geom)
-            grad_input = wrap_array(grad_output, grad_x, input_shape)
+            grad_x, unrolled = conv_forward(ops, grad, w, window, groups)
+            grad_input = from_array(grad_output, grad_x, input_shape)
         if ctx.needs[1]:
             # the convolution's weight gradient with the roles of input and output swapped
-            grad_weight = wrap_array(grad_output, conv_weight_grad(ops.unfold, grad, x, geom, unrolled), weight_shape)
+            grad_w = conv_weight_grad(ops, grad, x, window, groups, unrolled)
+            grad_weight = from_array(grad_output, grad_w, weight_shape)
         if not ctx.has_bias:
             return grad_input, grad_weight
         return grad_input, grad_weight, bias_grad(grad_output, grad)
@@ -136,11 +139,11 @@ def _conv_transpose(op, n, input, weight, bias, stride, padding, output_padding,
     unbatched = len(input.shape) == n + 1
     if unbatched:
         input = input.reshape(1, *input.shape)
-    geom = conv_transpose_geometry(op, input.shape, weight.shape, n, stride, padding, output_padding, groups, dilation)
+    window = conv_transpose_geometry(op, input.shape, weight.shape, n, stride, padding, output_padding, groups, dilation)
     out_channels = weight.shape[1] * groups
     if bias is not None and bias.shape != (out_channels,):
         raise ShapeError(f"{op}: bias must have shape ({out_channels},) = (C_out,), got {bias.shape}")
-    out = ConvTranspose.apply(input, weight, bias, geom)
+    out = ConvTranspose.apply(input, weight, bias, window, int(groups))
     return out.view(*out.shape[1:]) if unbatched else out
 
 

@@ -6,15 +6,17 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Optional
-
-import numpy as np
+import numbers
+from typing import TYPE_CHECKING, Optional
 
 from ..autodiff.function import Context, Function
 from ..core.random import default_generator
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import DTypeError
+from .arrays import from_array, namespace
+
+if TYPE_CHECKING:
+    from numpy.random import Generator
 
 __all__ = ["Dropout", "dropout", "course_dropout"]
 
@@ -38,7 +40,7 @@ def dropout(
     p: float = 0.5,
     training: bool = True,
     inplace: bool = False,
-    generator: Optional[np.random.Generator] = None,
+    generator: Optional["Generator"] = None,
 ) -> Tensor:
     """Randomly zero entries with probability p (as `torch.nn.functional.dropout`).
 
@@ -63,19 +65,20 @@ def dropout(
     """
     if not isinstance(input, Tensor):
         raise DTypeError(f"dropout: input must be a minitorch Tensor, got {type(input).__name__}")
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not 0.0 <= float(p) <= 1.0:
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= float(p) <= 1.0:
         raise ValueError(f"dropout: probability p has to be between 0 and 1, got {p!r}")
     p = float(p)
     if not training or p == 0.0:
         return input
+    xp = namespace(input)
     if p == 1.0:
-        keep = np.zeros(input.shape, dtype=input.dtype)
+        keep = xp.zeros(input.shape, dtype=input.dtype)
     else:
         rng = default_generator() if generator is None else generator
-        uniform = rng.random(input.shape, dtype=input.dtype)  # (*) in [0, 1)
-        keep = (uniform >= p) * input.dtype.type(1.0 / (1.0 - p))
-    mask = input._new(TensorData._trusted(keep.reshape(-1).astype(input.dtype, copy=False), tuple(input.shape)))
-    return Dropout.apply(input, mask)
+        # the host generator draws (*) in [0, 1), so seeded masks are the same on every backend
+        uniform = xp.asarray(rng.random(input.shape, dtype=input.dtype))
+        keep = (uniform >= p).astype(input.dtype) * xp.asarray(1.0 / (1.0 - p), dtype=input.dtype)
+    return Dropout.apply(input, from_array(input, keep))
 
 
 def course_dropout(input: Tensor, rate: float, ignore: bool = False) -> Tensor:

@@ -10,6 +10,7 @@ from typing import Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
+from .arrays import array, from_array
 
 __all__ = ["Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "LT", "EQ", "IsClose", "Cast", "cast"]
 
@@ -192,9 +193,7 @@ class Cast(Function):
     @staticmethod
     def forward(ctx: Context, a: Tensor, dtype) -> Tensor:
         ctx.dtype = a.dtype
-        out = a._new_empty(a.shape, dtype)
-        out.to_numpy()[...] = a.to_numpy()
-        return out
+        return from_array(a, array(a).astype(dtype))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:

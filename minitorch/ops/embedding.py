@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import DTypeError, IndexingError, ShapeError
+from .arrays import array, from_array, namespace
 
 __all__ = ["Embedding", "embedding"]
 
@@ -22,35 +20,37 @@ class Embedding(Function):
     """weight[indices]; the weight gradient scatter-adds each output row's gradient."""
 
     @staticmethod
-    def forward(ctx: Context, weight: Tensor, indices: np.ndarray, padding_idx: Optional[int]) -> Tensor:
-        rows = np.ascontiguousarray(weight.to_numpy()[indices])  # (*, D)
+    def forward(ctx: Context, weight: Tensor, indices: Any, padding_idx: Optional[int]) -> Tensor:
+        rows = array(weight)[indices]  # (*, D)
         ctx.indices, ctx.padding_idx, ctx.weight_shape = indices, padding_idx, weight.shape
-        return weight._new(TensorData._trusted(rows.reshape(-1), tuple(rows.shape)))
+        return from_array(weight, rows)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         vocabulary, width = ctx.weight_shape
-        grad = np.zeros((vocabulary, width), dtype=grad_output.dtype)
-        rows = grad_output.to_numpy().reshape(-1, width)  # (*, D) -> (M, D)
-        np.add.at(grad, ctx.indices.reshape(-1), rows)  # repeated indices accumulate
+        grad = namespace(grad_output).zeros((vocabulary, width), dtype=grad_output.dtype)
+        rows = array(grad_output).reshape(-1, width)  # (*, D) -> (M, D)
+        grad_output.backend.ops.index_add(grad, ctx.indices.reshape(-1), rows)  # repeated indices accumulate
         if ctx.padding_idx is not None:
             grad[ctx.padding_idx] = 0.0
-        return grad_output._new(TensorData._trusted(grad.reshape(-1), (vocabulary, width)))
+        return from_array(grad_output, grad)
 
 
-def _indices(input: Any, vocabulary: int) -> np.ndarray:
-    """Integer indices from an int array, a list, or a tensor holding whole numbers."""
-    values = input.to_numpy() if isinstance(input, Tensor) else np.asarray(input)
+def _indices(input: Any, weight: Tensor) -> Any:
+    """Integer indices (an int64 array of `weight`'s backend) from an int array, a list, or a
+    tensor holding whole numbers."""
+    xp, vocabulary = namespace(weight), weight.shape[0]
+    values = array(input) if isinstance(input, Tensor) else xp.asarray(input)
     if values.dtype.kind == "f":
-        if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
+        if not bool(xp.all(xp.isfinite(values))) or not bool(xp.all(values == xp.round(values))):
             raise DTypeError("embedding: indices must be whole numbers; got fractional or non-finite values")
     elif values.dtype.kind not in "iu":
         raise DTypeError(f"embedding: indices must be integers, got dtype {values.dtype}")
-    indices = values.astype(np.int64)
-    if indices.size and (indices.min() < 0 or indices.max() >= vocabulary):
+    indices = values.astype(xp.int64)
+    if indices.size and (int(indices.min()) < 0 or int(indices.max()) >= vocabulary):
         raise IndexingError(
-            f"embedding: index out of range: indices span [{indices.min()}, {indices.max()}] but the weight "
-            f"has {vocabulary} rows; use indices in [0, {vocabulary - 1}]"
+            f"embedding: index out of range: indices span [{int(indices.min())}, {int(indices.max())}] but the "
+            f"weight has {vocabulary} rows; use indices in [0, {vocabulary - 1}]"
         )
     return indices
 
@@ -84,4 +84,4 @@ def embedding(input: Any, weight: Tensor, padding_idx: Optional[int] = None) -> 
         if not -vocabulary <= padding_idx < vocabulary:
             raise IndexingError(f"embedding: padding_idx {padding_idx} is out of range for {vocabulary} rows")
         padding_idx = padding_idx % vocabulary
-    return Embedding.apply(weight, _indices(input, vocabulary), padding_idx)
+    return Embedding.apply(weight, _indices(input, weight), padding_idx)

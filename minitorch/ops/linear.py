@@ -12,19 +12,12 @@ from __future__ import annotations
 
 from typing import Optional, Tuple
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import ShapeError
+from .arrays import array, from_array, namespace
 
 __all__ = ["Linear", "linear"]
-
-
-def _wrap(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
-    """A tensor over the C-contiguous numpy `array`, viewed as `shape`, on `like`'s backend."""
-    return like._new(TensorData._trusted(array.reshape(-1), tuple(shape)))  # (M, n) -> storage of `shape`
 
 
 class Linear(Function):
@@ -33,30 +26,31 @@ class Linear(Function):
     @staticmethod
     def forward(ctx: Context, input: Tensor, weight: Tensor, bias: Optional[Tensor] = None) -> Tensor:
         in_features = weight.shape[1]
-        x = input.to_numpy().reshape(-1, in_features)  # (*, in) -> (M, in); copies only if strided
-        w = weight.to_numpy()  # (out, in)
-        dtype = np.promote_types(input.dtype, weight.dtype)
-        out = np.empty((x.shape[0], w.shape[0]), dtype=dtype)  # (M, out)
-        np.matmul(x, w.T, out=out)
+        xp = namespace(input)
+        x = array(input).reshape(-1, in_features)  # (*, in) -> (M, in); copies only if strided
+        w = array(weight)  # (out, in)
+        dtype = xp.result_type(input.dtype, weight.dtype)
+        out = xp.empty((x.shape[0], w.shape[0]), dtype=dtype)  # (M, out)
+        xp.matmul(x, w.T, out=out)
         if bias is not None:
-            out += bias.to_numpy()
+            out += array(bias)
         needs_bias = bias is not None and bias.history is not None
         ctx.needs = (input.history is not None, weight.history is not None, needs_bias)
         ctx.has_bias = bias is not None
         ctx.input_shape = input.shape
         ctx.save_for_backward(x, w)
-        return _wrap(input, out, input.shape[:-1] + (w.shape[0],))
+        return from_array(input, out, input.shape[:-1] + (w.shape[0],))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
         x, w = ctx.saved_values
         need_input, need_weight, need_bias = ctx.needs
-        g = grad_output.to_numpy().reshape(-1, w.shape[0])  # (*, out) -> (M, out)
-        grad_input = _wrap(grad_output, g @ w, ctx.input_shape) if need_input else None  # (M, in)
-        grad_weight = _wrap(grad_output, g.T @ x, w.shape) if need_weight else None  # (out, in)
+        g = array(grad_output).reshape(-1, w.shape[0])  # (*, out) -> (M, out)
+        grad_input = from_array(grad_output, g @ w, ctx.input_shape) if need_input else None  # (M, in)
+        grad_weight = from_array(grad_output, g.T @ x, w.shape) if need_weight else None  # (out, in)
         if not ctx.has_bias:
             return grad_input, grad_weight
-        grad_bias = _wrap(grad_output, g.sum(axis=0), (w.shape[0],)) if need_bias else None
+        grad_bias = from_array(grad_output, g.sum(axis=0), (w.shape[0],)) if need_bias else None
         return grad_input, grad_weight, grad_bias
 
 

@@ -22,23 +22,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import IndexingError, ShapeError
-from .loss_reduce import check_reduction, reduce_loss, scale_grad, wrap
+from .arrays import array, from_array, namespace, quiet
+from .loss_reduce import check_reduction, reduce_loss, scale_grad
 
 __all__ = ["ClassLoss", "Targets", "cross_entropy", "nll_loss"]
 
 
-def _class_last(input: Tensor) -> Tuple[np.ndarray, Tuple[int, ...]]:
+def _class_last(input: Tensor) -> Tuple[Any, Tuple[int, ...]]:
     """input (N, C, *d) -> (M, C) rows with M = N * prod(d), and the sample shape (N, *d)."""
-    x = input.to_numpy()
+    x = array(input)
     if input.dims == 1:
         return x.reshape(1, -1), (1,)  # (C,) -> (1, C)
-    moved = np.moveaxis(x, 1, -1) if input.dims > 2 else x  # (N, C, *d) -> (N, *d, C)
+    moved = namespace(input).moveaxis(x, 1, -1) if input.dims > 2 else x  # (N, C, *d) -> (N, *d, C)
     return moved.reshape(-1, input.shape[1]), moved.shape[:-1]  # -> (M, C)
 
 
@@ -52,11 +50,11 @@ class Targets:
     dense_scale: (C,) d dense[i, c] / d probability target[i, c] (probability targets only).
     """
 
-    labels: Optional[np.ndarray]
-    picked: Optional[np.ndarray]
-    dense: Optional[np.ndarray]
+    labels: Optional[Any]
+    picked: Optional[Any]
+    dense: Optional[Any]
     denom: float
-    dense_scale: Optional[np.ndarray] = None
+    dense_scale: Optional[Any] = None
 
 
 class ClassLoss(Function):
@@ -71,32 +69,33 @@ class ClassLoss(Function):
         ctx: Context, input: Tensor, targets: Targets, from_logits: bool, reduction: str,
         soft_target: Optional[Tensor] = None,
     ) -> Tensor:
+        xp = namespace(input)
         rows, sample_shape = _class_last(input)  # (M, C)
         picked, dense, labels = targets.picked, targets.dense, targets.labels
         if from_logits:
-            log_p = np.empty(rows.shape, dtype=rows.dtype)  # log_softmax(rows), (M, C)
+            log_p = xp.empty(rows.shape, dtype=rows.dtype)  # log_softmax(rows), (M, C)
             input.backend.ops.log_softmax_forward(rows, log_p)
         else:
             log_p = rows
-        r = None if labels is None else np.arange(rows.shape[0])
-        loss = np.zeros(rows.shape[0], dtype=rows.dtype)
+        r = None if labels is None else xp.arange(rows.shape[0])
+        loss = xp.zeros(rows.shape[0], dtype=rows.dtype)
         if labels is not None:
             loss -= log_p[r, labels] if picked is None else picked * log_p[r, labels]
         if dense is not None:
-            with np.errstate(invalid="ignore"):
-                terms = dense * log_p
-            terms[dense == 0] = 0.0  # 0 * log 0 = 0: unselected -inf log-probabilities do not count
+            with quiet(input):
+                # 0 * log 0 = 0: unselected -inf log-probabilities do not count
+                terms = xp.where(dense == 0, 0.0, dense * log_p)
             loss -= terms.sum(axis=1)
         if not ctx.no_grad:
             if from_logits:
-                grad = np.exp(log_p)  # softmax, (M, C)
+                grad = xp.exp(log_p)  # softmax, (M, C)
                 weight = 1.0 if picked is None else picked
                 if dense is not None:
                     weight = weight + dense.sum(axis=1) if labels is not None else dense.sum(axis=1)
                 if not isinstance(weight, float):
                     grad *= weight[:, None]  # d loss_i / d z_i = (sum_c q_ic) softmax(z_i) - q_i
             else:
-                grad = np.zeros_like(rows)
+                grad = xp.zeros_like(rows)
             if labels is not None:
                 grad[r, labels] -= 1.0 if picked is None else picked
             if dense is not None:
@@ -104,7 +103,7 @@ class ClassLoss(Function):
             ctx.grad, ctx.input_shape, ctx.reduction, ctx.denom = grad, input.shape, reduction, targets.denom
             # d loss / d target (M, C), when the probability targets are a tensor in the graph
             ctx.target_grad = None if soft_target is None else -targets.dense_scale * log_p
-        return wrap(input, reduce_loss(loss.reshape(sample_shape), reduction, targets.denom))  # (M,) -> (N, *d)
+        return from_array(input, reduce_loss(xp, loss.reshape(sample_shape), reduction, targets.denom))  # (M,) -> (N, *d)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
@@ -116,54 +115,56 @@ class ClassLoss(Function):
         return grad_input, _class_first(grad_output, grad_target, ctx.input_shape)
 
 
-def _class_first(like: Tensor, rows: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
+def _class_first(like: Tensor, rows: Any, shape: Tuple[int, ...]) -> Tensor:
     """(M, C) rows back to a tensor of `shape` (N, C, *d), (N, C) or (C,): `_class_last` undone."""
     if len(shape) <= 2:
-        return wrap(like, rows.reshape(shape))  # (M, C) -> (N, C) or (C,)
+        return from_array(like, rows, shape)  # (M, C) -> (N, C) or (C,)
     # (M, C) -> (N, *d, C), then permuted back to (N, C, *d) without a copy
     moved = (shape[0],) + shape[2:] + (shape[1],)
     order = (0, len(shape) - 1) + tuple(range(1, len(shape) - 1))
-    data = TensorData._trusted(np.ascontiguousarray(rows).reshape(-1), moved)
-    return like._new(data.permute(*order))
+    return like._new(from_array(like, rows, moved)._tensor.permute(*order))
 
 
-def _class_indices(op: str, target: Any, sample_shape: Tuple[int, ...], classes: int,
-                   ignore_index: int) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+def _class_indices(op: str, input: Tensor, target: Any, sample_shape: Tuple[int, ...], classes: int,
+                   ignore_index: int) -> Tuple[Any, Optional[Any]]:
     """Validated class-index targets (M,) and the mask of non-ignored samples (None: all count)."""
-    t = np.asarray(target.to_numpy() if isinstance(target, Tensor) else target)
+    xp = namespace(input)
+    t = array(target) if isinstance(target, Tensor) else xp.asarray(target)
     if t.shape != sample_shape and not (sample_shape == (1,) and t.size == 1):
         raise ShapeError(f"{op}: target has shape {t.shape}, expected {sample_shape} (one class index per sample)")
     flat = t.reshape(-1)  # (N, *d) -> (M,)
     if flat.dtype.kind == "f":
-        if not np.all(np.isfinite(flat)) or np.any(flat != np.round(flat)):
+        if not bool(xp.all(xp.isfinite(flat))) or bool(xp.any(flat != xp.round(flat))):
             raise ShapeError(f"{op}: class-index targets must be whole numbers, got {flat[:5]}...; pass integer labels")
     elif flat.dtype.kind not in "iub":
         raise ShapeError(f"{op}: target of dtype {flat.dtype} cannot hold class indices; pass integers")
-    flat = flat.astype(np.int64, copy=False)
-    if flat.size == 0 or (flat.min() >= 0 and flat.max() < classes and not 0 <= ignore_index < classes):
+    flat = flat.astype(xp.int64, copy=False)
+    in_range = flat.size == 0 or (int(flat.min()) >= 0 and int(flat.max()) < classes)
+    if in_range and not 0 <= ignore_index < classes:
         return flat, None  # the common case: every label valid, none ignored
     valid = flat != ignore_index
     bad = valid & ((flat < 0) | (flat >= classes))
-    if np.any(bad):
+    if bool(xp.any(bad)):
         raise IndexingError(
             f"{op}: target {int(flat[bad][0])} is out of bounds for {classes} classes; "
             f"labels must lie in [0, {classes - 1}] (or equal ignore_index={ignore_index})"
         )
-    return np.where(valid, flat, 0), valid
+    return xp.where(valid, flat, 0), valid
 
 
 def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> Targets:
     """The loss's `Targets` from class indices or probabilities, weights and smoothing."""
+    xp = namespace(input)
     rows, sample_shape = _class_last(input)
     count, classes = rows.shape
     if isinstance(weight, Tensor):
-        weight = weight.to_numpy()
-    w = None if weight is None else np.asarray(weight, dtype=np.float64)
+        weight = array(weight)
+    w = None if weight is None else xp.asarray(weight, dtype=xp.float64)
     if w is not None and w.shape != (classes,):
         raise ShapeError(f"{op}: weight has shape {w.shape}, expected ({classes},), one weight per class")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{op}: label_smoothing must lie in [0, 1], got {label_smoothing}")
-    ones = np.ones(classes) if w is None else w
+    ones = xp.ones(classes) if w is None else w
     if _holds_probabilities(input, target):
         if ignore_index != -100:
             raise ValueError(f"{op}: ignore_index={ignore_index} applies to class-index targets only, not to "
@@ -172,7 +173,7 @@ def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> T
         dense = (probs * (1.0 - label_smoothing) + label_smoothing / classes) * ones
         scale = ((1.0 - label_smoothing) * ones).astype(input.dtype)  # d dense / d probs, per class
         return Targets(None, None, dense.astype(input.dtype), float(count), scale)
-    labels, valid = _class_indices(op, target, sample_shape, classes, ignore_index)
+    labels, valid = _class_indices(op, input, target, sample_shape, classes, ignore_index)
     if w is None and valid is None:
         picked, denom = None, float(count)
     else:
@@ -181,8 +182,8 @@ def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> T
     dense = None
     if label_smoothing > 0.0:
         mask = 1.0 if valid is None else valid[:, None]
-        dense = ((label_smoothing / classes) * ones[None, :] * mask * np.ones((count, 1))).astype(input.dtype)
-        picked = (1.0 - label_smoothing) * (np.ones(count) if picked is None else picked)
+        dense = ((label_smoothing / classes) * ones[None, :] * mask * xp.ones((count, 1))).astype(input.dtype)
+        picked = (1.0 - label_smoothing) * (xp.ones(count) if picked is None else picked)
     return Targets(labels, None if picked is None else picked.astype(input.dtype), dense, denom)
 
 

@@ -1,7 +1,7 @@
 """Elementwise losses, fused and stable: `mse_loss`, `binary_cross_entropy` and
 `binary_cross_entropy_with_logits`.
 
-One Function (`ElementwiseLoss`) computes, in a single numpy pass, the per-element loss and
+One Function (`ElementwiseLoss`) computes, in a single pass over the backend's arrays, the per-element loss and
 its derivatives with respect to the input and the target (each only when needed); backward
 scales them by the upstream gradient (see `loss_reduce.py`).
 
@@ -14,40 +14,39 @@ from __future__ import annotations
 
 from typing import Any, Optional, Tuple
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..errors import ShapeError
-from .loss_reduce import check_reduction, reduce_loss, scale_grad, wrap
+from ..core.tensor_data import shape_broadcast
+from ..errors import IndexingError, ShapeError
+from .arrays import array, from_array, namespace, quiet
+from .loss_reduce import check_reduction, reduce_loss, scale_grad
 
 __all__ = ["ElementwiseLoss", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
-Derivs = Tuple[np.ndarray, Optional[np.ndarray], Optional[np.ndarray]]
+Derivs = Tuple[Any, Optional[Any], Optional[Any]]
 
 
-def _mse(x: np.ndarray, y: np.ndarray, weight: Any, pos_weight: Any) -> Derivs:
+def _mse(xp: Any, x: Any, y: Any, pos_weight: Any) -> Derivs:
     diff = x - y
     return diff * diff, 2.0 * diff, -2.0 * diff
 
 
-def _bce(x: np.ndarray, y: np.ndarray, weight: Any, pos_weight: Any) -> Derivs:
-    if np.any((x < 0) | (x > 1)):
+def _bce(xp: Any, x: Any, y: Any, pos_weight: Any) -> Derivs:
+    if bool(xp.any((x < 0) | (x > 1))):
         raise ValueError(
             "binary_cross_entropy: all elements of input should be between 0 and 1 "
             "(apply sigmoid first, or use binary_cross_entropy_with_logits)"
         )
-    with np.errstate(divide="ignore"):
-        log_x = np.maximum(np.log(x), -100.0)  # PyTorch clamps the logs at -100
-        log_1mx = np.maximum(np.log1p(-x), -100.0)
+    log_x = xp.maximum(xp.log(x), -100.0)  # PyTorch clamps the logs at -100 (log 0 = -inf, quietly)
+    log_1mx = xp.maximum(xp.log1p(-x), -100.0)
     loss = -(y * log_x + (1.0 - y) * log_1mx)
-    d_input = (x - y) / np.maximum((1.0 - x) * x, 1e-12)
+    d_input = (x - y) / xp.maximum((1.0 - x) * x, 1e-12)
     return loss, d_input, log_1mx - log_x
 
 
-def _bce_logits(x: np.ndarray, y: np.ndarray, weight: Any, pos_weight: Any) -> Derivs:
-    softplus_neg = np.maximum(-x, 0.0) + np.log1p(np.exp(-np.abs(x)))  # log(1 + e^-x), stable
-    sigmoid = np.exp(-softplus_neg)  # 1 / (1 + e^-x), no cancellation in either tail
+def _bce_logits(xp: Any, x: Any, y: Any, pos_weight: Any) -> Derivs:
+    softplus_neg = xp.maximum(-x, 0.0) + xp.log1p(xp.exp(-xp.abs(x)))  # log(1 + e^-x), stable
+    sigmoid = xp.exp(-softplus_neg)  # 1 / (1 + e^-x), no cancellation in either tail
     if pos_weight is None:
         return (1.0 - y) * x + softplus_neg, sigmoid - y, -x
     log_weight = 1.0 + (pos_weight - 1.0) * y
@@ -63,31 +62,34 @@ class ElementwiseLoss(Function):
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, target: Tensor, kind: str, reduction: str,
-                weight: Optional[np.ndarray], pos_weight: Optional[np.ndarray]) -> Tensor:
-        x = input.to_numpy()
-        y = target.to_numpy().astype(x.dtype, copy=False)
-        loss, d_input, d_target = _KINDS[kind](x, y, weight, pos_weight)
+                weight: Optional[Any], pos_weight: Optional[Any]) -> Tensor:
+        xp = namespace(input)
+        x = array(input)
+        y = array(target).astype(x.dtype, copy=False)
+        with quiet(input):
+            loss, d_input, d_target = _KINDS[kind](xp, x, y, pos_weight)
         if weight is not None:
             loss, d_input, d_target = loss * weight, d_input * weight, d_target * weight
         if not ctx.no_grad:
             ctx.d_input = d_input.astype(x.dtype, copy=False) if input.history is not None else None
             ctx.d_target = d_target.astype(x.dtype, copy=False) if target.history is not None else None
             ctx.reduction, ctx.denom = reduction, float(x.size)
-        return wrap(input, reduce_loss(loss.astype(x.dtype, copy=False), reduction, float(x.size)))
+        return from_array(input, reduce_loss(xp, loss.astype(x.dtype, copy=False), reduction, float(x.size)))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor]]:
         grads = []
         for local in (ctx.d_input, ctx.d_target):
             scaled = None if local is None else scale_grad(local, grad_output, ctx.reduction, ctx.denom)
-            grads.append(None if scaled is None else wrap(grad_output, scaled))
+            grads.append(None if scaled is None else from_array(grad_output, scaled))
         return tuple(grads)
 
 
-def _as_array(value: Any, like: Tensor) -> Optional[np.ndarray]:
+def _as_array(value: Any, like: Tensor) -> Optional[Any]:
+    """A weight (tensor, array, list or number) as an array of `like`'s backend and dtype."""
     if value is None:
         return None
-    return np.asarray(value.to_numpy() if isinstance(value, Tensor) else value, dtype=like.dtype)
+    return namespace(like).asarray(array(value) if isinstance(value, Tensor) else value, dtype=like.dtype)
 
 
 def _apply(op: str, input: Tensor, target: Any, reduction: str, weight: Any = None, pos_weight: Any = None) -> Tensor:
@@ -95,7 +97,7 @@ def _apply(op: str, input: Tensor, target: Any, reduction: str, weight: Any = No
         raise TypeError(f"{op}: input must be a minitorch Tensor, got {type(input).__name__}")
     check_reduction(op, reduction)
     if not isinstance(target, Tensor):
-        target = wrap(input, np.asarray(target, dtype=input.dtype))
+        target = from_array(input, namespace(input).asarray(target, dtype=input.dtype))
     if target.shape != input.shape:
         raise ShapeError(
             f"{op}: target shape {target.shape} differs from input shape {input.shape}; reshape one "
@@ -105,8 +107,9 @@ def _apply(op: str, input: Tensor, target: Any, reduction: str, weight: Any = No
     for name, array in (("weight", weight_array), ("pos_weight", pos_array)):
         if array is not None:
             try:
-                np.broadcast_shapes(array.shape, input.shape)
-            except ValueError:
+                if shape_broadcast(array.shape, input.shape) != input.shape:
+                    raise IndexingError("broadcasts to a larger shape")
+            except IndexingError:
                 raise ShapeError(
                     f"{op}: {name} of shape {array.shape} does not broadcast to the input {input.shape}"
                 ) from None

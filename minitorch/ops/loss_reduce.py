@@ -8,12 +8,12 @@ gradient in backward (elementwise for "none", a scalar otherwise).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
+from .arrays import array
 
-__all__ = ["REDUCTIONS", "check_reduction", "reduce_loss", "scale_grad", "wrap"]
+__all__ = ["REDUCTIONS", "check_reduction", "reduce_loss", "scale_grad"]
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -24,36 +24,29 @@ def check_reduction(op: str, reduction: str) -> None:
         raise ValueError(f"{op}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
 
 
-def wrap(like: Tensor, array: np.ndarray) -> Tensor:
-    """A tensor holding `array` (copied to C order only if needed) on `like`'s backend."""
-    array = np.ascontiguousarray(array)
-    return like._new(TensorData._trusted(array.reshape(-1), tuple(array.shape)))  # flat storage, same shape
-
-
-def reduce_loss(loss: np.ndarray, reduction: str, denom: float) -> np.ndarray:
-    """Per-element losses -> the output array: as is, or a (1,) sum or mean (sum / denom)."""
+def reduce_loss(xp: Any, loss: Any, reduction: str, denom: float) -> Any:
+    """Per-element losses (an array of `xp`) -> the output array: as is, or a (1,) sum or mean
+    (sum / denom)."""
     if reduction == "none":
         return loss
-    total = float(loss.sum(dtype=np.float64))
+    total = float(loss.sum(dtype=xp.float64))
     if reduction == "mean":
         total = total / denom if denom != 0 else float("nan")  # nothing counted: nan, as PyTorch
-    return np.array([total], dtype=loss.dtype)
+    return xp.asarray([total], dtype=loss.dtype)
 
 
-def scale_grad(
-    local: np.ndarray, grad_output: Tensor, reduction: str, denom: float, per_row: bool = False
-) -> np.ndarray:
+def scale_grad(local: Any, grad_output: Tensor, reduction: str, denom: float, per_row: bool = False) -> Any:
     """The saved local derivative times the upstream gradient.
 
     For "none" the upstream gradient has the loss's shape (`per_row`: one value per row of
     a (M, C) `local`); otherwise it is a single number, divided by `denom` for "mean".
     """
-    g = grad_output.to_numpy()
+    g = array(grad_output)
     if reduction == "none":
         g = g.reshape(-1, 1) if per_row else g.reshape(local.shape)  # (N, *d) -> (M, 1), or as the loss
         return local * g
     scale = float(g.reshape(-1)[0])  # (1,) -> a number
     if reduction == "mean":
         scale = scale / denom if denom != 0 else 0.0  # nothing counted: zero gradient, as PyTorch
-    return local * np.asarray(scale, dtype=local.dtype)
+    return local * grad_output.backend.xp.asarray(scale, dtype=local.dtype)
 

@@ -10,11 +10,10 @@ Shape:
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..errors import DTypeError, IndexingError
+from .arrays import namespace
 from .rows import from_rows, normalise_dims, to_rows
 
 __all__ = ["Max", "max", "argmax"]
@@ -26,8 +25,9 @@ class Max(Function):
     @staticmethod
     def forward(ctx: Context, input: Tensor, dim: int) -> Tensor:
         rows, moved_shape, order = to_rows(input, (dim,))
-        out = np.empty((rows.shape[0], 1), dtype=input.dtype)  # (R, 1)
-        indices = np.empty(out.shape, dtype=np.int64)
+        xp = namespace(input)
+        out = xp.empty((rows.shape[0], 1), dtype=input.dtype)  # (R, 1)
+        indices = xp.empty(out.shape, dtype=xp.int64)
         input.backend.ops.row_max_forward(rows, out, indices)
         ctx.save_for_backward(indices)
         ctx.moved_shape, ctx.order, ctx.dim = moved_shape, order, dim
@@ -37,7 +37,7 @@ class Max(Function):
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (indices,) = ctx.saved_values
         g, _, _ = to_rows(grad_output, (ctx.dim,))  # (R, 1)
-        grad = np.zeros((indices.shape[0], ctx.moved_shape[-1]), dtype=grad_output.dtype)  # (R, n)
+        grad = namespace(grad_output).zeros((indices.shape[0], ctx.moved_shape[-1]), dtype=grad_output.dtype)  # (R, n)
         grad_output.backend.ops.max_pool_backward(g, indices, grad)
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 

@@ -20,34 +20,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Sequence, Tuple
-
-import numpy as np
+from typing import List, Optional, Sequence, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import DTypeError, ShapeError
+from .arrays import array, from_array, is_int, namespace
 
 __all__ = ["Pad", "PadPlan", "pad", "pad_plan", "PAD_MODES"]
 
 PAD_MODES = ("constant", "reflect", "replicate", "circular")
 
 
-
-def _source_positions(mode: str, size: int, left: int, right: int) -> np.ndarray:
-    """src[j] for the output positions j of one dim (see the module docstring)."""
-    i = np.arange(size + left + right) - left
+def _source_position(mode: str, size: int, i: int) -> int:
+    """The input position output position i + left reads along a dim of `size` (-1: the fill value)."""
     if mode == "constant":
-        return np.where((i >= 0) & (i < size), i, -1)
+        return i if 0 <= i < size else -1
     if mode == "replicate":
-        return np.clip(i, 0, size - 1)
+        return min(max(i, 0), size - 1)
     if mode == "circular":
-        return np.mod(i, size)
+        return i % size
     # reflect: fold the index into one period of length 2 (n - 1), then mirror the upper half
     period = 2 * (size - 1)
-    folded = np.mod(i, period) if period else np.zeros_like(i)
-    return np.where(folded < size, folded, period - folded)
+    folded = i % period if period else 0
+    return folded if folded < size else period - folded
+
+
+def _source_positions(mode: str, size: int, left: int, right: int) -> List[int]:
+    """src[j] for the output positions j of one dim (see the module docstring)."""
+    return [_source_position(mode, size, j - left) for j in range(size + left + right)]
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,13 @@ def pad_plan(mode: str, shape: Tuple[int, ...], pairs: Tuple[Tuple[int, int], ..
         dim = len(shape) - 1 - k
         src = _source_positions(mode, shape[dim], left, right)
         out_shape[dim] = len(src)
-        direct = (src >= 0) & (src == np.arange(len(src)) - left)  # one run: output j <- input j - left
-        run = np.flatnonzero(direct)
-        lo, hi = (int(run[0]), int(run[-1]) + 1) if run.size else (0, 0)
-        out_index[dim], in_index[dim] = slice(lo, hi), slice(lo - left, hi - left) if run.size else slice(0, 0)
-        for j in np.flatnonzero(~direct):
-            source = None if src[j] < 0 else (slice(None),) * dim + (int(src[j]) + left,)
-            edges.append(((slice(None),) * dim + (int(j),), source))
+        direct = [s >= 0 and s == j - left for j, s in enumerate(src)]  # one run: output j <- input j - left
+        run = [j for j, d in enumerate(direct) if d]
+        lo, hi = (run[0], run[-1] + 1) if run else (0, 0)
+        out_index[dim], in_index[dim] = slice(lo, hi), slice(lo - left, hi - left) if run else slice(0, 0)
+        for j in (j for j, d in enumerate(direct) if not d):
+            source = None if src[j] < 0 else (slice(None),) * dim + (src[j] + left,)
+            edges.append(((slice(None),) * dim + (j,), source))
     crops = any(left < 0 or right < 0 for left, right in pairs)
     return PadPlan(tuple(out_shape), tuple(out_index), tuple(in_index), tuple(edges), crops)
 
@@ -97,31 +98,31 @@ class Pad(Function):
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, plan: PadPlan, value: float) -> Tensor:
-        x = input.to_numpy()
+        xp, x = namespace(input), array(input)
         reads = any(source is not None for _, source in plan.edges)  # every mode but "constant"
         # "constant": fill everything, then copy the interior (faster than filling strided edges)
-        out = np.empty(plan.out_shape, dtype=x.dtype) if reads else np.full(plan.out_shape, value, dtype=x.dtype)
+        out = xp.empty(plan.out_shape, dtype=x.dtype) if reads else xp.full(plan.out_shape, value, dtype=x.dtype)
         out[plan.out_index] = x[plan.in_index]
         if reads:
             for target, source in plan.edges:
                 out[target] = out[source]
         ctx.plan, ctx.input_shape, ctx.reads = plan, input.shape, reads
-        return input._new(TensorData._trusted(out.reshape(-1), out.shape))
+        return from_array(input, out)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        grad, plan = grad_output.to_numpy(), ctx.plan
+        xp, grad, plan = namespace(grad_output), array(grad_output), ctx.plan
         if ctx.reads:
-            grad = np.array(grad, copy=True)  # edges are added onto the positions they read
+            grad = grad.copy()  # edges are added onto the positions they read
             for target, source in reversed(plan.edges):
                 if source is not None:
                     grad[source] += grad[target]
         if not plan.crops:
-            grad_in = np.ascontiguousarray(grad[plan.out_index])  # the whole input was read
+            grad_in = grad[plan.out_index]  # the whole input was read
         else:
-            grad_in = np.zeros(ctx.input_shape, dtype=grad.dtype)  # zero where a negative pad cropped
+            grad_in = xp.zeros(ctx.input_shape, dtype=grad.dtype)  # zero where a negative pad cropped
             grad_in[plan.in_index] = grad[plan.out_index]
-        return grad_output._new(TensorData._trusted(grad_in.reshape(-1), grad_in.shape))
+        return from_array(grad_output, grad_in)
 
 
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Optional[float] = None) -> Tensor:
@@ -151,7 +152,7 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: Option
     if not isinstance(input, Tensor):
         raise DTypeError(f"pad: input must be a minitorch Tensor, got {type(input).__name__}")
     pads = tuple(pad)
-    if len(pads) % 2 or not all(isinstance(p, (int, np.integer)) for p in pads):
+    if len(pads) % 2 or not all(is_int(p) for p in pads):
         raise ShapeError(f"pad: pad must be an even-length sequence of ints (left, right, ...), got {pad!r}")
     n = len(pads) // 2
     if n > input.dims:

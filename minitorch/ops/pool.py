@@ -1,9 +1,10 @@
 """Max and average pooling in 1-D and 2-D (PyTorch's functional API), with exact gradients.
 
-One general implementation: the spatial dims of every plane (one (n, c) pair) are flattened
-and each output position gathers its window through a table built once per geometry
-(`pool_windows`): padding, dilation, ceil mode and adaptive windows only change the table.
-The backend's pooling kernels (`backends/simple_pool.py`, `backends/fast_pool.py`) do the rest.
+One general implementation: the arguments become a `Window` (`core/window.py`) over the
+canonical (P, D, H, W) planes (P = N * C, size-1 leading spatial dims), and the backend's
+pooling kernels reduce over the window view (max with the first maximum's position, or a sum
+times 1 / divisor) and apply its adjoint for the gradient. Padding, dilation, ceil mode and
+adaptive windows (`ops/adaptive_pool.py`) only change the `Window`.
 
 Shape:
     N batch, C channels, L length, H height, W width; K kernel size, S stride, P padding,
@@ -15,22 +16,23 @@ Shape:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Optional, Sequence, Tuple, Union
-
-import numpy as np
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
+from ..core.window import Window
 from ..errors import ShapeError
+from .arrays import array, from_array, is_int, namespace
+from .conv import lift
 
 __all__ = [
-    "PoolWindows",
     "MaxPool",
     "AvgPool",
-    "pool_windows",
+    "divisors",
+    "max_pool",
+    "pool_window",
+    "sliding_window",
     "max_pool1d",
     "max_pool2d",
     "avg_pool1d",
@@ -40,65 +42,31 @@ __all__ = [
 IntOrTuple = Union[int, Sequence[int]]
 
 
-@dataclass(frozen=True)
-class PoolWindows:
-    """The gather table of one pooling geometry (see `backends/simple_pool.py`).
-
-    taps: (T, O) int64 flat positions in a plane; counts: (O,) valid taps per output;
-    padded: (O,) window size counting padding (PyTorch's `count_include_pad` divisor);
-    in_size / out_size: spatial sizes, e.g. (H, W) and (H_out, W_out).
-    """
-
-    taps: np.ndarray
-    counts: np.ndarray
-    padded: np.ndarray
-    in_size: Tuple[int, ...]
-    out_size: Tuple[int, ...]
-
-
-def combine_windows(in_size: Tuple[int, ...], dims: List[Tuple[np.ndarray, np.ndarray, np.ndarray]]) -> PoolWindows:
-    """Per-dim windows (positions (O_i, K_i), valid (O_i, K_i), padded sizes (O_i,)) -> one table."""
-    flat, valid, padded = dims[0]
-    for size, (pos, ok, pad) in zip(in_size[1:], dims[1:]):
-        outs, taps = flat.shape[0] * pos.shape[0], flat.shape[1] * pos.shape[1]
-        # (O_a, K_a) x (O_b, K_b) -> (O_a, O_b, K_a, K_b) -> (O_a * O_b, K_a * K_b), row-major taps
-        flat = (flat[:, None, :, None] * size + pos[None, :, None, :]).reshape(outs, taps)
-        valid = (valid[:, None, :, None] & ok[None, :, None, :]).reshape(outs, taps)
-        padded = (padded[:, None] * pad[None, :]).reshape(outs)
-    counts = valid.sum(axis=1)  # 0 for a window entirely in the padding (max pooling gives -inf there)
-    order = np.argsort(~valid, axis=1, kind="stable")  # valid taps first, window order kept
-    flat = np.take_along_axis(flat, order, axis=1)
-    flat = np.where(np.arange(flat.shape[1])[None, :] < counts[:, None], flat, 0)
-    out_size = tuple(pos.shape[0] for pos, _, _ in dims)
-    # (O, T) -> (T, O): the kernels loop taps outside, outputs inside
-    return PoolWindows(np.ascontiguousarray(flat.T, dtype=np.int64), counts.astype(np.int64), padded, in_size, out_size)
-
-
 @lru_cache(maxsize=256)
-def pool_windows(
+def pool_window(
     in_size: Tuple[int, ...],
     kernel: Tuple[int, ...],
     stride: Tuple[int, ...],
     padding: Tuple[int, ...],
     dilation: Tuple[int, ...],
     out_size: Tuple[int, ...],
-) -> PoolWindows:
-    """The (cached) gather table of a sliding-window pooling; sizes already validated."""
-    dims = []
-    for size, k, s, p, d, out in zip(in_size, kernel, stride, padding, dilation, out_size):
-        starts = np.arange(out) * s - p  # (O,)
-        pos = starts[:, None] + np.arange(k)[None, :] * d  # (O, K)
-        ok = (pos >= 0) & (pos < size)
-        padded = np.minimum(starts + k, size + p) - starts  # PyTorch's padded window size
-        dims.append((pos, ok, padded))
-    return combine_windows(in_size, dims)
+) -> Window:
+    """The (cached) canonical window of a sliding-window pooling; sizes already validated."""
+    return Window(
+        kernel=lift(kernel, 1),
+        stride=lift(stride, 1),
+        dilation=lift(dilation, 1),
+        padding=lift(padding, 0),
+        in_size=lift(in_size, 1),
+        out_size=lift(out_size, 1),
+    )
 
 
 def _as_tuple(op: str, name: str, value: IntOrTuple, n: int) -> Tuple[int, ...]:
-    values = (value,) * n if isinstance(value, (int, np.integer)) else tuple(value)
+    values = (value,) * n if is_int(value) else tuple(value)
     if len(values) == 1:
         values = values * n
-    if len(values) != n or not all(isinstance(v, (int, np.integer)) for v in values):
+    if len(values) != n or not all(is_int(v) for v in values):
         raise ShapeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
     return tuple(int(v) for v in values)
 
@@ -121,7 +89,7 @@ def check_pool_input(op: str, input: Tensor, n: int) -> None:
         raise ShapeError(f"{op}: expected input of shape {names} with non-empty spatial dims, got {input.shape}")
 
 
-def sliding_windows(
+def sliding_window(
     op: str,
     input: Tensor,
     n: int,
@@ -130,13 +98,13 @@ def sliding_windows(
     padding: IntOrTuple,
     dilation: IntOrTuple,
     ceil_mode: bool,
-) -> PoolWindows:
-    """Validate PyTorch's pooling arguments and return the window table."""
+) -> Window:
+    """Validate PyTorch's pooling arguments and return the window."""
     check_pool_input(op, input, n)
     in_size = tuple(input.shape[-n:])
     kernel = _as_tuple(op, "kernel_size", kernel_size, n)
-    no_stride = stride is None or (not isinstance(stride, (int, np.integer)) and len(stride) == 0)
-    stride_t = kernel if no_stride else _as_tuple(op, "stride", stride, n)
+    no_stride = stride is None or (not is_int(stride) and len(stride) == 0)  # type: ignore[arg-type]
+    stride_t = kernel if no_stride else _as_tuple(op, "stride", stride, n)  # type: ignore[arg-type]
     padding_t = _as_tuple(op, "padding", padding, n)
     dilation_t = _as_tuple(op, "dilation", dilation, n)
     if min(kernel) < 1 or min(stride_t) < 1 or min(dilation_t) < 1 or min(padding_t) < 0:
@@ -159,78 +127,98 @@ def sliding_windows(
             f"{op}: kernel {kernel} (dilation {dilation_t}) is larger than the padded input {in_size} "
             f"(padding {padding_t}); use a smaller kernel or more padding"
         )
-    return pool_windows(in_size, kernel, stride_t, padding_t, dilation_t, out)
+    return pool_window(in_size, kernel, stride_t, padding_t, dilation_t, out)
 
 
-def _planes(t: Tensor, n: int) -> np.ndarray:
-    """(..., *spatial) -> (P, S): one row per plane, spatial dims flattened."""
-    lead, spatial = math.prod(t.shape[:-n]), math.prod(t.shape[-n:])
-    return t.to_numpy().reshape(lead, spatial)  # (*lead, *spatial) -> (P, S); copies only when strided
-
-
-def wrap_array(like: Tensor, array: np.ndarray, shape: Tuple[int, ...]) -> Tensor:
-    """A tensor over the C-contiguous numpy `array`, viewed as `shape`, on `like`'s backend."""
-    return like._new(TensorData._trusted(array.reshape(-1), tuple(shape)))
+def _out_shape(input_shape: Tuple[int, ...], n: int, window: Window) -> Tuple[int, ...]:
+    return input_shape[: len(input_shape) - n] + window.out_size[3 - n :]
 
 
 class MaxPool(Function):
-    """Window maxima; the gradient goes to each window's (first) maximal entry, accumulated."""
+    """Window maxima; the gradient goes to each window's (first) maximal entry, accumulated.
+
+    forward(input (..., *spatial), window, n spatial dims, indices_out: a list that receives
+    the (P, O) flat argmax positions when given).
+    """
 
     @staticmethod
-    def forward(ctx: Context, input: Tensor, windows: PoolWindows, indices_out: Optional[list] = None) -> Tensor:
-        n = len(windows.in_size)
-        planes = _planes(input, n)  # (P, S)
-        out = np.empty((planes.shape[0], windows.taps.shape[1]), dtype=input.dtype)  # (P, O)
-        indices = np.empty(out.shape, dtype=np.int64)
-        input.backend.ops.max_pool_forward(planes, windows.taps, windows.counts, out, indices)
+    def forward(ctx: Context, input: Tensor, window: Window, n: int, indices_out: Optional[List[Any]] = None) -> Tensor:
+        xp = namespace(input)
+        planes = array(input).reshape(-1, *window.in_size)  # (..., *spatial) -> (P, D, H, W)
+        out = xp.empty((planes.shape[0], *window.out_size), dtype=input.dtype)  # (P, OD, OH, OW)
+        indices = xp.empty(out.shape, dtype=xp.int64)
+        input.backend.ops.max_pool_forward(planes, window, out, indices)
         ctx.save_for_backward(indices)
-        ctx.input_shape, ctx.out_size = input.shape, windows.out_size
+        ctx.input_shape, ctx.plane_size = input.shape, math.prod(window.in_size)
         if indices_out is not None:
             indices_out.append(indices)
-        return wrap_array(input, out, input.shape[:-n] + windows.out_size)
+        return from_array(input, out, _out_shape(input.shape, n, window))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (indices,) = ctx.saved_values
-        n = len(ctx.out_size)
-        grad = np.zeros((indices.shape[0], math.prod(ctx.input_shape[-n:])), dtype=grad_output.dtype)  # (P, S)
-        g = grad_output.to_numpy().reshape(indices.shape)  # (..., *out) -> (P, O)
-        grad_output.backend.ops.max_pool_backward(g, indices, grad)
-        return wrap_array(grad_output, grad, ctx.input_shape)
+        planes = indices.shape[0]
+        grad = namespace(grad_output).zeros((planes, ctx.plane_size), dtype=grad_output.dtype)  # (P, S)
+        g = array(grad_output).reshape(planes, -1)  # (..., *out) -> (P, O)
+        grad_output.backend.ops.max_pool_backward(g, indices.reshape(planes, -1), grad)
+        return from_array(grad_output, grad, ctx.input_shape)
 
 
 class AvgPool(Function):
-    """Window sums times a per-window scale (1 / divisor); the gradient spreads evenly."""
+    """Window sums times a per-window scale (1 / divisor); the gradient spreads evenly.
+
+    forward(input (..., *spatial), window, n spatial dims, divisor: per output position (O...)).
+    """
 
     @staticmethod
-    def forward(ctx: Context, input: Tensor, windows: PoolWindows, divisor: np.ndarray) -> Tensor:
-        n = len(windows.in_size)
-        scale = (1.0 / divisor).astype(input.dtype)
-        planes = _planes(input, n)  # (P, S)
-        out = np.empty((planes.shape[0], windows.taps.shape[1]), dtype=input.dtype)  # (P, O)
-        input.backend.ops.avg_pool_forward(planes, windows.taps, windows.counts, scale, out)
-        ctx.windows, ctx.scale, ctx.input_shape = windows, scale, input.shape
-        return wrap_array(input, out, input.shape[:-n] + windows.out_size)
+    def forward(ctx: Context, input: Tensor, window: Window, n: int, divisor: Tuple[float, ...]) -> Tensor:
+        xp = namespace(input)
+        scale = (1.0 / xp.asarray(divisor, dtype=xp.float64)).astype(input.dtype).reshape(window.out_size)
+        planes = array(input).reshape(-1, *window.in_size)  # (..., *spatial) -> (P, D, H, W)
+        out = xp.empty((planes.shape[0], *window.out_size), dtype=input.dtype)  # (P, OD, OH, OW)
+        input.backend.ops.avg_pool_forward(planes, window, scale, out)
+        ctx.window, ctx.scale, ctx.input_shape = window, scale, input.shape
+        return from_array(input, out, _out_shape(input.shape, n, window))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        windows = ctx.windows
-        planes = math.prod(ctx.input_shape[: -len(windows.in_size)])
-        g = grad_output.to_numpy().reshape(planes, windows.taps.shape[1])  # (..., *out) -> (P, O)
-        grad = np.zeros((planes, math.prod(windows.in_size)), dtype=grad_output.dtype)  # (P, S)
+        window = ctx.window
+        g = array(grad_output).reshape(-1, *window.out_size)  # (..., *out) -> (P, OD, OH, OW)
+        grad = namespace(grad_output).zeros((g.shape[0], *window.in_size), dtype=grad_output.dtype)  # (P, D, H, W)
         scale = ctx.scale.astype(grad_output.dtype, copy=False)
-        grad_output.backend.ops.avg_pool_backward(g, windows.taps, windows.counts, scale, grad)
-        return wrap_array(grad_output, grad, ctx.input_shape)
+        grad_output.backend.ops.avg_pool_backward(g, window, scale, grad)
+        return from_array(grad_output, grad, ctx.input_shape)
+
+
+def divisors(window: Window, count_include_pad: bool) -> Tuple[float, ...]:
+    """Per output position (row-major over OD, OH, OW): the number of taps in the input, or with
+    `count_include_pad` PyTorch's padded window size (the window clipped to the padded input)."""
+    per_dim = []
+    for dim in range(3):
+        size, pad, kernel = window.in_size[dim], window.padding[dim], window.kernel[dim]
+        sizes = []
+        for start, width in zip(window.starts(dim), window.widths(dim)):
+            if count_include_pad and not window.adaptive:
+                sizes.append(min(start + kernel, size + pad) - start)
+            else:  # taps that read the input (no dilation in average pooling)
+                sizes.append(max(0, min(start + width, size) - max(start, 0)))
+        per_dim.append(sizes)
+    return tuple(float(d * h * w) for d in per_dim[0] for h in per_dim[1] for w in per_dim[2])
+
+
+def max_pool(input: Tensor, window: Window, n: int, return_indices: bool) -> Any:
+    """Max pooling over `window` (ordinary or adaptive), with the argmax positions on request."""
+    if not return_indices:
+        return MaxPool.apply(input, window, n)
+    sink: List[Any] = []
+    out = MaxPool.apply(input, window, n, sink)
+    indices = sink[0].astype(namespace(input).float64)  # (P, OD, OH, OW), exact integers
+    return out, from_array(out, indices, out.shape)
 
 
 def _max_pool(op, n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
-    windows = sliding_windows(op, input, n, kernel_size, stride, padding, dilation, ceil_mode)
-    if not return_indices:
-        return MaxPool.apply(input, windows)
-    sink: list = []
-    out = MaxPool.apply(input, windows, sink)
-    indices = sink[0].astype(np.float64)  # (P, O), exact integers
-    return out, wrap_array(out, indices, out.shape)
+    window = sliding_window(op, input, n, kernel_size, stride, padding, dilation, ceil_mode)
+    return max_pool(input, window, n, return_indices)
 
 
 def max_pool1d(
@@ -303,14 +291,14 @@ def max_pool2d(
 
 
 def _avg_pool(op, n, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override=None):
-    windows = sliding_windows(op, input, n, kernel_size, stride, padding, 1, ceil_mode)
+    window = sliding_window(op, input, n, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None:
         if divisor_override == 0:
             raise ShapeError(f"{op}: divisor_override must be non-zero")
-        divisor = np.full(windows.counts.shape, float(divisor_override))
+        divisor = (float(divisor_override),) * math.prod(window.out_size)
     else:
-        divisor = (windows.padded if count_include_pad else windows.counts).astype(np.float64)
-    return AvgPool.apply(input, windows, divisor)
+        divisor = divisors(window, count_include_pad)
+    return AvgPool.apply(input, window, n, divisor)
 
 
 def avg_pool1d(

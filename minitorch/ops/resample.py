@@ -12,14 +12,12 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Sequence, Tuple, Union
-
-import numpy as np
+from typing import Any, Sequence, Tuple, Union
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import DTypeError, ShapeError
+from .arrays import array, from_array, is_int, namespace
 
 __all__ = ["Upsample", "Downsample", "upsample", "downsample"]
 
@@ -29,17 +27,16 @@ def _every(factors: Tuple[int, ...]) -> tuple:
     return (Ellipsis,) + tuple(slice(None, None, k) for k in factors)
 
 
-def _scatter(like: Tensor, values: np.ndarray, shape: Tuple[int, ...], factors: Tuple[int, ...]) -> Tensor:
+def _scatter(like: Tensor, values: Any, shape: Tuple[int, ...], factors: Tuple[int, ...]) -> Tensor:
     """A zero tensor of `shape` with `values` at every k-th position of the last dims."""
-    out = np.zeros(shape, dtype=values.dtype)
+    out = namespace(like).zeros(shape, dtype=values.dtype)
     out[_every(factors)] = values
-    return like._new(TensorData._trusted(out.reshape(-1), tuple(shape)))
+    return from_array(like, out)
 
 
-def _gather(like: Tensor, array: np.ndarray, factors: Tuple[int, ...]) -> Tensor:
-    """Every k-th sample of the last dims of `array`, as a contiguous tensor."""
-    out = np.ascontiguousarray(array[_every(factors)])
-    return like._new(TensorData._trusted(out.reshape(-1), tuple(out.shape)))
+def _gather(like: Tensor, values: Any, factors: Tuple[int, ...]) -> Tensor:
+    """Every k-th sample of the last dims of `values`, as a contiguous tensor."""
+    return from_array(like, values[_every(factors)])
 
 
 class Upsample(Function):
@@ -50,11 +47,11 @@ class Upsample(Function):
         n = len(factors)
         shape = input.shape[:-n] + tuple(k * (s - 1) + 1 for s, k in zip(input.shape[-n:], factors))
         ctx.factors = factors
-        return _scatter(input, input.to_numpy(), shape, factors)
+        return _scatter(input, array(input), shape, factors)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        return _gather(grad_output, grad_output.to_numpy(), ctx.factors)
+        return _gather(grad_output, array(grad_output), ctx.factors)
 
 
 class Downsample(Function):
@@ -63,11 +60,11 @@ class Downsample(Function):
     @staticmethod
     def forward(ctx: Context, input: Tensor, factors: Tuple[int, ...]) -> Tensor:
         ctx.factors, ctx.input_shape = factors, input.shape
-        return _gather(input, input.to_numpy(), factors)
+        return _gather(input, array(input), factors)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        return _scatter(grad_output, grad_output.to_numpy(), ctx.input_shape, ctx.factors)
+        return _scatter(grad_output, array(grad_output), ctx.input_shape, ctx.factors)
 
 
 def _factors(op: str, input: Tensor, factor: Union[int, Sequence[int]], dims: int) -> Tuple[int, ...]:
@@ -75,8 +72,8 @@ def _factors(op: str, input: Tensor, factor: Union[int, Sequence[int]], dims: in
         raise DTypeError(f"{op}: input must be a minitorch Tensor, got {type(input).__name__}")
     if dims not in (1, 2):
         raise ShapeError(f"{op}: dims must be 1 (last dim) or 2 (last two dims), got {dims!r}")
-    factors = (factor,) * dims if isinstance(factor, (int, np.integer)) else tuple(factor)
-    if len(factors) != dims or not all(isinstance(k, (int, np.integer)) and k >= 1 for k in factors):
+    factors = (factor,) * dims if is_int(factor) else tuple(factor)  # type: ignore[arg-type]
+    if len(factors) != dims or not all(is_int(k) and k >= 1 for k in factors):
         raise ShapeError(f"{op}: factor must be a positive int or a tuple of {dims} positive ints, got {factor!r}")
     if input.dims < dims or min(input.shape[-dims:]) < 1:
         raise ShapeError(f"{op}: input of shape {input.shape} needs {dims} non-empty trailing dims to resample")

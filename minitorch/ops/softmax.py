@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from typing import Sequence, Tuple, Union
 
-import numpy as np
-
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import DTypeError, IndexingError
+from .arrays import array, from_array, namespace, quiet
 from .rows import from_rows, normalise_dims, to_rows
 
 __all__ = ["Softmax", "LogSoftmax", "LogSumExp", "softmax", "log_softmax", "logsoftmax", "logsumexp"]
@@ -33,7 +31,7 @@ class _RowNormalise(Function):
     @classmethod
     def forward(cls, ctx: Context, input: Tensor, dim: int) -> Tensor:
         rows, moved_shape, order = to_rows(input, (dim,))
-        out = np.empty(rows.shape, dtype=input.dtype)  # (R, n)
+        out = namespace(input).empty(rows.shape, dtype=input.dtype)  # (R, n)
         if out.size:
             getattr(input.backend.ops, cls.forward_kernel)(rows, out)
         ctx.save_for_backward(out)
@@ -44,7 +42,7 @@ class _RowNormalise(Function):
     def backward(cls, ctx: Context, grad_output: Tensor) -> Tensor:
         (y,) = ctx.saved_values
         g, _, _ = to_rows(grad_output, (ctx.dim,))
-        grad = np.empty(y.shape, dtype=y.dtype)  # (R, n)
+        grad = namespace(grad_output).empty(y.shape, dtype=y.dtype)  # (R, n)
         if grad.size:
             getattr(grad_output.backend.ops, cls.backward_kernel)(y, g, grad)
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
@@ -70,25 +68,26 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx: Context, input: Tensor, dims: Tuple[int, ...], keepdim: bool) -> Tensor:
         rows, moved_shape, order = to_rows(input, dims)
-        out = np.full(rows.shape[0], -np.inf, dtype=input.dtype)  # (R,); an empty sum is 0, its log -inf
+        out = namespace(input).full(rows.shape[0], -float("inf"), dtype=input.dtype)  # (R,); an empty sum is 0, its log -inf
         if rows.size:
             input.backend.ops.logsumexp_forward(rows, out)
         ctx.save_for_backward(rows, out)
         ctx.moved_shape, ctx.order = moved_shape, order
         shape = tuple(1 if d in dims else s for d, s in enumerate(input.shape)) if keepdim else moved_shape[: input.dims - len(dims)]
-        return input._new(TensorData._trusted(out, shape))
+        return from_array(input, out, shape)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         rows, out = ctx.saved_values
-        grad = np.empty(rows.shape, dtype=rows.dtype)  # (R, n)
+        xp = namespace(grad_output)
+        grad = xp.empty(rows.shape, dtype=rows.dtype)  # (R, n)
         if grad.size:
             grad_output.backend.ops.softmax_forward(rows, grad)
-        infinite = np.isinf(out)
-        if infinite.any():  # softmax's shift by an infinite max is inf - inf; torch's exp(x - y) gives 0 at finite x
-            with np.errstate(invalid="ignore"):
-                grad[infinite] = np.exp(rows[infinite] - out[infinite, None])
-        grad *= grad_output.to_numpy().reshape(-1, 1)  # (kept...) -> (R, 1)
+        infinite = xp.isinf(out)
+        if bool(infinite.any()):  # softmax's shift by an infinite max is inf - inf; torch's exp(x - y) gives 0 at finite x
+            with quiet(grad_output):
+                grad[infinite] = xp.exp(rows[infinite] - out[infinite, None])
+        grad *= array(grad_output).reshape(-1, 1)  # (kept...) -> (R, 1)
         return from_rows(grad_output, grad, ctx.moved_shape, ctx.order)
 
 

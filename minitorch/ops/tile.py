@@ -1,21 +1,54 @@
 """MiniTorch's tile-based pooling: fold each kernel block into a last dim, then reduce it.
 
-"Tensor origami": a contiguous (B, C, H, W) tensor is viewed as (B, C, H/kh, kh, W/kw, kw),
-permuted so the two kernel dims are last, copied contiguous and viewed as
-(B, C, H/kh, W/kw, kh * kw). Pooling is then a mean or max over that last dim, and every
-gradient comes from view, permute, copy and the reduction. For strides, padding or other
-geometries use `max_pool2d` / `avg_pool2d` (fused kernels).
+"Tensor origami": the window view (`core/window.py`) of a (B, C, H, W) tensor with stride =
+kernel is a zero-copy (B, C, H/kh, W/kw, kh, kw) view of its storage; copied contiguous and
+viewed as (B, C, H/kh, W/kw, kh * kw), pooling is a mean or max over that last dim, and every
+gradient comes from the copy, the reduction and the view's adjoint. For strides, padding or
+other geometries use `max_pool2d` / `avg_pool2d` (fused kernels over the same view).
 """
 
 from __future__ import annotations
 
 from typing import Tuple
 
+from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..core.window import Window, window_fold, window_view
 from ..errors import DTypeError, ShapeError
+from .arrays import array, from_array, namespace
 from .max import max as max_along
 
-__all__ = ["tile", "avgpool2d", "maxpool2d"]
+__all__ = ["TileView", "tile", "avgpool2d", "maxpool2d"]
+
+
+class TileView(Function):
+    """The window view of a (B, C, H, W) tensor for non-overlapping kh x kw blocks:
+    (B, C, H/kh, W/kw, kh, kw), no copy; backward is the view's adjoint."""
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, window: Window) -> Tensor:
+        batch, channel = input.shape[:2]
+        _, stride_h, stride_w = window.stride
+        s_b, s_c, s_h, s_w = input._tensor.strides
+        ctx.window, ctx.input_shape = window, input.shape
+        # window (i, j), tap (a, b) reads input (i * kh + a, j * kw + b)
+        shape = (batch, channel, *window.out_size[1:], *window.kernel[1:])
+        strides = (s_b, s_c, stride_h * s_h, stride_w * s_w, s_h, s_w)
+        return input._new(TensorData._trusted(input._tensor._storage, shape, strides))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        xp, window = namespace(grad_output), ctx.window
+        batch, channel, height, width = ctx.input_shape
+        # (B, C, H', W', kh, kw) -> (B*C, 1, H', W', 1, kh, kw): the canonical window layout
+        g = array(grad_output).reshape(batch * channel, 1, *window.out_size[1:], 1, *window.kernel[1:])
+        if window.stride == window.kernel:  # blocks do not overlap: write each through the view
+            grad = xp.zeros((batch * channel, 1, height, width), dtype=grad_output.dtype)
+            window_view(xp, grad, window)[...] = g
+        else:
+            grad = window_fold(xp, g, window)
+        return from_array(grad_output, grad, ctx.input_shape)
 
 
 def tile(input: Tensor, kernel: Tuple[int, int]) -> Tuple[Tensor, int, int]:
@@ -50,8 +83,15 @@ def tile(input: Tensor, kernel: Tuple[int, int]) -> Tuple[Tensor, int, int]:
             f"(input {input.shape}); crop or pad the input, or use max_pool2d/avg_pool2d with ceil_mode"
         )
     new_height, new_width = height // kh, width // kw
-    blocks = input.contiguous().view(batch, channel, new_height, kh, new_width, kw)  # (B, C, H', kh, W', kw)
-    blocks = blocks.permute(0, 1, 2, 4, 3, 5)  # (B, C, H', W', kh, kw)
+    window = Window(
+        kernel=(1, kh, kw),
+        stride=(1, kh, kw),
+        dilation=(1, 1, 1),
+        padding=(0, 0, 0),
+        in_size=(1, height, width),
+        out_size=(1, new_height, new_width),
+    )
+    blocks = TileView.apply(input, window)  # (B, C, H', W', kh, kw), a view
     tiled = blocks.contiguous().view(batch, channel, new_height, new_width, kh * kw)  # (B, C, H', W', kh*kw)
     return tiled, new_height, new_width
 
