@@ -17,6 +17,7 @@ vectorise).
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Tuple
 
@@ -97,14 +98,14 @@ def _avg_pool_backward(grad_out, taps, counts, scale, grad_in):  # pragma: no co
 
 
 def _flat(a: np.ndarray) -> np.ndarray:
-    """(P, D, H, W) -> (P, D*H*W), C-contiguous (a view when it already is)."""
-    return np.ascontiguousarray(a).reshape(a.shape[0], -1)
+    """(P, D, H, W) -> (P, D*H*W), C-contiguous (a view when it already is; outputs must be)."""
+    return np.ascontiguousarray(a).reshape(a.shape[0], math.prod(a.shape[1:]))
 
 
 def max_pool_forward(x: np.ndarray, window: Window, out: np.ndarray, indices: np.ndarray) -> None:
     """See `window_kernels.max_pool_forward`; `out` and `indices` must be C-contiguous."""
     taps, counts = gather_table(window)
-    _max_pool_forward(_flat(x), taps, counts, out.reshape(out.shape[0], -1), indices.reshape(out.shape[0], -1))
+    _max_pool_forward(_flat(x), taps, counts, _flat(out), _flat(indices))
 
 
 def max_pool_backward(grad_out: np.ndarray, indices: np.ndarray, grad_in: np.ndarray) -> None:
@@ -115,10 +116,10 @@ def max_pool_backward(grad_out: np.ndarray, indices: np.ndarray, grad_in: np.nda
 def avg_pool_forward(x: np.ndarray, window: Window, scale: np.ndarray, out: np.ndarray) -> None:
     """See `window_kernels.avg_pool_forward`; `out` must be C-contiguous."""
     taps, counts = gather_table(window)
-    _avg_pool_forward(_flat(x), taps, counts, _flat(scale[None]).reshape(-1), out.reshape(out.shape[0], -1))
+    _avg_pool_forward(_flat(x), taps, counts, _flat(scale[None])[0], _flat(out))
 
 
 def avg_pool_backward(grad_out: np.ndarray, window: Window, scale: np.ndarray, grad_in: np.ndarray) -> None:
     """See `window_kernels.avg_pool_backward`; `grad_in` must be C-contiguous."""
     taps, counts = gather_table(window)
-    _avg_pool_backward(_flat(grad_out), taps, counts, _flat(scale[None]).reshape(-1), grad_in.reshape(grad_in.shape[0], -1))
+    _avg_pool_backward(_flat(grad_out), taps, counts, _flat(scale[None])[0], _flat(grad_in))

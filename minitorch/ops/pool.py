@@ -130,6 +130,11 @@ def sliding_window(
     return pool_window(in_size, kernel, stride_t, padding_t, dilation_t, out)
 
 
+def _planes(t: Tensor, n: int) -> int:
+    """How many planes (leading entries) a tensor with n spatial dims holds (0 for an empty batch)."""
+    return math.prod(t.shape[: t.dims - n])
+
+
 def _out_shape(input_shape: Tuple[int, ...], n: int, window: Window) -> Tuple[int, ...]:
     return input_shape[: len(input_shape) - n] + window.out_size[3 - n :]
 
@@ -144,7 +149,7 @@ class MaxPool(Function):
     @staticmethod
     def forward(ctx: Context, input: Tensor, window: Window, n: int, indices_out: Optional[List[Any]] = None) -> Tensor:
         xp = namespace(input)
-        planes = array(input).reshape(-1, *window.in_size)  # (..., *spatial) -> (P, D, H, W)
+        planes = array(input).reshape(_planes(input, n), *window.in_size)  # (..., *spatial) -> (P, D, H, W)
         out = xp.empty((planes.shape[0], *window.out_size), dtype=input.dtype)  # (P, OD, OH, OW)
         indices = xp.empty(out.shape, dtype=xp.int64)
         input.backend.ops.max_pool_forward(planes, window, out, indices)
@@ -159,8 +164,9 @@ class MaxPool(Function):
         (indices,) = ctx.saved_values
         planes = indices.shape[0]
         grad = namespace(grad_output).zeros((planes, ctx.plane_size), dtype=grad_output.dtype)  # (P, S)
-        g = array(grad_output).reshape(planes, -1)  # (..., *out) -> (P, O)
-        grad_output.backend.ops.max_pool_backward(g, indices.reshape(planes, -1), grad)
+        outputs = math.prod(indices.shape[1:])  # spelled out: an empty batch cannot infer it
+        g = array(grad_output).reshape(planes, outputs)  # (..., *out) -> (P, O)
+        grad_output.backend.ops.max_pool_backward(g, indices.reshape(planes, outputs), grad)
         return from_array(grad_output, grad, ctx.input_shape)
 
 
@@ -174,16 +180,16 @@ class AvgPool(Function):
     def forward(ctx: Context, input: Tensor, window: Window, n: int, divisor: Tuple[float, ...]) -> Tensor:
         xp = namespace(input)
         scale = (1.0 / xp.asarray(divisor, dtype=xp.float64)).astype(input.dtype).reshape(window.out_size)
-        planes = array(input).reshape(-1, *window.in_size)  # (..., *spatial) -> (P, D, H, W)
+        planes = array(input).reshape(_planes(input, n), *window.in_size)  # (..., *spatial) -> (P, D, H, W)
         out = xp.empty((planes.shape[0], *window.out_size), dtype=input.dtype)  # (P, OD, OH, OW)
         input.backend.ops.avg_pool_forward(planes, window, scale, out)
-        ctx.window, ctx.scale, ctx.input_shape = window, scale, input.shape
+        ctx.window, ctx.scale, ctx.input_shape, ctx.n = window, scale, input.shape, n
         return from_array(input, out, _out_shape(input.shape, n, window))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        window = ctx.window
-        g = array(grad_output).reshape(-1, *window.out_size)  # (..., *out) -> (P, OD, OH, OW)
+        window, n = ctx.window, ctx.n
+        g = array(grad_output).reshape(_planes(grad_output, n), *window.out_size)  # (..., *out) -> (P, OD, OH, OW)
         grad = namespace(grad_output).zeros((g.shape[0], *window.in_size), dtype=grad_output.dtype)  # (P, D, H, W)
         scale = ctx.scale.astype(grad_output.dtype, copy=False)
         grad_output.backend.ops.avg_pool_backward(g, window, scale, grad)
