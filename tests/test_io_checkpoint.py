@@ -1,10 +1,14 @@
-"""Checkpoints: nested state dicts (model + optimizer + counters) round-trip exactly."""
+"""Checkpoints: nested state dicts (model + optimizer + counters) round-trip exactly, with
+their dtypes; malformed structure trees are refused with a CheckpointError naming the file."""
+
+import json
 
 import numpy as np
 import pytest
 
+import minitorch
 from minitorch.io import checkpoint
-from minitorch.io.safetensors import CheckpointError, load_file, save_file
+from minitorch.io.safetensors_file import CheckpointError, load_file, save_file
 
 
 class FakeTensor:
@@ -44,6 +48,9 @@ def test_nested_state_round_trips_exactly_as_numpy(tmp_path):
     np.testing.assert_array_equal(loaded["model"]["conv1.weight"], state["model"]["conv1.weight"].array)
     assert loaded["model"]["conv1.weight"].dtype == np.float32
     np.testing.assert_array_equal(loaded["optimizer"]["state"][0]["exp_avg"], np.full((6, 1, 3, 3), 0.5))
+    assert loaded["optimizer"]["state"][0]["exp_avg"].dtype == np.float64
+    assert loaded["model"]["conv1.bias"].dtype == np.float32
+    assert type(loaded["optimizer"]["state"][0]["step"]) is int
     assert checkpoint.load_metadata(path) == {"arch": "lenet5", "widths": [6, 16]}
 
 
@@ -81,9 +88,6 @@ def test_unstorable_values_are_refused(tmp_path):
 
 @pytest.mark.parametrize("backend_name", ["SimpleBackend", "FastBackend"])
 def test_load_returns_minitorch_tensors(tmp_path, backend_name):
-    minitorch = pytest.importorskip("minitorch")
-    if not hasattr(minitorch, backend_name):
-        pytest.skip("minitorch core not available yet")
     backend = getattr(minitorch, backend_name)
     path = tmp_path / "ckpt.safetensors"
     state = _training_state()
@@ -93,5 +97,65 @@ def test_load_returns_minitorch_tensors(tmp_path, backend_name):
     np.testing.assert_array_equal(loaded["model"]["fc.weight"].to_numpy(), np.arange(6.0).reshape(2, 3).T)
     weight = loaded["model"]["conv1.weight"]
     assert isinstance(weight, minitorch.Tensor) and weight.shape == (6, 1, 3, 3) and weight.backend is backend
+    assert weight.dtype == np.float32 and loaded["model"]["fc.weight"].dtype == np.float64
     np.testing.assert_array_equal(weight.to_numpy(), _training_state()["model"]["conv1.weight"].array)
     assert loaded["epoch"] == 4
+    assert isinstance(loaded["optimizer"]["state"][0]["exp_avg"], minitorch.Tensor)
+
+
+def _with_block(tmp_path, name, block):
+    """A file whose minitorch metadata block is `block` (a dict, or a raw string)."""
+    path = tmp_path / f"{name}.safetensors"
+    text = block if isinstance(block, str) else json.dumps(block)
+    save_file({"w": np.ones(2, np.float32)}, path, metadata={"minitorch": text})
+    return path
+
+
+MALFORMED_TREES = {
+    "dict_of_int": {"dict": 5},
+    "dict_entry_not_pair": {"dict": [[1]]},
+    "dict_key_list": {"dict": [[[1], 2]]},
+    "list_of_dict": {"list": {"a": 1}},
+    "tensor_int": {"tensor": 3},
+    "tensor_missing": {"tensor": "nope"},
+    "two_tags": {"list": [], "tuple": []},
+    "unknown_tag": {"set": [1, 2]},
+    "bare_list": [1, 2],
+    "root_scalar": 5,
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED_TREES)
+def test_malformed_structure_trees_are_refused(tmp_path, name):
+    path = _with_block(tmp_path, name, {"format_version": 1, "tree": MALFORMED_TREES[name], "metadata": {}})
+    with pytest.raises(CheckpointError, match=f"{name}.safetensors: "):
+        checkpoint.load(path)
+
+
+@pytest.mark.parametrize("block, problem", [
+    ("{not json", "not JSON"),
+    ("[" * 100_000 + "]" * 100_000, "nests too deeply"),
+    ({"format_version": 1, "metadata": {}}, "no structure tree"),
+    ({"format_version": 99, "tree": {"dict": []}}, "format 99"),
+    ({"format_version": 1, "tree": {"dict": []}, "metadata": [1]}, "not an object"),
+], ids=["not_json", "deep", "no_tree", "newer_format", "metadata_list"])
+def test_malformed_metadata_blocks_are_refused(tmp_path, block, problem):
+    path = _with_block(tmp_path, "bad", block)
+    for read in (checkpoint.load, checkpoint.load_metadata):
+        with pytest.raises(CheckpointError, match=problem) as info:
+            read(path)
+        assert str(path) in str(info.value)
+
+
+def test_deep_trees_are_refused_on_load_and_save(tmp_path):
+    tree = {"dict": []}
+    for _ in range(checkpoint.MAX_DEPTH + 1):
+        tree = {"list": [tree]}
+    path = _with_block(tmp_path, "deep", {"format_version": 1, "tree": {"dict": [["a", tree]]}})
+    with pytest.raises(CheckpointError, match="deeper than"):
+        checkpoint.load(path)
+    cycle = {"a": []}
+    cycle["a"].append(cycle)
+    with pytest.raises(CheckpointError, match="deeper than .* cycle"):
+        checkpoint.save(cycle, tmp_path / "cycle.safetensors")
+    assert not (tmp_path / "cycle.safetensors").exists()

@@ -12,7 +12,7 @@ import torch
 
 import minitorch
 import minitorch.nn as nn
-from minitorch.errors import ShapeError
+from minitorch.errors import DTypeError, ShapeError
 
 from .helpers import make_tensor, to_numpy
 
@@ -170,6 +170,24 @@ def test_load_state_dict_lists_missing_unexpected_and_mismatched():
     state["0.weight"] = np.zeros((4, 5))
     with pytest.raises(ShapeError, match=r"0\.weight.*\(4, 3\).*\(4, 5\)"):
         net.load_state_dict(state)
+
+
+def test_load_state_dict_refuses_complex_values_and_changes_nothing(tmp_path):
+    # regression: complex arrays were accepted and their imaginary part silently dropped
+    net = nn.Linear(3, 2)
+    before = to_numpy(net.weight.value)
+    state = {k: to_numpy(v) for k, v in net.state_dict().items()}
+    state["weight"] = state["weight"] + 1j
+    with pytest.raises(DTypeError, match=r"weight \(complex128\) not real numbers"):
+        net.load_state_dict(state)
+    state["weight"] = torch.zeros((2, 3), dtype=torch.complex64)
+    with pytest.raises(DTypeError, match="complex64"):
+        net.load_state_dict(state)
+    np.testing.assert_array_equal(to_numpy(net.weight.value), before)
+    # a complex64 tensor in a safetensors file reaches load_state_dict as a numpy array
+    minitorch.save({"weight": np.zeros((2, 3), np.complex64), "bias": np.zeros(2)}, tmp_path / "c.safetensors")
+    with pytest.raises(DTypeError, match="weight"):
+        net.load_state_dict(minitorch.load(tmp_path / "c.safetensors"))
 
 
 def test_dropout_train_eval():

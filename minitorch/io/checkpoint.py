@@ -10,7 +10,9 @@ safetensors file that other tools (PyTorch's `safetensors.torch.load_file`) read
 
 Encoding of the structure ("tree"): a JSON scalar stands for itself; a tagged object stands
 for a container or a tensor: `{"dict": [[key, child], ...]}` (keys str or int, order kept),
-`{"list": [...]}`, `{"tuple": [...]}`, `{"tensor": "flat.name"}`.
+`{"list": [...]}`, `{"tuple": [...]}`, `{"tensor": "flat.name"}`. Trees nest at most
+`MAX_DEPTH` levels. A file is untrusted input: any tree that is not of this form, nests
+deeper, or names a tensor the file lacks is refused with a `CheckpointError` naming the file.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from minitorch.io.safetensors import CheckpointError, load_file, read_header, save_file
+from minitorch.io.safetensors_file import CheckpointError, load_file, read_metadata, save_file
 
-__all__ = ["save", "load", "load_metadata", "CheckpointError"]
+__all__ = ["save", "load", "load_metadata", "CheckpointError", "MAX_DEPTH"]
 
 _METADATA_KEY = "minitorch"
 _FORMAT_VERSION = 1
 _SCALARS = (type(None), bool, int, float, str)
+MAX_DEPTH = 64  # a training state nests 5-6 levels; this bounds hostile and cyclic structures
 
 
 def _as_array(value: Any) -> np.ndarray | None:
@@ -44,6 +47,9 @@ def _as_array(value: Any) -> np.ndarray | None:
 
 def _encode(value: Any, path: tuple, arrays: dict[str, np.ndarray]) -> Any:
     """JSON tree for `value`; its arrays are added to `arrays` under their dotted path."""
+    if len(path) > MAX_DEPTH:
+        raise CheckpointError(f"checkpoint.save: the state nests deeper than {MAX_DEPTH} levels (at "
+                              f"{'.'.join(map(str, path[:8]))}...); is it a cycle?")
     array = _as_array(value)
     if array is not None:
         name = ".".join(str(part) for part in path)
@@ -77,23 +83,41 @@ def _encode(value: Any, path: tuple, arrays: dict[str, np.ndarray]) -> Any:
     )
 
 
-def _decode(tree: Any, arrays: Mapping[str, Any], path: str) -> Any:
-    if not isinstance(tree, dict):
+def _decode(tree: Any, arrays: Mapping[str, Any], path: str, depth: int = 0) -> Any:
+    """The value a (validated) tree node stands for; CheckpointError on anything malformed."""
+    if isinstance(tree, _SCALARS):
         return tree
-    if len(tree) != 1:
-        raise CheckpointError(f"{path}: corrupt minitorch structure node {tree!r}")
+    if depth >= MAX_DEPTH:
+        raise CheckpointError(f"{path}: minitorch structure nests deeper than {MAX_DEPTH} levels")
+    if not isinstance(tree, dict) or len(tree) != 1:
+        raise CheckpointError(f"{path}: corrupt minitorch structure node {_short(tree)} (expected a scalar or "
+                              "one of {'dict'|'list'|'tuple'|'tensor': ...})")
     (tag, body), = tree.items()
     if tag == "tensor":
+        if not isinstance(body, str):
+            raise CheckpointError(f"{path}: corrupt minitorch structure: tensor name {_short(body)} is not a string")
         if body not in arrays:
             raise CheckpointError(f"{path}: structure refers to tensor {body!r}, which the file does not contain")
         return arrays[body]
+    if tag not in ("dict", "list", "tuple"):
+        raise CheckpointError(f"{path}: unknown minitorch structure tag {_short(tag)}")
+    if not isinstance(body, list):
+        raise CheckpointError(f"{path}: corrupt minitorch structure: {tag} holds {_short(body)}, not a list")
     if tag == "dict":
-        return {key: _decode(child, arrays, path) for key, child in body}
-    if tag == "list":
-        return [_decode(child, arrays, path) for child in body]
-    if tag == "tuple":
-        return tuple(_decode(child, arrays, path) for child in body)
-    raise CheckpointError(f"{path}: unknown minitorch structure tag {tag!r}")
+        pairs = []
+        for item in body:
+            if not (isinstance(item, list) and len(item) == 2 and type(item[0]) in (str, int)):
+                raise CheckpointError(f"{path}: corrupt minitorch structure: dict entry {_short(item)} is not "
+                                      "a [key, value] pair with a str or int key")
+            pairs.append((item[0], _decode(item[1], arrays, path, depth + 1)))
+        return dict(pairs)
+    children = [_decode(child, arrays, path, depth + 1) for child in body]
+    return children if tag == "list" else tuple(children)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def save(obj: Mapping[str, Any], path: str | os.PathLike, metadata: Mapping[str, Any] | None = None) -> None:
@@ -122,14 +146,23 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike, metadata: Mapping[str,
 
 
 def _read_block(path: str | os.PathLike, strings: Mapping[str, str]) -> dict | None:
+    """The minitorch block of the header metadata, checked; None for another tool's file."""
     if _METADATA_KEY not in strings:
         return None  # a plain safetensors file written by another tool
     try:
         block = json.loads(strings[_METADATA_KEY])
-    except json.JSONDecodeError as err:
-        raise CheckpointError(f"{path}: corrupt minitorch metadata ({err})") from None
+    except (json.JSONDecodeError, RecursionError) as err:
+        problem = "nests too deeply" if isinstance(err, RecursionError) else f"is not JSON ({err})"
+        raise CheckpointError(f"{path}: corrupt minitorch metadata: it {problem}") from None
     if not isinstance(block, dict) or "tree" not in block:
         raise CheckpointError(f"{path}: minitorch metadata has no structure tree")
+    version = block.get("format_version", _FORMAT_VERSION)
+    if type(version) is not int or version > _FORMAT_VERSION:
+        raise CheckpointError(f"{path}: minitorch checkpoint format {_short(version)}; this minitorch reads format "
+                              f"{_FORMAT_VERSION} (upgrade minitorch)")
+    if not isinstance(block.get("metadata", {}), dict):
+        raise CheckpointError(f"{path}: corrupt minitorch metadata: 'metadata' is {_short(block['metadata'])}, "
+                              "not an object")
     return block
 
 
@@ -161,7 +194,10 @@ def load(path: str | os.PathLike, as_numpy: bool = False, backend: Any = None) -
     block = _read_block(path, strings)
     if block is None:
         return dict(arrays)
-    return _decode(block["tree"], arrays, str(path))
+    state = _decode(block["tree"], arrays, str(path))
+    if not isinstance(state, dict):
+        raise CheckpointError(f"{path}: corrupt minitorch structure: the root is {_short(state)}, not a dict")
+    return state
 
 
 def load_metadata(path: str | os.PathLike) -> dict:
@@ -169,6 +205,5 @@ def load_metadata(path: str | os.PathLike) -> dict:
 
     Reads only the header, not the tensors.
     """
-    _, strings, _ = read_header(path)
-    block = _read_block(path, strings)
+    block = _read_block(path, read_metadata(path))
     return {} if block is None else dict(block.get("metadata", {}))

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..autodiff.scalar import Scalar
 from ..core.tensor import Tensor
-from ..errors import ShapeError
+from ..errors import DTypeError, ShapeError
 from .parameter import Parameter
 
 __all__ = ["Module", "Parameter", "IncompatibleKeys"]
@@ -293,6 +293,7 @@ class Module:
         Raises:
             KeyError: with `strict=True`, listing missing and unexpected keys.
             ShapeError: listing every entry whose shape differs from the module's.
+            DTypeError: listing every entry that is not real numbers (complex, strings, objects).
         """
         slots = self._state_slots()
         missing = [k for k in slots if k not in state_dict]
@@ -309,6 +310,13 @@ class Module:
                 expected, got = _shape_of(current), _shape_of(state_dict[key])
                 if got != expected:
                     mismatched.append(f"{key}: module has {expected}, state_dict has {got}")
+        unreal = [f"{key} ({_as_array(state_dict[key]).dtype})" for key in slots
+                  if key in state_dict and _as_array(state_dict[key]).dtype.kind not in "biuf"]
+        if unreal:
+            raise DTypeError(
+                f"load_state_dict for {type(self).__name__}: {', '.join(unreal)} not real numbers; parameters "
+                "and buffers hold float values (take .real explicitly if the imaginary part is meant to go)"
+            )
         if mismatched:
             raise ShapeError(
                 f"load_state_dict for {type(self).__name__}: shape mismatch for "
