@@ -10,7 +10,7 @@ stride) is a static Python value handed to forward unchanged.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
 
 from ..core.tensor import Tensor
 from .graph import _grad_mode
@@ -41,6 +41,12 @@ class Context:
     @property
     def saved_tensors(self) -> Tuple[Any, ...]:
         return self.saved_values
+
+    if TYPE_CHECKING:  # forward may leave any named value for backward (ctx.shape = ...)
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
 
 class History:

@@ -23,7 +23,7 @@ matmul shapes -- is written once here, in `TensorOps`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Optional
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Optional, Type
 
 import numpy as np
 
@@ -171,7 +171,7 @@ class TensorBackend:
         >>> backend = TensorBackend(SimpleOps)
     """
 
-    def __init__(self, ops: type):
+    def __init__(self, ops: Type[TensorOps]):
         self.ops = ops
         self.xp = ops.xp
         self.cuda = ops.cuda

@@ -67,11 +67,13 @@ class Window:
     def padded_size(self) -> Triple:
         """Per dim: big enough for the input after the low padding and for every window's taps."""
         if self.adaptive:
-            return tuple(i + k - 1 for i, k in zip(self.in_size, self.kernel))  # type: ignore[return-value]
-        return tuple(  # type: ignore[return-value]
+            d, h, w = (i + k - 1 for i, k in zip(self.in_size, self.kernel))
+            return d, h, w
+        d, h, w = (
             max(p + i, (o - 1) * s + (k - 1) * d + 1)
             for i, k, s, d, p, o in zip(self.in_size, self.kernel, self.stride, self.dilation, self.padding, self.out_size)
         )
+        return d, h, w
 
     @property
     def view_size(self) -> Triple:

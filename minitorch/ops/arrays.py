@@ -10,12 +10,12 @@ every backend (tests/test_architecture.py checks it).
 from __future__ import annotations
 
 import numbers
-from typing import Any, ContextManager, Optional, Sequence
+from typing import Any, ContextManager, Optional, Sequence, Tuple, TypeGuard, Union, cast
 
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 
-__all__ = ["array", "from_array", "is_int", "namespace", "quiet"]
+__all__ = ["array", "from_array", "int_tuple", "is_int", "namespace", "quiet"]
 
 
 def namespace(t: Tensor) -> Any:
@@ -41,6 +41,11 @@ def quiet(t: Tensor) -> ContextManager[Any]:
     return t.backend.ops.quiet()
 
 
-def is_int(value: Any) -> bool:
+def is_int(value: Any) -> TypeGuard[int]:
     """Whether `value` is an integer (a Python or numpy int) -- for argument checks."""
-    return isinstance(value, numbers.Integral)
+    return type(value) is int or isinstance(value, numbers.Integral)  # the common case first (ABC checks are slow)
+
+
+def int_tuple(value: Union[int, Sequence[int]], n: int) -> Tuple[int, ...]:
+    """An int repeated n times, or a sequence as a tuple (its entries checked by the caller)."""
+    return (int(value),) * n if is_int(value) else tuple(cast(Sequence[int], value))

@@ -23,7 +23,7 @@ from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..core.window import Window
 from ..errors import ShapeError
-from .arrays import array, from_array, is_int, namespace
+from .arrays import array, from_array, int_tuple, is_int, namespace
 from .conv_lowering import conv_forward, conv_input_grad, conv_weight_grad
 
 __all__ = [
@@ -47,7 +47,7 @@ IntOrTuple = Union[int, Sequence[int]]
 
 def expand_arg(op: str, name: str, value: IntOrTuple, n: int, minimum: int) -> Tuple[int, ...]:
     """An int or a length-n sequence of ints (each >= minimum) as an n-tuple."""
-    values = (value,) * n if is_int(value) else tuple(value)
+    values = int_tuple(value, n)
     if len(values) != n or not all(is_int(v) for v in values):
         raise ShapeError(f"{op}: {name} must be an int or a tuple of {n} ints, got {value!r}")
     if min(values) < minimum:

@@ -21,7 +21,7 @@ from ..core.tensor import Tensor
 from ..core.window import Window
 from ..errors import ShapeError
 from .arrays import array, from_array, is_int, namespace
-from .conv import Conv, canonical
+from .conv import Conv, canonical, lift
 
 __all__ = ["Conv1dFun", "Conv2dFun", "Unroll", "conv1d", "conv2d", "course_geometry", "unroll"]
 
@@ -40,14 +40,14 @@ def course_geometry(op: str, input_shape: Tuple[int, ...], weight_shape: Tuple[i
         )
     if min(weight_shape[2:]) < 1:
         raise ShapeError(f"{op}: kernel {weight_shape[2:]} must be at least 1 in every dim")
-    ones, size = (1,) * (3 - n), tuple(input_shape[2:])
+    size = lift(tuple(input_shape[2:]), 1)
     return Window(
-        kernel=ones + tuple(weight_shape[2:]),
+        kernel=lift(tuple(weight_shape[2:]), 1),
         stride=(1, 1, 1),
         dilation=(1, 1, 1),
         padding=(0, 0, 0),
-        in_size=ones + size,
-        out_size=ones + size,
+        in_size=size,
+        out_size=size,
     )
 
 
@@ -55,7 +55,7 @@ class Conv1dFun(Conv):
     """The course's 1-D convolution Function: `Conv1dFun.apply(input, weight)`."""
 
     @classmethod
-    def apply(cls, input: Tensor, weight: Tensor) -> Tensor:  # type: ignore[override]
+    def apply(cls, input: Tensor, weight: Tensor) -> Tensor:
         window = course_geometry("conv1d", input.shape, weight.shape, 1)
         return super().apply(input, weight, None, window, 1)
 
@@ -64,7 +64,7 @@ class Conv2dFun(Conv):
     """The course's 2-D convolution Function: `Conv2dFun.apply(input, weight)`."""
 
     @classmethod
-    def apply(cls, input: Tensor, weight: Tensor) -> Tensor:  # type: ignore[override]
+    def apply(cls, input: Tensor, weight: Tensor) -> Tensor:
         window = course_geometry("conv2d", input.shape, weight.shape, 2)
         return super().apply(input, weight, None, window, 1)
 

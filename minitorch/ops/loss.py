@@ -20,7 +20,7 @@ Shape:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Tuple, Union, cast
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -102,11 +102,11 @@ class ClassLoss(Function):
                 grad -= dense
             ctx.grad, ctx.input_shape, ctx.reduction, ctx.denom = grad, input.shape, reduction, targets.denom
             # d loss / d target (M, C), when the probability targets are a tensor in the graph
-            ctx.target_grad = None if soft_target is None else -targets.dense_scale * log_p
+            ctx.target_grad = None if soft_target is None else -cast(Any, targets.dense_scale) * log_p
         return from_array(input, reduce_loss(xp, loss.reshape(sample_shape), reduction, targets.denom))  # (M,) -> (N, *d)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
+    def backward(ctx: Context, grad_output: Tensor) -> Union[Tensor, Tuple[Tensor, Tensor]]:
         grad = scale_grad(ctx.grad, grad_output, ctx.reduction, ctx.denom, per_row=True)  # (M, C)
         grad_input = _class_first(grad_output, grad, ctx.input_shape)
         if ctx.target_grad is None:

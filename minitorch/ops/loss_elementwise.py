@@ -23,7 +23,7 @@ from .loss_reduce import check_reduction, reduce_loss, scale_grad
 
 __all__ = ["ElementwiseLoss", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
-Derivs = Tuple[Any, Optional[Any], Optional[Any]]
+Derivs = Tuple[Any, Any, Any]
 
 
 def _mse(xp: Any, x: Any, y: Any, pos_weight: Any) -> Derivs:
@@ -78,11 +78,12 @@ class ElementwiseLoss(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor]]:
-        grads = []
-        for local in (ctx.d_input, ctx.d_target):
-            scaled = None if local is None else scale_grad(local, grad_output, ctx.reduction, ctx.denom)
-            grads.append(None if scaled is None else from_array(grad_output, scaled))
-        return tuple(grads)
+        def scaled(local: Any) -> Optional[Tensor]:
+            if local is None:
+                return None
+            return from_array(grad_output, scale_grad(local, grad_output, ctx.reduction, ctx.denom))
+
+        return scaled(ctx.d_input), scaled(ctx.d_target)
 
 
 def _as_array(value: Any, like: Tensor) -> Optional[Any]:

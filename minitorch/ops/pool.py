@@ -23,7 +23,7 @@ from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..core.window import Window
 from ..errors import ShapeError
-from .arrays import array, from_array, is_int, namespace
+from .arrays import array, from_array, int_tuple, is_int, namespace
 from .conv import lift
 
 __all__ = [
@@ -63,7 +63,7 @@ def pool_window(
 
 
 def _as_tuple(op: str, name: str, value: IntOrTuple, n: int) -> Tuple[int, ...]:
-    values = (value,) * n if is_int(value) else tuple(value)
+    values = int_tuple(value, n)
     if len(values) == 1:
         values = values * n
     if len(values) != n or not all(is_int(v) for v in values):
@@ -196,6 +196,7 @@ class AvgPool(Function):
         return from_array(grad_output, grad, ctx.input_shape)
 
 
+@lru_cache(maxsize=256)
 def divisors(window: Window, count_include_pad: bool) -> Tuple[float, ...]:
     """Per output position (row-major over OD, OH, OW): the number of taps in the input, or with
     `count_include_pad` PyTorch's padded window size (the window clipped to the padded input)."""

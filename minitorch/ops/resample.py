@@ -17,7 +17,7 @@ from typing import Any, Sequence, Tuple, Union
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..errors import DTypeError, ShapeError
-from .arrays import array, from_array, is_int, namespace
+from .arrays import array, from_array, int_tuple, is_int, namespace
 
 __all__ = ["Upsample", "Downsample", "upsample", "downsample"]
 
@@ -72,7 +72,7 @@ def _factors(op: str, input: Tensor, factor: Union[int, Sequence[int]], dims: in
         raise DTypeError(f"{op}: input must be a minitorch Tensor, got {type(input).__name__}")
     if dims not in (1, 2):
         raise ShapeError(f"{op}: dims must be 1 (last dim) or 2 (last two dims), got {dims!r}")
-    factors = (factor,) * dims if is_int(factor) else tuple(factor)  # type: ignore[arg-type]
+    factors = int_tuple(factor, dims)
     if len(factors) != dims or not all(is_int(k) and k >= 1 for k in factors):
         raise ShapeError(f"{op}: factor must be a positive int or a tuple of {dims} positive ints, got {factor!r}")
     if input.dims < dims or min(input.shape[-dims:]) < 1:

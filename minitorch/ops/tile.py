@@ -14,17 +14,16 @@ from typing import Tuple
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
-from ..core.window import Window, window_fold, window_view
+from ..core.window import Window
 from ..errors import DTypeError, ShapeError
-from .arrays import array, from_array, namespace
 from .max import max as max_along
 
 __all__ = ["TileView", "tile", "avgpool2d", "maxpool2d"]
 
 
 class TileView(Function):
-    """The window view of a (B, C, H, W) tensor for non-overlapping kh x kw blocks:
-    (B, C, H/kh, W/kw, kh, kw), no copy; backward is the view's adjoint."""
+    """The window view of a (B, C, H, W) tensor for kh x kw blocks that tile it exactly:
+    (B, C, H/kh, W/kw, kh, kw), no copy; backward is the view's adjoint (its inverse)."""
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, window: Window) -> Tensor:
@@ -39,17 +38,10 @@ class TileView(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        xp, window = namespace(grad_output), ctx.window
-        batch, channel, height, width = ctx.input_shape
-        # (B, C, H', W', kh, kw) -> (B*C, 1, H', W', 1, kh, kw): the canonical window layout
-        g = array(grad_output).reshape(batch * channel, 1, *window.out_size[1:], 1, *window.kernel[1:])
-        if window.stride == window.kernel:  # blocks do not overlap: write each through the view
-            grad = xp.zeros((batch * channel, 1, height, width), dtype=grad_output.dtype)
-            window_view(xp, grad, window)[...] = g
-        else:
-            grad = window_fold(xp, g, window)
-        return from_array(grad_output, grad, ctx.input_shape)
-
+        # the blocks tile the input exactly, so the adjoint of the view is its inverse: every
+        # gradient entry goes back to the one position it was read from (one strided copy)
+        blocks = grad_output.permute(0, 1, 2, 4, 3, 5)  # (B, C, H', W', kh, kw) -> (B, C, H', kh, W', kw)
+        return blocks.contiguous().view(*ctx.input_shape)  # -> (B, C, H, W)
 
 def tile(input: Tensor, kernel: Tuple[int, int]) -> Tuple[Tensor, int, int]:
     """Reshape each kh x kw block of a (B, C, H, W) tensor into the last dim (MiniTorch).
