@@ -22,7 +22,6 @@ import minitorch  # noqa: E402
 from minitorch import optim  # noqa: E402
 from minitorch.models import CourseNetwork, LeNet5  # noqa: E402
 from minitorch.nn import functional as F  # noqa: E402
-from minitorch.train.inference import cast_module  # noqa: E402
 
 
 COLD_START = """
@@ -31,8 +30,7 @@ import numpy as np, minitorch
 from minitorch import optim
 from minitorch.models import LeNet5
 from minitorch.nn import functional as F
-from minitorch.train.inference import cast_module
-model = cast_module(LeNet5(), "float32", minitorch.FastBackend)
+model = LeNet5().float()
 opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 x = minitorch.from_numpy(np.random.default_rng(0).standard_normal((64, 1, 28, 28)).astype(np.float32))
 y = np.random.default_rng(1).integers(0, 10, 64)
@@ -70,7 +68,7 @@ class TorchLeNet(torch.nn.Module):
 
 def step_pair(ours_model, torch_model, batch: int, log_probs: bool):
     """(ours_step, torch_step) closures on the same weights and batch."""
-    cast_module(ours_model, "float32", minitorch.FastBackend)
+    ours_model.to(minitorch.FastBackend, "float32")
     state = {name: torch.from_numpy(np.array(p.value.to_numpy())) for name, p in ours_model.named_parameters()}
     torch_model.load_state_dict(state)
     rng = np.random.default_rng(0)

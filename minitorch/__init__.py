@@ -1,8 +1,14 @@
 """minitorch: a small, readable, fast deep-learning library centred on convolutional networks.
 
 The public names follow the MiniTorch course (so course code runs unchanged) and PyTorch
-(for everything the course does not name).
+(for everything the course does not name). Where the two disagree there are two faces over one
+implementation: `minitorch.Module`, `minitorch.Parameter`, `minitorch.SGD` / `Optimizer` and
+the course functions here and in `minitorch.nn` keep the course's behaviour;
+`minitorch.nn.Module`, `minitorch.nn.Parameter`, `minitorch.nn.functional` and
+`minitorch.optim` keep PyTorch's (README "Course compatibility").
 """
+
+import sys
 
 from . import operators
 from .operators import prod  # the course uses minitorch.prod(shape)
@@ -23,7 +29,7 @@ from .backends.cuda import CudaOps
 from .backends.fast import FastBackend, FastOps
 from .backends.simple import SimpleBackend, SimpleOps
 from .core.creation import arange, from_numpy, full, ones, rand, randn, tensor, tensor_from_numpy, zeros
-from .core.random import default_generator, manual_seed
+from .core.random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .core.tensor import Tensor
 from .core.tensor_data import (
     IndexingError,
@@ -50,13 +56,20 @@ from .ops.tile import avgpool2d, maxpool2d, tile
 from .autodiff.scalar import Scalar, ScalarHistory, derivative_check
 from .autodiff.scalar_functions import ScalarFunction
 from .datasets import datasets
-from .nn.module import Module, Parameter
+from .nn.course import Module
+from .nn.parameter import ParameterBox as Parameter
+from .optim.course import SGD, Optimizer
 from .testing import MathTest, MathTestVariable
+
+tensor_fromlist = tensor  # the 2020 edition's name for minitorch.tensor(list)
 
 # Layers, optimizers, checkpoints and zero-copy interop (PyTorch's names).
 from . import nn, optim  # noqa: E402
 from .io.checkpoint import load, save  # noqa: E402
 from .io.interop import from_dlpack  # noqa: E402
+from . import course_paths  # noqa: E402
+
+course_paths.install(sys.modules[__name__])  # minitorch.tensor_data, minitorch.fast_ops, ... (course paths)
 
 __version__ = "0.1.0"
 
@@ -77,7 +90,9 @@ __all__ = [
     "MathTest",
     "MathTestVariable",
     "Module",
+    "Optimizer",
     "Parameter",
+    "SGD",
     "Scalar",
     "ScalarFunction",
     "ScalarHistory",
@@ -122,6 +137,8 @@ __all__ = [
     "is_grad_enabled",
     "make_tensor_backend",
     "manual_seed",
+    "get_rng_state",
+    "set_rng_state",
     "no_grad",
     "ones",
     "operators",
@@ -133,6 +150,7 @@ __all__ = [
     "strides_from_shape",
     "tensor",
     "tensor_from_numpy",
+    "tensor_fromlist",
     "to_index",
     "topological_sort",
     "zeros",

@@ -152,6 +152,11 @@ class MathTest(Generic[A]):
 
     @classmethod
     def _tests(cls) -> Tuple[List[OneArg], List[TwoArg], List[RedArg]]:
+        """`(name, function)` pairs, split into one-, two-argument and reductions (2023 on)."""
+        return cls._pairs()
+
+    @classmethod
+    def _pairs(cls) -> Tuple[List[OneArg], List[TwoArg], List[RedArg]]:
         """This class's `(name, function)` pairs, split into one-, two-argument and reductions.
 
         The names are those of `MathTest`, sorted, so subclasses line up with it.
@@ -180,8 +185,8 @@ class MathTest(Generic[A]):
         List[Tuple[str, Callable, Callable]],
     ]:
         """Triples `(name, reference_fn, this_class_fn)`: `MathTest`'s float version beside ours."""
-        ours = cls._tests()
-        reference = MathTest._tests()
+        ours = cls._pairs()
+        reference = MathTest._pairs()
         return tuple(  # type: ignore[return-value]
             [(name, ref_fn, fn) for (name, fn), (_, ref_fn) in zip(group, ref_group)]
             for group, ref_group in zip(ours, reference)
@@ -190,6 +195,12 @@ class MathTest(Generic[A]):
 
 class MathTestVariable(MathTest):
     """The same functions written with methods, for Scalars and Tensors."""
+
+    @classmethod
+    def _tests(cls) -> Tuple[Any, Any, Any]:  # type: ignore[override]
+        """The 2021 edition's triples `(name, reference_fn, method_fn)` (later editions call
+        `_comp_testing()`, which gives the same triples, and never this on MathTestVariable)."""
+        return cls._comp_testing()
 
     @staticmethod
     def inv(a: Any) -> Any:

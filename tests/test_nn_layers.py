@@ -255,7 +255,7 @@ def test_conv_padding_mode_is_checked_like_torch():
 DOC_MODULES = [
     "minitorch.ops.activation", "minitorch.ops.linear", "minitorch.ops.loss", "minitorch.ops.loss_elementwise", "minitorch.ops.pad",
     "minitorch.nn.module", "minitorch.nn.parameter", "minitorch.nn.init", "minitorch.nn.linear", "minitorch.nn.conv", "minitorch.nn.pooling", "minitorch.nn.activation",
-    "minitorch.nn.container", "minitorch.nn.dropout", "minitorch.nn.embedding", "minitorch.nn.resample",
+    "minitorch.nn.container", "minitorch.nn.dropout_layer", "minitorch.nn.embedding", "minitorch.nn.resample",
     "minitorch.nn.flatten", "minitorch.nn.padding", "minitorch.nn.loss", "minitorch.nn.scanning", "minitorch.nn.functional",
     "minitorch.optim.sgd", "minitorch.optim.adam", "minitorch.optim.lr_scheduler", "minitorch.io.interop",
 ]

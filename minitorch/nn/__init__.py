@@ -1,16 +1,27 @@
 """Neural-network building blocks (PyTorch's `torch.nn` names): modules, layers, losses,
-initialisation, the functional API (`minitorch.nn.functional`) and scanning-MLP helpers."""
+initialisation, the functional API (`minitorch.nn.functional`) and scanning-MLP helpers.
 
+The lower-case functions `max`, `argmax`, `softmax`, `logsoftmax`, `tile`, `avgpool2d`,
+`maxpool2d`, `dropout` (and the `Max` Function) are the MiniTorch course's `minitorch.nn`
+functions, with the course's signatures (`dropout(input, rate, ignore)`); PyTorch's spellings are
+in `minitorch.nn.functional` (`F.max_pool2d`, `F.dropout(input, p, training)`, ...).
+"""
+
+from ..ops.dropout import course_dropout as dropout
+from ..ops.max import Max, argmax, max
+from ..ops.softmax import logsoftmax, softmax
+from ..ops.tile import avgpool2d, maxpool2d, tile
 from . import functional, init, scanning
 from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
-from .dropout import Dropout
+from .dropout_layer import Dropout
 from .embedding import Embedding
 from .flatten import Flatten, Unflatten
 from .linear import Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
-from .module import IncompatibleKeys, Module, Parameter
+from .module import IncompatibleKeys, Module
+from .parameter import Parameter
 from .pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -98,4 +109,14 @@ __all__ = [
     "functional",
     "init",
     "scanning",
+    # the MiniTorch course's minitorch.nn functions
+    "Max",
+    "argmax",
+    "avgpool2d",
+    "dropout",
+    "logsoftmax",
+    "max",
+    "maxpool2d",
+    "softmax",
+    "tile",
 ]

@@ -8,7 +8,8 @@ from ..core.creation import from_numpy, zeros
 from ..core.tensor import Tensor
 from ..ops.embedding import embedding
 from . import init
-from .module import Module, Parameter
+from .module import Module
+from .parameter import Parameter
 
 __all__ = ["Embedding"]
 

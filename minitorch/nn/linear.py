@@ -9,7 +9,8 @@ from ..core.creation import zeros
 from ..core.tensor import Tensor
 from ..ops.linear import linear
 from . import init
-from .module import Module, Parameter
+from .module import Module
+from .parameter import Parameter
 
 __all__ = ["Linear", "Identity"]
 

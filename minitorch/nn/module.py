@@ -1,20 +1,19 @@
-"""`Module`: the tree that holds a model's parameters, buffers and sub-modules.
+"""`Module`: the tree that holds a model's parameters, buffers and sub-modules (PyTorch's face).
 
-Assigning a `Parameter` or a `Module` to an attribute of a module registers it (in
-`_parameters` / `_modules`); `register_buffer` adds non-trainable state (running statistics)
-that is saved in `state_dict` but not returned by `parameters()`. Names are dotted paths
-through the tree (`"layer1.weights"`), as in PyTorch and the MiniTorch course.
-
-`Parameter` (nn/parameter.py, re-exported here as in the course's module.py) wraps each
-trainable value.
+Assigning a parameter (`nn.Parameter`, or the course's `minitorch.Parameter` box) or a `Module`
+to an attribute of a module registers it (in `_parameters` / `_modules`); `register_buffer` adds
+non-trainable state (running statistics) that is saved in `state_dict` but not returned by
+`parameters()`. Names are dotted paths through the tree (`"layer1.weight"`), as in PyTorch and
+the MiniTorch course. An unknown attribute raises AttributeError, as in PyTorch; the course's
+`minitorch.Module` (nn/course.py) is the same class answering None instead.
 
 Example:
     >>> class Affine(Module):
     ...     def __init__(self):
     ...         super().__init__()
-    ...         self.scale = Parameter(2.0)
+    ...         self.scale = Parameter(minitorch.tensor([2.0]))
     ...     def forward(self, x):
-    ...         return self.scale.value * x
+    ...         return self.scale * x
     >>> class Net(Module):
     ...     def __init__(self):
     ...         super().__init__()
@@ -25,33 +24,27 @@ Example:
     >>> net = Net()
     >>> [name for name, _ in net.named_parameters()]
     ['first.scale', 'second.scale']
-    >>> net(3.0)
+    >>> net(minitorch.tensor([3.0])).item()
     12.0
+    >>> net.float().second.scale.dtype
+    dtype('float32')
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable, Dict, Iterator, List, NamedTuple, Set, Tuple
-
-import numpy as np
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..autodiff.scalar import Scalar
 from ..core.tensor import Tensor
-from ..errors import DTypeError, ShapeError
-from .parameter import Parameter
+from .module_state import IncompatibleKeys, StateDictMixin
+from .module_to import convert_tensor, parse_to
+from .parameter import Parameter, is_parameter
 
 __all__ = ["Module", "Parameter", "IncompatibleKeys"]
 
 
-class IncompatibleKeys(NamedTuple):
-    """What `load_state_dict(strict=False)` could not match."""
-
-    missing_keys: List[str]
-    unexpected_keys: List[str]
-
-
-class Module:
+class Module(StateDictMixin):
     """Base class of every layer and model: a tree of parameters, buffers and sub-modules.
 
     Subclasses call `super().__init__()` first, assign `Parameter`s and `Module`s as
@@ -88,12 +81,12 @@ class Module:
         return d["_parameters"], d["_buffers"], d["_modules"]
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, (Parameter, Module)):
+        if is_parameter(value) or isinstance(value, Module):
             parameters, buffers, modules = self._stores()
             for store in (parameters, buffers, modules, self.__dict__):
                 store.pop(name, None)
             self._non_persistent_buffers.discard(name)
-            (parameters if isinstance(value, Parameter) else modules)[name] = value
+            (modules if isinstance(value, Module) else parameters)[name] = value
             return
         stores = self.__dict__
         if name in stores.get("_parameters", ()):
@@ -132,14 +125,17 @@ class Module:
         registered = [name for store in ("_parameters", "_buffers", "_modules") for name in d.get(store, ())]
         return sorted(set(super().__dir__()) | set(registered))
 
-    def add_parameter(self, k: str, v: Any) -> Parameter:
-        """Register `Parameter(v, name=k)` under the local name `k` and return it.
-
-        Handy for many scalar parameters: `self.add_parameter(f"weight_{i}_{j}", Scalar(0.1))`.
-        """
-        parameter = Parameter(v, k)
-        setattr(self, k, parameter)
-        return parameter
+    def register_parameter(self, name: str, param: Optional[Parameter]) -> None:
+        """Register `param` (a Parameter, or None for an absent one such as a disabled bias)."""
+        parameters, buffers, modules = self._stores()
+        if param is not None and not is_parameter(param):
+            raise TypeError(
+                f"register_parameter: {type(self).__name__}.{name} must be a Parameter or None, got "
+                f"{type(param).__name__}; wrap a tensor as minitorch.nn.Parameter(tensor)"
+            )
+        if name in modules or name in buffers or (name in self.__dict__ and name not in parameters):
+            raise KeyError(f"register_parameter: attribute '{name}' already exists on {type(self).__name__}")
+        parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
         """Register non-trainable state (e.g. running statistics) under `name`.
@@ -171,15 +167,17 @@ class Module:
         """`(name, module)` for the direct sub-modules."""
         return list(self._modules.items())
 
-    def named_modules(self, prefix: str = "") -> List[Tuple[str, Module]]:
+    def named_modules(self, memo: Optional[Set[int]] = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> List[Tuple[str, Module]]:
         """`(dotted name, module)` for this module (name `prefix`, "" by default) and every
-        descendant, depth first; a module reachable twice is listed once."""
-        seen: Set[int] = set()
+        descendant, depth first; a module reachable twice is listed once (unless
+        `remove_duplicate=False`). `memo` is a set of `id`s to skip, updated in place."""
+        seen: Set[int] = memo if memo is not None else set()
         found: List[Tuple[str, Module]] = []
         stack = [(prefix, self)]
         while stack:
             name, module = stack.pop()
-            if id(module) in seen:
+            if remove_duplicate and id(module) in seen:
                 continue
             seen.add(id(module))
             found.append((name, module))
@@ -193,7 +191,7 @@ class Module:
         return [module for _, module in self.named_modules()]
 
     def _named_members(self, store: str, prefix: str, recurse: bool) -> List[Tuple[str, Any]]:
-        members = self.named_modules(prefix) if recurse else [(prefix, self)]
+        members = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         seen: Set[int] = set()
         found = []
         for module_name, module in members:
@@ -232,7 +230,7 @@ class Module:
 
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and all descendants (dropout on, batch statistics)."""
-        for module in self.modules():
+        for _, module in self.named_modules():
             module.training = mode
         return self
 
@@ -249,106 +247,66 @@ class Module:
             elif isinstance(value, Scalar):
                 value.derivative = None
 
-    # ## Saving and loading
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Switch gradient tracking of every parameter on or off (e.g. to freeze a layer)."""
+        for parameter in self.parameters():
+            if hasattr(parameter.value, "requires_grad_"):
+                parameter.value.requires_grad_(requires_grad)
+        return self
 
-    def state_dict(self) -> "OrderedDict[str, Any]":
-        """Every parameter and persistent buffer by dotted name, detached from the graph.
+    # ## Dtype and device
 
-        Tensors in the result share storage with the module (copy them to snapshot).
-        A parameter shared by two modules appears under both names.
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Convert every floating parameter and buffer, in place, and return this module.
 
-        Example:
-            >>> class M(Module):
-            ...     def __init__(self):
-            ...         super().__init__()
-            ...         self.w = Parameter(Scalar(1.0))
-            >>> M().state_dict()
-            OrderedDict([('w', Scalar(1.0))])
-        """
-        state: "OrderedDict[str, Any]" = OrderedDict()
-        for module_name, module in self._all_modules_with_repeats():
-            dotted = f"{module_name}." if module_name else ""
-            for name, parameter in module._parameters.items():
-                state[dotted + name] = _detached(parameter.value)
-            for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent_buffers:
-                    state[dotted + name] = _detached(buffer)
-        return state
-
-    def load_state_dict(self, state_dict: Dict[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy values from `state_dict` into this module's parameters and buffers, in place.
-
-        Tensor values are copied into the existing storage (converted to its dtype), so
-        optimizers holding the parameters keep seeing them. Nothing is changed if any check
-        fails.
+        As `torch.nn.Module.to`: `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`
+        (its dtype and device), or the keywords `device=` / `dtype=`. A parameter keeps its
+        identity (optimizers built before still hold it); its gradient is converted too.
 
         Args:
-            state_dict: dotted name -> value (Tensor, numpy array, Scalar or number), e.g.
-                from `state_dict()` or a checkpoint.
-            strict: if True (default) the keys must match exactly.
-
-        Returns:
-            `IncompatibleKeys(missing_keys, unexpected_keys)` (both empty when strict).
-
-        Raises:
-            KeyError: with `strict=True`, listing missing and unexpected keys.
-            ShapeError: listing every entry whose shape differs from the module's.
-            DTypeError: listing every entry that is not real numbers (complex, strings, objects).
+            device: "cpu" or "cuda" (a GPU backend must be installed for "cuda"), or a
+                `TensorBackend` such as `minitorch.SimpleBackend` (minitorch's finer devices).
+            dtype: "float32" or "float64" (numpy dtypes and `float` work too).
         """
-        slots = self._state_slots()
-        missing = [k for k in slots if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in slots]
-        if strict and (missing or unexpected):
-            raise KeyError(
-                f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected "
-                f"keys {unexpected}; the state_dict must come from the same architecture "
-                "(or pass strict=False)"
-            )
-        mismatched = []
-        for key, (_, _, current) in slots.items():
-            if key in state_dict:
-                expected, got = _shape_of(current), _shape_of(state_dict[key])
-                if got != expected:
-                    mismatched.append(f"{key}: module has {expected}, state_dict has {got}")
-        unreal = [f"{key} ({_as_array(state_dict[key]).dtype})" for key in slots
-                  if key in state_dict and _as_array(state_dict[key]).dtype.kind not in "biuf"]
-        if unreal:
-            raise DTypeError(
-                f"load_state_dict for {type(self).__name__}: {', '.join(unreal)} not real numbers; parameters "
-                "and buffers hold float values (take .real explicitly if the imaginary part is meant to go)"
-            )
-        if mismatched:
-            raise ShapeError(
-                f"load_state_dict for {type(self).__name__}: shape mismatch for "
-                + "; ".join(mismatched)
-                + ". Load a checkpoint of the same configuration"
-            )
-        for key, (owner, kind, current) in slots.items():
-            if key in state_dict:
-                _load_into(owner, kind, key.rsplit(".", 1)[-1], current, state_dict[key])
-        return IncompatibleKeys(missing, unexpected)
+        device, dtype = parse_to("Module.to", args, kwargs)
+        return self._apply(lambda t: convert_tensor(t, device, dtype))
 
-    def _all_modules_with_repeats(self) -> Iterator[Tuple[str, Module]]:
-        # Like named_modules, but a shared sub-module is visited under every name
-        # (state_dict keeps each path, as PyTorch does).
-        stack: List[Tuple[str, Module]] = [("", self)]
-        while stack:
-            name, module = stack.pop()
-            yield name, module
-            children = [(f"{name}.{k}" if name else k, m) for k, m in module._modules.items()]
-            stack.extend(reversed(children))
+    def float(self) -> Module:
+        """Cast every floating parameter and buffer to float32."""
+        return self.to(dtype="float32")
 
-    def _state_slots(self) -> "OrderedDict[str, Tuple[Module, str, Any]]":
-        # dotted key -> (owning module, "parameter" or "buffer", current value)
-        slots: "OrderedDict[str, Tuple[Module, str, Any]]" = OrderedDict()
-        for module_name, module in self._all_modules_with_repeats():
-            dotted = f"{module_name}." if module_name else ""
+    def double(self) -> Module:
+        """Cast every floating parameter and buffer to float64."""
+        return self.to(dtype="float64")
+
+    def cuda(self, device: Any = None) -> Module:
+        """Move every parameter and buffer to the GPU ("cuda", or `device` such as "cuda:1")."""
+        return self.to(device="cuda" if device is None else device)
+
+    def cpu(self) -> Module:
+        """Move every parameter and buffer to the CPU."""
+        return self.to(device="cpu")
+
+    def _apply(self, fn: Callable[[Tensor], Tensor]) -> Module:
+        """Replace every parameter's and buffer's tensor t by fn(t) (parameters in place)."""
+        for _, module in self.named_modules():
             for name, parameter in module._parameters.items():
-                slots[dotted + name] = (module, "parameter", parameter.value)
+                value = None if parameter is None else parameter.value
+                if not isinstance(value, Tensor):
+                    continue
+                new = fn(value)
+                if new is value:
+                    continue
+                grad = value.grad
+                if isinstance(parameter, Parameter):
+                    parameter._set_data(new._tensor, new.backend)
+                else:
+                    parameter.update(new)
+                parameter.value.grad = None if grad is None else fn(grad)
             for name, buffer in module._buffers.items():
-                if buffer is not None and name not in module._non_persistent_buffers:
-                    slots[dotted + name] = (module, "buffer", buffer)
-        return slots
+                if isinstance(buffer, Tensor):
+                    module._buffers[name] = fn(buffer)
+        return self
 
     # ## Printing
 
@@ -368,35 +326,3 @@ class Module:
         if len(lines) == 1 and not self._modules:
             return head + lines[0] + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
-
-
-def _detached(value: Any) -> Any:
-    return value.detach() if isinstance(value, (Tensor, Scalar)) else value
-
-
-def _shape_of(value: Any) -> Tuple[int, ...]:
-    """The shape of a tensor or array (torch tensors too); () for a Scalar or a number."""
-    if isinstance(value, Scalar):
-        return ()
-    shape = getattr(value, "shape", None)
-    return tuple(shape) if shape is not None else np.shape(value)
-
-
-def _as_array(value: Any) -> np.ndarray:
-    if isinstance(value, Scalar):
-        return np.asarray(value.data)
-    if hasattr(value, "detach"):  # our Tensor or a torch tensor that requires grad
-        value = value.detach()
-    return np.asarray(value)
-
-
-def _load_into(owner: Module, kind: str, name: str, current: Any, new: Any) -> None:
-    """Write `new` into the slot `name` of `owner`, in place when the current value allows."""
-    if isinstance(current, Tensor):
-        current.to_numpy()[...] = _as_array(new)  # same shape, checked by the caller
-    elif isinstance(current, Scalar):
-        current.data = float(_as_array(new))
-    elif kind == "parameter":
-        owner._parameters[name].update(new)
-    else:
-        owner._buffers[name] = new

@@ -15,7 +15,7 @@ from minitorch.data import ArrayDataset, DataLoader
 from minitorch.nn import functional as F
 from minitorch.train.tasks import trim_padding
 
-__all__ = ["set_threads", "cast_module", "to_tensor", "class_loss", "batches", "evaluate", "predict_batches"]
+__all__ = ["set_threads", "to_tensor", "class_loss", "batches", "evaluate", "predict_batches"]
 
 
 def set_threads(threads: Optional[int]) -> None:
@@ -38,14 +38,6 @@ def to_tensor(array: np.ndarray, dtype: str, backend: Any) -> Any:
     if array.dtype.kind in "iu":
         return array
     return minitorch.from_numpy(np.ascontiguousarray(array, dtype=dtype), backend=backend)
-
-
-def cast_module(model: nn.Module, dtype: str, backend: Any) -> nn.Module:
-    """Put every parameter of `model` in `dtype` on `backend` (fresh leaves, same values)."""
-    for _, parameter in model.named_parameters():
-        array = np.array(parameter.value.to_numpy(), dtype=dtype)
-        parameter.update(minitorch.from_numpy(array, backend=backend))
-    return model
 
 
 def class_loss(model: nn.Module, output: Any, target: np.ndarray) -> Any:

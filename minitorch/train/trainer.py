@@ -29,12 +29,12 @@ import numpy as np
 
 import minitorch
 from minitorch import nn, optim
-from minitorch.core.random import default_generator, manual_seed
+from minitorch.core.random import get_rng_state, manual_seed, set_rng_state
 from minitorch.data import Vocabulary, load_glove
 from minitorch.io import load, load_metadata, save
 from minitorch.models import build_model
 from minitorch.train.inference import batches as batches_of
-from minitorch.train.inference import cast_module, class_loss, evaluate, set_threads, to_tensor
+from minitorch.train.inference import class_loss, evaluate, set_threads, to_tensor
 from minitorch.train.metrics import MetricsLog, confusion_matrix
 from minitorch.train.progress import ProgressBar, format_duration
 from minitorch.train.tasks import Task, TaskData, get_task, random_shift_, trim_padding
@@ -157,7 +157,7 @@ class Trainer:
         task_options = self.task.model_options if config.model == self.task.model else {}
         self.model_options = {**task_options, **self.data.model_options, **config.model_options}
         self.model = build_model(config.model, self.data.input_shape, self.data.num_classes, **self.model_options)
-        cast_module(self.model, config.dtype, self.backend)
+        self.model.to(self.backend, config.dtype)
         if config.glove is not None and not resume:
             self._load_glove(config.glove)
         self.optimizer = _optimizer(config, self.model)
@@ -197,7 +197,7 @@ class Trainer:
             "optimizer": self.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict() if self.scheduler is not None else {},
             "epoch": self.epoch,
-            "rng": default_generator().bit_generator.state,
+            "rng": get_rng_state(),
         }
         path = self.folder / CHECKPOINT
         save(state, path, metadata=self._metadata())
@@ -212,7 +212,7 @@ class Trainer:
             self.scheduler.load_state_dict(state["scheduler"])
             self._stretch_schedule(int(load_metadata(path)["config"]["epochs"]))
         self.epoch = int(state["epoch"])
-        default_generator().bit_generator.state = state["rng"]
+        set_rng_state(state["rng"])
         metrics = self.folder / "metrics.json"
         rows = MetricsLog.read_json(metrics).history if metrics.exists() else []
         self.history = MetricsLog(rows[:self.epoch])
@@ -363,6 +363,6 @@ def load_trained(path: str | Path, backend: str = "fast") -> Tuple[nn.Module, Di
                         **metadata.get("model_options", {}))
     state = load(path, backend=BACKENDS[backend])
     model.load_state_dict(state["model"])
-    cast_module(model, config.dtype, BACKENDS[backend])
+    model.to(BACKENDS[backend], config.dtype)
     model.eval()
     return model, metadata
