@@ -103,3 +103,14 @@ def test_apply_initialises_every_linear():
 
     assert net.apply(init) is net
     assert all(np.all(m.weight.to_numpy() == 0.5) for m in net if isinstance(m, nn.Linear))
+
+
+def test_deepcopy_of_a_model_copies_parameters_and_shares_the_backend():
+    import copy
+
+    net = small_net()
+    clone = copy.deepcopy(net)
+    assert clone[3].weight is not net[3].weight and clone[3].weight.backend is net[3].weight.backend
+    np.testing.assert_array_equal(clone[3].weight.to_numpy(), net[3].weight.to_numpy())
+    clone[3].weight.to_numpy()[...] = 0.0
+    assert np.any(net[3].weight.to_numpy() != 0.0)

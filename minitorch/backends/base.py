@@ -171,6 +171,9 @@ class TensorBackend:
         >>> backend = TensorBackend(SimpleOps)
     """
 
+    def __deepcopy__(self, memo: Any) -> "TensorBackend":
+        return self  # a backend is a shared table of kernels: copies of tensors and models share it
+
     def __init__(self, ops: Type[TensorOps]):
         self.ops = ops
         self.xp = ops.xp
