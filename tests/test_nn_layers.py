@@ -147,7 +147,8 @@ def test_default_init_is_kaiming_uniform(layer, fan_in):
     for parameter in (module.weight, module.bias):
         values = to_numpy(parameter.value)
         assert values.min() >= -bound and values.max() <= bound
-        assert values.std() == pytest.approx(bound / math.sqrt(3), rel=0.25)  # U(-b, b) has std b / sqrt(3)
+        if values.size >= 100:  # a handful of biases says little about their spread
+            assert values.std() == pytest.approx(bound / math.sqrt(3), rel=0.25)  # U(-b, b): std b / sqrt(3)
 
 
 def test_seeded_init_is_reproducible_and_dtype_follows():

@@ -43,7 +43,8 @@ def test_digits_loss_falls_and_run_folder(tmp_path):
 @pytest.mark.parametrize("model", ["course", "lenet5"])
 def test_mnist_files_loss_falls(tmp_path, model):
     data = write_mnist(tmp_path / "mnist")
-    _, history = _fit(tmp_path, "mnist", data=str(data), model=model, lr=3e-3)
+    # lr 5e-3: at 3e-3 the course network's 4-epoch fall sits at the 0.8 line (0.71-0.87 over seeds 0-3)
+    _, history = _fit(tmp_path, "mnist", data=str(data), model=model, lr=5e-3)
     _assert_loss_falls(history)
 
 

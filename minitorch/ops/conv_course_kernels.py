@@ -22,35 +22,33 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import numpy as np
-
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..errors import ShapeError
+from .arrays import array, from_array, namespace
 from .conv_course import conv1d, conv2d
 
 __all__ = ["tensor_conv1d", "tensor_conv2d"]
 
 
-def _view(storage: Any, shape: Sequence[int], strides: Sequence[int]) -> np.ndarray:
-    return TensorData(storage, tuple(int(s) for s in shape), tuple(int(s) for s in strides)).to_numpy_view()
+def _tensor(storage: Any, shape: Sequence[int], strides: Sequence[int]) -> Tensor:
+    """A tensor over the course's (storage, shape, strides) triple, without copying."""
+    return Tensor(TensorData(storage, tuple(int(s) for s in shape), tuple(int(s) for s in strides)))
 
 
 def _run(n: int, out: Any, out_shape: Any, out_strides: Any, input: Any, input_shape: Any, input_strides: Any,
          weight: Any, weight_shape: Any, weight_strides: Any, reverse: bool) -> None:
     op = f"tensor_conv{n}d"
-    x, w = _view(input, input_shape, input_strides), _view(weight, weight_shape, weight_strides)
-    target = _view(out, out_shape, out_strides)
+    x, w, target = _tensor(input, input_shape, input_strides), _tensor(weight, weight_shape, weight_strides), \
+        _tensor(out, out_shape, out_strides)
     expected = (x.shape[0], w.shape[0]) + x.shape[2:]
     if target.shape != expected:
         raise ShapeError(f"{op}: out has shape {target.shape}, input {x.shape} and weight {w.shape} give {expected}")
-    spatial = tuple(range(2, 2 + n))
+    xp, spatial = namespace(x), tuple(range(2, 2 + n))
     if reverse:
-        x = np.flip(x, axis=spatial)
-    conv = conv1d if n == 1 else conv2d
-    result = conv(Tensor(TensorData.from_numpy(np.ascontiguousarray(x))),
-                  Tensor(TensorData.from_numpy(np.ascontiguousarray(w)))).to_numpy()
-    target[...] = np.flip(result, axis=spatial) if reverse else result
+        x = from_array(x, xp.flip(array(x), axis=spatial))
+    result = array((conv1d if n == 1 else conv2d)(x, w))
+    array(target)[...] = xp.flip(result, axis=spatial) if reverse else result
 
 
 def tensor_conv1d(out: Any, out_shape: Any, out_strides: Any, out_size: int, input: Any, input_shape: Any,
