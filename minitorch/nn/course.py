@@ -42,7 +42,7 @@ class Module(TorchModule):
                 raise  # copy / pickle probe dunders; answering None would break them
             return None
 
-    def modules(self) -> List[TorchModule]:  # type: ignore[override]
+    def modules(self) -> List[TorchModule]:
         """The direct sub-modules (the course's meaning; `named_modules()` walks the tree)."""
         return self.children()
 
