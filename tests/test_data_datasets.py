@@ -1,14 +1,26 @@
-"""Bundled and generated data sets: 8x8 digits and MNIST-1D."""
+"""Shipped and generated data sets: 8x8 digits (equal to scikit-learn's copy) and MNIST-1D."""
 
 import numpy as np
 import pytest
+import sklearn.datasets
+from scipy import ndimage
 
 from minitorch.data import DatasetError, load_digits, load_mnist1d, make_mnist1d, mnist1d_templates
+from minitorch.data.digits import DIGITS_FILE
 from minitorch.data.mnist1d import _gaussian_kernel, _smooth
 
 
+def test_shipped_digits_equal_scikit_learns_copy():
+    theirs = sklearn.datasets.load_digits()
+    x, y = load_digits("all")
+    np.testing.assert_array_equal(x * 16.0, theirs.images)
+    np.testing.assert_array_equal(y, theirs.target)
+    assert x.dtype == np.float64 and y.dtype == np.int64
+    licence = (DIGITS_FILE.parent / "DIGITS-LICENSE.txt").read_text()
+    assert "CC BY 4.0" in licence and "Alpaydin" in licence and "10.24432/C50P49" in licence
+
+
 def test_digits_split_is_stratified_deterministic_and_scaled():
-    pytest.importorskip("sklearn")
     x_train, y_train = load_digits("train", seed=3)
     x_test, y_test = load_digits("test", seed=3)
     assert x_train.shape == (1438, 8, 8) and x_test.shape == (359, 8, 8)
@@ -52,7 +64,6 @@ def test_mnist1d_templates_start_at_zero():
 
 
 def test_smoothing_matches_scipy_gaussian_filter():
-    ndimage = pytest.importorskip("scipy.ndimage")
     noise = np.random.default_rng(0).standard_normal(72)
     np.testing.assert_allclose(_smooth(noise, _gaussian_kernel(2.0)), ndimage.gaussian_filter(noise, 2), atol=1e-12)
 

@@ -23,14 +23,10 @@ def set_threads(threads: Optional[int]) -> None:
     if threads is None:
         return
     import numba
+    from threadpoolctl import threadpool_limits
 
     numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(int(threads))
-    except ImportError:  # BLAS keeps its own setting (OPENBLAS_NUM_THREADS)
-        pass
+    threadpool_limits(int(threads))
 
 
 def to_tensor(array: np.ndarray, dtype: str, backend: Any) -> Any:
