@@ -21,160 +21,166 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
-__all__ = ["main", "build_parser"]
+from minitorch.data import DatasetError
+from minitorch.errors import DTypeError, IndexingError
 
-TRAIN_EPILOG = """tasks:
-  digits         scikit-learn's 8x8 digits (bundled, no download); default model cnn
-  mnist          MNIST IDX files in --data (also fashion-mnist, kmnist); default model lenet5
-  mnist1d        MNIST-1D signals generated locally; default model signal_cnn
-  sst2           SST-2 train.tsv/test.tsv in --data; default model kim_cnn
-
-models: course, lenet5, signal_cnn, kim_cnn, cnn (--layers C:K[:S[:act]],...)
-Unset options take the task's defaults; with --resume, the saved run's settings."""
-
+__all__ = ["main", "build_parser", "synopsis"]
 
 class UsageError(Exception):
     """Bad combination of arguments (exit status 2)."""
 
 
-def _number(convert: Callable[[str], Any], accept: Callable[[Any], bool], expected: str) -> Callable[[str], Any]:
-    """An argparse `type` that converts with `convert` and refuses values `accept` rejects."""
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the message and where to find the usage, not the usage."""
 
-    def parse(text: str) -> Any:
-        try:
-            value = convert(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
-        if not accept(value):
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {value}")
-        return value
-
-    return parse
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-_positive_int = _number(int, lambda value: value >= 1, "a positive integer")
-_positive_float = _number(float, lambda value: value > 0, "a positive number")
-_nonnegative_float = _number(float, lambda value: not value < 0, "a number >= 0")
+def _train_epilog() -> str:
+    from minitorch.models import MODELS
+    from minitorch.train.config import TASK_DEFAULTS
+    from minitorch.train.tasks import TASKS
+
+    width = max(map(len, TASKS))
+    lines = ["tasks:"] + [f"  {name:<{width}}  {task.description}; default model {TASK_DEFAULTS[name]['model']}"
+                          for name, task in TASKS.items()]
+    return "\n".join(lines + ["", f"models: {', '.join(sorted(MODELS))} (cnn: --layers)",
+                              "Unset options take the task's defaults; with --resume, the saved run's settings."])
+
+
+def _add_setting(parser: argparse.ArgumentParser, setting: Any) -> None:
+    """The flag of one `TrainConfig` field (`batch_size` -> --batch-size N); unset flags stay None."""
+    from minitorch.train.config import task_default_text
+
+    meta, defaults = setting.metadata, task_default_text(setting.name)
+    help_text = argparse.SUPPRESS if meta["hidden"] else f"{meta['help']} ({defaults})" if defaults else meta["help"]
+    parser.add_argument("--" + setting.name.replace("_", "-"), dest=setting.name, type=meta["parse"],
+                        choices=meta["choices"], metavar=meta["metavar"], help=help_text)
+
+
+def _default(name: str) -> Any:
+    from minitorch.train.config import TrainConfig
+
+    return TrainConfig.__dataclass_fields__[name].default
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of `minitorch` (sub-commands train, evaluate, predict)."""
-    from minitorch.models import MODELS
+    """The argument parser of `minitorch`; the train flags come from `TrainConfig`'s fields."""
+    from minitorch.train.config import positive_int, setting_fields
+    from minitorch.train.inference import EVAL_BATCH_SIZE
     from minitorch.train.tasks import TASKS
-    from minitorch.train.trainer import BACKENDS, OPTIMIZERS, SCHEDULERS
 
-    parser = argparse.ArgumentParser(prog="minitorch", description="Train and use CNNs with minitorch.")
+    parser = _Parser(prog="minitorch", description="Train and use CNNs with minitorch.")
     commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict}")
     commands.required = True
 
-    train = commands.add_parser("train", help="train a model on a task", epilog=TRAIN_EPILOG,
+    train = commands.add_parser("train", help="train a model on a task", epilog=_train_epilog(),
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    train.add_argument("task", nargs="?", choices=sorted(TASKS), metavar="task",
+    train.add_argument("task", nargs="?", choices=list(TASKS), metavar="TASK",
                        help=f"one of {', '.join(TASKS)} (optional with --resume)")
-    train.add_argument("--model", choices=sorted(MODELS), help="model (default: the task's)")
-    train.add_argument("--layers", metavar="SPEC", help="conv layers of --model cnn, e.g. '32:3,64:3:2:relu'")
-    train.add_argument("--epochs", type=_positive_int, metavar="N", help="number of epochs")
-    train.add_argument("--batch-size", type=_positive_int, metavar="N", help="examples per step")
-    train.add_argument("--lr", type=_positive_float, metavar="LR", help="learning rate")
-    train.add_argument("--optimizer", choices=OPTIMIZERS, help="optimizer (default adam)")
-    train.add_argument("--weight-decay", type=_nonnegative_float, metavar="WD", help="L2 weight decay")
-    train.add_argument("--momentum", type=_nonnegative_float, metavar="M", help="SGD momentum (default 0.9)")
-    train.add_argument("--scheduler", choices=SCHEDULERS, help="learning-rate schedule per epoch (default cosine)")
-    train.add_argument("--backend", choices=sorted(BACKENDS), help="tensor backend (default fast)")
-    train.add_argument("--dtype", choices=("float32", "float64"), help="parameter and data type (default float32)")
-    train.add_argument("--threads", type=_positive_int, metavar="N",
-                       help="CPU threads for kernels and BLAS (default 1: these small models gain nothing "
-                            "from more, and lose much on a busy machine)")
-    train.add_argument("--seed", type=int, metavar="N",
-                       help="seed of initialisation, shuffling and dropout (default 0)")
-    train.add_argument("--data", metavar="DIR", help="folder with the task's files (mnist, sst2)")
-    train.add_argument("--out", metavar="DIR", help="run folder (default runs/<task>-<timestamp>)")
+    for setting in setting_fields():
+        _add_setting(train, setting)
     train.add_argument("--resume", metavar="RUN", help="continue the run in this folder")
-    train.add_argument("--glove", metavar="FILE", help="GloVe text file to initialise the word embeddings (sst2)")
-    train.add_argument("--no-augment", dest="augment", action="store_false", default=None,
-                       help="no random shifts of training images")
+    train.add_argument("--overwrite", action="store_true", help="replace the run in an existing --out folder")
     train.add_argument("--quiet", action="store_true", help="no progress bar or status lines")
-    train.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)  # cap examples per split (tests)
-    train.add_argument("--stop-after", type=_positive_int, help=argparse.SUPPRESS)  # simulate an interruption
+    train.add_argument("--stop-after", type=positive_int, help=argparse.SUPPRESS)  # simulate an interruption
 
+    threads = dict(type=positive_int, default=_default("threads"), metavar="N",
+                   help=f"CPU threads (default {_default('threads')})")
     evaluate = commands.add_parser("evaluate", help="test accuracy of a trained run")
-    evaluate.add_argument("run", help="run folder (or its checkpoint.safetensors)")
+    evaluate.add_argument("run", metavar="RUN", help="run folder (or its checkpoint.safetensors)")
     evaluate.add_argument("--data", metavar="DIR", help="data folder, if it moved since training")
-    evaluate.add_argument("--batch-size", type=_positive_int, default=256, metavar="N",
-                          help="examples per batch (default 256)")
-    evaluate.add_argument("--threads", type=_positive_int, default=1, metavar="N", help="CPU threads (default 1)")
-    evaluate.add_argument("--limit", type=_positive_int, help=argparse.SUPPRESS)
+    evaluate.add_argument("--batch-size", type=positive_int, default=EVAL_BATCH_SIZE, metavar="N",
+                          help=f"examples per batch (default {EVAL_BATCH_SIZE})")
+    evaluate.add_argument("--threads", **threads)
+    evaluate.add_argument("--limit", type=positive_int, help=argparse.SUPPRESS)
 
     predict = commands.add_parser("predict", help="classify images, signals or sentences with a trained run")
-    predict.add_argument("run", help="run folder (or its checkpoint.safetensors)")
-    predict.add_argument("inputs", nargs="+",
+    predict.add_argument("run", metavar="RUN", help="run folder (or its checkpoint.safetensors)")
+    predict.add_argument("inputs", nargs="+", metavar="INPUT",
                          help="image files (.png, .jpg), .npy arrays of raw examples, or sentences for text "
                               "tasks ('-' reads lines from stdin)")
-    predict.add_argument("--top", type=_positive_int, default=3, metavar="K",
+    predict.add_argument("--top", type=positive_int, default=3, metavar="K",
                          help="classes shown per input (default 3)")
-    predict.add_argument("--threads", type=_positive_int, default=1, metavar="N", help="CPU threads (default 1)")
+    predict.add_argument("--threads", **threads)
     return parser
+
+
+def synopsis(width: int = 100) -> str:
+    """One usage block per sub-command, generated from the parser (README's "The command line")."""
+    parser = build_parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    blocks = []
+    for name, sub in commands.choices.items():
+        line, lines = f"minitorch {name}", []
+        for word in map(_usage_word, sub._actions):
+            if word is None:
+                continue
+            if len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = "   "
+            line += " " + word
+        blocks.append("\n".join(lines + [line]))
+    return "\n".join(blocks)
+
+
+def _usage_word(action: argparse.Action) -> Optional[str]:
+    """How one argument appears in the synopsis: TASK choices, [--flag METAVAR], INPUT...; None if hidden."""
+    if action.help == argparse.SUPPRESS or isinstance(action, argparse._HelpAction):
+        return None
+    shown = "{" + ",".join(map(str, action.choices)) + "}" if action.choices else action.metavar
+    if not action.option_strings:
+        return f"[{shown}]" if action.nargs == "?" else f"{shown}..." if action.nargs == "+" else shown
+    return f"[{action.option_strings[-1]}]" if action.nargs == 0 else f"[{action.option_strings[-1]} {shown}]"
 
 
 # ---------------------------------------------------------------------------- train
 def _train_config(args: argparse.Namespace) -> Any:
     from minitorch.io import load_metadata
-    from minitorch.train.tasks import get_task
-    from minitorch.train.trainer import CHECKPOINT, TrainConfig, default_run_folder
+    from minitorch.train.config import TrainConfig, config_for, setting_fields
+    from minitorch.train.trainer import CHECKPOINT
 
-    given = {key: value for key, value in vars(args).items() if value is not None}
+    given = {f.name: getattr(args, f.name) for f in setting_fields() if getattr(args, f.name) is not None}
     if args.resume:
         folder = Path(args.resume)
         if not (folder / CHECKPOINT).exists():
             raise UsageError(f"--resume {folder}: no {CHECKPOINT} there; pass the folder of an earlier run")
+        if args.overwrite:
+            raise UsageError("--resume continues a run and --overwrite replaces it: pass one of them")
         config = TrainConfig.from_dict(load_metadata(folder / CHECKPOINT)["config"])
         if args.task is not None and args.task != config.task:
             raise UsageError(f"--resume {folder} is a {config.task!r} run, not {args.task!r}")
-        changeable = {"epochs", "threads", "data"}
-        fixed = {"model", "batch_size", "lr", "optimizer", "weight_decay", "momentum", "scheduler", "backend",
-                 "dtype", "seed", "limit", "augment", "glove"}
-        for key in sorted(fixed & set(given)):
+        out = given.pop("out", None)
+        if out is not None and Path(out) != folder:
+            raise UsageError("--out and --resume name different folders; a resumed run stays in its folder")
+        changeable = {f.name for f in setting_fields() if f.metadata["resumable"]}
+        for key in sorted(set(given) - changeable):
             if given[key] != getattr(config, key):
                 raise UsageError(f"--{key.replace('_', '-')} {given[key]} differs from the run being resumed "
-                                 f"({getattr(config, key)}); only --epochs, --threads and --data can change")
-        if args.layers is not None and args.layers != config.model_options.get("layers"):
-            raise UsageError("--layers differs from the run being resumed; only --epochs, --threads and --data "
-                             "can change")
-        if args.out is not None and Path(args.out) != folder:
-            raise UsageError("--out and --resume name different folders; a resumed run stays in its folder")
+                                 f"({getattr(config, key)}); only {', '.join('--' + k for k in sorted(changeable))} "
+                                 "can change")
         for key in changeable & set(given):
             setattr(config, key, given[key])
         config.out = str(folder)
         return config
     if args.task is None:
         raise UsageError("name a task (e.g. `minitorch train digits`) or --resume a run folder")
-    task = get_task(args.task)
-    model = given.get("model", task.model)
-    if args.layers is not None and model != "cnn":
-        raise UsageError(f"--layers configures --model cnn, not {model!r}")
-    return TrainConfig(
-        task=task.name, model=model, epochs=given.get("epochs", task.epochs),
-        batch_size=given.get("batch_size", task.batch_size), lr=given.get("lr", task.lr),
-        optimizer=given.get("optimizer", task.optimizer),
-        weight_decay=given.get("weight_decay", task.weight_decay), momentum=given.get("momentum", 0.9),
-        scheduler=given.get("scheduler", task.scheduler), backend=given.get("backend", "fast"),
-        dtype=given.get("dtype", "float32"), threads=given.get("threads", 1), seed=given.get("seed", 0),
-        data=args.data,
-        out=args.out or default_run_folder(task.name), limit=args.limit,
-        augment=given.get("augment", True), glove=args.glove,
-        model_options={"layers": args.layers} if args.layers else {},
-    )
+    config = config_for(args.task, **given)
+    if config.layers is not None and config.model != "cnn":
+        raise UsageError(f"--layers configures --model cnn, not {config.model!r}")
+    return config
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from minitorch.train.trainer import Trainer
 
     config = _train_config(args)
-    trainer = Trainer(config, resume=bool(args.resume), progress=not args.quiet)
+    trainer = Trainer(config, resume=bool(args.resume), progress=not args.quiet, overwrite=args.overwrite)
     start = time.perf_counter()
     try:
         history = trainer.fit(stop_after=args.stop_after)
@@ -229,8 +235,11 @@ def _load_image(path: Path, height: int, width: int) -> np.ndarray:
     """A grayscale image in [0, 1], ink bright on dark (as MNIST), resized to (height, width)."""
     from PIL import Image
 
-    with Image.open(path) as image:
-        gray = image.convert("L").resize((width, height), Image.BILINEAR)
+    try:
+        with Image.open(path) as image:
+            gray = image.convert("L").resize((width, height), Image.BILINEAR)
+    except (OSError, ValueError) as err:  # PIL's UnidentifiedImageError is an OSError
+        raise DatasetError(f"{path}: not an image PIL can read ({err})") from None
     pixels = np.asarray(gray, dtype=np.float64) / 255.0
     if np.median(pixels) > 0.5:  # dark ink on a light background: invert
         pixels = 1.0 - pixels
@@ -241,17 +250,22 @@ def _raw_examples(path: Path, input_shape: Sequence[int]) -> np.ndarray:
     """Raw examples (N, *size) from an image or a .npy file, for the task's `prepare`."""
     size = tuple(input_shape[1:])  # (C, *size) -> size
     if path.suffix.lower() == ".npy":
-        array = np.load(path, allow_pickle=False)
+        try:
+            array = np.load(path, allow_pickle=False)
+        except (OSError, ValueError, EOFError) as err:
+            raise DatasetError(f"{path}: not a readable .npy array ({err})") from None
+        if array.dtype.kind not in "biuf":
+            raise DatasetError(f"{path}: holds {array.dtype} values; expected numbers (raw examples)")
         if array.shape == size:
             array = array[None]  # one example -> (1, *size)
         if array.shape[1:] != size:
-            raise ValueError(f"{path}: expected raw examples of shape {size} or (N, {', '.join(map(str, size))}), "
-                             f"got {array.shape}")
+            raise DatasetError(f"{path}: expected raw examples of shape {size} or (N, {', '.join(map(str, size))}), "
+                               f"got {array.shape}")
         if array.dtype == np.uint8:
             array = array.astype(np.float64) / 255.0
         return array
     if len(size) != 2:
-        raise ValueError(f"{path}: this run classifies signals of length {size[0]}; give a .npy file")
+        raise DatasetError(f"{path}: this run classifies signals of length {size[0]}; give a .npy file")
     return _load_image(path, *size)[None]  # (1, H, W)
 
 
@@ -268,6 +282,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     names = metadata["class_names"]
     if task.is_text:
         texts = [line.strip() for line in sys.stdin if line.strip()] if args.inputs == ["-"] else list(args.inputs)
+        if not texts:
+            raise UsageError("no sentences to classify on stdin")
         inputs = encode_texts(texts, Vocabulary(metadata["vocab"]), Tokenizer())
         labels = texts
     else:
@@ -293,17 +309,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     commands = {"train": _cmd_train, "evaluate": _cmd_evaluate, "predict": _cmd_predict}
-    from minitorch.io import CheckpointError
-
     try:
         return commands[args.command](args)
     except UsageError as error:
-        parser.exit(2, f"minitorch {args.command}: error: {error}\n")
-    except (ValueError, CheckpointError, OSError) as error:  # DatasetError is a ValueError
+        parser.exit(2, f"minitorch {args.command}: error: {_one_line(error)}\n")
+    # ValueError covers DatasetError, CheckpointError and ShapeError; OSError missing or unwritable files
+    except (ValueError, OSError, IndexingError, DTypeError) as error:
         if os.environ.get("MINITORCH_DEBUG"):
             raise
-        print(f"minitorch {args.command}: error: {error}", file=sys.stderr)
+        print(f"minitorch {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 1
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Progress bar output on terminals and logs; accuracy, confusion matrix, MetricsLog files."""
+"""The training progress bar (tqdm) on terminals and logs; accuracy, confusion matrix, MetricsLog files."""
 
 import csv
 import io
@@ -10,7 +10,7 @@ import pytest
 
 from minitorch.errors import ShapeError
 from minitorch.io import atomic as atomic_module
-from minitorch.train import MetricsLog, ProgressBar, accuracy, confusion_matrix, format_duration
+from minitorch.train import MetricsLog, Trainer, accuracy, config_for, confusion_matrix
 
 
 class FakeTerminal(io.StringIO):
@@ -18,37 +18,32 @@ class FakeTerminal(io.StringIO):
         return True
 
 
-def test_plain_lines_when_not_a_terminal():
-    out = io.StringIO()
-    bar = ProgressBar(range(4), desc="epoch 1", file=out, log_interval=0.0)
-    for _ in bar:
-        bar.set_postfix(loss=0.12345678, acc="97.1%")
-    lines = out.getvalue().splitlines()
-    assert "\r" not in out.getvalue()
-    assert lines[-1].startswith("epoch 1: 100%|#########################| 4/4 [00:00<00:00, ")
-    assert lines[-1].endswith(" it/s, loss=0.1235, acc=97.1%]")
-    assert len(lines) == 5  # one per update (log_interval=0) and the final one
+def _trainer(tmp_path, log):
+    config = config_for("digits", layers="4:3:2", epochs=2, batch_size=8, limit=32, out=str(tmp_path / "run"))
+    return Trainer(config, log=log)
 
 
-def test_terminal_redraws_in_place_and_ends_the_line():
-    out = FakeTerminal()
-    with ProgressBar(total=10, desc="train", file=out, mininterval=0.0, unit="img") as bar:
-        bar.update(5)
-        assert "50%" in bar.format() and "img/s" in bar.format()
-    text = out.getvalue()
-    assert text.count("\n") == 1 and text.endswith("\n") and text.count("\r") == 3
-    assert "5/10" in text.splitlines()[-1].split("\r")[-1]
+def test_the_bar_shows_loss_accuracy_rate_and_eta_on_a_terminal(tmp_path):
+    log = FakeTerminal()
+    _trainer(tmp_path, log).train_epoch()
+    frames = [frame for frame in log.getvalue().split("\r") if "/32 [" in frame and "| 0/32" not in frame]
+    assert frames, log.getvalue()
+    for frame in frames:  # e.g. "epoch 1/2:  25%|##5  | 8/32 [00:00<00:02, 10.7img/s, loss=2.3859, acc=12.5%]"
+        assert frame.startswith("epoch 1/2:") and "img/s, loss=" in frame and ", acc=" in frame
+        assert "<" in frame.split("[")[1]  # elapsed<ETA
 
 
-def test_unknown_total_disable_and_rate_long_intervals():
-    out = io.StringIO()
-    with ProgressBar(iter([1, 2, 3]), file=out) as bar:
-        assert list(bar) == [1, 2, 3]
-    assert out.getvalue().startswith("3 it [00:00, ")
+def test_no_bar_in_logs_but_a_line_per_epoch(tmp_path):
+    log = io.StringIO()
+    _trainer(tmp_path, log).fit(plots=False)
+    text = log.getvalue()
+    assert "\r" not in text
+    epochs = [line for line in text.splitlines() if line.startswith("epoch ")]
+    assert len(epochs) == 2 and "examples/s" in epochs[0] and "acc" in epochs[0]
     quiet = io.StringIO()
-    assert sum(ProgressBar(range(5), file=quiet, disable=True, log_interval=0.0)) == 10
+    Trainer(config_for("digits", layers="4:3:2", epochs=1, limit=16, out=str(tmp_path / "q")), log=quiet,
+            progress=False).fit(plots=False)
     assert quiet.getvalue() == ""
-    assert format_duration(3725.2) == "1:02:05" and format_duration(65) == "01:05"
 
 
 def test_accuracy_from_scores_or_labels():

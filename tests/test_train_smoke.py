@@ -7,18 +7,17 @@ import pytest
 
 from minitorch.data import DatasetError
 from minitorch.io import load_metadata
+from minitorch.train.config import config_for
 from minitorch.train.tasks import TASKS, get_task, trim_padding
-from minitorch.train.trainer import CHECKPOINT, TrainConfig, Trainer, load_trained
+from minitorch.train.trainer import CHECKPOINT, Trainer, load_trained
 from tests.train_fixtures import learnable_images, write_idx, write_mnist, write_sst2
 
 
 def _fit(tmp_path, task, data=None, **overrides):
-    defaults = get_task(task)
-    settings = dict(task=task, model=defaults.model, epochs=4, batch_size=16, lr=defaults.lr,
-                    optimizer=defaults.optimizer, scheduler="none", data=data, out=str(tmp_path / "run"),
-                    limit=64, seed=0, augment=False)
+    settings = dict(epochs=4, batch_size=16, scheduler="none", data=data, out=str(tmp_path / "run"), limit=64,
+                    seed=0, max_shift=0)
     settings.update(overrides)
-    trainer = Trainer(TrainConfig(**settings), progress=False)
+    trainer = Trainer(config_for(task, **settings), progress=False)
     history = trainer.fit(plots=False)
     return trainer, history
 
@@ -30,7 +29,7 @@ def _assert_loss_falls(history):
 
 
 def test_digits_loss_falls_and_run_folder(tmp_path):
-    trainer, history = _fit(tmp_path, "digits", lr=5e-3, model_options={"layers": "8:3,16:3:2", "dropout": 0.0})
+    trainer, history = _fit(tmp_path, "digits", lr=5e-3, layers="8:3,16:3:2", model_options={"dropout": 0.0})
     _assert_loss_falls(history)
     folder = tmp_path / "run"
     assert {p.name for p in folder.iterdir()} >= {CHECKPOINT, "metrics.csv", "metrics.json"}
@@ -64,7 +63,7 @@ def test_sst2_loss_falls(tmp_path):
 
 def test_float64_and_simple_backend_train(tmp_path):
     _, history = _fit(tmp_path, "digits", dtype="float64", backend="simple", limit=16, epochs=2,
-                      model="cnn", model_options={"layers": "4:3:2"})
+                      model="cnn", layers="4:3:2")
     assert np.isfinite(history.column("train_loss")).all()
 
 

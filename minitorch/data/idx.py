@@ -126,18 +126,21 @@ def find_mnist_files(root: str | os.PathLike, split: str = "train") -> tuple[Pat
     return found[0], found[1]
 
 
-def load_mnist(root: str | os.PathLike, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+def load_mnist(root: str | os.PathLike, split: str = "train",
+               num_classes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Load MNIST (or Fashion-MNIST / KMNIST, same format) from IDX files in `root`.
 
     Args:
         root: folder holding the four IDX files (gzip or raw).
         split: "train" (60,000 images) or "test" (10,000). Default "train".
+        num_classes: if given, every label must lie in [0, num_classes). Default None.
 
     Returns:
         (images, labels): uint8 array of shape (N, 28, 28) and int64 array of shape (N,).
 
     Raises:
-        DatasetError: files missing, malformed, or with different counts.
+        DatasetError: files missing, malformed, empty, with different counts, or a label out of
+            range (the message names the file and the row).
 
     Example:
         >>> images, labels = load_mnist("data/mnist", split="test")  # doctest: +SKIP
@@ -152,6 +155,13 @@ def load_mnist(root: str | os.PathLike, split: str = "train") -> tuple[np.ndarra
     if len(images) != len(labels):
         raise DatasetError(f"load_mnist: {image_path.name} has {len(images)} images but "
                            f"{label_path.name} has {len(labels)} labels; the files belong to different sets")
+    if len(images) == 0:
+        raise DatasetError(f"{image_path}: holds 0 images; nothing to train or test on")
+    if num_classes is not None:
+        bad = np.flatnonzero(labels >= num_classes)
+        if len(bad):
+            raise DatasetError(f"{label_path}: row {bad[0]}: label {labels[bad[0]]} is outside the {num_classes} "
+                               f"classes 0..{num_classes - 1} ({len(bad)} such rows)")
     return images, labels.astype(np.int64)
 
 

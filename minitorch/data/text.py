@@ -24,8 +24,8 @@ __all__ = ["read_sst2", "Tokenizer", "Vocabulary", "load_glove", "TEXT_COLUMNS"]
 TEXT_COLUMNS = ("sentence", "content", "text")
 
 
-def read_sst2(path: str | os.PathLike, label_column: str = "label",
-              text_columns: Sequence[str] = TEXT_COLUMNS) -> tuple[list[str], np.ndarray]:
+def read_sst2(path: str | os.PathLike, label_column: str = "label", text_columns: Sequence[str] = TEXT_COLUMNS,
+              num_classes: int | None = None) -> tuple[list[str], np.ndarray]:
     """Read a tab-separated file with a header line, finding the columns by name.
 
     SST-2 files name the text column "sentence" (train) or "content" (dev/test); the first of
@@ -35,20 +35,23 @@ def read_sst2(path: str | os.PathLike, label_column: str = "label",
         path: the .tsv file (UTF-8).
         label_column: header name of the integer label column. Default "label".
         text_columns: accepted header names for the text column. Default ("sentence", "content", "text").
+        num_classes: if given, every label must lie in [0, num_classes). Default None.
 
     Returns:
-        (texts, labels): list of N strings and an int64 array (N,) of labels >= 0.
+        (texts, labels): list of N >= 1 strings and an int64 array (N,) of labels >= 0.
 
     Raises:
-        DatasetError: missing columns, short rows, or labels that are not non-negative integers
-            (the message names the file and line).
+        DatasetError: missing columns, short rows, lines that are not UTF-8, labels that are not
+            non-negative integers or lie outside [0, num_classes), or no rows at all (the
+            message names the file and line).
 
     Example:
-        >>> texts, labels = read_sst2("sst2/train.tsv")  # doctest: +SKIP
+        >>> texts, labels = read_sst2("sst2/train.tsv", num_classes=2)  # doctest: +SKIP
     """
     path = Path(path)
-    with open(path, encoding="utf-8") as f:
-        header = f.readline().rstrip("\r\n").split("\t")
+    with open(path, "rb") as f:
+        lines = enumerate(f, start=1)
+        header = _decode_line(path, *next(lines, (1, b""))).rstrip("\r\n").split("\t")
         if label_column not in header:
             raise DatasetError(f"{path}: header {header} has no {label_column!r} column")
         text_name = next((name for name in text_columns if name in header), None)
@@ -56,8 +59,8 @@ def read_sst2(path: str | os.PathLike, label_column: str = "label",
             raise DatasetError(f"{path}: header {header} has none of the text columns {list(text_columns)}")
         label_at, text_at = header.index(label_column), header.index(text_name)
         texts, labels = [], []
-        for line_number, line in enumerate(f, start=2):
-            line = line.rstrip("\r\n")
+        for line_number, raw in lines:
+            line = _decode_line(path, line_number, raw).rstrip("\r\n")
             if not line.strip():
                 continue
             fields = line.split("\t")
@@ -67,9 +70,22 @@ def read_sst2(path: str | os.PathLike, label_column: str = "label",
             label = fields[label_at].strip()
             if not label.isdigit():
                 raise DatasetError(f"{path}:{line_number}: label {label!r} is not a non-negative integer")
+            if num_classes is not None and int(label) >= num_classes:
+                raise DatasetError(f"{path}:{line_number}: label {label} is outside the {num_classes} classes "
+                                   f"0..{num_classes - 1}")
             labels.append(int(label))
             texts.append(fields[text_at])
+    if not texts:
+        raise DatasetError(f"{path}: no data rows after the header; nothing to train or test on")
     return texts, np.asarray(labels, dtype=np.int64)
+
+
+def _decode_line(path: Path, line_number: int, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DatasetError(f"{path}:{line_number}: not UTF-8 text ({err.reason} at byte {err.start} of the line); "
+                           "re-encode the file as UTF-8") from None
 
 
 class Tokenizer:
@@ -178,10 +194,10 @@ class Vocabulary:
         return list(self.itos)
 
 
-def _open_text(path: Path):
+def _open_binary(path: Path):
     with open(path, "rb") as f:
         is_gzip = f.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rt", encoding="utf-8") if is_gzip else open(path, encoding="utf-8")
+    return gzip.open(path, "rb") if is_gzip else open(path, "rb")
 
 
 def load_glove(path: str | os.PathLike, vocab: Vocabulary, dim: int, seed: int = 0,
@@ -211,8 +227,9 @@ def load_glove(path: str | os.PathLike, vocab: Vocabulary, dim: int, seed: int =
     weights = rng.uniform(-scale, scale, size=(len(vocab), dim)).astype(np.float32)
     weights[vocab.pad_index] = 0.0
     seen = np.zeros(len(vocab), dtype=bool)
-    with _open_text(path) as f:
-        for line_number, line in enumerate(f, start=1):
+    with _open_binary(path) as f:
+        for line_number, raw in enumerate(f, start=1):
+            line = _decode_line(path, line_number, raw)
             word, _, rest = line.rstrip("\n").partition(" ")
             index = vocab.stoi.get(word)
             if index is None or seen[index] or index == vocab.pad_index:

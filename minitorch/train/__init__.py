@@ -1,22 +1,22 @@
-"""Training: the trainer and its tasks, progress bar and metrics."""
+"""Training: settings (one default each), tasks, the trainer, inference and metrics."""
 
+from minitorch.train.config import TASK_DEFAULTS, TrainConfig, config_for
 from minitorch.train.metrics import MetricsLog, accuracy, confusion_matrix
-from minitorch.train.progress import ProgressBar, format_duration
 from minitorch.train.tasks import TASKS, Task, TaskData, get_task
 from minitorch.train.inference import evaluate
-from minitorch.train.trainer import TrainConfig, Trainer, load_trained, train
+from minitorch.train.trainer import Trainer, load_trained, train
 
 __all__ = [
-    "ProgressBar",
-    "format_duration",
     "accuracy",
     "confusion_matrix",
     "MetricsLog",
     "TASKS",
+    "TASK_DEFAULTS",
     "Task",
     "TaskData",
     "get_task",
     "TrainConfig",
+    "config_for",
     "Trainer",
     "train",
     "evaluate",

@@ -15,7 +15,9 @@ from minitorch.data import ArrayDataset, DataLoader
 from minitorch.nn import functional as F
 from minitorch.train.tasks import trim_padding
 
-__all__ = ["set_threads", "to_tensor", "class_loss", "batches", "evaluate", "predict_batches"]
+__all__ = ["set_threads", "to_tensor", "class_loss", "batches", "evaluate", "predict_batches", "EVAL_BATCH_SIZE"]
+
+EVAL_BATCH_SIZE = 256  # examples per batch when nothing is learned (evaluate, predict)
 
 
 def set_threads(threads: Optional[int]) -> None:
@@ -53,7 +55,7 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, is_text: bool, dtype:
         yield (trim_padding(inputs) if is_text else inputs), targets
 
 
-def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 256, is_text: bool = False,
+def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = EVAL_BATCH_SIZE, is_text: bool = False,
              dtype: str = "float32", backend: Any = None) -> Tuple[float, float, np.ndarray]:
     """Mean loss, accuracy and class predictions (N,) of `model` in eval mode."""
     model.eval()
@@ -68,7 +70,7 @@ def evaluate(model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 2
     return total_loss / max(len(y), 1), accuracy, predicted
 
 
-def predict_batches(model: nn.Module, x: np.ndarray, batch_size: int = 256, is_text: bool = False,
+def predict_batches(model: nn.Module, x: np.ndarray, batch_size: int = EVAL_BATCH_SIZE, is_text: bool = False,
                     dtype: str = "float32", backend: Any = None) -> np.ndarray:
     """Class probabilities (N, C) of `model` in eval mode."""
     model.eval()

@@ -1,16 +1,18 @@
-"""Training tasks: what `minitorch train <task>` loads, which model it builds, and its defaults.
+"""Training tasks: what `minitorch train <task>` loads and how it turns raw examples into inputs.
 
-A `Task` names a data set, the preprocessing that turns raw examples into model inputs, a
-default model and default hyper-parameters. `Task.load(data_dir, limit)` returns a
-`TaskData`: train and test arrays ready for the DataLoader, plus what the model and the
-checkpoint need (input shape, classes, vocabulary).
+A `Task` names a data set, where it comes from and the preprocessing that turns raw examples
+into model inputs; its training recipe (model, epochs, learning rate, ...) is in
+`minitorch.train.config.TASK_DEFAULTS`. `Task.load(data_dir, limit)` returns a `TaskData`:
+train and test arrays ready for the DataLoader, plus what the model and the checkpoint need
+(input shape, classes, vocabulary). Loading refuses empty splits and labels outside the task's
+classes, naming the file and the row.
 
-| task | data | default model | split |
-|---|---|---|---|
-| digits | scikit-learn's 8x8 digits (bundled) | cnn | stratified 80/20, seed 0 |
-| mnist, fashion-mnist, kmnist | IDX files in --data | lenet5 | train/t10k; t10k only: first 8,000 / last 2,000 |
-| mnist1d | generated (Greydanus 2020), seed 42 | signal_cnn | 4,000 / 1,000 |
-| sst2 | train.tsv / test.tsv in --data | kim_cnn | the files' split |
+| task | data | split |
+|---|---|---|
+| digits | the 8x8 digits shipped with the package | stratified 80/20, seed 0 |
+| mnist, fashion-mnist, kmnist | IDX files in --data | train/t10k; t10k only: first 8,000 / last 2,000 |
+| mnist1d | generated (Greydanus 2020), seed 42 | 4,000 / 1,000 |
+| sst2 | train.tsv / test.tsv in --data | the files' split |
 
 The package never reads a data folder by default: IDX and TSV tasks need `--data DIR`.
 """
@@ -34,13 +36,14 @@ from minitorch.data import (
     read_sst2,
 )
 
-__all__ = ["Task", "TaskData", "TASKS", "get_task", "trim_padding", "channel_first", "normalize_mnist",
-           "encode_texts", "MNIST_MEAN", "MNIST_STD"]
+__all__ = ["Task", "TaskData", "TASKS", "get_task", "random_shift_", "trim_padding", "channel_first",
+           "normalize_mnist", "encode_texts", "MNIST_MEAN", "MNIST_STD"]
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the usual MNIST pixel statistics (of the 60,000 training images)
 HOLDOUT_TRAIN = 8000  # with only the t10k files: train on the first 8,000, test on the last 2,000
 MIN_TEXT_LENGTH = 5  # the widest Kim filter
 _DIGIT_NAMES = [str(d) for d in range(10)]
+_SENTIMENTS = ["negative", "positive"]
 
 
 @dataclass
@@ -74,27 +77,23 @@ class TaskData:
 
 @dataclass(frozen=True)
 class Task:
-    """A named training task and its defaults (the CLI's flags override them).
+    """A named data set: where it comes from, its classes' preprocessing, whether it is text.
 
-    `model_options` are constructor arguments for the task's default `model` only (e.g. the
-    layers of the digits CNN); `max_shift` > 0 turns on random translations of training images.
+    Attributes:
+        name: the task's name on the command line.
+        description: one line for `minitorch train --help`.
+        loader: data folder (or None) -> TaskData.
+        needs_data: the task reads files from `--data DIR`.
+        is_text: inputs are token ids (the batches drop all-padding columns).
+        prepare: raw examples (N, *size) -> model inputs, for `minitorch predict`.
     """
 
     name: str
     description: str
     loader: Callable[[Optional[Path]], TaskData]
-    model: str
-    epochs: int
-    batch_size: int
-    lr: float
-    optimizer: str = "adam"
-    weight_decay: float = 0.0
-    scheduler: str = "cosine"
     needs_data: bool = False
     is_text: bool = False
     prepare: Optional[Callable[[np.ndarray], np.ndarray]] = None
-    max_shift: int = 0
-    model_options: Dict[str, Any] = field(default_factory=dict)
 
     def load(self, data_dir: Optional[str] = None, limit: Optional[int] = None) -> TaskData:
         """Load the data (from `data_dir` when the task reads files), capping each split at `limit`."""
@@ -165,9 +164,9 @@ def _idx_loader(class_names: List[str]) -> Callable[[Optional[Path]], TaskData]:
             has_train = True
         except DatasetError:
             has_train = False
-        test_images, test_labels = load_mnist(root, "test")
+        test_images, test_labels = load_mnist(root, "test", num_classes=len(class_names))
         if has_train:
-            train_images, train_labels = load_mnist(root, "train")
+            train_images, train_labels = load_mnist(root, "train", num_classes=len(class_names))
             note = f"{len(train_images):,} train / {len(test_images):,} test images from {root}"
         else:
             if len(test_images) <= HOLDOUT_TRAIN:
@@ -203,12 +202,12 @@ def _sst2(root: Optional[Path]) -> TaskData:
             raise DatasetError(f"sst2: {path} is missing; --data must hold train.tsv and test.tsv "
                                "(SST-2 TSV files with a header naming the 'label' and 'sentence' columns)")
     tokenizer = Tokenizer()
-    train_texts, y_train = read_sst2(paths["train"])
-    test_texts, y_test = read_sst2(paths["test"])
+    train_texts, y_train = read_sst2(paths["train"], num_classes=len(_SENTIMENTS))
+    test_texts, y_test = read_sst2(paths["test"], num_classes=len(_SENTIMENTS))
     vocab = Vocabulary.build(tokenizer(text) for text in train_texts)
     x_train = encode_texts(train_texts, vocab, tokenizer)
     x_test = encode_texts(test_texts, vocab, tokenizer)
-    return TaskData(x_train, y_train, x_test, y_test, (x_train.shape[1],), ["negative", "positive"],
+    return TaskData(x_train, y_train, x_test, y_test, (x_train.shape[1],), _SENTIMENTS,
                     model_options={"vocab_size": len(vocab)}, metadata={"vocab": vocab.to_list()},
                     note=f"SST-2: {len(x_train):,} train / {len(x_test):,} test sentences, {len(vocab):,} words")
 
@@ -220,19 +219,14 @@ _KMNIST = ["o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo"]
 TASKS: Dict[str, Task] = {
     task.name: task
     for task in (
-        Task("digits", "scikit-learn's bundled 8x8 digits, no download", _digits, "cnn", 40, 32, 2e-3,
-             weight_decay=1e-4, prepare=channel_first, max_shift=1,
-             model_options={"layers": "32:3,32:3,64:3:2", "dropout": 0.5}),
-        Task("mnist", f"MNIST {_IDX_HELP}", _idx_loader(_DIGIT_NAMES), "lenet5", 15, 64, 2e-3,
-             needs_data=True, prepare=normalize_mnist, max_shift=2),
-        Task("fashion-mnist", f"Fashion-MNIST {_IDX_HELP}", _idx_loader(_FASHION), "lenet5", 15, 64, 2e-3,
-             needs_data=True, prepare=normalize_mnist, max_shift=2),
-        Task("kmnist", f"KMNIST {_IDX_HELP}", _idx_loader(_KMNIST), "lenet5", 15, 64, 2e-3, needs_data=True,
-             prepare=normalize_mnist, max_shift=2),
-        Task("mnist1d", "MNIST-1D signals generated locally (Greydanus 2020)", _mnist1d, "signal_cnn", 60, 100, 1e-2,
-             prepare=channel_first, model_options={"channels": 64}),
-        Task("sst2", "SST-2 train.tsv and test.tsv (label, sentence columns)", _sst2, "kim_cnn", 4, 50, 1e-3,
-             needs_data=True, is_text=True),
+        Task("digits", "the 8x8 handwritten digits shipped with minitorch (UCI optdigits, CC BY 4.0)", _digits,
+             prepare=channel_first),
+        Task("mnist", f"MNIST {_IDX_HELP}", _idx_loader(_DIGIT_NAMES), needs_data=True, prepare=normalize_mnist),
+        Task("fashion-mnist", f"Fashion-MNIST {_IDX_HELP}", _idx_loader(_FASHION), needs_data=True,
+             prepare=normalize_mnist),
+        Task("kmnist", f"KMNIST {_IDX_HELP}", _idx_loader(_KMNIST), needs_data=True, prepare=normalize_mnist),
+        Task("mnist1d", "MNIST-1D signals generated locally (Greydanus 2020)", _mnist1d, prepare=channel_first),
+        Task("sst2", "SST-2 train.tsv and test.tsv (label, sentence columns)", _sst2, needs_data=True, is_text=True),
     )
 }
 

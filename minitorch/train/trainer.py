@@ -18,14 +18,13 @@ scheduler and the random generator (dropout), and the DataLoader's order depends
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Dict, Optional, Tuple
 
 import numpy as np
+from tqdm import tqdm
 
 import minitorch
 from minitorch import nn, optim
@@ -33,66 +32,43 @@ from minitorch.core.random import get_rng_state, manual_seed, set_rng_state
 from minitorch.data import Vocabulary, load_glove
 from minitorch.io import load, load_metadata, save
 from minitorch.models import build_model
+from minitorch.train.config import OPTIMIZERS, SCHEDULERS, TrainConfig
 from minitorch.train.inference import batches as batches_of
 from minitorch.train.inference import class_loss, evaluate, set_threads, to_tensor
 from minitorch.train.metrics import MetricsLog, confusion_matrix
-from minitorch.train.progress import ProgressBar, format_duration
 from minitorch.train.tasks import Task, TaskData, get_task, random_shift_, trim_padding
 
 __all__ = ["TrainConfig", "Trainer", "train", "load_trained", "default_run_folder", "CHECKPOINT", "BACKENDS",
-           "OPTIMIZERS", "SCHEDULERS"]
+           "RUN_FILES"]
 
 CHECKPOINT = "checkpoint.safetensors"
 BACKENDS = {"fast": minitorch.FastBackend, "simple": minitorch.SimpleBackend}
-OPTIMIZERS = ("sgd", "adam", "adamw")
-SCHEDULERS = ("cosine", "step", "none")
-
-
-@dataclass
-class TrainConfig:
-    """Everything that defines a run (saved in the checkpoint; --resume reads it back).
-
-    The fields mirror the `minitorch train` flags: task and model names, epochs, batch_size,
-    lr, optimizer ("sgd", "adam", "adamw"), weight_decay, momentum (SGD), scheduler ("cosine",
-    "step", "none"; stepped once per epoch), backend ("fast", "simple"), dtype, threads (None:
-    leave the process's setting), seed, data folder, out folder (None: `runs/<task>-<time>`),
-    limit (cap on examples per split), augment (random shifts where the task has them), glove
-    (a GloVe text file to initialise a text model's embedding) and model_options (constructor
-    arguments on top of the task's).
-    """
-
-    task: str
-    model: str
-    epochs: int
-    batch_size: int
-    lr: float
-    optimizer: str = "adam"
-    weight_decay: float = 0.0
-    momentum: float = 0.9
-    scheduler: str = "cosine"
-    backend: str = "fast"
-    dtype: str = "float32"
-    threads: Optional[int] = None
-    seed: int = 0
-    data: Optional[str] = None
-    out: Optional[str] = None
-    limit: Optional[int] = None
-    augment: bool = True
-    glove: Optional[str] = None
-    model_options: Dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> Dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, values: Dict[str, Any]) -> "TrainConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{key: value for key, value in values.items() if key in known})
+RUN_FILES = (CHECKPOINT, "metrics.csv", "metrics.json", "curves.png", "filters.png", "feature_maps_*.png",
+             "confusion.png")  # what a run writes into its folder (--overwrite removes these only)
 
 
 def default_run_folder(task: str) -> str:
-    """runs/<task>-<YYYYmmdd-HHMMSS>, under the current directory."""
-    return str(Path("runs") / f"{task}-{time.strftime('%Y%m%d-%H%M%S')}")
+    """runs/<task>-<YYYYmmdd-HHMMSS> under the current directory (-2, -3, ... if that exists)."""
+    stem = Path("runs") / f"{task}-{time.strftime('%Y%m%d-%H%M%S')}"
+    folder, count = stem, 1
+    while folder.exists():
+        count += 1
+        folder = stem.with_name(f"{stem.name}-{count}")
+    return str(folder)
+
+
+def _prepare_folder(folder: Path, resume: bool, overwrite: bool) -> None:
+    """Refuse to write into an existing, non-empty run folder unless resuming or told to overwrite
+    (then the previous run's files, and only those, are removed)."""
+    if resume or not folder.is_dir() or not any(folder.iterdir()):
+        return
+    if not overwrite:
+        what = "a run" if (folder / CHECKPOINT).exists() else "files"
+        raise FileExistsError(f"{folder} already holds {what}; continue it with --resume {folder}, or pass "
+                              "--overwrite to replace it (Trainer: resume=True / overwrite=True)")
+    for pattern in RUN_FILES:
+        for path in folder.glob(pattern):
+            path.unlink()
 
 
 def _optimizer(config: TrainConfig, model: nn.Module) -> Any:
@@ -129,18 +105,21 @@ class Trainer:
     """One training run: builds everything from a `TrainConfig` and trains epoch by epoch.
 
     Args:
-        config: the run's settings; `config.out` is the run folder.
+        config: the run's settings (`config_for(task, ...)` fills in the task's recipe);
+            `config.out` is the run folder.
         resume: continue from the checkpoint in `config.out`. Default False.
-        progress: show a progress bar per epoch. Default True.
-        log: where to print status lines. Default sys.stderr.
+        overwrite: replace the run in an existing, non-empty `config.out` (without it, and
+            without `resume`, such a folder is refused). Default False.
+        progress: show a progress bar per epoch (on a terminal) and status lines. Default True.
+        log: where to print them. Default sys.stderr.
 
     Example:
-        >>> config = TrainConfig("digits", "cnn", epochs=1, batch_size=32, lr=1e-3, out="runs/demo")  # doctest: +SKIP
+        >>> config = config_for("digits", epochs=1, out="runs/demo")  # doctest: +SKIP
         >>> Trainer(config).fit()  # doctest: +SKIP
     """
 
     def __init__(self, config: TrainConfig, resume: bool = False, progress: bool = True,
-                 log: Optional[IO[str]] = None):
+                 log: Optional[IO[str]] = None, overwrite: bool = False):
         self.config = config
         self.progress = progress
         self.log = sys.stderr if log is None else log
@@ -150,12 +129,13 @@ class Trainer:
         if config.out is None:
             config.out = default_run_folder(config.task)
         self.folder = Path(config.out)
+        _prepare_folder(self.folder, resume, overwrite)
         set_threads(config.threads)
         self.task: Task = get_task(config.task)
         self.data: TaskData = self.task.load(config.data, config.limit)
         manual_seed(config.seed)
-        task_options = self.task.model_options if config.model == self.task.model else {}
-        self.model_options = {**task_options, **self.data.model_options, **config.model_options}
+        layers = {"layers": config.layers} if config.layers is not None else {}
+        self.model_options = {**config.model_options, **layers, **self.data.model_options}
         self.model = build_model(config.model, self.data.input_shape, self.data.num_classes, **self.model_options)
         self.model.to(self.backend, config.dtype)
         if config.glove is not None and not resume:
@@ -239,15 +219,15 @@ class Trainer:
         """One pass over the training set; returns its mean loss, accuracy and throughput."""
         config, data = self.config, self.data
         self.model.train()
-        total = len(data.y_train)
         unit = "sent" if self.task.is_text else "img"
-        bar = ProgressBar(total=total, desc=f"epoch {self.epoch + 1}/{config.epochs}", unit=unit,
-                          disable=not self.progress, file=self.log)
+        # disable=None: tqdm draws only on a terminal; logs get the status line of each epoch
+        bar = tqdm(total=len(data.y_train), desc=f"epoch {self.epoch + 1}/{config.epochs}", unit=unit,
+                   disable=None if self.progress else True, file=self.log, leave=False, dynamic_ncols=True)
         loss_sum, correct, seen = 0.0, 0, 0
         start = time.perf_counter()
         batches = batches_of(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
                              self.backend, shuffle=True, seed=config.seed, epoch=self.epoch)
-        shift = self.task.max_shift if config.augment else 0
+        shift = config.max_shift
         augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
         for inputs, targets in batches:
             if shift:
@@ -261,7 +241,7 @@ class Trainer:
             loss_sum += loss.item() * count
             correct += int((output.to_numpy().argmax(axis=1) == targets).sum())
             seen += count
-            bar.set_postfix(loss=loss_sum / seen, acc=f"{100.0 * correct / seen:.1f}%")
+            bar.set_postfix({"loss": f"{loss_sum / seen:.4f}", "acc": f"{100.0 * correct / seen:.1f}%"}, refresh=False)
             bar.update(count)
         bar.close()
         seconds = time.perf_counter() - start
@@ -298,7 +278,7 @@ class Trainer:
                                 examples_per_s=row["examples_per_s"])
             self._say(f"epoch {self.epoch}/{config.epochs}: train loss {row['train_loss']:.4f} "
                       f"acc {100 * row['train_acc']:.2f}% | test loss {test_loss:.4f} acc {100 * test_acc:.2f}% "
-                      f"| {format_duration(row['seconds'])}, {row['examples_per_s']:.0f} examples/s")
+                      f"| {tqdm.format_interval(row['seconds'])}, {row['examples_per_s']:.0f} examples/s")
             self.save_checkpoint()
             self.history.write_csv(self.folder / "metrics.csv")
             self.history.write_json(self.folder / "metrics.json")
