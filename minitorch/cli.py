@@ -133,7 +133,7 @@ def _usage_word(action: argparse.Action) -> Optional[str]:
     """How one argument appears in the synopsis: TASK choices, [--flag METAVAR], INPUT...; None if hidden."""
     if action.help == argparse.SUPPRESS or isinstance(action, argparse._HelpAction):
         return None
-    shown = "{" + ",".join(map(str, action.choices)) + "}" if action.choices else action.metavar
+    shown = "{" + ",".join(map(str, action.choices)) + "}" if action.choices else str(action.metavar)
     if not action.option_strings:
         return f"[{shown}]" if action.nargs == "?" else f"{shown}..." if action.nargs == "+" else shown
     return f"[{action.option_strings[-1]}]" if action.nargs == 0 else f"[{action.option_strings[-1]} {shown}]"
@@ -237,7 +237,7 @@ def _load_image(path: Path, height: int, width: int) -> np.ndarray:
 
     try:
         with Image.open(path) as image:
-            gray = image.convert("L").resize((width, height), Image.BILINEAR)
+            gray = image.convert("L").resize((width, height), Image.Resampling.BILINEAR)
     except (OSError, ValueError) as err:  # PIL's UnidentifiedImageError is an OSError
         raise DatasetError(f"{path}: not an image PIL can read ({err})") from None
     pixels = np.asarray(gray, dtype=np.float64) / 255.0
@@ -295,6 +295,8 @@ def _cmd_predict(args: argparse.Namespace) -> int:
             examples = _raw_examples(path, metadata["input_shape"])
             raw.append(examples)
             labels += [str(path)] if len(examples) == 1 else [f"{path}[{i}]" for i in range(len(examples))]
+        if task.prepare is None:
+            raise UsageError(f"task {task.name!r} has no preprocessing for raw examples")
         inputs = task.prepare(np.concatenate(raw))
     probs = predict_batches(model, inputs, is_text=task.is_text, dtype=config.dtype, backend=BACKENDS[config.backend])
     for label, row in zip(labels, probs):

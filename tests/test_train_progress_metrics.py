@@ -7,10 +7,12 @@ import os
 
 import numpy as np
 import pytest
+from tqdm import tqdm
 
 from minitorch.errors import ShapeError
 from minitorch.io import atomic as atomic_module
 from minitorch.train import MetricsLog, Trainer, accuracy, config_for, confusion_matrix
+from minitorch.train import trainer as trainer_module
 
 
 class FakeTerminal(io.StringIO):
@@ -23,7 +25,15 @@ def _trainer(tmp_path, log):
     return Trainer(config, log=log)
 
 
-def test_the_bar_shows_loss_accuracy_rate_and_eta_on_a_terminal(tmp_path):
+class EveryStepBar(tqdm):
+    """tqdm drawing every update (the default waits 0.1 s between draws, longer than this epoch)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, mininterval=0, miniters=1, **kwargs)
+
+
+def test_the_bar_shows_loss_accuracy_rate_and_eta_on_a_terminal(tmp_path, monkeypatch):
+    monkeypatch.setattr(trainer_module, "tqdm", EveryStepBar)
     log = FakeTerminal()
     _trainer(tmp_path, log).train_epoch()
     frames = [frame for frame in log.getvalue().split("\r") if "/32 [" in frame and "| 0/32" not in frame]

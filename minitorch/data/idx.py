@@ -27,7 +27,7 @@ from minitorch.io.atomic import atomic_write
 __all__ = ["DatasetError", "read_idx", "load_mnist", "find_mnist_files", "download_mnist", "MNIST_MIRRORS"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_IDX_TYPES = {
+_IDX_TYPES: dict[int, np.dtype] = {
     0x08: np.dtype("u1"),
     0x09: np.dtype("i1"),
     0x0B: np.dtype(">i2"),

@@ -101,7 +101,7 @@ def remove_orphans(folder: str | os.PathLike) -> List[Path]:
     if os.name != "posix":
         return removed
     try:
-        entries = list(os.scandir(folder))
+        entries = list(os.scandir(os.fspath(folder)))
     except OSError:
         return removed
     for entry in entries:

@@ -186,15 +186,16 @@ def load(path: str | os.PathLike, as_numpy: bool = False, backend: Any = None) -
         >>> model.load_state_dict(state["model"]); epoch = state["epoch"]  # doctest: +SKIP
     """
     arrays, strings = load_file(path)
+    leaves: dict[str, Any] = dict(arrays)
     if not as_numpy:
         from minitorch import from_numpy  # lazy: io sits beside the core, not under it
 
-        arrays = {name: from_numpy(array, backend=backend) if array.dtype.kind == "f" and array.itemsize >= 4 else array
+        leaves = {name: from_numpy(array, backend=backend) if array.dtype.kind == "f" and array.itemsize >= 4 else array
                   for name, array in arrays.items()}
     block = _read_block(path, strings)
     if block is None:
-        return dict(arrays)
-    state = _decode(block["tree"], arrays, str(path))
+        return leaves
+    state = _decode(block["tree"], leaves, str(path))
     if not isinstance(state, dict):
         raise CheckpointError(f"{path}: corrupt minitorch structure: the root is {_short(state)}, not a dict")
     return state

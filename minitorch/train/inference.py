@@ -27,7 +27,8 @@ def set_threads(threads: Optional[int]) -> None:
     import numba
     from threadpoolctl import threadpool_limits
 
-    numba.set_num_threads(max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS)))
+    most = getattr(numba.config, "NUMBA_NUM_THREADS")  # set at import time, invisible to type checkers
+    numba.set_num_threads(max(1, min(int(threads), most)))
     threadpool_limits(int(threads))
 
 

@@ -9,7 +9,7 @@ import csv
 import json
 import math
 import os
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -111,7 +111,7 @@ class MetricsLog:
         [0.91]
     """
 
-    def __init__(self, history: list[Mapping[str, Any]] | None = None):
+    def __init__(self, history: Sequence[Mapping[str, Any]] | None = None):
         self.history: list[dict[str, Any]] = [dict(row) for row in history or []]
 
     def append(self, metrics: Mapping[str, Any] | None = None, **values: Any) -> dict[str, Any]:

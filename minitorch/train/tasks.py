@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 import numpy as np
 
@@ -159,6 +159,7 @@ def _digits(_: Optional[Path]) -> TaskData:
 
 def _idx_loader(class_names: List[str]) -> Callable[[Optional[Path]], TaskData]:
     def load(root: Optional[Path]) -> TaskData:
+        root = cast(Path, root)  # Task.load requires --data for this task
         try:
             find_mnist_files(root, "train")
             has_train = True
@@ -196,6 +197,7 @@ def encode_texts(texts: List[str], vocab: Vocabulary, tokenizer: Tokenizer) -> n
 
 
 def _sst2(root: Optional[Path]) -> TaskData:
+    root = cast(Path, root)  # Task.load requires --data for this task
     paths = {split: root / f"{split}.tsv" for split in ("train", "test")}
     for split, path in paths.items():
         if not path.exists():
