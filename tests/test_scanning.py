@@ -138,3 +138,49 @@ def test_linear_layers_convert_directly():
     np.testing.assert_allclose(to_numpy(net(x)), ref.numpy(), rtol=1e-12)
     with pytest.raises(ValueError, match="bring their own"):
         mlp_to_conv1d(mlp, 4, 2, biases=[None, None])
+
+
+def _homework_weights(rng):
+    """The homework's distributed MLP file: (192, 8), (8, 16), (16, 4) with NaN where not connected."""
+    units = [rng.standard_normal((48, 2)), rng.standard_normal((4, 8)), rng.standard_normal((16, 4))]
+    full, _ = distributed_mlp_weights(units, 8, (2, 2, 2), (2, 2, 1))
+    marked = []
+    for w, u in zip(full, units):
+        w = w.copy()
+        w[w == 0.0] = np.nan  # every unconnected entry (units are dense Gaussian: no exact zeros)
+        marked.append(w)
+    return units, marked
+
+
+def test_nan_marked_homework_weights_convert_on_the_homework_shapes():
+    rng = np.random.default_rng(24)
+    units, marked = _homework_weights(rng)
+    assert [np.isnan(w).sum() for w in marked] == [192 * 8 - 4 * 48 * 2, 8 * 16 - 2 * 4 * 8, 0]
+    net = distributed_mlp_to_conv1d(marked, 8, 4, (2, 2, 2), (2, 2, 1))
+    # oracle: the MLP with unconnected entries as 0, scanned over every window by torch
+    weights_t = [torch.tensor(np.nan_to_num(w, nan=0.0), requires_grad=True) for w in marked]
+    x = rng.standard_normal((2, 24, 128))  # the homework's 128 time steps of 24 features
+    x_t = torch.tensor(x)
+    ref = scan_mlp_torch(x_t, weights_t, [None, None, None], 8, 4)
+    out = net(minitorch.tensor(x))
+    assert out.shape == (2, 4, 31)
+    np.testing.assert_allclose(to_numpy(out), ref.detach().numpy(), rtol=1e-9, atol=1e-10)
+
+
+def test_nan_errors_name_the_layer_and_first_mismatching_block():
+    rng = np.random.default_rng(25)
+    _, marked = _homework_weights(rng)
+    changed = [w.copy() for w in marked]
+    changed[1][4 + 1, 8 + 3] += 0.5  # layer 1, copy 1's block: rows 4:8, columns 8:16
+    with pytest.raises(ValueError, match=r"layer 1 .* copy 1's block \(rows 4:8, columns 8:16\) differs"):
+        distributed_mlp_to_conv1d(changed, 8, 4, (2, 2, 2), (2, 2, 1))
+    holed = [w.copy() for w in marked]
+    holed[0][50, 3] = np.nan  # inside copy 1's block of layer 0
+    with pytest.raises(ValueError, match=r"layer 0 .* copy 1's block \(rows 48:96, columns 2:4\) has a NaN .* at \(50, 3\)"):
+        distributed_mlp_to_conv1d(holed, 8, 4, (2, 2, 2), (2, 2, 1))
+    stray = [w.copy() for w in marked]
+    stray[0][100, 0] = 2.0  # connects copy 0's neuron to a step outside its two
+    with pytest.raises(ValueError, match=r"layer 0 .* entry \(100, 0\) lies outside every copy's block but holds 2"):
+        distributed_mlp_to_conv1d(stray, 8, 4, (2, 2, 2), (2, 2, 1))
+    with pytest.raises(ValueError, match="layer 0 matrix \\(192, 8\\) has NaN .* use distributed_mlp_to_conv1d"):
+        mlp_to_conv1d(marked, 8, 4)

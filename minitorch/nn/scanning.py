@@ -147,6 +147,12 @@ def mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, biases: Opti
         got = mats[0].shape if mats else None
         raise ShapeError(f"mlp_to_conv1d: the first matrix needs window * C = {window} * C rows, got {got}")
     channels = mats[0].shape[0] // window
+    for i, w in enumerate(mats):
+        if np.isnan(w).any():
+            raise ValueError(
+                f"mlp_to_conv1d: layer {i} matrix {w.shape} has NaN (not connected) entries: that is a "
+                "distributed, weight-shared MLP; use distributed_mlp_to_conv1d with its kernels and strides"
+            )
     layers = []
     for i, (w, b) in enumerate(zip(mats, _biases(mats, biases))):
         kernel, step, c_in = (window, stride, channels) if i == 0 else (1, 1, mats[i - 1].shape[1])
@@ -207,6 +213,36 @@ def distributed_mlp_weights(shared: Sequence[Any], window: int, kernels: Sequenc
     return matrices, biases
 
 
+def _sharing_problem(w: np.ndarray, unit: np.ndarray, bias: Optional[np.ndarray], unit_bias: Optional[np.ndarray],
+                     copies: int, kernel: int, stride: int) -> Optional[str]:
+    """Why the (in, out) matrix `w` is not `copies` copies of `unit` in the plan's blocks, or None.
+
+    Inside each copy's block every entry is connected and must equal the unit; outside every
+    block an entry must be 0 or NaN (the homework's "not connected").
+    """
+    c_out = unit.shape[1]
+    c_in = unit.shape[0] // kernel
+    connected = np.zeros(w.shape, dtype=bool)
+    for i in range(copies):
+        rows = slice(i * stride * c_in, (i * stride + kernel) * c_in)
+        cols = slice(i * c_out, (i + 1) * c_out)
+        where = f"copy {i}'s block (rows {rows.start}:{rows.stop}, columns {cols.start}:{cols.stop})"
+        block = w[rows, cols]
+        connected[rows, cols] = True
+        if np.isnan(block).any():
+            r, c = np.argwhere(np.isnan(block))[0]
+            return f"{where} has a NaN (not connected) entry at ({rows.start + r}, {cols.start + c})"
+        if not np.allclose(block, unit, rtol=1e-6, atol=1e-12):
+            return f"{where} differs from copy 0's unit by up to {np.max(np.abs(block - unit)):.3g}"
+        if bias is not None and unit_bias is not None and not np.allclose(bias[cols], unit_bias, rtol=1e-6, atol=1e-12):
+            return f"the bias of copy {i} (entries {cols.start}:{cols.stop}) differs from copy 0's"
+    stray = ~connected & ~np.isnan(w) & (np.abs(w) > 1e-12)
+    if stray.any():
+        r, c = np.argwhere(stray)[0]
+        return f"entry ({r}, {c}) lies outside every copy's block but holds {w[r, c]:.3g} (expected 0 or NaN)"
+    return None
+
+
 def distributed_mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, kernels: Sequence[int],
                               strides: Sequence[int], biases: Optional[Sequence[Any]] = None,
                               activation: Activation = ReLU) -> Sequential:
@@ -227,7 +263,10 @@ def distributed_mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, 
     Raises:
         ShapeError: the plan does not tile the window, or a matrix does not fit the plan.
         ValueError: the MLP's weights are not shared in the plan's pattern (the conversion
-            would not be exact).
+            would not be exact); the message names the layer and the first mismatching block.
+
+    Entries outside every copy's block are not connected: 0 or NaN (the homework's weight
+    files mark them NaN); entries inside a block must be finite and equal copy 0's.
     """
     weights, biases = _from_layers(weights, biases)
     mats = [_array(w) for w in weights]
@@ -247,13 +286,12 @@ def distributed_mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, 
         units.append(w[: kernels[l] * c_in, :c_out])  # copy 0's unit: (k_l C_{l-1}, C_l)
         unit_biases.append(None if full_biases[l] is None else full_biases[l][:c_out])
         c_in = c_out
-    rebuilt, rebuilt_biases = distributed_mlp_weights(units, window, kernels, strides, unit_biases)
-    for l, (w, r, b, rb) in enumerate(zip(mats, rebuilt, full_biases, rebuilt_biases)):
-        bias_differs = b is not None and not np.allclose(b, rb, rtol=1e-6, atol=1e-12)
-        if not np.allclose(w, r, rtol=1e-6, atol=1e-12) or bias_differs:
+    for l, (w, unit) in enumerate(zip(mats, units)):
+        problem = _sharing_problem(w, unit, full_biases[l], unit_biases[l], counts[l + 1], kernels[l], strides[l])
+        if problem:
             raise ValueError(
                 f"distributed_mlp_to_conv1d: layer {l} of the MLP is not weight-shared in the pattern of "
-                f"kernels={tuple(kernels)}, strides={tuple(strides)}; use mlp_to_conv1d for a general MLP"
+                f"kernels={tuple(kernels)}, strides={tuple(strides)}: {problem}; use mlp_to_conv1d for a general MLP"
             )
     layers = []
     for l, (unit, b) in enumerate(zip(units, unit_biases)):
