@@ -202,6 +202,10 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
         """The same data with no history (shares storage)."""
         return Tensor(self._tensor, backend=self.backend)
 
+    def get_data(self) -> "Tensor":
+        """The 2021 course edition's name for `detach()`."""
+        return self.detach()
+
     # ----------------------------------------------------------------- conversion
     def to_numpy(self) -> np.ndarray:
         """A numpy view of the data (zero-copy; writes go through to the tensor)."""
