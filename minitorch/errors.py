@@ -6,7 +6,7 @@ built-in exception a Python user would expect, so `except ValueError` keeps work
 
 from __future__ import annotations
 
-__all__ = ["IndexingError", "ShapeError", "DTypeError"]
+__all__ = ["IndexingError", "ShapeError", "DTypeError", "AutodiffError", "DomainError"]
 
 
 class IndexingError(IndexError):
@@ -19,3 +19,13 @@ class ShapeError(ValueError):
 
 class DTypeError(TypeError):
     """A value of a type or dtype an op cannot accept."""
+
+
+class AutodiffError(RuntimeError):
+    """An operation autodiff cannot allow on a tensor whose gradient is being recorded (an
+    in-place write, a numpy view that would escape the graph)."""
+
+
+class DomainError(ValueError):
+    """Values outside what an op accepts: a negative base to a fractional power, an integer
+    to a negative integer power, a clamp with neither bound."""

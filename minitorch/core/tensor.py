@@ -15,20 +15,45 @@ from typing import Any, Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import AutodiffError, DTypeError, ShapeError
 from .dispatch import ops
-from .tensor_data import Storage, TensorData, UserIndex, UserShape, as_dtype, shape_broadcast
+from .dtypes import as_dtype, scalar_dtype
+from .tensor_data import Storage, TensorData, UserIndex, UserShape, shape_broadcast
+from .tensor_index import IndexMethods
 from .tensor_math import MathMethods
 from .tensor_reduce import ReduceMethods
 from .tensor_shape import ShapeMethods
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "Size"]
 
 _ids = itertools.count()
 
 
-class Tensor(MathMethods, ReduceMethods, ShapeMethods):
-    """A multidimensional array of float32/float64 numbers with reverse-mode autodiff.
+class Size(int):
+    """MiniTorch's `t.size` (the number of elements, an int) that PyTorch code can also call:
+    `t.size()` is the shape and `t.size(dim)` one dim's size.
+
+    Example:
+        >>> s = Size(6, (2, 3))
+        >>> s + 0, s(), s(-1)
+        (6, (2, 3), 3)
+    """
+
+    def __new__(cls, numel: int, shape: Tuple[int, ...]) -> "Size":
+        size = super().__new__(cls, numel)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim: Optional[int] = None) -> Any:
+        if dim is None:
+            return self.shape
+        if not -len(self.shape) <= dim < len(self.shape):
+            raise ShapeError(f"size: dim {dim} is out of range for shape {self.shape}")
+        return self.shape[dim]
+
+
+class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
+    """A multidimensional array (float64, float32, int64 or bool) with reverse-mode autodiff.
 
     Args:
         v: the TensorData (storage, shape, strides).
@@ -92,8 +117,9 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
     def _ensure_tensor(self, b: Any) -> "Tensor":
         if isinstance(b, Tensor):
             return b
-        if isinstance(b, (int, float, np.floating, np.integer, bool)):
-            return Tensor(TensorData._trusted(np.array([b], dtype=self.dtype), (1,), (1,)), backend=self.backend)
+        if isinstance(b, (int, float, np.floating, np.integer, bool, np.bool_)):
+            dtype = scalar_dtype(self.dtype, b)
+            return Tensor(TensorData._trusted(np.array([b], dtype=dtype), (1,), (1,)), backend=self.backend)
         raise TypeError(f"Tensor: cannot combine a tensor with {type(b).__name__}; use minitorch.tensor(...)")
 
     # ----------------------------------------------------------------- properties
@@ -102,12 +128,23 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
         return self._tensor.shape
 
     @property
-    def size(self) -> int:
-        return self._tensor.size
+    def size(self) -> "Size":
+        """The number of elements (MiniTorch's `t.size`); also callable as PyTorch's
+        `t.size()` (the shape) and `t.size(dim)`."""
+        return Size(self._tensor.size, self._tensor.shape)
 
     @property
     def dims(self) -> int:
         return self._tensor.dims
+
+    @property
+    def ndim(self) -> int:
+        return self._tensor.dims
+
+    @property
+    def device(self) -> str:
+        """Where the data lives: "cpu" (or "cuda" on the GPU backend)."""
+        return "cuda" if self.backend.cuda else "cpu"
 
     @property
     def dtype(self) -> np.dtype:
@@ -127,7 +164,16 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
 
     # ----------------------------------------------------------------- autodiff protocol
     def requires_grad_(self, x: bool = True) -> "Tensor":
-        """Mark this tensor as a leaf whose gradient is wanted (in place)."""
+        """Mark this tensor as a leaf whose gradient is wanted (in place).
+
+        Raises:
+            DTypeError: for int64 and bool tensors (gradients need floats, as in PyTorch).
+        """
+        if x and self.dtype.kind != "f":
+            raise DTypeError(
+                f"requires_grad_: only float tensors can require gradients, this one is {self.dtype}; "
+                f"convert it with .double() or .float() first"
+            )
         self.history = ops.History() if x else None
         return self
 
@@ -155,7 +201,7 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
                 f"{len(history.inputs)} tensor inputs"
             )
         return [
-            (inp, inp.expand(grad))
+            (inp, inp._reduce_to_shape(grad))
             for inp, grad in zip(history.inputs, grads)
             if grad is not None and not inp.is_constant()
         ]
@@ -166,8 +212,9 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
             x = x.to(self.dtype)
         self.grad = x if self.grad is None else self.grad + x
 
-    def expand(self, other: "Tensor") -> "Tensor":
-        """`other`, a gradient for a broadcast of this tensor, reduced to this tensor's shape."""
+    def _reduce_to_shape(self, other: "Tensor") -> "Tensor":
+        """`other`, a gradient for a broadcast of this tensor, summed down to this tensor's
+        shape (MiniTorch's `expand(other)`)."""
         if other.shape == self.shape:
             return other
         full = shape_broadcast(self.shape, other.shape)
@@ -211,6 +258,24 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
         """A numpy view of the data (zero-copy; writes go through to the tensor)."""
         return self._tensor.to_numpy_view()
 
+    def numpy(self) -> np.ndarray:
+        """A numpy view of the data (zero-copy, as `torch.Tensor.numpy`).
+
+        Raises:
+            AutodiffError: when the tensor requires a gradient (as PyTorch); use
+                `detach().numpy()`.
+        """
+        if self.history is not None:
+            raise AutodiffError(
+                f"numpy: the tensor of shape {self.shape} requires a gradient, and writes through the "
+                f"numpy view would escape autodiff; use .detach().numpy()"
+            )
+        return self._tensor.to_numpy_view()
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of floats, ints or bools (a number for 0-d)."""
+        return self._tensor.to_numpy_view().tolist()
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = self.to_numpy()
         if dtype is not None:
@@ -226,11 +291,12 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
         return self.to_numpy().__dlpack_device__()
 
     def to(self, dtype: Any) -> "Tensor":
-        """A copy in another dtype ("float32" or "float64"); self when it already is."""
+        """A copy in another dtype ("float32", "float64", "int64", "bool"); self when it
+        already is. The gradient flows back through a float-to-float conversion only."""
         target = as_dtype(dtype)
         if target == self.dtype:
             return self
-        return ops.cast(self, target)
+        return ops.cast(self if target.kind == "f" else self.detach(), target)
 
     def float(self) -> "Tensor":
         return self.to("float32")
@@ -238,11 +304,17 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
     def double(self) -> "Tensor":
         return self.to("float64")
 
-    def item(self) -> float:
-        """The value of a single-element tensor as a Python float."""
+    def long(self) -> "Tensor":
+        return self.to("int64")
+
+    def bool(self) -> "Tensor":
+        return self.to("bool")
+
+    def item(self) -> Union[float, int, bool]:
+        """The value of a single-element tensor as a Python number (float, int or bool)."""
         if self.size != 1:
             raise ShapeError(f"item: needs a single-element tensor, got shape {self.shape}")
-        return float(self.to_numpy().reshape(-1)[0])
+        return self.to_numpy().reshape(-1)[0].item()
 
     def zeros(self, shape: Optional[UserShape] = None) -> "Tensor":
         """A zero tensor of `shape` (default: this shape) on the same backend and dtype."""
@@ -250,15 +322,28 @@ class Tensor(MathMethods, ReduceMethods, ShapeMethods):
         size = int(np.prod(shape)) if shape else 1
         return Tensor(TensorData(np.zeros(size, dtype=self.dtype), shape), backend=self.backend)
 
-    # ----------------------------------------------------------------- indexing
-    def __getitem__(self, key: Union[int, UserIndex]) -> float:
-        return self._tensor.get(key if isinstance(key, tuple) else (key,))
-
-    def __setitem__(self, key: Union[int, UserIndex], val: float) -> None:
-        self._tensor.set(key if isinstance(key, tuple) else (key,), val)
-
     def __len__(self) -> int:
-        return self.shape[0] if self.shape else 1
+        if not self.shape:
+            raise DTypeError("len: a 0-d tensor has no length; use .item()")
+        return self.shape[0]
+
+    def __bool__(self) -> bool:
+        if self._tensor.size != 1:
+            raise ShapeError(
+                f"bool: the truth of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+            )
+        return bool(self.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "ib" or self._tensor.size != 1:
+            raise DTypeError(f"index: only a one-element int64 tensor can be used as an index, got {self.dtype} {self.shape}")
+        return int(self.item())
 
     def __repr__(self) -> str:
         return f"tensor({self._tensor.to_string()}, dtype={self.dtype.name})"

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import IndexingError
+from .dtypes import SUPPORTED_DTYPES, as_dtype
 
 __all__ = [
     "IndexingError",
@@ -35,7 +36,7 @@ __all__ = [
     "as_dtype",
 ]
 
-Storage = npt.NDArray[np.floating]
+Storage = npt.NDArray[np.generic]
 OutIndex = npt.NDArray[np.int64]
 Index = npt.NDArray[np.int64]
 Shape = npt.NDArray[np.int64]
@@ -44,31 +45,6 @@ Strides = npt.NDArray[np.int64]
 UserIndex = Sequence[int]
 UserShape = Sequence[int]
 UserStrides = Sequence[int]
-
-SUPPORTED_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
-
-
-def as_dtype(dtype: Union[str, type, np.dtype, None]) -> np.dtype:
-    """Normalise a dtype argument ("float32", np.float64, None -> float64).
-
-    Raises:
-        DTypeError: for anything but float32 and float64.
-    """
-    from ..errors import DTypeError
-
-    if dtype is None:
-        return SUPPORTED_DTYPES[0]
-    name = getattr(dtype, "name", dtype)
-    if name in ("float", "double"):
-        name = "float64"
-    try:
-        resolved = np.dtype(name)
-    except TypeError as error:
-        raise DTypeError(f"dtype: {dtype!r} is not a dtype; use 'float32' or 'float64'") from error
-    if resolved not in SUPPORTED_DTYPES:
-        raise DTypeError(f"dtype: {resolved} is not supported; use 'float32' or 'float64'")
-    return resolved
-
 
 def index_to_position(index: Index, strides: Strides) -> int:
     """Storage position of a multidimensional index: sum of index[i] * strides[i].
@@ -165,6 +141,15 @@ def strides_from_shape(shape: UserShape) -> Tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+def _storable(dtype: np.dtype) -> np.dtype:
+    """The supported dtype an array of `dtype` is stored as (int64 for integers, else float64)."""
+    if dtype.kind in "iu":
+        return np.dtype(np.int64)
+    if dtype.kind == "b":
+        return np.dtype(np.bool_)
+    return np.dtype(np.float64)
+
+
 def _prod(shape: Iterable[int]) -> int:
     total = 1
     for size in shape:
@@ -176,8 +161,11 @@ class TensorData:
     """A storage plus the shape and strides that give it meaning.
 
     Args:
-        storage: a sequence of numbers or a 1-D numpy array (float32 or float64; other
-            numeric arrays are converted to float64, lists too).
+        storage: a sequence of numbers (stored as float64, as in MiniTorch) or a 1-D array of
+            a supported dtype (float64, float32, int64, bool; other numpy integer arrays are
+            converted to int64, other floats to float64). A view starting inside a larger
+            array is how a tensor sees part of another's storage (`x[1:]`): storage offsets
+            are slices of the storage, so kernels always start at position 0.
         shape: the logical shape.
         strides: element strides; default row-major.
 
@@ -191,8 +179,12 @@ class TensorData:
         shape: UserShape,
         strides: Optional[UserStrides] = None,
     ):
-        if isinstance(storage, np.ndarray) and storage.dtype in SUPPORTED_DTYPES:
+        if isinstance(storage, np.ndarray):
+            if storage.dtype not in SUPPORTED_DTYPES:
+                storage = storage.astype(_storable(storage.dtype))
             self._storage = storage if storage.ndim == 1 else storage.reshape(-1)
+        elif hasattr(storage, "__array_namespace__") and storage.dtype in SUPPORTED_DTYPES:
+            self._storage = storage  # a device array (the GPU backend's storage)
         else:
             self._storage = np.array(storage, dtype=np.float64).reshape(-1)
         self._shape = tuple(int(s) for s in shape)
@@ -295,8 +287,9 @@ class TensorData:
         """A random valid index."""
         return tuple(random.randint(0, s - 1) for s in self._shape)
 
-    def get(self, key: UserIndex) -> float:
-        return float(self._storage[self.index(self._from_end(key))])
+    def get(self, key: UserIndex) -> Union[float, int, bool]:
+        """The entry at `key` as a Python number (float, int or bool, by dtype)."""
+        return self._storage[self.index(self._from_end(key))].item()
 
     def set(self, key: UserIndex, val: float) -> None:
         self._storage[self.index(self._from_end(key))] = val
@@ -341,13 +334,14 @@ class TensorData:
 
     @staticmethod
     def from_numpy(array: np.ndarray) -> "TensorData":
-        """Wrap a float32/float64 array without copying where its layout allows.
+        """Wrap an array of a supported dtype without copying where its layout allows.
 
-        Arrays with negative strides, byte strides that are not whole elements, or a view
-        that starts inside its base are copied (contiguously) first.
+        Other dtypes are converted (integers to int64, floats to float64). Arrays with
+        negative strides or byte strides that are not whole elements are copied
+        (contiguously) first; a view starting inside its base shares the base's memory.
         """
         if array.dtype not in SUPPORTED_DTYPES:
-            array = array.astype(np.float64)
+            array = array.astype(_storable(array.dtype))
         itemsize = array.itemsize
         if array.size == 0:
             return TensorData(np.zeros(0, dtype=array.dtype), array.shape)
@@ -363,8 +357,8 @@ class TensorData:
                 base = base.base
             if base.flags.c_contiguous and base.dtype == array.dtype:
                 offset = (array.__array_interface__["data"][0] - base.__array_interface__["data"][0])
-                if offset == 0:
-                    return TensorData(base.reshape(-1), array.shape, element_strides)
+                if offset >= 0 and offset % itemsize == 0:
+                    return TensorData(base.reshape(-1)[offset // itemsize :], array.shape, element_strides)
         return TensorData(np.ascontiguousarray(array).reshape(-1), array.shape)
 
     def to_string(self) -> str:

@@ -1,12 +1,13 @@
-"""Tensor methods that move data between shapes: permute, view, reshape (a mixin of `Tensor`).
+"""Tensor methods that change shapes: permute, view, reshape, squeeze, expand, split, ...
+(a mixin of `Tensor`).
 
-Sugar over the differentiable functions of `minitorch.ops`, reached through
-`core.dispatch.ops`. Permute and view never copy.
+Sugar over the functions of `minitorch.ops`, reached through `core.dispatch.ops`. Views
+(permute, view, transpose, squeeze, unsqueeze, expand, split, chunk) never copy.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING, Any, List, Sequence, Tuple, Union
 
 from .dispatch import ops
 
@@ -16,29 +17,29 @@ if TYPE_CHECKING:
 __all__ = ["ShapeMethods"]
 
 
+def _sizes(shape: Sequence[Any]) -> Tuple[int, ...]:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
 class ShapeMethods:
-    """`permute`, `view`, `reshape`, `contiguous` and `transpose` of `Tensor`."""
+    """Shape changes of `Tensor`."""
 
     def permute(self: "Tensor", *order: int) -> "Tensor":
         """The same data with dimensions reordered (no copy)."""
-        if len(order) == 1 and isinstance(order[0], (tuple, list)):
-            order = tuple(order[0])
-        return ops.Permute.apply(self, tuple(int(o) % max(self.dims, 1) for o in order))
+        return ops.Permute.apply(self, tuple(int(o) % max(self.dims, 1) for o in _sizes(order)))
 
     def view(self: "Tensor", *shape: int) -> "Tensor":
         """The same (contiguous) data with a new shape; one size may be -1."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        shape = tuple(int(s) for s in shape)
+        shape = _sizes(shape)
         if shape == self.shape:
             return self
         return ops.View.apply(self, shape)
 
     def reshape(self: "Tensor", *shape: int) -> "Tensor":
         """Like view, copying first when the data is not contiguous."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return self.contiguous().view(*shape)
+        return self.contiguous().view(*_sizes(shape))
 
     def contiguous(self: "Tensor") -> "Tensor":
         """Self if already row-major, else a row-major copy."""
@@ -46,8 +47,63 @@ class ShapeMethods:
             return self
         return ops.Copy.apply(self)
 
+    def clone(self: "Tensor") -> "Tensor":
+        """A row-major copy (differentiable: the gradient passes through)."""
+        return ops.Copy.apply(self)
+
     def transpose(self: "Tensor", dim0: int, dim1: int) -> "Tensor":
         """Swap two dimensions (no copy)."""
         order: List[int] = list(range(self.dims))
         order[dim0], order[dim1] = order[dim1], order[dim0]
         return self.permute(*order)
+
+    @property
+    def T(self: "Tensor") -> "Tensor":
+        """The dims reversed (no copy)."""
+        return self.permute(*reversed(range(self.dims)))
+
+    @property
+    def mT(self: "Tensor") -> "Tensor":
+        """The last two dims swapped (a batch of matrices transposed; no copy)."""
+        return self.transpose(-2, -1)
+
+    def flatten(self: "Tensor", start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        """Dims start_dim..end_dim merged into one (as `torch.flatten`: everything by default)."""
+        return ops.flatten(self, start_dim, end_dim)
+
+    def unflatten(self: "Tensor", dim: int, sizes: Sequence[int]) -> "Tensor":
+        return ops.unflatten(self, dim, sizes)
+
+    def squeeze(self: "Tensor", dim: Any = None) -> "Tensor":
+        return ops.squeeze(self, dim)
+
+    def unsqueeze(self: "Tensor", dim: int) -> "Tensor":
+        return ops.unsqueeze(self, dim)
+
+    def expand(self: "Tensor", *sizes: Any) -> "Tensor":
+        """A view broadcast to `sizes` (as `torch.Tensor.expand`).
+
+        MiniTorch's engine also calls `expand(gradient)` with a tensor: then it returns that
+        gradient summed down to this tensor's shape (the course's meaning).
+        """
+        if len(sizes) == 1 and hasattr(sizes[0], "_tensor"):
+            return self._reduce_to_shape(sizes[0])
+        return ops.expand(self, *sizes)
+
+    def expand_as(self: "Tensor", other: "Tensor") -> "Tensor":
+        return ops.expand_as(self, other)
+
+    def repeat(self: "Tensor", *repeats: Any) -> "Tensor":
+        return ops.repeat(self, *repeats)
+
+    def split(self: "Tensor", split_size: Union[int, Sequence[int]], dim: int = 0) -> Tuple["Tensor", ...]:
+        return ops.split(self, split_size, dim)
+
+    def chunk(self: "Tensor", chunks: int, dim: int = 0) -> Tuple["Tensor", ...]:
+        return ops.chunk(self, chunks, dim)
+
+    def gather(self: "Tensor", dim: int, index: "Tensor") -> "Tensor":
+        return ops.gather(self, dim, index)
+
+    def scatter_add(self: "Tensor", dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
+        return ops.scatter_add(self, dim, index, src)

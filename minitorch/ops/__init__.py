@@ -8,21 +8,24 @@ from ..autodiff.function import History
 from ..autodiff.graph import backpropagate
 from ..backends.fast import FastBackend
 from ..core.dispatch import install
-from .elementwise import EQ, LT, Add, Cast, Exp, Inv, IsClose, Log, Mul, Neg, ReLU, Sigmoid, cast
+from . import compare, extrema, gather, pointwise, reduce, scan, select, shape, split, stack, statistics
+from .activation import tanh
+from .elementwise import Add, Cast, Exp, Inv, Log, Mul, Neg, ReLU, Sigmoid, cast
+from .flatten import flatten, unflatten
+from .indexing import IndexCopy, IndexView, getitem, setitem
 from .matmul import MatMul
 from .movement import Copy, Permute, View
-from .reduce import All, Sum
+from .reduce import Sum
+from .softmax import log_softmax, softmax
 
 __all__ = [
     "Add",
-    "All",
     "Cast",
     "Copy",
-    "EQ",
     "Exp",
+    "IndexCopy",
+    "IndexView",
     "Inv",
-    "IsClose",
-    "LT",
     "Log",
     "MatMul",
     "Mul",
@@ -33,11 +36,23 @@ __all__ = [
     "Sum",
     "View",
     "cast",
+    "getitem",
+    "setitem",
 ]
 
+# What Tensor methods call, by name (core/tensor_*.py): the Functions above and the
+# PyTorch-named functional wrappers of these modules.
+_methods = {name: globals()[name] for name in __all__}
+for _module in (compare, extrema, gather, pointwise, reduce, scan, select, shape, split, stack, statistics):
+    _methods.update((name, getattr(_module, name)) for name in _module.__all__)
 install(
     History=History,
     backpropagate=backpropagate,
     default_backend=FastBackend,
-    **{name: globals()[name] for name in __all__},
+    tanh=tanh,
+    flatten=flatten,
+    unflatten=unflatten,
+    softmax=softmax,
+    log_softmax=log_softmax,
+    **_methods,
 )

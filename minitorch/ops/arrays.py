@@ -31,8 +31,8 @@ def array(t: Tensor) -> Any:
 def from_array(like: Tensor, values: Any, shape: Optional[Sequence[int]] = None) -> Tensor:
     """A tensor on `like`'s backend holding `values` (an array of its namespace), viewed as
     `shape` (default: the array's shape); copied only when not C-contiguous."""
+    shape = tuple(values.shape) if shape is None else tuple(int(s) for s in shape)  # first: 0-d stays 0-d
     values = like.backend.xp.ascontiguousarray(values)
-    shape = tuple(values.shape) if shape is None else tuple(int(s) for s in shape)
     return like._new(TensorData._trusted(values.reshape(-1), shape))  # flat storage, given shape
 
 

@@ -12,7 +12,7 @@ from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from .arrays import array, from_array
 
-__all__ = ["Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "LT", "EQ", "IsClose", "Cast", "cast"]
+__all__ = ["Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "Cast", "cast"]
 
 
 class Neg(Function):
@@ -147,41 +147,6 @@ class Exp(Function):
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         (out,) = ctx.saved_values
         return grad_output.f.mul_zip(grad_output, out)
-
-
-class _Comparison(Function):
-    """A 0/1 comparison through the backend zip named `kernel`; it has no gradient.
-
-    Shape: a, b broadcastable -> the broadcast shape.
-    """
-
-    kernel = ""
-
-    @classmethod
-    def forward(cls, ctx: Context, a: Tensor, b: Tensor) -> Tensor:
-        return getattr(a.f, cls.kernel)(a, b)
-
-    @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tuple[None, None]:
-        return None, None
-
-
-class LT(_Comparison):
-    """1.0 where a < b else 0.0 (no gradient)."""
-
-    kernel = "lt_zip"
-
-
-class EQ(_Comparison):
-    """1.0 where a == b else 0.0 (no gradient)."""
-
-    kernel = "eq_zip"
-
-
-class IsClose(_Comparison):
-    """1.0 where |a - b| < 1e-2 (the course's tolerance), no gradient."""
-
-    kernel = "is_close_zip"
 
 
 class Cast(Function):

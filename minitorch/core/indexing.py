@@ -1,0 +1,238 @@
+"""Reading an index expression (`x[key]`) against a shape, NumPy/PyTorch rules.
+
+`parse_key(key, shape)` checks the key and sorts it into one of three kinds:
+
+* **element** -- one int per dim (`x[1, -2]`): the MiniTorch course reads a Python number;
+* **basic** -- ints, slices (positive steps), `None` and `...`: a view of the same storage,
+  whose `view_layout` (offset, shape, strides) this module computes;
+* **advanced** -- at least one integer array or boolean mask (a list, a numpy array, an int64
+  or bool tensor): a copy, gathered by the backend's array namespace with the normalised key.
+
+Integer arrays may be negative (counted from the end); boolean masks must match the dims they
+cover. Everything is checked here, so a bad key raises `IndexingError` naming the key, the
+shape and the fix, never an array library's message.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, NamedTuple, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..errors import IndexingError
+
+__all__ = ["IndexPlan", "parse_key", "view_layout"]
+
+
+class IndexPlan(NamedTuple):
+    """A checked key.
+
+    kind: "element", "basic" or "advanced".
+    entries: the key with `...` expanded into full slices; in an advanced key the arrays are
+        int64/bool numpy arrays (the host copy of any index tensor).
+    """
+
+    kind: str
+    entries: Tuple[Any, ...]
+
+
+def _describe(key: Any) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    shown = []
+    for part in parts:
+        if isinstance(part, slice):
+            text = ":".join("" if v is None else str(v) for v in (part.start, part.stop, part.step))
+            shown.append(text.rstrip(":") if part.step is None else text)
+        elif part is Ellipsis:
+            shown.append("...")
+        elif hasattr(part, "shape") and not isinstance(part, (int, np.integer)):
+            shown.append(f"<{getattr(part, 'dtype', 'array')} array of shape {tuple(part.shape)}>")
+        else:
+            shown.append(repr(part))
+    return "[" + ", ".join(shown) + "]"
+
+
+def _as_index_array(entry: Any, key: Any, shape: Tuple[int, ...]) -> np.ndarray:
+    """An int64 or bool numpy array from a list, numpy array or index tensor."""
+    if hasattr(entry, "_tensor"):  # a minitorch Tensor
+        array = entry._tensor.to_numpy_view()
+        array = array.get() if hasattr(array, "get") else array  # a device array: to the host
+    else:
+        try:
+            array = np.asarray(entry)
+        except ValueError as error:
+            raise IndexingError(f"index: {_describe(key)} holds a ragged list; index lists must be rectangular") from error
+        if array.size == 0 and array.dtype.kind == "f":  # x[[]] selects nothing
+            array = array.astype(np.int64)
+    if array.dtype.kind == "b":
+        return array
+    if array.dtype.kind in "iu":
+        return array.astype(np.int64, copy=False)
+    raise IndexingError(
+        f"index: tensors and arrays used as indices must hold integers (int64) or booleans, got "
+        f"{array.dtype} in {_describe(key)} for shape {shape}; convert with .long() or .bool()"
+    )
+
+
+def parse_key(key: Any, shape: Tuple[int, ...]) -> IndexPlan:
+    """Check `key` against `shape` and sort it into element / basic / advanced.
+
+    Raises:
+        IndexingError: too many indices, an index out of range, a second `...`, a slice
+            step that is not positive, a mask whose shape does not match, index arrays that
+            do not broadcast together, or an index of an unsupported type.
+    """
+    parts = key if isinstance(key, tuple) else (key,)
+    ndim = len(shape)
+    if len(parts) == ndim and all(type(p) is int for p in parts):  # the common element read
+        for dim, (value, size) in enumerate(zip(parts, shape)):
+            if not -size <= value < size:
+                raise IndexingError(
+                    f"index: {_describe(key)} is out of range for shape {shape}: index {value} in dim {dim} "
+                    f"of size {size} (use {-size}..{size - 1})"
+                )
+        return IndexPlan("element", parts)
+    entries: List[Any] = []
+    consumed = 0
+    ellipsis_at: Optional[int] = None
+    advanced = False
+    for part in parts:
+        if part is None:
+            entries.append(None)
+        elif part is Ellipsis:
+            if ellipsis_at is not None:
+                raise IndexingError(f"index: {_describe(key)} has more than one '...'; use at most one")
+            ellipsis_at = len(entries)
+        elif isinstance(part, slice):
+            entries.append(part)
+            consumed += 1
+        elif isinstance(part, (bool, np.bool_)):
+            entries.append(np.array(bool(part)))  # a 0-d mask: adds a dim of size 1 (or 0)
+            advanced = True
+        elif isinstance(part, (int, np.integer)):
+            entries.append(int(part))
+            consumed += 1
+        elif isinstance(part, (list, tuple, np.ndarray)) or hasattr(part, "_tensor"):
+            array = _as_index_array(part, key, shape)
+            if array.ndim == 0 and array.dtype.kind != "b":
+                entries.append(int(array))  # a one-element index tensor acts as an int
+                consumed += 1
+                continue
+            entries.append(array)
+            consumed += array.ndim if array.dtype.kind == "b" else 1
+            advanced = True
+        else:
+            raise IndexingError(
+                f"index: {type(part).__name__} {part!r} cannot index a tensor (shape {shape}); use ints, "
+                f"slices, None, ..., integer or boolean tensors, or lists of ints"
+            )
+    if consumed > ndim:
+        raise IndexingError(
+            f"index: too many indices for a tensor of shape {shape}: {_describe(key)} indexes {consumed} "
+            f"dims but the tensor has {ndim}"
+        )
+    fill = (slice(None),) * (ndim - consumed)
+    if ellipsis_at is None:
+        entries.extend(fill)
+    else:
+        entries[ellipsis_at:ellipsis_at] = fill
+    _check_ranges(entries, key, shape)
+    if not advanced:
+        return IndexPlan("basic", tuple(entries))
+    _check_broadcast(entries, key, shape)
+    return IndexPlan("advanced", tuple(entries))
+
+
+def _check_ranges(entries: Sequence[Any], key: Any, shape: Tuple[int, ...]) -> None:
+    dim = 0
+    for entry in entries:
+        if entry is None:
+            continue
+        if isinstance(entry, slice):
+            if entry.step is not None and entry.step <= 0:
+                raise IndexingError(
+                    f"index: slice step {entry.step} in {_describe(key)} must be positive (as in PyTorch); "
+                    f"use .flip-free indexing with an index list such as list(range(n - 1, -1, -1))"
+                )
+            dim += 1
+            continue
+        if isinstance(entry, int):
+            size = shape[dim]
+            if not -size <= entry < size:
+                raise IndexingError(
+                    f"index: {_describe(key)} is out of range for shape {shape}: index {entry} in dim {dim} "
+                    f"of size {size} (use {-size}..{size - 1})"
+                )
+            dim += 1
+            continue
+        if entry.dtype.kind == "b":
+            covered = shape[dim : dim + entry.ndim]
+            if tuple(entry.shape) != tuple(covered):
+                raise IndexingError(
+                    f"index: boolean mask of shape {tuple(entry.shape)} does not match the dims it covers: "
+                    f"shape {shape} has {tuple(covered)} at dims {dim}..{dim + entry.ndim - 1}; "
+                    f"the mask must have exactly those sizes"
+                )
+            dim += entry.ndim
+            continue
+        size = shape[dim]
+        if entry.size and (entry.min() < -size or entry.max() >= size):
+            bad = entry[(entry < -size) | (entry >= size)].reshape(-1)[0]
+            raise IndexingError(
+                f"index: {_describe(key)} is out of range for shape {shape}: index {int(bad)} in dim {dim} "
+                f"of size {size} (use {-size}..{size - 1})"
+            )
+        dim += 1
+
+
+def _check_broadcast(entries: Sequence[Any], key: Any, shape: Tuple[int, ...]) -> None:
+    shapes = []
+    for entry in entries:
+        if isinstance(entry, np.ndarray):
+            shapes.append((int(entry.sum()),) if entry.dtype.kind == "b" and entry.ndim else entry.shape)
+        elif isinstance(entry, int):
+            shapes.append(())
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexingError(
+            f"index: the index arrays of {_describe(key)} have shapes {[tuple(s) for s in shapes]} "
+            f"(a mask counts as its number of True entries), which do not broadcast together "
+            f"(tensor shape {shape}); give them broadcastable shapes"
+        ) from None
+
+
+def view_layout(
+    entries: Sequence[Any], shape: Tuple[int, ...], strides: Tuple[int, ...]
+) -> Tuple[int, Tuple[int, ...], Tuple[int, ...]]:
+    """(offset, shape, strides) of the view a checked basic key selects.
+
+    An int drops its dim and moves the offset; a slice keeps the dim with size
+    len(range(start, stop, step)) and stride * step; `None` inserts a dim of size 1. Dims
+    after the last entry are kept whole.
+
+    Example:
+        >>> view_layout((slice(None), 1), (2, 3), (3, 1))
+        (1, (2,), (3,))
+    """
+    offset = 0
+    out_shape: List[int] = []
+    out_strides: List[int] = []
+    dim = 0
+    for entry in entries:
+        if entry is None:
+            out_shape.append(1)
+            out_strides.append(0)
+            continue
+        size, stride = shape[dim], strides[dim]
+        dim += 1
+        if isinstance(entry, slice):
+            start, stop, step = entry.indices(size)
+            length = max(0, (stop - start + step - 1) // step)
+            if length:
+                offset += start * stride
+            out_shape.append(length)
+            out_strides.append(stride * step)
+        else:
+            offset += (entry + size if entry < 0 else entry) * stride
+    return offset, tuple(out_shape) + shape[dim:], tuple(out_strides) + strides[dim:]

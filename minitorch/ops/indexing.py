@@ -1,0 +1,169 @@
+"""Indexing with autodiff: `x[key]` and `x[key] = value` (NumPy/PyTorch rules).
+
+Basic keys (ints, slices, None, ...) give a view sharing the input's storage (its storage
+sliced at the view's offset, with the view's shape and strides); the gradient is the upstream
+gradient written into that same view of a zero tensor. Advanced keys (integer arrays, boolean
+masks) gather a copy; the gradient scatter-adds back, so repeated indices accumulate.
+`core/indexing.py` checks the key and computes the view's layout.
+
+Shape:
+    basic: ints drop their dim, slices keep it (len(range(start, stop, step))), None adds a 1.
+    advanced: the broadcast shape of the index arrays replaces the dims they index (in place
+    when they are adjacent, else first), as in NumPy.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Tuple
+
+from ..autodiff.function import Context, Function
+from ..autodiff.graph import is_grad_enabled
+from ..core.indexing import IndexPlan, parse_key, view_layout
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
+from ..errors import AutodiffError, ShapeError
+from .arrays import array, from_array, namespace
+
+__all__ = ["IndexView", "IndexCopy", "getitem", "setitem", "view_of"]
+
+
+def view_of(t: Tensor, entries: Tuple[Any, ...]) -> Tensor:
+    """The view of `t` a checked basic key selects (no autodiff; shares storage)."""
+    data = t._tensor
+    offset, shape, strides = view_layout(entries, data.shape, data.strides)
+    storage = data._storage
+    return t._new(TensorData._trusted(storage[offset:] if offset else storage, shape, strides))
+
+
+class IndexView(Function):
+    """x[basic key]: a view; the gradient is g written into the same view of zeros."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, entries: Tuple[Any, ...]) -> Tensor:
+        ctx.entries, ctx.shape = entries, a.shape
+        return view_of(a, entries)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        grad = from_array(grad_output, namespace(grad_output).zeros(ctx.shape, dtype=grad_output.dtype))
+        grad_output.backend.id_map(grad_output, view_of(grad, ctx.entries))  # (view shape) into the view
+        return grad
+
+
+def _device_key(like: Tensor, entries: Tuple[Any, ...]) -> Tuple[Any, ...]:
+    """The key with its index arrays moved to `like`'s array namespace."""
+    xp = namespace(like)
+    return tuple(xp.asarray(e) if hasattr(e, "dtype") else e for e in entries)
+
+
+class IndexCopy(Function):
+    """x[advanced key]: a gathered copy; the gradient scatter-adds g (repeats accumulate)."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, entries: Tuple[Any, ...]) -> Tensor:
+        key = _device_key(a, entries)
+        ctx.key, ctx.shape = key, a.shape
+        return from_array(a, array(a)[key])
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        xp = namespace(grad_output)
+        grad = xp.zeros(ctx.shape, dtype=grad_output.dtype)
+        xp.add.at(grad, ctx.key, array(grad_output))
+        return from_array(grad_output, grad)
+
+
+def getitem(input: Tensor, key: Any, plan: Any = None) -> Any:
+    """`input[key]` (as `torch.Tensor.__getitem__`, except one int per dim reads a number).
+
+    Args:
+        input: any shape.
+        key: ints, slices (positive steps), None, ..., integer arrays/lists/tensors, boolean
+            masks, or a tuple of them.
+        plan: the key already checked by `core.indexing.parse_key` (optional).
+
+    Returns:
+        A Python number for one int per dim (the MiniTorch course's `t[i, j]`), a view for a
+        basic key, a copy for an advanced key.
+
+    Shape:
+        see the module docstring.
+
+    Example:
+        >>> x = minitorch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        >>> x[:, 1:].shape, x[1, 2], x[[1, 0, 1]].shape
+        ((2, 2), 6.0, (3, 3))
+    """
+    if plan is None:
+        plan = parse_key(key, input.shape)
+    if plan.kind == "element":
+        return input._tensor.get(plan.entries)
+    if plan.kind == "basic":
+        return IndexView.apply(input, plan.entries)
+    return IndexCopy.apply(input, plan.entries)
+
+
+def check_writable(op: str, t: Tensor) -> None:
+    """Refuse an in-place write into a tensor whose gradient is being recorded.
+
+    Raises:
+        AutodiffError: when grad mode is on and `t` requires a gradient (as PyTorch refuses
+            in-place ops on leaves that require grad; here also on non-leaves, which PyTorch
+            allows with version counters).
+    """
+    if t.history is not None and is_grad_enabled():
+        raise AutodiffError(
+            f"{op}: cannot write in place into a tensor of shape {t.shape} that requires a gradient; "
+            f"wrap the write in `with minitorch.no_grad():` (e.g. to initialise a parameter) or "
+            f"write into a copy (x = x.clone())"
+        )
+
+
+def _value_array(target: Tensor, value: Any) -> Any:
+    xp = namespace(target)
+    if isinstance(value, Tensor):
+        return array(value).astype(target.dtype, copy=False)
+    try:
+        return xp.asarray(value, dtype=target.dtype)
+    except (TypeError, ValueError) as error:
+        raise ShapeError(f"setitem: cannot write {type(value).__name__} {value!r} into a {target.dtype} tensor") from error
+
+
+def setitem(input: Tensor, key: Any, value: Any) -> None:
+    """`input[key] = value` in place, broadcasting `value` (as `torch.Tensor.__setitem__`).
+
+    Args:
+        input: the tensor written into (it must not be recording a gradient; see
+            `check_writable`).
+        key: any key `getitem` accepts.
+        value: a number, a tensor or a (nested) list broadcastable to `input[key]`'s shape.
+
+    Raises:
+        AutodiffError: input requires a gradient and grad mode is on.
+        ShapeError: value does not broadcast to the selected shape.
+
+    Example:
+        >>> x = minitorch.zeros((2, 3))
+        >>> x[:, 1] = 5.0
+        >>> x.to_numpy().tolist()
+        [[0.0, 5.0, 0.0], [0.0, 5.0, 0.0]]
+    """
+    check_writable("setitem", input)
+    plan: IndexPlan = parse_key(key, input.shape)
+    if plan.kind == "element" and not isinstance(value, Tensor):
+        input._tensor.set(plan.entries, value)
+        return
+    values = _value_array(input, value)
+    if plan.kind == "advanced":
+        target, key = array(input), _device_key(input, plan.entries)
+    else:
+        target, key = array(view_of(input, plan.entries) if plan.kind == "basic" else input), ...
+        if plan.kind == "element":
+            key = plan.entries
+    try:
+        target[key] = values
+    except ValueError:
+        raise ShapeError(
+            f"setitem: a value of shape {tuple(values.shape)} does not broadcast to the shape "
+            f"{tuple(target[key].shape)} that the key selects from shape {input.shape}"
+        ) from None

@@ -1,0 +1,107 @@
+"""Choosing between values by a mask: `where` and `masked_fill`.
+
+Shape:
+    where: condition, input, other broadcastable -> the broadcast shape.
+    masked_fill: input (*), mask broadcastable to (*) -> (*).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Tuple, Union
+
+from ..autodiff.function import Context, Function
+from ..core.dtypes import result_type
+from ..core.tensor import Tensor
+from ..core.tensor_data import shape_broadcast
+from ..errors import DTypeError, ShapeError
+from .arrays import array, from_array, namespace
+
+__all__ = ["Where", "where", "masked_fill"]
+
+Number = Union[int, float, bool]
+
+
+class Where(Function):
+    """condition ? input : other. The gradient of input is g where the condition holds (0
+    elsewhere), of other g where it does not; the condition has none."""
+
+    @staticmethod
+    def forward(ctx: Context, condition: Any, input: Tensor, other: Tensor) -> Tensor:
+        mask = array(condition)
+        ctx.save_for_backward(mask)
+        return from_array(input, namespace(input).where(mask, array(input), array(other)))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[None, Tensor, Tensor]:
+        (mask,) = ctx.saved_values
+        xp = namespace(grad_output)
+        g = array(grad_output)
+        return None, from_array(grad_output, xp.where(mask, g, 0)), from_array(grad_output, xp.where(mask, 0, g))
+
+
+def _check_condition(op: str, condition: Any) -> Tensor:
+    if not isinstance(condition, Tensor) or condition.dtype.kind != "b":
+        got = condition.dtype if isinstance(condition, Tensor) else type(condition).__name__
+        raise DTypeError(f"{op}: the condition must be a bool tensor, got {got}; compare first (x > 0) or use .bool()")
+    return condition
+
+
+def where(condition: Tensor, input: Union[Tensor, Number], other: Union[Tensor, Number]) -> Tensor:
+    """Entries of `input` where `condition` holds, else of `other` (as `torch.where`).
+
+    out_i = input_i if condition_i else other_i. Either value may be a number; the result
+    has the promoted dtype of the values.
+
+    Args:
+        condition: a bool tensor.
+        input: values where the condition is True.
+        other: values where it is False.
+
+    Shape:
+        condition, input, other broadcastable -> the broadcast shape.
+
+    Example:
+        >>> x = minitorch.tensor([-1.0, 2.0])
+        >>> where(x > 0, x, 0.0).tolist()
+        [0.0, 2.0]
+    """
+    condition = _check_condition("where", condition)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise DTypeError("where: give a tensor as input or other (or use minitorch.full)")
+    like = input if isinstance(input, Tensor) else other
+    a, b = (like._ensure_tensor(v) for v in (input, other))  # a number takes like's dtype (or a higher kind)
+    dtype = result_type(a.dtype, b.dtype)
+    a, b = a.to(dtype), b.to(dtype)
+    shape_broadcast(shape_broadcast(condition.shape, a.shape), b.shape)  # IndexingError naming the shapes
+    return Where.apply(condition, a, b)
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Union[Tensor, Number]) -> Tensor:
+    """`input` with `value` wherever `mask` holds (as `torch.Tensor.masked_fill`).
+
+    out_i = value if mask_i else input_i. The gradient of input is g where the mask is False;
+    a single-element tensor `value` gets the sum of g where it is True.
+
+    Args:
+        input: any shape.
+        mask: a bool tensor broadcastable to input's shape.
+        value: a number or a single-element tensor.
+
+    Shape:
+        input (*), mask broadcastable to (*) -> (*).
+
+    Example:
+        >>> x = minitorch.tensor([1.0, -2.0, 3.0])
+        >>> masked_fill(x, x < 0, 0.0).tolist()
+        [1.0, 0.0, 3.0]
+    """
+    mask = _check_condition("masked_fill", mask)
+    if isinstance(value, Tensor) and value.size != 1:
+        raise ShapeError(f"masked_fill: value must be a number or a single-element tensor, got shape {value.shape}")
+    if shape_broadcast(mask.shape, input.shape) != input.shape:
+        raise ShapeError(
+            f"masked_fill: mask of shape {mask.shape} does not broadcast to the input's shape {input.shape}; "
+            f"the mask may only have the input's sizes or 1"
+        )
+    fill = value.to(input.dtype).view(*([1] * input.dims)) if isinstance(value, Tensor) else input._ensure_tensor(value).to(input.dtype)
+    return Where.apply(mask, fill, input)
