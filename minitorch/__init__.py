@@ -28,7 +28,30 @@ from .backends.compat import TensorFunctions, make_tensor_backend
 from .backends.cuda import CudaOps
 from .backends.fast import FastBackend, FastOps
 from .backends.simple import SimpleBackend, SimpleOps
-from .core.creation import arange, from_numpy, full, ones, rand, randn, tensor, tensor_from_numpy, zeros
+from .core.creation import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    tensor,
+    tensor_from_numpy,
+    zeros,
+    zeros_like,
+)
+from .core.dtypes import bool_ as bool  # noqa: A001  (PyTorch's dtype names: minitorch.bool, ...)
+from .core.dtypes import float32, float64, get_default_dtype, int64
+from .core.dtypes import float64 as double
+from .core.dtypes import float64 as float  # noqa: A001
+from .core.dtypes import int64 as long
 from .core.random import default_generator, get_rng_state, manual_seed, set_rng_state
 from .core.tensor import Tensor
 from .core.tensor_data import (
@@ -44,12 +67,23 @@ from .core.tensor_data import (
     strides_from_shape,
     to_index,
 )
-from .errors import DTypeError, ShapeError
+from .errors import AutodiffError, DomainError, DTypeError, ShapeError
 from .ops.conv_course import Conv1dFun, Conv2dFun, conv1d, conv2d, unroll
 from .ops.dropout import course_dropout as dropout
 from .ops.max import argmax, max
 from .ops.softmax import logsoftmax, softmax
 from .ops.tile import avgpool2d, maxpool2d, tile
+
+# PyTorch's functions on tensors (torch.cat, torch.where, ...); each is also a Tensor method.
+from .ops.compare import allclose, isclose
+from .ops.concat import cat
+from .ops.extrema import argmin, min
+from .ops.gather import gather, scatter_add
+from .ops.pointwise import abs, clamp, clip, maximum, minimum, pow, rsqrt, sqrt
+from .ops.select import masked_fill, where
+from .ops.shape import squeeze, unsqueeze
+from .ops.split import chunk, split
+from .ops.stack import stack
 
 # Course compatibility (Modules 0-3). `datasets` is the course's name -> generator table, so
 # `minitorch.datasets["Xor"](100)` works as in the course scripts.
@@ -74,6 +108,46 @@ course_paths.install(sys.modules[__name__])  # minitorch.tensor_data, minitorch.
 __version__ = "0.1.0"
 
 __all__ = [
+    "AutodiffError",
+    "DomainError",
+    "abs",
+    "allclose",
+    "argmin",
+    "bool",
+    "cat",
+    "chunk",
+    "clamp",
+    "clip",
+    "double",
+    "empty",
+    "eye",
+    "float",
+    "float32",
+    "float64",
+    "full_like",
+    "gather",
+    "get_default_dtype",
+    "int64",
+    "isclose",
+    "linspace",
+    "long",
+    "masked_fill",
+    "maximum",
+    "min",
+    "minimum",
+    "ones_like",
+    "pow",
+    "rand_like",
+    "randn_like",
+    "rsqrt",
+    "scatter_add",
+    "split",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "unsqueeze",
+    "where",
+    "zeros_like",
     "argmax",
     "avgpool2d",
     "dropout",

@@ -95,9 +95,12 @@ def test_from_numpy_shares_memory_where_possible():
         t = minitorch.from_numpy(view)
         np.testing.assert_array_equal(t.to_numpy(), view)
         assert np.shares_memory(t._tensor._storage, base)
-    offset = base[1:, 1:]
+    offset = base[1:, 1:]  # a view starting inside its base: the storage is the base from there
     t = minitorch.from_numpy(offset)
     np.testing.assert_array_equal(t.to_numpy(), offset)
+    assert np.shares_memory(t._tensor._storage, base)
     f32 = np.ones((2, 2), dtype=np.float32)
     assert minitorch.from_numpy(f32).dtype == np.float32
-    assert minitorch.from_numpy(np.arange(3)).dtype == np.float64
+    assert minitorch.from_numpy(np.arange(3)).dtype == np.int64  # as torch.from_numpy
+    assert minitorch.from_numpy(np.arange(3, dtype=np.uint8)).dtype == np.int64  # other ints: int64 copies
+    assert minitorch.from_numpy(np.ones(2, dtype=bool)).dtype == np.bool_

@@ -6,7 +6,10 @@
 * **basic** -- ints, slices (positive steps), `None` and `...`: a view of the same storage,
   whose `view_layout` (offset, shape, strides) this module computes;
 * **advanced** -- at least one integer array or boolean mask (a list, a numpy array, an int64
-  or bool tensor): a copy, gathered by the backend's array namespace with the normalised key.
+  or bool tensor): a copy. As in PyTorch, the ints, slices and Nones apply first (a view) and
+  the arrays then index that view, gathered by the backend's array namespace (NumPy would
+  count an int as an advanced index too; the two differ when an int and an array are
+  separated by a slice: `x[:, 0, ..., [0]]`).
 
 Integer arrays may be negative (counted from the end); boolean masks must match the dims they
 cover. Everything is checked here, so a bad key raises `IndexingError` naming the key, the
@@ -28,12 +31,15 @@ class IndexPlan(NamedTuple):
     """A checked key.
 
     kind: "element", "basic" or "advanced".
-    entries: the key with `...` expanded into full slices; in an advanced key the arrays are
-        int64/bool numpy arrays (the host copy of any index tensor).
+    entries: the key with `...` expanded into full slices (for "advanced": with each array
+        replaced by full slices over the dims it indexes -- the basic part, a view).
+    arrays: for "advanced", the key that indexes that view: the int64/bool numpy arrays (the
+        host copy of any index tensor) in place, full slices elsewhere.
     """
 
     kind: str
     entries: Tuple[Any, ...]
+    arrays: Tuple[Any, ...] = ()
 
 
 def _describe(key: Any) -> str:
@@ -140,7 +146,20 @@ def parse_key(key: Any, shape: Tuple[int, ...]) -> IndexPlan:
     if not advanced:
         return IndexPlan("basic", tuple(entries))
     _check_broadcast(entries, key, shape)
-    return IndexPlan("advanced", tuple(entries))
+    basic: List[Any] = []
+    arrays: List[Any] = []
+    for entry in entries:
+        if isinstance(entry, np.ndarray):
+            covered = entry.ndim if entry.dtype.kind == "b" else 1
+            basic.extend((slice(None),) * covered)
+            arrays.append(entry)
+        else:
+            basic.append(entry)
+            if not isinstance(entry, int):
+                arrays.append(slice(None))  # a slice or None: one dim of the view
+    while isinstance(arrays[-1], slice):  # trailing full slices are implied
+        arrays.pop()
+    return IndexPlan("advanced", tuple(basic), tuple(arrays))
 
 
 def _check_ranges(entries: Sequence[Any], key: Any, shape: Tuple[int, ...]) -> None:
@@ -190,8 +209,6 @@ def _check_broadcast(entries: Sequence[Any], key: Any, shape: Tuple[int, ...]) -
     for entry in entries:
         if isinstance(entry, np.ndarray):
             shapes.append((int(entry.sum()),) if entry.dtype.kind == "b" and entry.ndim else entry.shape)
-        elif isinstance(entry, int):
-            shapes.append(())
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:

@@ -33,9 +33,16 @@ class ValuesIndices(NamedTuple):
     indices: Tensor
 
 
+def _check_not_empty(op: str, input: Tensor, dim: Optional[int]) -> None:
+    if (input.shape[dim] if dim is not None else input.size) == 0:
+        where = "" if dim is None else f" along dim {dim}"
+        raise ShapeError(f"{op}: the input of shape {input.shape} is empty{where}; there is no extremum to find")
+
+
 def _arg(op: str, input: Tensor, dim: Optional[int], keepdim: bool, largest: bool) -> Tensor:
-    if input.size == 0:
-        raise ShapeError(f"{op}: the input of shape {input.shape} is empty; there is no extremum to find")
+    if dim is not None:
+        (dim,) = normalise_dims(op, dim, input.dims)
+    _check_not_empty(op, input, dim)
     xp = namespace(input)
     x = array(input)
     find = xp.argmax if largest else xp.argmin
@@ -43,8 +50,7 @@ def _arg(op: str, input: Tensor, dim: Optional[int], keepdim: bool, largest: boo
         flat = find(x.reshape(-1))  # index into the row-major flattening
         out = xp.asarray(flat).reshape((1,) * input.dims if keepdim else ())
         return from_array(input, out.astype(xp.int64))
-    (d,) = normalise_dims(op, dim, input.dims)
-    return from_array(input, xp.expand_dims(find(x, axis=d), d) if keepdim else find(x, axis=d))
+    return from_array(input, xp.expand_dims(find(x, axis=dim), dim) if keepdim else find(x, axis=dim))
 
 
 class Extreme(Function):
@@ -70,9 +76,8 @@ class Extreme(Function):
 def _extreme(op: str, input: Tensor, dim: Any, keepdim: bool, largest: bool) -> Union[Tensor, ValuesIndices]:
     if isinstance(dim, Tensor):  # torch.max(a, b): the elementwise maximum
         return maximum(input, dim) if largest else minimum(input, dim)
-    if input.size == 0:
-        raise ShapeError(f"{op}: the input of shape {input.shape} is empty; there is no extremum to find")
     if dim is None:
+        _check_not_empty(op, input, None)
         return Extreme.apply(input, largest)
     (d,) = normalise_dims(op, dim, input.dims)
     indices = _arg(op, input, d, True, largest)  # (.., 1, ..)

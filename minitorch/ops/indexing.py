@@ -50,27 +50,32 @@ class IndexView(Function):
         return grad
 
 
-def _device_key(like: Tensor, entries: Tuple[Any, ...]) -> Tuple[Any, ...]:
-    """The key with its index arrays moved to `like`'s array namespace."""
+def _device_key(like: Tensor, arrays: Tuple[Any, ...]) -> Tuple[Any, ...]:
+    """The advanced part of a key with its index arrays moved to `like`'s array namespace."""
     xp = namespace(like)
-    return tuple(xp.asarray(e) if hasattr(e, "dtype") else e for e in entries)
+    return tuple(xp.asarray(e) if hasattr(e, "dtype") else e for e in arrays)
 
 
 class IndexCopy(Function):
-    """x[advanced key]: a gathered copy; the gradient scatter-adds g (repeats accumulate)."""
+    """x[advanced key]: the basic part as a view, then the arrays gather a copy from it; the
+    gradient scatter-adds g into that view of zeros (repeated indices accumulate)."""
 
     @staticmethod
-    def forward(ctx: Context, a: Tensor, entries: Tuple[Any, ...]) -> Tensor:
-        key = _device_key(a, entries)
-        ctx.key, ctx.shape = key, a.shape
-        return from_array(a, array(a)[key])
+    def forward(ctx: Context, a: Tensor, plan: IndexPlan) -> Tensor:
+        key = _device_key(a, plan.arrays)
+        ctx.entries, ctx.key, ctx.shape = plan.entries, key, a.shape
+        return from_array(a, array(view_of(a, plan.entries))[key])
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         xp = namespace(grad_output)
-        grad = xp.zeros(ctx.shape, dtype=grad_output.dtype)
-        xp.add.at(grad, ctx.key, array(grad_output))
-        return from_array(grad_output, grad)
+        grad = from_array(grad_output, xp.zeros(ctx.shape, dtype=grad_output.dtype))
+        target, key, values = array(view_of(grad, ctx.entries)), ctx.key, array(grad_output)
+        if len(key) == 1 and key[0].ndim == 1 and key[0].dtype.kind != "b":
+            grad_output.backend.ops.index_add(target, key[0], values)  # rows: the backend's kernel
+        else:
+            xp.add.at(target, key, values)
+        return grad
 
 
 def getitem(input: Tensor, key: Any, plan: Any = None) -> Any:
@@ -100,7 +105,7 @@ def getitem(input: Tensor, key: Any, plan: Any = None) -> Any:
         return input._tensor.get(plan.entries)
     if plan.kind == "basic":
         return IndexView.apply(input, plan.entries)
-    return IndexCopy.apply(input, plan.entries)
+    return IndexCopy.apply(input, plan)
 
 
 def check_writable(op: str, t: Tensor) -> None:
@@ -155,7 +160,7 @@ def setitem(input: Tensor, key: Any, value: Any) -> None:
         return
     values = _value_array(input, value)
     if plan.kind == "advanced":
-        target, key = array(input), _device_key(input, plan.entries)
+        target, key = array(view_of(input, plan.entries)), _device_key(input, plan.arrays)
     else:
         target, key = array(view_of(input, plan.entries) if plan.kind == "basic" else input), ...
         if plan.kind == "element":

@@ -98,6 +98,8 @@ class Prod(Function):
         (x,) = ctx.saved_values
         xp = namespace(grad_output)
         n = x.shape[ctx.dim]
+        if n == 0 or x.size == 0:  # nothing was multiplied: an empty gradient of the input's shape
+            return from_array(grad_output, xp.zeros(x.shape, dtype=grad_output.dtype))
         ones = xp.ones_like(xp.take(x, xp.arange(1), axis=ctx.dim))  # (.., 1, ..)
         before = xp.concatenate([ones, xp.cumprod(xp.take(x, xp.arange(n - 1), axis=ctx.dim), axis=ctx.dim)], axis=ctx.dim)
         flipped = xp.flip(x, axis=ctx.dim)

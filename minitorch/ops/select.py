@@ -13,7 +13,7 @@ from ..autodiff.function import Context, Function
 from ..core.dtypes import result_type
 from ..core.tensor import Tensor
 from ..core.tensor_data import shape_broadcast
-from ..errors import DTypeError, ShapeError
+from ..errors import DTypeError, IndexingError, ShapeError
 from .arrays import array, from_array, namespace
 
 __all__ = ["Where", "where", "masked_fill"]
@@ -98,7 +98,11 @@ def masked_fill(input: Tensor, mask: Tensor, value: Union[Tensor, Number]) -> Te
     mask = _check_condition("masked_fill", mask)
     if isinstance(value, Tensor) and value.size != 1:
         raise ShapeError(f"masked_fill: value must be a number or a single-element tensor, got shape {value.shape}")
-    if shape_broadcast(mask.shape, input.shape) != input.shape:
+    try:
+        fits = shape_broadcast(mask.shape, input.shape) == input.shape
+    except IndexingError:
+        fits = False
+    if not fits:
         raise ShapeError(
             f"masked_fill: mask of shape {mask.shape} does not broadcast to the input's shape {input.shape}; "
             f"the mask may only have the input's sizes or 1"
