@@ -21,11 +21,8 @@ def index_expressions(draw):
     shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=4)))
     parts = []
     dim = 0
-    used_ellipsis = False
-    while dim < len(shape) and draw(st.booleans()) or not parts:
-        if dim >= len(shape):
-            parts.append(None)
-            break
+    used_ellipsis = False  # after a `...`, the key must index every remaining dim (the ... takes the rest)
+    while dim < len(shape) and (used_ellipsis or not parts or draw(st.booleans())):
         size = shape[dim]
         kind = draw(st.sampled_from(["int", "slice", "slice", "none", "ellipsis", "array", "mask"]))
         if kind == "int":

@@ -8,15 +8,13 @@ from ..autodiff.function import History
 from ..autodiff.graph import backpropagate
 from ..backends.fast import FastBackend
 from ..core.dispatch import install
-from . import compare, extrema, gather, pointwise, reduce, scan, select, shape, split, stack, statistics
-from .activation import tanh
+from . import activation, compare, extrema, flatten, gather, pointwise, reduce, scan, select, shape, softmax, split
+from . import stack, statistics
 from .elementwise import Add, Cast, Exp, Inv, Log, Mul, Neg, ReLU, Sigmoid, cast
-from .flatten import flatten, unflatten
 from .indexing import IndexCopy, IndexView, getitem, setitem
 from .matmul import MatMul
 from .movement import Copy, Permute, View
 from .reduce import Sum
-from .softmax import log_softmax, softmax
 
 __all__ = [
     "Add",
@@ -49,10 +47,10 @@ install(
     History=History,
     backpropagate=backpropagate,
     default_backend=FastBackend,
-    tanh=tanh,
-    flatten=flatten,
-    unflatten=unflatten,
-    softmax=softmax,
-    log_softmax=log_softmax,
+    tanh=activation.tanh,
+    flatten=flatten.flatten,
+    unflatten=flatten.unflatten,
+    softmax=softmax.softmax,
+    log_softmax=softmax.log_softmax,
     **_methods,
 )
