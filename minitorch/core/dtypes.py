@@ -86,7 +86,7 @@ def as_dtype(dtype: Any) -> np.dtype:
     if dtype is bool:
         return bool_
     name = getattr(dtype, "name", dtype)
-    resolved = _NAMES.get(name) if isinstance(name, str) else None
+    resolved: Any = _NAMES.get(name) if isinstance(name, str) else None
     if resolved is None:
         try:
             resolved = np.dtype(dtype)
@@ -94,7 +94,7 @@ def as_dtype(dtype: Any) -> np.dtype:
             raise DTypeError(f"dtype: {dtype!r} is not a dtype; use 'float32', 'float64', 'int64' or 'bool'") from error
     if resolved not in SUPPORTED_DTYPES:
         raise DTypeError(f"dtype: {resolved} is not supported; use 'float32', 'float64', 'int64' or 'bool'")
-    return resolved
+    return np.dtype(resolved)
 
 
 def as_float_dtype(dtype: Any, op: str) -> np.dtype:

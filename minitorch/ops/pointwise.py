@@ -106,6 +106,7 @@ def pow(input: Union[Tensor, Number], exponent: Union[Tensor, Number]) -> Tensor
             input = _floating(input)
         _check_domain(input, exponent)
         return Pow.apply(input, exponent)
+    assert isinstance(exponent, Tensor)  # (one side is a tensor, checked above)
     if exponent.dtype.kind != "f" and scalar_dtype(exponent.dtype, input).kind == "f":
         exponent = _floating(exponent)
     _check_domain(input, exponent)

@@ -69,6 +69,7 @@ def where(condition: Tensor, input: Union[Tensor, Number], other: Union[Tensor, 
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise DTypeError("where: give a tensor as input or other (or use minitorch.full)")
     like = input if isinstance(input, Tensor) else other
+    assert isinstance(like, Tensor)  # (checked above)
     a, b = (like._ensure_tensor(v) for v in (input, other))  # a number takes like's dtype (or a higher kind)
     dtype = result_type(a.dtype, b.dtype)
     a, b = a.to(dtype), b.to(dtype)

@@ -14,7 +14,7 @@ Shape:
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence, Tuple
+from typing import Any, List, Sequence, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -159,7 +159,7 @@ class Repeat(Function):
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         padded = (1,) * (len(ctx.repeats) - len(ctx.shape)) + tuple(ctx.shape)
-        split = []
+        split: List[int] = []
         for r, s in zip(ctx.repeats, padded):
             split.extend((r, s))
         g = namespace(grad_output).ascontiguousarray(array(grad_output)).reshape(split)  # (r_0, d_0, r_1, d_1, ...)

@@ -38,7 +38,7 @@ def split(input: Tensor, split_size_or_sections: Union[int, Sequence[int]], dim:
     """
     (d,) = normalise_dims("split", dim, input.dims)
     size = input.shape[d]
-    if is_int(split_size_or_sections):
+    if not isinstance(split_size_or_sections, Sequence):  # an int (Python or numpy)
         step = int(split_size_or_sections)
         if step <= 0:
             raise ShapeError(f"split: split_size must be positive, got {step} for shape {input.shape}")
