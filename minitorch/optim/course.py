@@ -21,8 +21,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..autodiff.graph import no_grad
+import numpy as np
+
 from ..autodiff.scalar import Scalar
+from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
 
 __all__ = ["Optimizer", "SGD"]
 
@@ -52,7 +55,7 @@ class SGD(Optimizer):
             value = p.value
             if isinstance(value, Scalar):
                 value.derivative = None
-            elif hasattr(value, "grad"):
+            elif isinstance(value, Tensor):
                 value.grad = None
 
     def step(self) -> None:
@@ -62,7 +65,8 @@ class SGD(Optimizer):
             if isinstance(value, Scalar):
                 if value.derivative is not None:
                     p.update(Scalar(value.data - self.lr * value.derivative))
-            elif getattr(value, "grad", None) is not None:
-                with no_grad():
-                    new = value.detach() - self.lr * value.grad
-                p.update(new)
+            elif isinstance(value, Tensor) and value.grad is not None:
+                # p - lr * g computed on the arrays (no graph to record), as a new tensor
+                data, grad = value.to_numpy(), value.grad.to_numpy()
+                new = data - np.asarray(self.lr, dtype=data.dtype) * grad.astype(data.dtype, copy=False)
+                p.update(Tensor(TensorData.from_numpy(new), backend=value.backend))
