@@ -48,7 +48,7 @@ from .core.creation import (
     zeros_like,
 )
 from .core.dtypes import bool_ as bool  # noqa: A001  (PyTorch's dtype names: minitorch.bool, ...)
-from .core.dtypes import float32, float64, get_default_dtype, int64
+from .core.dtypes import float32, float64, get_default_dtype, int64, set_default_dtype
 from .core.dtypes import float64 as double
 from .core.dtypes import float64 as float  # noqa: A001
 from .core.dtypes import int64 as long
@@ -127,6 +127,7 @@ __all__ = [
     "full_like",
     "gather",
     "get_default_dtype",
+    "set_default_dtype",
     "int64",
     "isclose",
     "linspace",

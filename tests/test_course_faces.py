@@ -239,7 +239,7 @@ def test_2021_raw_conv1d_kernel_reverse():
 @pytest.mark.parametrize(
     "name",
     ["minitorch.nn.course", "minitorch.nn.module_state", "minitorch.optim.course", "minitorch.core.random",
-     "minitorch.course_paths", "minitorch.mytorch"],
+     "minitorch.course_paths", "minitorch.mytorch", "minitorch.core.dtypes"],
 )
 def test_docstring_examples_run(name):
     import doctest

@@ -114,3 +114,18 @@ def test_deepcopy_of_a_model_copies_parameters_and_shares_the_backend():
     np.testing.assert_array_equal(clone[3].weight.to_numpy(), net[3].weight.to_numpy())
     clone[3].weight.to_numpy()[...] = 0.0
     assert np.any(net[3].weight.to_numpy() != 0.0)
+
+
+def test_set_default_dtype_changes_new_tensors_and_layers():
+    try:
+        minitorch.set_default_dtype("float32")
+        assert minitorch.get_default_dtype() == np.float32
+        assert minitorch.zeros((2,)).dtype == np.float32 and minitorch.rand((2,)).dtype == np.float32
+        assert minitorch.tensor([1.0, 2.0]).dtype == np.float32
+        layer = nn.Linear(3, 2)
+        assert layer.weight.dtype == np.float32 and layer(minitorch.rand((4, 3))).dtype == np.float32
+        with pytest.raises(minitorch.DTypeError, match="float32 or float64"):
+            minitorch.set_default_dtype("int64")
+    finally:
+        minitorch.set_default_dtype("float64")
+    assert minitorch.zeros((1,)).dtype == np.float64

@@ -32,6 +32,7 @@ __all__ = [
     "result_type",
     "scalar_dtype",
     "get_default_dtype",
+    "set_default_dtype",
 ]
 
 float64 = np.dtype(np.float64)
@@ -64,6 +65,24 @@ _defaults = _Defaults()
 def get_default_dtype() -> np.dtype:
     """The float dtype of new tensors when none is given (float64, as in MiniTorch)."""
     return _defaults.float_dtype
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Make `dtype` ("float32" or "float64") the float dtype of new tensors and layers when none
+    is given (as `torch.set_default_dtype`); the course's code expects the float64 default.
+
+    Raises:
+        DTypeError: for a dtype that is not a float dtype.
+
+    Example:
+        >>> set_default_dtype("float32"); minitorch.zeros((1,)).dtype
+        dtype('float32')
+        >>> set_default_dtype("float64")
+    """
+    resolved = as_dtype(dtype)
+    if resolved not in FLOAT_DTYPES:
+        raise DTypeError(f"set_default_dtype: the default must be float32 or float64, got {resolved}")
+    _defaults.float_dtype = resolved
 
 
 def as_dtype(dtype: Any) -> np.dtype:
