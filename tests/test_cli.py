@@ -98,8 +98,9 @@ def test_train_writes_run_folder_then_evaluate_and_predict(capsys, tmp_path):
 
     images, labels = load_digits("test")
     np.save(tmp_path / "digits.npy", images[:4])
-    status, out, _ = _run(capsys, "predict", str(run), str(tmp_path / "digits.npy"), "--top", "2")
+    status, out, _ = _run(capsys, "predict", str(run), str(tmp_path / "digits.npy"), "--top", "3")
     assert status == 0 and len(out.strip().splitlines()) == 4
+    _check_ranking(out, run, images[:4])
 
     from PIL import Image
 
@@ -109,6 +110,23 @@ def test_train_writes_run_folder_then_evaluate_and_predict(capsys, tmp_path):
 
     status, _, err = _run(capsys, "train", "--resume", str(run), "--lr", "0.5")
     assert status == 2 and "differs from the run being resumed" in err
+
+
+def _check_ranking(out, run, images):
+    """predict's lines name the most likely class first and list classes by falling probability,
+    the probabilities of the trained model computed here independently."""
+    from minitorch.train.inference import predict_batches
+    from minitorch.train.trainer import load_trained
+
+    model, metadata = load_trained(run)
+    probs = predict_batches(model, images.astype(np.float32)[:, None], dtype="float32")
+    for line, row in zip(out.strip().splitlines(), probs):
+        top, ranked = line.split(": ", 1)[1].split("  (")
+        pairs = [item.rsplit(" ", 1) for item in ranked.rstrip(")").split(", ")]
+        shown = [float(p.rstrip("%")) for _, p in pairs]
+        assert [name for name, _ in pairs] == [metadata["class_names"][c] for c in np.argsort(-row)[:3]]
+        assert top == pairs[0][0] and shown == sorted(shown, reverse=True)
+        assert shown[0] == pytest.approx(100 * row.max(), abs=0.051)
 
 
 def test_resume_continues_exactly(capsys, tmp_path):

@@ -251,16 +251,6 @@ def test_error_messages_name_op_and_shapes():
         conv2d(x, minitorch.zeros((4, 3, 3, 3)), padding="full")
 
 
-@pytest.mark.parametrize("module_name", ["conv", "conv_transpose", "conv_course"])
-def test_docstring_examples(module_name):
-    import doctest
-    import importlib
-
-    module = importlib.import_module(f"minitorch.ops.{module_name}")
-    result = doctest.testmod(module, extraglobs={"minitorch": minitorch})
-    assert result.attempted > 0 and result.failed == 0
-
-
 @pytest.mark.parametrize("name", ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                                   "conv_transpose3d"])
 @pytest.mark.parametrize("backend", ["fast", "simple"])

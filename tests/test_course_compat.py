@@ -26,12 +26,3 @@ def test_2021_course_backend_names():
     t = minitorch.tensor([[1.0, 2.0], [3.0, 4.0]], backend=simple)
     u = minitorch.tensor([[1.0, 2.0], [3.0, 4.0]], backend=fast)
     assert (t * t).sum().item() == (u * u).sum().item() == 30.0
-
-
-def test_compat_docstring_example_runs():
-    import doctest
-
-    import minitorch.backends.compat as module
-
-    result = doctest.testmod(module, extraglobs={"minitorch": minitorch})
-    assert result.attempted > 0 and result.failed == 0

@@ -234,16 +234,3 @@ def test_2021_raw_conv1d_kernel_reverse():
     minitorch.fast_conv.tensor_conv1d(*out.tuple(), out.size, *t.tuple(), *k.tuple(), True)
     # out[i] = sum_k w[k] x[i - k]
     assert out.to_numpy().tolist() == [[[0.0, 1.0, 4.0, 10.0]]]
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["minitorch.nn.course", "minitorch.nn.module_state", "minitorch.optim.course", "minitorch.core.random",
-     "minitorch.course_paths", "minitorch.mytorch", "minitorch.core.dtypes"],
-)
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), extraglobs={"minitorch": minitorch, "np": np})
-    assert result.attempted > 0 and result.failed == 0

@@ -251,21 +251,3 @@ def test_conv_padding_mode_is_checked_like_torch():
         nn.Conv1d(1, 1, 5, padding=2, padding_mode="reflect")(minitorch.rand((1, 1, 2)))
     with pytest.raises(ShapeError, match="ReflectionPad2d: padding must be an int or a tuple of 4 ints"):
         nn.ReflectionPad2d((1, 2, 3))
-
-
-DOC_MODULES = [
-    "minitorch.ops.activation", "minitorch.ops.linear", "minitorch.ops.loss", "minitorch.ops.loss_elementwise", "minitorch.ops.pad",
-    "minitorch.nn.module", "minitorch.nn.parameter", "minitorch.nn.init", "minitorch.nn.linear", "minitorch.nn.conv", "minitorch.nn.pooling", "minitorch.nn.activation",
-    "minitorch.nn.container", "minitorch.nn.dropout_layer", "minitorch.nn.embedding", "minitorch.nn.resample",
-    "minitorch.nn.flatten", "minitorch.nn.padding", "minitorch.nn.loss", "minitorch.nn.scanning", "minitorch.nn.functional",
-    "minitorch.optim.sgd", "minitorch.optim.adam", "minitorch.optim.lr_scheduler", "minitorch.io.interop",
-]
-
-
-@pytest.mark.parametrize("name", DOC_MODULES)
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(name), extraglobs={"minitorch": minitorch, "np": np})
-    assert result.failed == 0

@@ -213,9 +213,10 @@ def test_relu_back_is_the_derivative_of_relu(x: float, d: float) -> None:
 @quick
 @given(small_floats, small_floats)
 def test_backs(a: float, b: float) -> None:
-    relu_back(a, b)
-    inv_back(a + 2.4, b)
-    log_back(abs(a) + 4, b)
+    # the closed forms: d relu = [x > 0], d (1/x) = -1/x^2, d log x = 1/x, times the upstream b
+    assert relu_back(a, b) == (b if a > 0 else 0.0)
+    assert_close(inv_back(a + 200.5, b), -b / (a + 200.5) ** 2)
+    assert_close(log_back(abs(a) + 4, b), b / (abs(a) + 4))
 
 
 # ## Task 0.3: higher-order functions

@@ -35,12 +35,41 @@ def test_every_index_maps_to_a_distinct_position(data):
     assert positions == set(range(data.size))
 
 
-@given(tensor_data())
-def test_to_index_round_trips(data):
-    out = np.zeros(data.dims, dtype=np.int64)
-    for ordinal, index in enumerate(data.indices()):
-        minitorch.to_index(ordinal, np.array(data.shape), out)
-        assert tuple(out) == index
+SHAPES = [(1,), (7,), (2, 3), (3, 1, 4), (2, 3, 4, 5), (1, 1, 3, 1, 2), (5, 1)]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_index_math_matches_numpy(shape):
+    # oracles independent of our code: numpy's unravel_index, ndindex and byte strides
+    out = np.zeros(len(shape), dtype=np.int64)
+    size = int(np.prod(shape))
+    for ordinal in range(size):
+        minitorch.to_index(ordinal, np.array(shape), out)
+        assert tuple(out) == tuple(int(i) for i in np.unravel_index(ordinal, shape)), (shape, ordinal)
+    assert minitorch.strides_from_shape(shape) == tuple(s // 8 for s in np.empty(shape).strides)
+    assert list(TensorData(np.zeros(size), shape).indices()) == list(np.ndindex(*shape))
+
+
+@pytest.mark.parametrize("shape", [s for s in SHAPES if len(s) > 1])
+def test_permuted_positions_match_numpy(shape):
+    size = int(np.prod(shape))
+    positions = np.arange(size).reshape(shape)
+    for order in [tuple(reversed(range(len(shape)))), tuple(range(1, len(shape))) + (0,)]:
+        data = TensorData(np.zeros(size), shape).permute(*order)
+        expected = positions.transpose(order)
+        for index in np.ndindex(*expected.shape):
+            assert data.index(index) == expected[index]
+            assert minitorch.index_to_position(np.array(index), np.array(data.strides)) == expected[index]
+
+
+@pytest.mark.parametrize("big, small", [((2, 3, 4), (3, 1)), ((4, 5), (5,)), ((2, 1, 3), (1, 1, 3)), ((6,), (1,))])
+def test_broadcast_index_matches_numpy(big, small):
+    values = np.arange(int(np.prod(small))).reshape(small)
+    spread = np.broadcast_to(values, big)
+    out = np.zeros(len(small), dtype=np.int64)
+    for index in np.ndindex(*big):
+        minitorch.broadcast_index(np.array(index), np.array(big), np.array(small), out)
+        assert values[tuple(out)] == spread[index]
 
 
 @given(tensor_data())

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import minitorch
 from minitorch.data import DatasetError
 from minitorch.io import load_metadata
 from minitorch.train.config import config_for
-from minitorch.train.tasks import TASKS, get_task, trim_padding
+from minitorch.train.tasks import TASKS, get_task, random_shift_, trim_padding
 from minitorch.train.trainer import CHECKPOINT, Trainer, load_trained
 from tests.train_fixtures import learnable_images, write_idx, write_mnist, write_sst2
 
@@ -94,3 +95,58 @@ def test_trim_padding():
     ids = np.array([[3, 4, 0, 0, 0, 0, 0, 0], [5, 6, 7, 8, 9, 2, 0, 0]])
     assert trim_padding(ids).shape == (2, 6)
     assert trim_padding(ids[:1]).shape == (1, 5)  # never below the widest filter
+
+
+def _shifted(image, dy, dx, fill):
+    """The reference translation: content moves down by dy and right by dx; uncovered pixels get `fill`."""
+    out = np.full_like(image, fill)
+    height, width = image.shape[-2:]
+    for y in range(height):
+        for x in range(width):
+            if 0 <= y - dy < height and 0 <= x - dx < width:
+                out[..., y, x] = image[..., y - dy, x - dx]
+    return out
+
+
+def test_random_shift_translates_each_image_by_its_own_draw():
+    rng = np.random.default_rng(0)
+    images = rng.permutation(300 * 2 * 5 * 6).reshape(300, 2, 5, 6).astype(np.float32) + 1.0
+    original = images.copy()
+    out = random_shift_(images, np.random.default_rng(4), 2)
+    assert out is images
+    seen = set()
+    for before, after in zip(original, out):
+        matches = [(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)
+                   if np.array_equal(after, _shifted(before, dy, dx, original.min()))]
+        assert len(matches) == 1, "each image is one translation of itself"
+        seen.add(matches[0])
+    assert len(seen) == 25  # every shift in [-2, 2]^2 occurs: the augmentation does something
+    again = random_shift_(original.copy(), np.random.default_rng(4), 2)
+    np.testing.assert_array_equal(again, out)  # deterministic given the generator
+
+
+def test_evaluate_uses_eval_mode_and_training_switches_back():
+    from minitorch import nn
+    from minitorch.train.inference import evaluate
+
+    minitorch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 20), nn.Dropout(0.9), nn.Linear(20, 3))
+    x = np.random.default_rng(1).standard_normal((64, 6)).astype(np.float32)
+    y = np.arange(64) % 3
+    model.train()
+    loss, acc, predicted = evaluate(model, x, y, batch_size=16, dtype="float64")
+    assert not model.training
+    with minitorch.no_grad():
+        logits = model(minitorch.from_numpy(x.astype(np.float64))).to_numpy()
+    reference = -np.mean(logits[np.arange(64), y] - np.log(np.exp(logits).sum(axis=1)))
+    assert loss == pytest.approx(reference, rel=1e-9)  # dropout off: deterministic, equal to eval mode
+    np.testing.assert_array_equal(predicted, logits.argmax(axis=1))
+    assert evaluate(model.train(), x, y, batch_size=16, dtype="float64")[0] == loss
+
+
+def test_train_epoch_switches_the_model_to_training_mode(tmp_path):
+    trainer = Trainer(config_for("digits", layers="4:3:2", epochs=1, limit=16, out=str(tmp_path / "run")),
+                      progress=False)
+    trainer.model.eval()
+    trainer.train_epoch()
+    assert trainer.model.training and all(m.training for m in trainer.model.modules())

@@ -2,16 +2,15 @@
 
 import os
 
+import matplotlib
 import numpy as np
 import pytest
+from matplotlib import image as mpimg
 
-matplotlib = pytest.importorskip("matplotlib")
-from matplotlib import image as mpimg  # noqa: E402
-
-from minitorch.errors import ShapeError  # noqa: E402
-from minitorch.io import atomic as atomic_module  # noqa: E402
-from minitorch.train import MetricsLog  # noqa: E402
-from minitorch.viz import plot_confusion, plot_curves, plot_feature_maps, plot_filters  # noqa: E402
+from minitorch.errors import ShapeError
+from minitorch.io import atomic as atomic_module
+from minitorch.train import MetricsLog
+from minitorch.viz import plot_confusion, plot_curves, plot_feature_maps, plot_filters
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -22,6 +22,8 @@ class _Installed:
     """A namespace the ops layer fills in; a missing name says what went wrong."""
 
     def __getattr__(self, name: str) -> Any:  # only called for names not installed
+        if name.startswith("__"):  # protocol probes (hasattr(x, "__wrapped__"), copy, pickle): plain "no"
+            raise AttributeError(name)
         raise RuntimeError(
             f"minitorch.core: {name!r} is not installed yet; Tensor methods work once minitorch.ops "
             f"is imported (import minitorch first)"
