@@ -37,6 +37,7 @@ from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..autodiff.scalar import Scalar
 from ..core.tensor import Tensor
+from .hooks import RemovableHandle, add_hook, run_forward_hooks
 from .module_state import IncompatibleKeys, StateDictMixin
 from .module_to import convert_tensor, parse_to
 from .parameter import Parameter, is_parameter
@@ -67,7 +68,15 @@ class Module(StateDictMixin):
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_forward_hooks")
+        return run_forward_hooks(hooks, self, args, output) if hooks else output
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, args, output)` after every forward (see nn/hooks.py); returns its handle."""
+        if "_forward_hooks" not in self.__dict__:
+            object.__setattr__(self, "_forward_hooks", OrderedDict())
+        return add_hook(self._forward_hooks, hook, prepend)
 
     # ## Registration (attribute routing)
 
