@@ -1,4 +1,4 @@
-"""The `minitorch` command line: train, evaluate and predict.
+"""The `minitorch` command line: train, evaluate, predict, explain and figures.
 
     minitorch train digits                         # the 8x8 digits, under a minute
     minitorch train mnist --data DIR --model lenet5 --epochs 15
@@ -8,6 +8,8 @@
     minitorch evaluate runs/digits-20261123-170000
     minitorch predict runs/digits-20261123-170000 digit.png
     minitorch predict runs/sst2-... "a gorgeous , witty , seductive movie ."
+    minitorch explain runs/digits-20261123-170000     # a local page: every layer, every unit's arithmetic
+    minitorch figures docs/figures                    # the course's convolution figures
 
 Also `python -m minitorch ...`. Errors in the arguments or the data print one line and exit
 with status 2 (arguments) or 1 (anything else), without a traceback (set MINITORCH_DEBUG=1
@@ -71,12 +73,13 @@ def _default(name: str) -> Any:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `minitorch`; the train flags come from `TrainConfig`'s fields."""
+    from minitorch.explain.cli import add_commands as add_explain_commands
     from minitorch.train.config import positive_int, setting_fields
     from minitorch.train.inference import EVAL_BATCH_SIZE
     from minitorch.train.tasks import TASKS
 
     parser = _Parser(prog="minitorch", description="Train and use CNNs with minitorch.")
-    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict}")
+    commands = parser.add_subparsers(dest="command", metavar="{train,evaluate,predict,explain,figures}")
     commands.required = True
 
     train = commands.add_parser("train", help="train a model on a task", epilog=_train_epilog(),
@@ -108,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--top", type=positive_int, default=3, metavar="K",
                          help="classes shown per input (default 3)")
     predict.add_argument("--threads", **threads)
+    add_explain_commands(commands)  # explain, figures (minitorch/explain/cli.py)
     return parser
 
 
@@ -310,7 +314,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit status (0 success, 1 failure, 2 bad arguments)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"train": _cmd_train, "evaluate": _cmd_evaluate, "predict": _cmd_predict}
+    from minitorch.explain.cli import COMMANDS as EXPLAIN_COMMANDS
+
+    commands = {"train": _cmd_train, "evaluate": _cmd_evaluate, "predict": _cmd_predict, **EXPLAIN_COMMANDS}
     try:
         return commands[args.command](args)
     except UsageError as error:
