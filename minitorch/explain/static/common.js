@@ -72,13 +72,13 @@ MT.absMax = function (data) {
 
 // A rows x cols block of `data` starting at `offset`, painted as pixels then scaled up by `cell`.
 MT.paint = function (canvas, data, offset, rows, cols, cellW, cellH, color) {
-  const native = document.createElement("canvas");
+  const native = MT.scratch || (MT.scratch = document.createElement("canvas"));  // one scratch canvas for all maps
   native.width = cols; native.height = rows;
   const ctx = native.getContext("2d");
-  const image = ctx.createImageData(cols, rows);
+  const image = ctx.createImageData(cols, rows), pixels = image.data;
   for (let i = 0; i < rows * cols; i++) {
     const rgb = color(data[offset + i]);
-    image.data.set([rgb[0], rgb[1], rgb[2], 255], 4 * i);
+    pixels[4 * i] = rgb[0]; pixels[4 * i + 1] = rgb[1]; pixels[4 * i + 2] = rgb[2]; pixels[4 * i + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
   canvas.width = cols * cellW; canvas.height = rows * cellH;

@@ -64,12 +64,14 @@ MT.renderNetwork = function (app, result) {
   layers.forEach((layer, index) => {
     root.append(MT.layerColumn(app, layer, index));
   });
-  MT.zoom = 1;
+  const key = `${layers.map((layer) => layer.shape.join("x")).join("|")}@${root.clientWidth}`;
+  MT.zoom = app.zoomKey === key ? app.zoom : 1;  // the same layout as last time: its zoom is known
   MT.redraw(app);
-  if (root.scrollWidth > root.clientWidth) {  // shrink the maps so that every layer fits
+  if (app.zoomKey !== key && root.scrollWidth > root.clientWidth) {  // shrink the maps so that every layer fits
     MT.zoom = Math.max(0.5, 0.97 * root.clientWidth / root.scrollWidth);
     MT.redraw(app);
   }
+  app.zoomKey = key; app.zoom = MT.zoom;
 };
 
 MT.layerColumn = function (app, layer, index) {

@@ -11,7 +11,7 @@ MT.renderSentence = function (app, result) {
   app.sentenceView = view;
   if (app.targetClass === undefined || app.targetClass >= classes.length) app.targetClass = result.predicted;
   const c = app.targetClass, L = s.length, n = s.words.length;
-  const row = (data) => Array.from(data.subarray(c * L, c * L + n));
+  const row = (decoded) => Array.from(decoded.data.subarray(c * L, c * L + n));  // class c, the words
 
   const words = (values, scale, win) => MT.el("div", { class: "words" }, ...s.words.map((word, i) => {
     const rgb = MT.diverging(values[i], scale);
