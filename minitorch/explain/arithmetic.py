@@ -29,6 +29,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from minitorch.explain.layers import Layer, encode_array
+from minitorch.explain.record import Step
 
 __all__ = ["layer_tables", "windows", "EXPLAINED_KINDS"]
 
@@ -58,8 +59,14 @@ def windows(x: np.ndarray, geometry: Dict[str, Sequence[int]], out_size: Sequenc
     return view[(slice(None),) + picks + tuple(slice(None, None, d) for d in dilation)]
 
 
+def _step(layer: Layer) -> Step:
+    if layer.step is None:
+        raise ValueError(f"explain: layer {layer.name!r} was not recorded from a module call; it has no arithmetic")
+    return layer.step
+
+
 def _conv(layer: Layer, with_products: bool) -> Dict[str, Any]:
-    module, x = layer.step.module, layer.step.input.astype(np.float64)
+    module, x = _step(layer).module, _step(layer).input.astype(np.float64)
     weight = _numpy(module.weight.value)  # (C_out, cg, *K)
     bias = _numpy(module.bias.value) if module.bias is not None else np.zeros(weight.shape[0])
     n = x.ndim - 1
@@ -83,7 +90,7 @@ def _conv(layer: Layer, with_products: bool) -> Dict[str, Any]:
 
 
 def _maxpool(layer: Layer, with_products: bool) -> Dict[str, Any]:
-    x = layer.step.input.astype(np.float64)
+    x = _step(layer).input.astype(np.float64)
     n = x.ndim - 1
     cols = windows(x, layer.info["geometry"], layer.values.shape[1:], -np.inf)  # (C, *O, *K)
     flat = cols.reshape(cols.shape[:1 + n] + (-1,))  # (C, *O, prod K)
@@ -91,7 +98,7 @@ def _maxpool(layer: Layer, with_products: bool) -> Dict[str, Any]:
 
 
 def _avgpool(layer: Layer, with_products: bool) -> Dict[str, Any]:
-    module, x = layer.step.module, layer.step.input.astype(np.float64)
+    module, x = _step(layer).module, _step(layer).input.astype(np.float64)
     geometry = layer.info["geometry"]
     n = x.ndim - 1
     cols = windows(x, geometry, layer.values.shape[1:], 0.0)  # (C, *O, *K)
@@ -111,7 +118,7 @@ def _avgpool(layer: Layer, with_products: bool) -> Dict[str, Any]:
 
 
 def _linear(layer: Layer, with_products: bool) -> Dict[str, Any]:
-    module, x = layer.step.module, layer.step.input.astype(np.float64)
+    module, x = _step(layer).module, _step(layer).input.astype(np.float64)
     weight = _numpy(module.weight.value)  # (out, in)
     bias = _numpy(module.bias.value) if module.bias is not None else np.zeros(weight.shape[0])
     products = weight * x[None]  # (out, in)

@@ -1,8 +1,8 @@
 """The `explain` and `figures` sub-commands of `minitorch` (registered by minitorch/cli.py).
 
-    minitorch explain RUN_DIR [--data DIR] [--port N] [--open]
-    minitorch explain RUN_DIR --export page.html [--export-examples 0,3,7]
-    minitorch explain RUN_DIR --host 0.0.0.0 --allow-remote      # reachable from the network: warns
+    minitorch explain RUN [--data DIR] [--port N] [--open]
+    minitorch explain RUN --export page.html [--export-examples 0,3,7]
+    minitorch explain RUN --host 0.0.0.0 --allow-remote      # reachable from the network: warns
     minitorch figures DIR [--format png|svg|both]
 """
 
@@ -47,16 +47,16 @@ def add_commands(commands: Any) -> None:
         description="Serve a page (on 127.0.0.1, a free port) that runs the trained model on test examples or "
                     "your drawing / sentence and shows every layer's output, the class probabilities and, for a "
                     "clicked unit, its arithmetic. Nothing is fetched from the internet.")
-    explain.add_argument("run", help="run folder written by `minitorch train`")
+    explain.add_argument("run", metavar="RUN", help="run folder written by `minitorch train`")
     explain.add_argument("--data", metavar="DIR", help="data folder for test examples (default: the run's)")
     explain.add_argument("--examples", type=_count, default=24, metavar="N",
                          help="test examples offered by the picker (default 24)")
     explain.add_argument("--export", metavar="PAGE", help="write a self-contained static page instead of serving")
     explain.add_argument("--export-examples", type=_indices, metavar="I,J,...",
                          help="test examples in the exported page (default 0,1,2,3)")
-    explain.add_argument("--host", default="127.0.0.1",
+    explain.add_argument("--host", default="127.0.0.1", metavar="ADDR",
                          help="address to listen on (default 127.0.0.1; others need --allow-remote)")
-    explain.add_argument("--port", type=_port, default=0, help="port (default 0: a free one)")
+    explain.add_argument("--port", type=_port, default=0, metavar="N", help="port (default 0: a free one)")
     explain.add_argument("--allow-remote", action="store_true",
                          help="allow a --host other than loopback: anyone who can reach it can use the page")
     explain.add_argument("--open", action="store_true", help="open the page in the default browser")
@@ -66,7 +66,7 @@ def add_commands(commands: Any) -> None:
     figures = commands.add_parser("figures", help="draw the course's convolution figures from real tensors",
                                   description="Regenerate the MiniTorch course's convolution figures (1-D conv, "
                                               "anchors, backward, channels, 2-D conv, unroll, tile) as PNG/SVG.")
-    figures.add_argument("out", help="folder for the figures (created if missing)")
+    figures.add_argument("out", metavar="DIR", help="folder for the figures (created if missing)")
     figures.add_argument("--format", choices=("png", "svg", "both"), default="both", help="file format (default both)")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -36,11 +36,11 @@ __all__ = ["write_figures", "FIGURES", "backward_check"]
 _IN, _W, _OUT, _HI = "#dbeafe", "#fde68a", "#dcfce7", "#fca5a5"  # input, weight, output, highlight
 
 
-def _t(values: Sequence) -> minitorch.Tensor:
+def _t(values: Any) -> minitorch.Tensor:
     return minitorch.tensor(np.asarray(values, dtype=np.float64).tolist())
 
 
-def _figure(width: float, height: float) -> Tuple[Figure, object]:
+def _figure(width: float, height: float) -> Tuple[Figure, Any]:
     figure = Figure(figsize=(width, height), dpi=110)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0, 0, 1, 1))
@@ -50,7 +50,7 @@ def _figure(width: float, height: float) -> Tuple[Figure, object]:
     return figure, axes
 
 
-def _cells(axes, values: np.ndarray, x: float, y: float, size: float = 6, colors=None, fmt: str = "{:g}",
+def _cells(axes: Any, values: np.ndarray, x: float, y: float, size: float = 6, colors: Any = None, fmt: str = "{:g}",
            label: str = "") -> None:
     """A grid of numbered cells (rows x cols) with its top-left corner at (x, y)."""
     grid = np.atleast_2d(values)
@@ -120,14 +120,17 @@ def backward_check(seed: int = 0) -> Dict[str, np.ndarray]:
     w = minitorch.tensor(rng.integers(-2, 3, size=(1, 1, 3)).astype(float).tolist(), requires_grad=True)
     d = minitorch.tensor(rng.integers(-2, 3, size=(1, 1, 7)).astype(float).tolist())
     (minitorch.conv1d(x, w) * d).sum().backward()
+    if x.grad is None or w.grad is None:
+        raise AssertionError("figures: autodiff gave conv1d no gradient")
+    x_grad, w_grad = x.grad.to_numpy(), w.grad.to_numpy()
     flipped = minitorch.from_numpy(np.ascontiguousarray(w.detach().to_numpy()[..., ::-1]))
     as_conv = F.conv1d(d, flipped, padding=2).to_numpy()[..., :7]  # right-anchored, reversed kernel
     weight_as_conv = minitorch.conv1d(x.detach().permute(1, 0, 2).contiguous(), d).to_numpy()[..., :3]
-    for name, autodiff, conv in (("grad_input", x.grad.to_numpy(), as_conv), ("grad_weight", w.grad.to_numpy(), weight_as_conv)):
+    for name, autodiff, conv in (("grad_input", x_grad, as_conv), ("grad_weight", w_grad, weight_as_conv)):
         if not np.allclose(autodiff, conv, atol=1e-12):
             raise AssertionError(f"figures: {name} as a convolution {conv.ravel()} != autodiff {autodiff.ravel()}")
     return {"x": x.detach().to_numpy()[0, 0], "w": w.detach().to_numpy()[0, 0], "d": d.to_numpy()[0, 0],
-            "grad_input": as_conv[0, 0], "grad_weight": weight_as_conv[0, 0], "autodiff_input": x.grad.to_numpy()[0, 0]}
+            "grad_input": as_conv[0, 0], "grad_weight": weight_as_conv[0, 0], "autodiff_input": x_grad[0, 0]}
 
 
 def backward_figure() -> Figure:

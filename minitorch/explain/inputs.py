@@ -70,7 +70,9 @@ def _numbers(values: Any, count: int, what: str, low: float, high: float) -> np.
     return array
 
 
-def _sentence(text: Any, vocab: Vocabulary, min_length: int) -> Dict[str, Any]:
+def _sentence(text: Any, vocab: Optional[Vocabulary], min_length: int) -> Dict[str, Any]:
+    if vocab is None:
+        raise InputError("this run has no vocabulary: it does not classify sentences")
     if not isinstance(text, str):
         raise InputError(f"sentence: expected text, got {type(text).__name__}")
     if len(text) > MAX_SENTENCE_CHARS:
@@ -106,12 +108,15 @@ def parse_input(request: Any, task: Task, input_shape: Sequence[int], examples: 
             raise InputError("this run classifies sentences: send {\"sentence\": \"...\"} or {\"example\": i}")
         return {**_sentence(request["sentence"], vocab, min_length), "label": None}
     size = tuple(input_shape[1:])  # (C, *size) -> size
+    prepare = task.prepare
+    if prepare is None:
+        raise InputError(f"task {task.name!r} has no preprocessing for raw input; pick a test example")
     if len(size) == 2:
         if "pixels" not in request:
             raise InputError("this run classifies images: send {\"pixels\": [H*W values in 0..1]} or {\"example\": i}")
         pixels = _numbers(request["pixels"], size[0] * size[1], f"pixels ({size[0]}x{size[1]} image)", 0.0, 1.0)
-        return {"model_input": task.prepare(pixels.reshape((1,) + size)), "label": None}
+        return {"model_input": prepare(pixels.reshape((1,) + size)), "label": None}
     if "signal" not in request:
         raise InputError("this run classifies signals: send {\"signal\": [L values]} or {\"example\": i}")
     signal = _numbers(request["signal"], size[0], f"signal (length {size[0]})", -MAX_SIGNAL_ABS, MAX_SIGNAL_ABS)
-    return {"model_input": task.prepare(signal.reshape((1,) + size)), "label": None}
+    return {"model_input": prepare(signal.reshape((1,) + size)), "label": None}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import socket
 import sys
 import traceback
 from http import HTTPStatus
@@ -31,7 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from minitorch.explain.explainer import Explainer
 from minitorch.explain.inputs import InputError
-from minitorch.explain.page import build_page
+from minitorch.explain.page import Page, build_page
 
 __all__ = ["ExplainServer", "make_server", "is_loopback", "MAX_BODY_BYTES", "RUN_FILE_TYPES"]
 
@@ -180,18 +181,19 @@ class ExplainServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: Tuple[str, int], explainer: Explainer, verbose: bool = False):
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, _Handler)
         self.explainer, self.verbose = explainer, verbose
-        host, port = self.server_address[:2]
+        host, port = str(address[0]), int(self.server_address[1])
         shown = f"[{host}]" if ":" in host else host
         self.url = f"http://{shown}:{port}/"
         if is_loopback(address[0]):  # a browser names us one of these; anything else is a rebinding attempt
             self.allowed_hosts = {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]", shown)}
         else:
             self.allowed_hosts = set()  # bound to a network address on purpose: any Host
-        self._page = None
+        self._page: Optional[Page] = None
 
-    def page(self) -> Any:
+    def page(self) -> Page:
         """The page, built on first use (with the first example's pass inlined)."""
         if self._page is None:
             self._page = build_page(self.explainer, live=True)
