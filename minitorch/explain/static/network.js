@@ -49,7 +49,7 @@ MT.layerLayout = function (layer, isInput, mode) {
              cellH: isInput ? 18 : Math.max(3, Math.min(14, Math.floor(260 / s[0]))) };
   }
   const [c, h, w] = s, side = Math.max(h, w);
-  const target = isInput ? 130 : c <= 8 ? 68 : c <= 16 ? 50 : 36;
+  const target = isInput ? 112 : c <= 8 ? 68 : c <= 16 ? 50 : 36;
   const cell = Math.max(1, Math.min(14, Math.floor(target / side)));
   const perCol = 8;
   return { maps: true, cell, columns: Math.ceil(c / perCol) };
@@ -67,8 +67,9 @@ MT.renderNetwork = function (app, result) {
   const key = `${layers.map((layer) => layer.shape.join("x")).join("|")}@${root.clientWidth}`;
   MT.zoom = app.zoomKey === key ? app.zoom : 1;  // the same layout as last time: its zoom is known
   MT.redraw(app);
-  if (app.zoomKey !== key && root.scrollWidth > root.clientWidth) {  // shrink the maps so that every layer fits
-    MT.zoom = Math.max(0.5, 0.97 * root.clientWidth / root.scrollWidth);
+  // shrink the maps until every layer fits (the headers' text does not shrink: a few rounds)
+  for (let round = 0; app.zoomKey !== key && round < 4 && root.scrollWidth > root.clientWidth && MT.zoom > 0.5; round++) {
+    MT.zoom = Math.max(0.5, 0.97 * MT.zoom * root.clientWidth / root.scrollWidth);
     MT.redraw(app);
   }
   app.zoomKey = key; app.zoom = MT.zoom;
