@@ -58,6 +58,15 @@ def test_record_forward_sees_every_call_of_every_zoo_model(name, shape, options)
     assert all(not module.__dict__.get("_forward_hooks") for module in model.modules())  # hooks removed
 
 
+def test_record_docstring_example():
+    import doctest
+
+    from minitorch.explain import record
+
+    result = doctest.testmod(record, extraglobs={"minitorch": minitorch})
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_record_forward_wants_one_example():
     with pytest.raises(ValueError, match="batch of one"):
         record_forward(nn.ReLU(), minitorch.rand((2, 3)))

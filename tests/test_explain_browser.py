@@ -70,7 +70,10 @@ class Served:
         self.server = make_server(self.explainer)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def close(self):
+    def __enter__(self) -> "Served":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
         self.server.shutdown()
         self.server.server_close()
 
@@ -102,8 +105,7 @@ def _shown(value: float) -> str:
 
 
 def test_image_page_click_a_unit_and_draw(browser, runs, tmp_path):
-    served = Served(train_run(runs, "lenet"))
-    try:
+    with Served(train_run(runs, "lenet")) as served:
         page, errors = _open(browser, served)
         # click the middle of conv1's channel 1: the details show patch, kernel, products and the sum
         canvas = page.locator('[data-name="conv1"] canvas.map[data-channel="1"]')
@@ -140,13 +142,10 @@ def test_image_page_click_a_unit_and_draw(browser, runs, tmp_path):
         assert not page.locator(".example.active").count()  # the drawing is not a test example
         page.screenshot(path=str(tmp_path / "explain-drawn.png"), full_page=True)
         assert errors == []
-    finally:
-        served.close()
 
 
 def test_sentence_page(browser, runs, tmp_path):
-    served = Served(train_run(runs, "sst2"))
-    try:
+    with Served(train_run(runs, "sst2")) as served:
         page, errors = _open(browser, served)
         page.fill("[data-testid=sentence]", "a good film , not a bad one .")
         pass_before = page.evaluate("document.body.dataset.pass")
@@ -159,13 +158,10 @@ def test_sentence_page(browser, runs, tmp_path):
         assert "equals the unit's value" in page.inner_text("#details [data-testid=check]")
         page.screenshot(path=str(tmp_path / "explain-sentence.png"), full_page=True)
         assert errors == []
-    finally:
-        served.close()
 
 
 def test_signal_page(browser, runs, tmp_path):
-    served = Served(train_run(runs, "signal"))
-    try:
+    with Served(train_run(runs, "signal")) as served:
         page, errors = _open(browser, served)
         page.locator('[data-name="conv2"] canvas.map').click(position={"x": 10, "y": 10})
         page.wait_for_selector("[data-testid=unit-sum]")
@@ -175,5 +171,3 @@ def test_signal_page(browser, runs, tmp_path):
         page.wait_for_selector('.example.active[data-example="2"]')
         page.screenshot(path=str(tmp_path / "explain-signal.png"), full_page=True)
         assert errors == []
-    finally:
-        served.close()

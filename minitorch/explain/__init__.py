@@ -15,7 +15,7 @@
 | page.py, static/ | the HTML page (our CSS and JavaScript inlined) and the static export |
 | server.py | the local HTTP server (standard library) |
 | cli.py | the `explain` and `figures` sub-commands |
-| figures*.py | the course's convolution figures, drawn from real tensors |
+| figures.py | the course's convolution figures, drawn from real tensors (`minitorch figures`) |
 """
 
 from minitorch.explain.explainer import Explainer

@@ -2,8 +2,6 @@
 // class probabilities. A click selects a unit; its receptive field is outlined on the layer it
 // reads (solid) and on the input (dashed).
 
-MT.unitCount = (layer) => (layer.shape.length === 1 ? layer.shape[0] : layer.shape[0]);
-
 // Window of output position `pos` in the layer it reads: [start, end) per spatial dim.
 MT.window = function (geometry, pos) {
   return pos.map((p, d) => {
