@@ -149,7 +149,9 @@ def main() -> None:
             process.wait()
     body = ("Run: `python bench/bench_explain.py` (under `flock /tmp/minitorch-bench.lock`). Latencies of "
             "`minitorch explain` for a LeNet-5 run (issue 16's targets); no PyTorch column: the work is ours "
-            "end to end (forward pass, JSON, HTTP on loopback, the browser's drawing).\n\n" + table.markdown())
+            "end to end (forward pass, JSON, HTTP on loopback, the browser's drawing). The launch row includes "
+            "`import minitorch` and the first forward pass (numba's cache load); the page-ready target counts from "
+            "the server's start, i.e. after that line.\n\n" + table.markdown())
     write_section("Explain", body)
 
 
