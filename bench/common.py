@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, List, Sequence
 
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
-for _name in ("NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+for _name in ("MINITORCH_NUM_THREADS", "NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = str(THREADS)
 
 try:  # glibc: keep freed memory mapped (M_MMAP_THRESHOLD = -3, M_TRIM_THRESHOLD = -1)

@@ -124,7 +124,11 @@ class TensorOps:
     @classmethod
     def reduce(cls, fn: Callable[[float, float], float], start: float = 0.0) -> Callable[["Tensor", int], "Tensor"]:
         """Reduce one dimension with `fn` starting from `start`; the dim keeps size 1."""
-        kernel = cls.reduce_kernel(fn)
+        return cls.reduce_with(cls.reduce_kernel(fn), start)
+
+    @staticmethod
+    def reduce_with(kernel: Callable[..., None], start: float) -> Callable[["Tensor", int], "Tensor"]:
+        """`reduce` over a given raw reduce kernel: out allocated, filled with `start`, reduced into."""
 
         def apply(a: "Tensor", dim: int) -> "Tensor":
             out_shape = list(a.shape)

@@ -11,13 +11,15 @@ Kernels take the constants as arguments: `*EXP_CONSTANTS[dtype]` gives `split, p
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
 from numba import njit
-from numba.extending import intrinsic
+from numba import types
+from numba.extending import intrinsic, overload, register_jitable
 
-__all__ = ["FASTMATH", "EXP_CONSTANTS", "exp_nonpositive"]
+__all__ = ["FASTMATH", "EXP_CONSTANTS", "exp_nonpositive", "sigmoid"]
 
 # reassociation lets sums vectorize; no "nnan"/"ninf", so NaN and inf keep their meaning;
 # numpy's error model: x / 0 gives inf or NaN instead of a Python exception check per division
@@ -42,12 +44,11 @@ def _pow2(typingctx, k, like):
     return like(k, like), codegen
 
 
-def _constants(dtype: np.dtype) -> tuple:
+def _constants(float_type: Any) -> tuple:
     """(log2 e, 1/2, ln2 high part, ln2 low part, lowest t, lowest k) and the Taylor coefficients.
 
     All in the array's dtype: a Python float would promote float32 arithmetic to float64.
     """
-    float_type = np.dtype(dtype).type
     lowest, degree = (-87.0, 7) if float_type == np.float32 else (-708.0, 13)
     split = tuple(float_type(v) for v in (1.4426950408889634, 0.5, 0.693145751953125, 1.428606820309417232e-06, lowest))
     split = split + (float_type(math.floor(lowest * 1.4426950408889634)),)
@@ -70,3 +71,25 @@ def exp_nonpositive(t, split, poly):
         p = p * f + c
     e = p * _pow2(np.int32(k), p)
     return e - e if t < lowest else e  # e is finite there: exact 0
+
+
+def _constants_of(x):
+    """(split, poly) for the float type of `x` (float32, else float64), inside numba code."""
+    return EXP_CONSTANTS[np.dtype(np.float32 if isinstance(x, np.float32) else np.float64)]
+
+
+@overload(_constants_of)
+def _constants_of_overload(x):
+    split, poly = EXP_CONSTANTS[np.dtype(np.float32 if x == types.float32 else np.float64)]
+    return lambda x: (split, poly)
+
+
+@register_jitable(fastmath=FASTMATH, error_model="numpy")
+def sigmoid(x):
+    """`operators.sigmoid` in a form numba vectorises: with e = exp(-|x|) (never overflows),
+    1 / (1 + e) for x >= 0, else e / (1 + e). NaN stays NaN (x >= 0 is false, e is NaN)."""
+    split, poly = _constants_of(x)
+    e = exp_nonpositive(-abs(x), split, poly)
+    one = poly[-1]  # 1 in x's dtype
+    r = one / (one + e)
+    return r if x >= 0 else e * r
