@@ -68,7 +68,7 @@ MT.drawingBox = function (app, rows, cols) {
   box.append(MT.el("h2", { text: "Draw" }));
   if (!app.live) {
     box.append(MT.el("p", { class: "hint", text: "This is an exported page: pick one of its examples below. " +
-      "Drawing your own needs the live page (minitorch explain RUN_DIR)." }));
+      "Drawing your own needs the live page (minitorch explain RUN)." }));
     return box;
   }
   const canvas = MT.el("canvas", { id: "draw", width: 280, height: 280, "data-testid": "draw" });
@@ -119,7 +119,7 @@ MT.sentenceBox = function (app) {
   box.append(MT.el("h2", { text: "Sentence" }));
   if (!app.live) {
     box.append(MT.el("p", { class: "hint", text: "Exported page: pick a sentence below; typing your own needs " +
-      "the live page (minitorch explain RUN_DIR)." }));
+      "the live page (minitorch explain RUN)." }));
     return box;
   }
   const text = MT.el("textarea", { rows: 3, maxlength: app.info.max_sentence_chars, "data-testid": "sentence",
