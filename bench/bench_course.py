@@ -16,6 +16,9 @@ Run: python bench/bench_course.py   (writes "## Course networks" in bench/RESULT
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from common import RESULTS, THREADS, Table, machine, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
@@ -24,41 +27,10 @@ import torch  # noqa: E402
 import minitorch  # noqa: E402
 from bench_train import interleaved_medians  # noqa: E402
 
-BACKEND = minitorch.TensorBackend(minitorch.FastOps)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root, for tests/
+from tests.course_style import BACKEND, Conv1d, Conv2d, Linear  # noqa: E402
+
 TF = torch.nn.functional
-
-
-def RParam(*shape):
-    return minitorch.Parameter(0.1 * (minitorch.rand(shape, backend=BACKEND) - 0.5))
-
-
-class Linear(minitorch.Module):
-    def __init__(self, in_size, out_size):
-        super().__init__()
-        self.weights, self.bias, self.out_size = RParam(in_size, out_size), RParam(out_size), out_size
-
-    def forward(self, x):
-        batch, in_size = x.shape
-        return (x.view(batch, in_size) @ self.weights.value.view(in_size, self.out_size)).view(
-            batch, self.out_size) + self.bias.value
-
-
-class Conv2d(minitorch.Module):
-    def __init__(self, in_channels, out_channels, kh, kw):
-        super().__init__()
-        self.weights, self.bias = RParam(out_channels, in_channels, kh, kw), RParam(out_channels, 1, 1)
-
-    def forward(self, x):
-        return minitorch.conv2d(x, self.weights.value) + self.bias.value
-
-
-class Conv1d(minitorch.Module):
-    def __init__(self, in_channels, out_channels, kernel_width):
-        super().__init__()
-        self.weights, self.bias = RParam(out_channels, in_channels, kernel_width), RParam(1, out_channels, 1)
-
-    def forward(self, x):
-        return minitorch.conv1d(x, self.weights.value) + self.bias.value
 
 
 class MnistNetwork(minitorch.Module):
