@@ -5,6 +5,8 @@
     minitorch train mnist1d
     minitorch train sst2 --data DIR
     minitorch train --resume runs/digits-20261123-170000 --epochs 30
+    minitorch train digits --workers 2             # data-parallel, 2 local processes (MPI)
+    mpiexec -n 8 -hosts a,b minitorch train mnist --data DIR   # data-parallel on two machines
     minitorch evaluate runs/digits-20261123-170000
     minitorch predict runs/digits-20261123-170000 digit.png
     minitorch predict runs/sst2-... "a gorgeous , witty , seductive movie ."
@@ -181,9 +183,14 @@ def _train_config(args: argparse.Namespace) -> Any:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
+    from minitorch.distributed import in_mpi_job
     from minitorch.train.trainer import Trainer
 
+    if in_mpi_job():  # one rank of a job an MPI launcher started (mpiexec -n N minitorch train ...)
+        return _train_rank(args)
     config = _train_config(args)
+    if config.workers > 1:
+        return _launch_workers(args, config)
     trainer = Trainer(config, resume=bool(args.resume), progress=not args.quiet, overwrite=args.overwrite)
     start = time.perf_counter()
     try:
@@ -192,11 +199,79 @@ def _cmd_train(args: argparse.Namespace) -> int:
         print(f"\ninterrupted after epoch {trainer.epoch}; continue with: minitorch train --resume {config.out}",
               file=sys.stderr)
         return 130
+    _print_summary(config, history, start)
+    return 0
+
+
+def _print_summary(config: Any, history: Any, start: float) -> None:
     if len(history):
         last = history[-1]
         print(f"{config.task} {config.model}: test accuracy {100 * last['test_acc']:.2f}% after "
               f"{last['epoch']} epochs ({time.perf_counter() - start:.1f} s); run folder {config.out}")
-    return 0
+
+
+def _launch_workers(args: argparse.Namespace, config: Any) -> int:
+    """`--workers N` in a plain process: run N local ranks under mpiexec and report as one process."""
+    from minitorch.distributed import launch
+    from minitorch.distributed.launch import describe_status
+    from minitorch.io import load
+    from minitorch.train.metrics import MetricsLog
+    from minitorch.train.trainer import CHECKPOINT
+
+    start = time.perf_counter()
+    status = launch(config, config.workers, resume=bool(args.resume), overwrite=args.overwrite,
+                    stop_after=args.stop_after, quiet=args.quiet)
+    folder = Path(config.out)
+    if status == 0:
+        _print_summary(config, MetricsLog.read_json(folder / "metrics.json"), start)
+        return 0
+    checkpoint = folder / CHECKPOINT
+    if checkpoint.exists():
+        epoch = int(load(checkpoint, as_numpy=True)["epoch"])
+        kept = (f"the checkpoint of epoch {epoch} in {folder} is intact; continue with: minitorch train --resume "
+                f"{folder}")
+    else:
+        kept = "no epoch finished, so no checkpoint was written"
+    print(f"minitorch train: error: the {config.workers} workers failed ({describe_status(status)}); {kept}",
+          file=sys.stderr)
+    return 130 if status == 130 else 1
+
+
+def _train_rank(args: argparse.Namespace) -> int:
+    """This process is one rank of an MPI job: rank 0 settles the run's settings (it alone reads a
+    resumed run's folder) and every rank trains its replica."""
+    from minitorch.distributed import world
+    from minitorch.distributed.worker import on_every_rank
+    from minitorch.train.trainer import Trainer
+
+    group = world()
+    config, failure = None, None
+    if group.is_root:
+        try:
+            config = _train_config(args)
+            if args.workers is not None and args.workers != group.size:
+                raise UsageError(f"--workers {args.workers}, but the MPI job has {group.size} processes; leave "
+                                 f"--workers out under an MPI launcher")
+            config.workers = group.size
+        except Exception as error:  # every rank must hear of it, or the others would wait for rank 0
+            failure = error
+    config, status = group.broadcast_object((config, 0 if failure is None else 2 if isinstance(failure, UsageError)
+                                             else 1))
+    if failure is not None:
+        raise failure  # rank 0 reports it
+    if status:
+        return status
+
+    def train() -> int:
+        start = time.perf_counter()
+        trainer = Trainer(config, resume=bool(args.resume), progress=not args.quiet, overwrite=args.overwrite,
+                          group=group)
+        history = trainer.fit(stop_after=args.stop_after)
+        if group.is_root:
+            _print_summary(config, history, start)
+        return 0
+
+    return on_every_rank(group, train)
 
 
 # ---------------------------------------------------------------------------- evaluate
@@ -314,6 +389,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit status (0 success, 1 failure, 2 bad arguments)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from minitorch.distributed import DistributedError
     from minitorch.explain.cli import COMMANDS as EXPLAIN_COMMANDS
 
     commands = {"train": _cmd_train, "evaluate": _cmd_evaluate, "predict": _cmd_predict, **EXPLAIN_COMMANDS}
@@ -322,7 +398,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except UsageError as error:
         parser.exit(2, f"minitorch {args.command}: error: {_one_line(error)}\n")
     # ValueError covers DatasetError, CheckpointError and ShapeError; OSError missing or unwritable files
-    except (ValueError, OSError, IndexingError, DTypeError) as error:
+    except (ValueError, OSError, IndexingError, DTypeError, DistributedError) as error:
         if os.environ.get("MINITORCH_DEBUG"):
             raise
         print(f"minitorch {args.command}: error: {_one_line(error)}", file=sys.stderr)

@@ -1,5 +1,6 @@
-"""Every third-party import is declared in pyproject.toml: the package's in `dependencies`, the
-tests' in `dependencies` or the `test` extra. Lazy imports inside functions count too (an
+"""Every third-party import is declared in pyproject.toml: the package's in `dependencies` (in
+minitorch/distributed also the `distributed` extra, imported only when data-parallel training
+starts), the tests' in `dependencies` or the `test` extra. Lazy imports inside functions count too (an
 undeclared one fails only on the code path that reaches it, on a user's machine)."""
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _imported_modules(folder: Path) -> dict[str, str]:
-    """Top-level third-party module -> one file importing it, for every .py under `folder`."""
+def _imported_modules(folder: Path, exclude: str | None = None) -> dict[str, str]:
+    """Top-level third-party module -> one file importing it, for every .py under `folder` (not under `exclude`)."""
     found: dict[str, str] = {}
     for path in sorted(folder.rglob("*.py")):
+        if exclude is not None and path.is_relative_to(ROOT / exclude):
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -37,10 +40,10 @@ def _declared(requirements: list[str]) -> set[str]:
             for requirement in requirements}
 
 
-def _undeclared(folder: str, declared: set[str]) -> list[str]:
+def _undeclared(folder: str, declared: set[str], exclude: str | None = None) -> list[str]:
     distributions = importlib.metadata.packages_distributions()
     missing = []
-    for module, where in _imported_modules(ROOT / folder).items():
+    for module, where in _imported_modules(ROOT / folder, exclude).items():
         names = {name.lower().replace("_", "-") for name in distributions.get(module, [module])}
         if not names & declared:
             missing.append(f"{module} (imported by {where}; distribution {sorted(names)})")
@@ -50,6 +53,7 @@ def _undeclared(folder: str, declared: set[str]) -> list[str]:
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 RUNTIME = _declared(PROJECT["dependencies"])
 TEST = _declared(PROJECT["optional-dependencies"]["test"])
+DISTRIBUTED = _declared(PROJECT["optional-dependencies"]["distributed"])
 
 
 def test_the_scan_sees_imports():
@@ -57,7 +61,11 @@ def test_the_scan_sees_imports():
 
 
 def test_every_package_import_is_a_runtime_dependency():
-    assert not _undeclared("minitorch", RUNTIME), _undeclared("minitorch", RUNTIME)
+    assert not _undeclared("minitorch", RUNTIME, exclude="minitorch/distributed"), _undeclared(
+        "minitorch", RUNTIME, exclude="minitorch/distributed")
+    assert not _undeclared("minitorch/distributed", RUNTIME | DISTRIBUTED), _undeclared(
+        "minitorch/distributed", RUNTIME | DISTRIBUTED)
+    assert "mpi4py" in DISTRIBUTED and "minitorch-cnn" in TEST  # the test extra pulls the distributed one in
 
 
 def test_every_test_import_is_declared():

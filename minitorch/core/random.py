@@ -15,6 +15,12 @@ Both work here because there is one stream, Python's global `random`: each rando
 for exact resumption. An explicit `generator=` (a numpy Generator) passed to an op bypasses
 all of this.
 
+Data-parallel training (minitorch.distributed) runs one global batch as several row shards,
+one per process. Inside `batch_rows(start, stop, total)`, a per-example draw (`batch_random`,
+used by dropout) of a shard's `stop - start` rows draws for all `total` rows of the global
+batch and keeps rows start:stop, so every process advances the stream exactly as one process
+with the whole batch would, and each shard gets that process's mask rows.
+
 Example:
     >>> _ = manual_seed(0); a = minitorch.rand((3,)).to_numpy().tolist()
     >>> random.seed(0); b = minitorch.rand((3,)).to_numpy().tolist()
@@ -25,15 +31,17 @@ Example:
 from __future__ import annotations
 
 import random
-from typing import Any, Tuple
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional, Tuple
 
 import numpy as np
 
-__all__ = ["manual_seed", "default_generator", "get_rng_state", "set_rng_state"]
+__all__ = ["manual_seed", "default_generator", "get_rng_state", "set_rng_state", "batch_rows", "batch_random"]
 
 _bit_generator = np.random.PCG64()
 _generator = np.random.Generator(_bit_generator)
 _MASK_128 = (1 << 128) - 1
+_batch_rows: Optional[Tuple[int, int, int]] = None  # (start, stop, total) inside batch_rows()
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -67,3 +75,34 @@ def set_rng_state(state: Any) -> None:
     """Restore a state from `get_rng_state` (lists from a checkpoint are accepted for tuples)."""
     version, internal, gauss_next = state
     random.setstate((int(version), tuple(int(v) for v in internal), gauss_next))
+
+
+@contextmanager
+def batch_rows(start: int, stop: int, total: int) -> Iterator[None]:
+    """Within this block, batch-shaped draws are rows start:stop of a draw for `total` rows.
+
+    Example:
+        >>> with batch_rows(2, 4, 8):
+        ...     batch_random(np.random.default_rng(0), (2, 3)).shape
+        (2, 3)
+    """
+    global _batch_rows
+    if not 0 <= start <= stop <= total:
+        raise ValueError(f"batch_rows: need 0 <= start <= stop <= total, got ({start}, {stop}, {total})")
+    outer, _batch_rows = _batch_rows, (int(start), int(stop), int(total))
+    try:
+        yield
+    finally:
+        _batch_rows = outer
+
+
+def batch_random(rng: np.random.Generator, shape: Tuple[int, ...], dtype: Any = np.float64) -> np.ndarray:
+    """Uniform [0, 1) numbers of `shape` (N, *), drawn as in `batch_rows` when inside one."""
+    if _batch_rows is None or not shape:
+        return rng.random(shape, dtype=dtype)
+    start, stop, total = _batch_rows
+    if shape[0] != stop - start:
+        raise ValueError(f"a per-example random draw of shape {tuple(shape)} inside batch_rows({start}, {stop}, "
+                         f"{total}): its leading dim should be the shard's {stop - start} rows; keep the batch "
+                         f"dim first where dropout is applied in data-parallel training")
+    return rng.random((total, *shape[1:]), dtype=dtype)[start:stop]

@@ -10,7 +10,7 @@ import numbers
 from typing import TYPE_CHECKING, Optional
 
 from ..autodiff.function import Context, Function
-from ..core.random import default_generator
+from ..core.random import batch_random, default_generator
 from ..core.tensor import Tensor
 from ..errors import DTypeError
 from .arrays import from_array, namespace
@@ -75,8 +75,9 @@ def dropout(
         keep = xp.zeros(input.shape, dtype=input.dtype)
     else:
         rng = default_generator() if generator is None else generator
-        # the host generator draws (*) in [0, 1), so seeded masks are the same on every backend
-        uniform = xp.asarray(rng.random(input.shape, dtype=input.dtype))
+        # the host generator draws (*) in [0, 1), so seeded masks are the same on every backend (and, in
+        # data-parallel training, the same as one process's: see core.random.batch_rows)
+        uniform = xp.asarray(batch_random(rng, input.shape, input.dtype))
         keep = (uniform >= p).astype(input.dtype) * xp.asarray(1.0 / (1.0 - p), dtype=input.dtype)
     return Dropout.apply(input, from_array(input, keep))
 

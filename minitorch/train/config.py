@@ -90,6 +90,9 @@ class TrainConfig:
     dtype: str = _setting("float32", "parameter and data type", choices=DTYPES)
     threads: int = _setting(1, "CPU threads for kernels and BLAS (these small models gain little from more, and "
                                "lose much on a busy machine)", metavar="N", parse=positive_int, resumable=True)
+    workers: int = _setting(1, "data-parallel worker processes on this machine, through MPI (the distributed "
+                               "extra); the run takes the steps of one process", metavar="N", parse=positive_int,
+                            resumable=True)
     seed: int = _setting(0, "seed of initialisation, shuffling, augmentation and dropout", metavar="N", parse=int)
     data: Optional[str] = _setting(None, "folder with the task's files (mnist, sst2)", metavar="DIR", resumable=True)
     out: Optional[str] = _setting(None, "run folder (default: runs/<task>-<timestamp>)", metavar="DIR")

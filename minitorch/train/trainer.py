@@ -14,6 +14,10 @@ One run writes everything to its folder (default `runs/<task>-<timestamp>`):
 A checkpoint is written after every epoch. Resuming restores the model, the optimizer, the
 scheduler and the random generator (dropout), and the DataLoader's order depends only on
 (seed, epoch), so a resumed run continues with exactly the losses of an uninterrupted one.
+
+Data-parallel (`workers` > 1, see minitorch.distributed): every rank runs this loop on its shard
+of each global batch and the gradients are all-reduced before each step, so the run takes one
+process's steps; rank 0 alone prints, reads and writes the run folder.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import minitorch
 from minitorch import nn, optim
 from minitorch.core.random import get_rng_state, manual_seed, set_rng_state
 from minitorch.data import Vocabulary, load_glove
+from minitorch.distributed.data_parallel import DataParallel
+from minitorch.distributed.group import DistributedError, ProcessGroup, root_file
 from minitorch.io import load, load_metadata, save
 from minitorch.models import build_model
 from minitorch.train.config import OPTIMIZERS, SCHEDULERS, TrainConfig
@@ -110,8 +116,11 @@ class Trainer:
         resume: continue from the checkpoint in `config.out`. Default False.
         overwrite: replace the run in an existing, non-empty `config.out` (without it, and
             without `resume`, such a folder is refused). Default False.
-        progress: show a progress bar per epoch (on a terminal) and status lines. Default True.
+        progress: show a progress bar per epoch (on a terminal) and status lines (on rank 0).
+            Default True.
         log: where to print them. Default sys.stderr.
+        group: the data-parallel ranks this process belongs to (`minitorch.distributed.world()`);
+            `config.workers` must equal its size. Default a group of one.
 
     Example:
         >>> config = config_for("digits", epochs=1, out="runs/demo")  # doctest: +SKIP
@@ -119,9 +128,14 @@ class Trainer:
     """
 
     def __init__(self, config: TrainConfig, resume: bool = False, progress: bool = True,
-                 log: Optional[IO[str]] = None, overwrite: bool = False):
+                 log: Optional[IO[str]] = None, overwrite: bool = False, group: Optional[ProcessGroup] = None):
         self.config = config
-        self.progress = progress
+        self.group = ProcessGroup() if group is None else group
+        if config.workers != self.group.size:
+            raise DistributedError(f"this run has workers={config.workers} but {self.group.size} process(es) run it; "
+                                   f"start the workers with `minitorch train --workers {config.workers}`, "
+                                   f"`minitorch.train.train(config)` or an MPI launcher (mpiexec -n {config.workers})")
+        self.progress = progress and self.group.is_root
         self.log = sys.stderr if log is None else log
         if config.backend not in BACKENDS:
             raise ValueError(f"unknown backend {config.backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -129,7 +143,8 @@ class Trainer:
         if config.out is None:
             config.out = default_run_folder(config.task)
         self.folder = Path(config.out)
-        _prepare_folder(self.folder, resume, overwrite)
+        if self.group.is_root:
+            _prepare_folder(self.folder, resume, overwrite)
         set_threads(config.threads)
         self.task: Task = get_task(config.task)
         self.data: TaskData = self.task.load(config.data, config.limit)
@@ -142,11 +157,13 @@ class Trainer:
             self._load_glove(config.glove)
         self.optimizer = _optimizer(config, self.model)
         self.scheduler = _scheduler(config, self.optimizer)
+        self.parallel = DataParallel(self.model, self.group)
         self.epoch = 0
         self.history = MetricsLog()
         self.test_predictions: Optional[np.ndarray] = None  # of the current epoch's model
         if resume:
             self._restore()
+        self.parallel.broadcast_parameters()  # every replica starts from rank 0's weights
 
     def _load_glove(self, path: str) -> None:
         """Copy pretrained vectors into the embedding (Kim's CNN-non-static); unseen words stay random."""
@@ -184,17 +201,18 @@ class Trainer:
         return path
 
     def _restore(self) -> None:
-        path = self.folder / CHECKPOINT
-        state = load(path, backend=self.backend)
+        with root_file(self.group, self.folder / CHECKPOINT) as path:  # rank 0's checkpoint on every rank
+            state = load(path, backend=self.backend)
+            saved_epochs = int(load_metadata(path)["config"]["epochs"])
         self.model.load_state_dict(state["model"])  # copies into the float32/float64 parameters in place
         self.optimizer.load_state_dict(state["optimizer"])
         if self.scheduler is not None and state["scheduler"]:
             self.scheduler.load_state_dict(state["scheduler"])
-            self._stretch_schedule(int(load_metadata(path)["config"]["epochs"]))
+            self._stretch_schedule(saved_epochs)
         self.epoch = int(state["epoch"])
         set_rng_state(state["rng"])
         metrics = self.folder / "metrics.json"
-        rows = MetricsLog.read_json(metrics).history if metrics.exists() else []
+        rows = MetricsLog.read_json(metrics).history if self.group.is_root and metrics.exists() else []
         self.history = MetricsLog(rows[:self.epoch])
 
     def _stretch_schedule(self, saved_epochs: int) -> None:
@@ -216,8 +234,12 @@ class Trainer:
             print(message, file=self.log, flush=True)
 
     def train_epoch(self) -> Dict[str, float]:
-        """One pass over the training set; returns its mean loss, accuracy and throughput."""
-        config, data = self.config, self.data
+        """One pass over the training set; returns its mean loss, accuracy and throughput.
+
+        Data-parallel: every rank draws the same global batches and augmentation, computes its
+        rows (`DataParallel.shard`) and takes the step with the all-reduced gradient.
+        """
+        config, data, parallel = self.config, self.data, self.parallel
         self.model.train()
         unit = "sent" if self.task.is_text else "img"
         # disable=None: tqdm draws only on a terminal; logs get the status line of each epoch
@@ -232,14 +254,22 @@ class Trainer:
         for inputs, targets in batches:
             if shift:
                 random_shift_(inputs.to_numpy(), augment_rng, shift)  # the batch is a fresh copy
-            output = self.model(inputs)
-            loss = class_loss(self.model, output, targets)
+            count = len(targets)
+            part = parallel.shard(count)
+            if parallel.enabled:
+                inputs = inputs[part.rows] if self.task.is_text else to_tensor(
+                    inputs.to_numpy()[part.rows], config.dtype, self.backend)
+                targets = targets[part.rows]
+            with part.random_rows():
+                output = self.model(inputs)
+                loss = class_loss(self.model, output, targets)
             self.optimizer.zero_grad()
             loss.backward()
+            hits = (output.to_numpy().argmax(axis=1) == targets)[:part.examples].sum()
+            step_loss, step_correct = parallel.reduce_gradients(part.weight, [loss.item() * part.examples, hits])
             self.optimizer.step()
-            count = len(targets)
-            loss_sum += loss.item() * count
-            correct += int((output.to_numpy().argmax(axis=1) == targets).sum())
+            loss_sum += step_loss
+            correct += int(round(step_correct))
             seen += count
             bar.set_postfix({"loss": f"{loss_sum / seen:.4f}", "acc": f"{100.0 * correct / seen:.1f}%"}, refresh=False)
             bar.update(count)
@@ -258,18 +288,20 @@ class Trainer:
         """
         config = self.config
         last_epoch = config.epochs if stop_after is None else min(config.epochs, stop_after)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        root = self.group.is_root
+        if root:
+            self.folder.mkdir(parents=True, exist_ok=True)
         self._say(self.data.note)
         self._say(f"model {config.model}: {sum(p.value.size for p in self.model.parameters()):,} parameters; "
-                  f"run folder {self.folder}")
+                  f"run folder {self.folder}" + (f"; {self.group.size} workers" if self.parallel.enabled else ""))
         if self.epoch >= config.epochs:
             self._say(f"already trained for {self.epoch} epochs (--epochs {config.epochs}); nothing to do")
         while self.epoch < last_epoch:
             lr = self.optimizer.param_groups[0]["lr"]
             row = self.train_epoch()
-            test_loss, test_acc, self.test_predictions = evaluate(
-                self.model, self.data.x_test, self.data.y_test, is_text=self.task.is_text, dtype=config.dtype,
-                backend=self.backend)
+            test_loss, test_acc, self.test_predictions = self.parallel.evaluate(  # each rank a part of the test set
+                lambda x, y: evaluate(self.model, x, y, is_text=self.task.is_text, dtype=config.dtype,
+                                      backend=self.backend), self.data.x_test, self.data.y_test)
             if self.scheduler is not None:
                 self.scheduler.step()
             self.epoch += 1
@@ -279,10 +311,11 @@ class Trainer:
             self._say(f"epoch {self.epoch}/{config.epochs}: train loss {row['train_loss']:.4f} "
                       f"acc {100 * row['train_acc']:.2f}% | test loss {test_loss:.4f} acc {100 * test_acc:.2f}% "
                       f"| {tqdm.format_interval(row['seconds'])}, {row['examples_per_s']:.0f} examples/s")
-            self.save_checkpoint()
-            self.history.write_csv(self.folder / "metrics.csv")
-            self.history.write_json(self.folder / "metrics.json")
-        if plots:
+            if root:
+                self.save_checkpoint()
+                self.history.write_csv(self.folder / "metrics.csv")
+                self.history.write_json(self.folder / "metrics.json")
+        if plots and root:
             self.write_plots()
         return self.history
 
@@ -319,8 +352,26 @@ class Trainer:
 
 def train(config: TrainConfig, resume: bool = False, progress: bool = True,
           stop_after: Optional[int] = None) -> MetricsLog:
-    """Train a run described by `config` (see `Trainer`); returns the per-epoch metrics."""
-    return Trainer(config, resume=resume, progress=progress).fit(stop_after)
+    """Train a run described by `config` (see `Trainer`); returns the per-epoch metrics.
+
+    With `config.workers` > 1 in a plain process, this starts that many local worker processes
+    (`mpiexec`, see `minitorch.distributed.launch`), waits for them and returns the metrics rank 0
+    wrote; inside an MPI job of that size (e.g. a script run by `mpiexec -n 4`), this process
+    trains its rank's replica.
+    """
+    from minitorch.distributed import in_mpi_job, launch, world
+    from minitorch.distributed.launch import describe_status
+
+    if config.workers == 1 or in_mpi_job():
+        group = world() if config.workers > 1 else None
+        return Trainer(config, resume=resume, progress=progress, group=group).fit(stop_after)
+    if config.out is None:
+        config.out = default_run_folder(config.task)
+    status = launch(config, config.workers, resume=resume, stop_after=stop_after, quiet=not progress)
+    if status != 0:
+        raise DistributedError(f"the {config.workers} workers failed ({describe_status(status)}); the run folder "
+                               f"{config.out} keeps the checkpoint of the last finished epoch")
+    return MetricsLog.read_json(Path(config.out) / "metrics.json")
 
 
 def load_trained(path: str | Path, backend: str = "fast") -> Tuple[nn.Module, Dict[str, Any]]:

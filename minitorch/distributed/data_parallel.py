@@ -1,0 +1,204 @@
+"""Data parallelism: every rank holds a replica and computes a shard of every global batch.
+
+One step with global batch x of n rows on `size` ranks:
+
+1. Rank r takes the contiguous rows start_r:stop_r (sizes differ by at most one; `shard`).
+2. It computes the mean loss of its b_r rows and its gradient g_r = d/dw (1/b_r) sum_i l_i.
+3. `reduce_gradients` sums (b_r / n) g_r over the ranks, which is d/dw (1/n) sum_i l_i: the
+   gradient of the whole batch's mean loss, as one process computes it (mean-reduced losses
+   over uneven shards and a last partial batch included).
+4. Every rank takes the same optimizer step, so the replicas stay equal.
+
+Randomness stays the single process's: every rank draws from the same seeded generator, the
+data order and augmentation are drawn for the whole global batch, and dropout masks are drawn
+for the whole batch with each rank keeping its rows (`core.random.batch_rows`). With more ranks
+than rows (a last batch of n < size rows), a rank without rows computes row 0 with weight 0 so
+that its generator still advances as everyone else's.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Optional, Sequence, Tuple
+
+import numpy as np
+
+import minitorch
+from minitorch.core.random import batch_rows
+from minitorch.distributed.group import DistributedError, ProcessGroup
+
+__all__ = ["Shard", "shard", "DataParallel"]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Rank's part of a global batch: rows start:stop of `total`, counted with `weight`.
+
+    `examples` is the number of rows that count (0 for a rank without rows, which computes
+    row 0 with weight 0); weight = examples / total.
+    """
+
+    start: int
+    stop: int
+    total: int
+    examples: int
+
+    @property
+    def rows(self) -> slice:
+        return slice(self.start, self.stop)
+
+    @property
+    def weight(self) -> float:
+        return self.examples / self.total if self.total else 0.0
+
+    @contextmanager
+    def random_rows(self) -> Iterator[None]:
+        """Per-example random draws (dropout) inside are this shard's rows of the whole batch's."""
+        if self.start == 0 and self.stop == self.total:  # the whole batch: plain draws
+            yield
+            return
+        with batch_rows(self.start, self.stop, self.total):
+            yield
+
+
+def shard(total: int, rank: int, size: int) -> Shard:
+    """Rank `rank`'s contiguous rows of a batch of `total` split `size` ways (as numpy.array_split).
+
+    Example:
+        >>> [(s.start, s.stop) for s in (shard(10, r, 3) for r in range(3))]
+        [(0, 4), (4, 7), (7, 10)]
+    """
+    if not 0 <= rank < size:
+        raise ValueError(f"shard: rank {rank} outside a group of {size}")
+    base, extra = divmod(int(total), size)
+    start = rank * base + min(rank, extra)
+    stop = start + base + (1 if rank < extra else 0)
+    if stop == start and total > 0:  # more ranks than rows: compute row 0, count nothing
+        return Shard(0, 1, total, 0)
+    return Shard(start, stop, total, stop - start)
+
+
+class DataParallel:
+    """Keeps the replicas of `model` on the ranks of `group` equal, step by step.
+
+    Args:
+        model: a Module whose parameters every rank holds.
+        group: the ranks (`minitorch.distributed.world()`); a group of one makes every
+            method a no-op apart from bookkeeping.
+
+    Example (in every rank of `mpiexec -n 2 python train.py`):
+        >>> group = world()  # doctest: +SKIP
+        >>> parallel = DataParallel(model, group)  # doctest: +SKIP
+        >>> parallel.broadcast_parameters()  # doctest: +SKIP
+        >>> part = parallel.shard(len(y))  # doctest: +SKIP
+        >>> with part.random_rows():  # doctest: +SKIP
+        ...     loss = F.cross_entropy(model(x[part.rows]), y[part.rows])  # doctest: +SKIP
+        >>> optimizer.zero_grad(); loss.backward()  # doctest: +SKIP
+        >>> parallel.reduce_gradients(part.weight)  # doctest: +SKIP
+        >>> optimizer.step()  # doctest: +SKIP
+    """
+
+    def __init__(self, model: Any, group: ProcessGroup):
+        self.group = group
+        self.parameters = [p for p in model.parameters()]
+        dtypes = {np.dtype(p.value.to_numpy().dtype) for p in self.parameters}
+        self.dtype = dtypes.pop() if len(dtypes) == 1 else np.dtype(np.float64)
+        self.sizes = [p.value.size for p in self.parameters]
+        self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
+        self._buffer: Optional[np.ndarray] = None  # reused: gradients, then one flag per parameter, then extras
+
+    @property
+    def enabled(self) -> bool:
+        return self.group.size > 1
+
+    def shard(self, total: int) -> Shard:
+        """This rank's part of a global batch of `total` rows."""
+        return shard(total, self.group.rank, self.group.size)
+
+    def _buffer_for(self, extras: int) -> np.ndarray:
+        length = int(self.offsets[-1]) + len(self.parameters) + extras
+        if self._buffer is None or len(self._buffer) != length:
+            self._buffer = np.empty(length, dtype=self.dtype)
+        return self._buffer
+
+    def broadcast_parameters(self, root: int = 0) -> None:
+        """Copy rank `root`'s parameter values into every rank's replica."""
+        if not self.enabled:
+            return
+        flat = np.empty(int(self.offsets[-1]), dtype=self.dtype)
+        for p, start, stop in zip(self.parameters, self.offsets[:-1], self.offsets[1:]):
+            flat[start:stop] = p.value.to_numpy().reshape(-1)
+        self.group.broadcast_(flat, root)
+        for p, start, stop in zip(self.parameters, self.offsets[:-1], self.offsets[1:]):
+            target = p.value.to_numpy()
+            target[...] = flat[start:stop].reshape(target.shape)
+
+    def reduce_gradients(self, weight: float, extras: Sequence[float] = ()) -> np.ndarray:
+        """Replace every gradient by the sum over ranks of weight_r * gradient_r; sum `extras` too.
+
+        A parameter keeps no gradient (None, skipped by the optimizer) only when it has none on
+        every rank. Returns the summed extras (e.g. loss sums and correct counts) as an array.
+        One all-reduce carries everything.
+        """
+        if not self.enabled:
+            return np.asarray(extras, dtype=np.float64)
+        buffer = self._buffer_for(len(extras))
+        flags = buffer[int(self.offsets[-1]):int(self.offsets[-1]) + len(self.parameters)]
+        for i, (p, start, stop) in enumerate(zip(self.parameters, self.offsets[:-1], self.offsets[1:])):
+            grad = p.value.grad
+            part = buffer[start:stop]
+            if grad is None:
+                part[...] = 0.0
+                flags[i] = 0.0
+            else:
+                np.multiply(grad.to_numpy().reshape(-1), weight, out=part, casting="unsafe")
+                flags[i] = 1.0
+        buffer[len(buffer) - len(extras):] = extras
+        self.group.all_reduce_(buffer)
+        for i, (p, start, stop) in enumerate(zip(self.parameters, self.offsets[:-1], self.offsets[1:])):
+            if flags[i] > 0:
+                value = p.value
+                value.grad = minitorch.from_numpy(buffer[start:stop].reshape(value.shape), backend=value.backend)
+            else:
+                p.value.grad = None
+        return np.array(buffer[len(buffer) - len(extras):], dtype=np.float64)
+
+    def reduce_sum(self, values: Sequence[float]) -> np.ndarray:
+        """The sums over ranks of a few numbers (float64)."""
+        array = np.array(values, dtype=np.float64)
+        return self.group.all_reduce_(array) if self.enabled else array
+
+    def evaluate(self, evaluate: Callable[[np.ndarray, np.ndarray], Tuple[float, float, np.ndarray]],
+                 x: np.ndarray, y: np.ndarray) -> Tuple[float, float, np.ndarray]:
+        """(mean loss, accuracy, predictions (N,)) of a whole test set, each rank evaluating a shard.
+
+        Args:
+            evaluate: (x part, y part) -> (mean loss, accuracy, predictions) of the replica,
+                e.g. `minitorch.train.inference.evaluate` with the model bound.
+        """
+        if not self.enabled:
+            return evaluate(x, y)
+        part = shard(len(y), self.group.rank, self.group.size)
+        rows = slice(part.start, part.start + part.examples)
+        loss, _, predicted = evaluate(x[rows], y[rows])
+        totals = np.zeros(len(y) + 1, dtype=np.float64)  # predictions in place, then the loss sum
+        totals[rows] = predicted
+        totals[-1] = loss * part.examples if part.examples else 0.0
+        self.group.all_reduce_(totals)
+        predicted_all = totals[:-1].astype(np.int64)
+        accuracy = float(np.mean(predicted_all == y)) if len(y) else float("nan")
+        return float(totals[-1]) / max(len(y), 1), accuracy, predicted_all
+
+    def check_equal(self, tolerance: float = 0.0) -> float:
+        """The largest difference between this rank's parameters and rank 0's (raises above `tolerance`)."""
+        if not self.enabled:
+            return 0.0
+        flat = np.concatenate([p.value.to_numpy().reshape(-1).astype(np.float64) for p in self.parameters])
+        root = self.group.broadcast_(flat.copy(), 0)
+        worst = float(np.max(np.abs(flat - root))) if len(flat) else 0.0
+        worst = float(self.group.all_reduce_(np.array([worst]))[0])
+        if not worst <= tolerance or math.isnan(worst):
+            raise DistributedError(f"the replicas differ by up to {worst:g} (allowed {tolerance:g})")
+        return worst

@@ -1,0 +1,223 @@
+"""Data-parallel training: shards, dropout rows, and real 2-3 process MPI jobs on this machine.
+
+The MPI jobs run with the launcher's loopback settings (minitorch.distributed.launch), so their
+traffic stays on 127.0.0.1 / shared memory. Each job takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from minitorch.cli import main
+from minitorch.core.random import batch_random, batch_rows
+from minitorch.distributed import DistributedError, ProcessGroup, shard
+from minitorch.distributed.launch import LOOPBACK_ENVIRONMENT, describe_status, find_mpiexec
+from minitorch.io import load
+from minitorch.train.trainer import TrainConfig, Trainer
+
+HERE = Path(__file__).resolve().parent
+# 120 digits in batches of 25: shards of 13/12 rows and a last batch of 20; float64 so that "equal up
+# to rounding" can be tight; dropout 0.5 and +-1 px shifts stay on (the digits recipe)
+RUN = ("--limit", "120", "--batch-size", "25", "--epochs", "2", "--layers", "4:3:2", "--dtype", "float64", "--quiet")
+TIMING = ("seconds", "examples_per_s")
+
+
+def _environment(**extra: str) -> dict:
+    return {**LOOPBACK_ENVIRONMENT, **os.environ, "PYTHONPATH": str(HERE.parent), **extra}
+
+
+def _metrics(folder: Path) -> list:
+    rows = json.loads((folder / "metrics.json").read_text())
+    return [{k: v for k, v in row.items() if k not in TIMING} for row in rows]
+
+
+def _parameters(folder: Path) -> dict:
+    return {name: np.asarray(value) for name, value in load(folder / "checkpoint.safetensors", as_numpy=True)["model"].items()}
+
+
+def _assert_same_run(a: Path, b: Path, tolerance: float = 1e-9) -> None:
+    first, second = _metrics(a), _metrics(b)
+    assert [row["epoch"] for row in first] == [row["epoch"] for row in second]
+    for x, y in zip(first, second):
+        for key in x:
+            assert x[key] == pytest.approx(y[key], rel=tolerance, abs=tolerance), key
+    pa, pb = _parameters(a), _parameters(b)
+    assert pa.keys() == pb.keys()
+    for name in pa:
+        np.testing.assert_allclose(pa[name], pb[name], rtol=0, atol=tolerance, err_msg=name)
+
+
+# ------------------------------------------------------------------ shards and random rows (one process)
+@pytest.mark.parametrize("total, size", [(10, 3), (25, 2), (20, 2), (64, 4), (7, 7), (5, 1)])
+def test_shards_cover_the_batch_in_order(total, size):
+    parts = [shard(total, rank, size) for rank in range(size)]
+    assert [p.start for p in parts] == [0] + [p.stop for p in parts[:-1]]
+    assert parts[-1].stop == total
+    assert max(p.examples for p in parts) - min(p.examples for p in parts) <= 1
+    assert sum(p.weight for p in parts) == pytest.approx(1.0)
+    assert [p.stop - p.start for p in parts] == [len(a) for a in np.array_split(np.arange(total), size)]
+
+
+def test_a_rank_without_rows_computes_one_row_with_weight_zero():
+    parts = [shard(2, rank, 3) for rank in range(3)]
+    assert [(p.start, p.stop, p.examples) for p in parts] == [(0, 1, 1), (1, 2, 1), (0, 1, 0)]
+    assert parts[2].weight == 0.0
+    with pytest.raises(ValueError, match="rank 3 outside a group of 3"):
+        shard(2, 3, 3)
+
+
+def test_shard_draws_are_rows_of_the_whole_batch_draw():
+    whole = np.random.default_rng(5)
+    expected = whole.random((10, 3, 2))
+    after = whole.random()
+    for start, stop in ((0, 4), (4, 7), (7, 10)):
+        rng = np.random.default_rng(5)
+        with batch_rows(start, stop, 10):
+            np.testing.assert_array_equal(batch_random(rng, (stop - start, 3, 2)), expected[start:stop])
+        assert rng.random() == after  # the generator advanced as one process's did
+    with batch_rows(0, 4, 10), pytest.raises(ValueError, match="leading dim should be the shard's 4 rows"):
+        batch_random(np.random.default_rng(0), (3, 4))
+    np.testing.assert_array_equal(batch_random(np.random.default_rng(1), (2, 2)), np.random.default_rng(1).random((2, 2)))
+
+
+def test_a_trainer_refuses_a_worker_count_its_group_lacks(tmp_path):
+    config = TrainConfig("digits", "cnn", epochs=1, batch_size=8, lr=1e-3, workers=2, limit=16, out=str(tmp_path))
+    with pytest.raises(DistributedError, match="workers=2 but 1 process"):
+        Trainer(config, progress=False, group=ProcessGroup())
+
+
+def test_exit_statuses_in_words():
+    assert "killed by signal 9 (SIGKILL)" in describe_status(9)
+    assert "killed by signal 9" in describe_status(137)
+    assert "stopped answering" in describe_status(70)
+    assert describe_status(1) == "exit status 1"
+
+
+# ------------------------------------------------------------------ real MPI jobs
+@pytest.mark.parametrize("ranks", [2, 3])
+def test_data_parallel_steps_equal_one_process(ranks):
+    """DataParallel on 2 and 3 ranks against one process: uneven shards, empty shards, dropout."""
+    result = subprocess.run([find_mpiexec(), "-n", str(ranks), sys.executable, str(HERE / "distributed_steps.py")],
+                            capture_output=True, text=True, timeout=180, env=_environment())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(re.findall(r"ok rank (\d+) of", result.stdout)) == [str(rank) for rank in range(ranks)], result.stdout
+
+
+def test_two_workers_train_as_one_process_and_resume_with_one(tmp_path, capsys):
+    """`--workers 2` takes the steps of one process (metrics and weights equal up to rounding);
+    a 2-worker run stopped after epoch 1 and resumed by one process ends where both do."""
+    one, two, resumed = tmp_path / "one", tmp_path / "two", tmp_path / "resumed"
+    assert main(["train", "digits", *RUN, "--out", str(one)]) == 0
+    assert main(["train", "digits", *RUN, "--out", str(two), "--workers", "2"]) == 0
+    assert "test accuracy" in capsys.readouterr().out  # the parent reports as one process does
+    _assert_same_run(one, two)
+    assert main(["train", "digits", *RUN, "--out", str(resumed), "--workers", "2", "--stop-after", "1"]) == 0
+    assert len(_metrics(resumed)) == 1
+    assert main(["train", "--resume", str(resumed), "--quiet"]) == 0
+    _assert_same_run(one, resumed)
+    assert sorted(p.name for p in two.iterdir()) == sorted(p.name for p in one.iterdir())  # rank 0 wrote it all
+
+
+def _rank_pid(parent: int, rank: int) -> int | None:
+    """The pid of MPI rank `rank` among the descendants of `parent` (read from /proc)."""
+    children: dict = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    todo = list(children.get(parent, []))
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            environment = (Path("/proc") / str(pid) / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"PMI_RANK={rank}".encode() in environment:
+            return pid
+    return None
+
+
+def _start_long_run(out: Path, **extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "minitorch", "train", "digits", "--limit", "120", "--batch-size", "25",
+               "--epochs", "500", "--layers", "4:3:2", "--quiet", "--workers", "2", "--out", str(out)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=_environment(**extra))
+
+
+def _wait_for_checkpoint(job: subprocess.Popen, out: Path) -> int:
+    deadline = time.monotonic() + 120
+    while not (out / "checkpoint.safetensors").exists():
+        assert job.poll() is None and time.monotonic() < deadline, "the job ended or stalled before epoch 1"
+        time.sleep(0.1)
+    pid = None
+    while pid is None and time.monotonic() < deadline:
+        pid = _rank_pid(job.pid, 1)
+    assert pid is not None, "rank 1 not found"
+    return pid
+
+
+def _finish(job: subprocess.Popen, seconds: float = 60) -> tuple:
+    try:
+        out, err = job.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        job.kill()
+        job.communicate()
+        raise AssertionError(f"the job was still running {seconds} s after losing a worker (it hangs)")
+    return job.returncode, out, err
+
+
+def _assert_checkpoint_intact(out: Path, err: str) -> None:
+    epoch = int(load(out / "checkpoint.safetensors", as_numpy=True)["epoch"])
+    assert epoch >= 1
+    assert f"the checkpoint of epoch {epoch} in {out} is intact; continue with: minitorch train --resume {out}" in err
+
+
+def test_a_killed_worker_ends_the_job_with_a_clear_error(tmp_path):
+    out = tmp_path / "run"
+    job = _start_long_run(out)
+    rank1 = _wait_for_checkpoint(job, out)
+    os.kill(rank1, signal.SIGKILL)
+    status, _, err = _finish(job)
+    assert status == 1, err
+    assert "minitorch train: error: the 2 workers failed" in err and "killed by signal 9 (SIGKILL)" in err, err
+    _assert_checkpoint_intact(out, err)
+    assert _rank_pid(job.pid, 0) is None
+
+
+def test_a_stuck_worker_times_out_instead_of_hanging(tmp_path):
+    out = tmp_path / "run"
+    job = _start_long_run(out, MINITORCH_DISTRIBUTED_TIMEOUT="3")
+    rank1 = _wait_for_checkpoint(job, out)
+    os.kill(rank1, signal.SIGSTOP)  # alive but silent: only the watchdog can end this
+    try:
+        status, _, err = _finish(job)
+    finally:
+        try:
+            os.kill(rank1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert status == 1, err
+    assert "rank 0 waited 3 s in all-reduce for the other ranks: a worker is stuck or gone" in err, err
+    assert "a worker stopped answering and the job was aborted" in err, err
+    _assert_checkpoint_intact(out, err)
+
+
+def test_workers_without_an_mpi_launcher_fail_clearly(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MINITORCH_MPIEXEC", str(tmp_path / "no-mpiexec"))
+    status = main(["train", "digits", *RUN, "--out", str(tmp_path / "run"), "--workers", "2"])
+    err = capsys.readouterr().err
+    assert status == 1 and "could not start" in err and 'pip install "minitorch-cnn[distributed]"' in err, err
