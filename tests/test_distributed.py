@@ -26,6 +26,7 @@ from minitorch.io import load
 from minitorch.train.trainer import TrainConfig, Trainer
 
 HERE = Path(__file__).resolve().parent
+README = HERE.parent / "README.md"
 # 120 digits in batches of 25: shards of 13/12 rows and a last batch of 20; float64 so that "equal up
 # to rounding" can be tight; dropout 0.5 and +-1 px shifts stay on (the digits recipe)
 RUN = ("--limit", "120", "--batch-size", "25", "--epochs", "2", "--layers", "4:3:2", "--dtype", "float64", "--quiet")
@@ -94,6 +95,25 @@ def test_a_trainer_refuses_a_worker_count_its_group_lacks(tmp_path):
     config = TrainConfig("digits", "cnn", epochs=1, batch_size=8, lr=1e-3, workers=2, limit=16, out=str(tmp_path))
     with pytest.raises(DistributedError, match="workers=2 but 1 process"):
         Trainer(config, progress=False, group=ProcessGroup())
+
+
+def test_readme_data_parallel_loop_runs_in_one_process():
+    """README's loop as written; in a plain process world() is a group of one and the loop trains as usual."""
+    import minitorch
+    import minitorch.nn.functional as F
+    from minitorch import nn, optim
+
+    block = next(b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if "DataParallel" in b)
+    minitorch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 3))
+    rng = np.random.default_rng(0)
+    batches = [(rng.standard_normal((5, 4)), rng.integers(0, 3, 5)) for _ in range(3)]
+    before = [p.value.to_numpy().copy() for p in model.parameters()]
+    namespace = {"minitorch": minitorch, "F": F, "model": model, "batches": batches,
+                 "optimizer": optim.SGD(model.parameters(), lr=0.1)}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert namespace["part"].weight == 1.0
+    assert any(not np.array_equal(a, p.value.to_numpy()) for a, p in zip(before, model.parameters()))
 
 
 def test_exit_statuses_in_words():

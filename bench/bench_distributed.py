@@ -1,0 +1,170 @@
+"""Data-parallel training: all-reduce cost per step and the throughput of 2 workers against 1.
+
+1. All-reduce per step, 2 ranks on this machine, for the gradients of the course CNN, the digits
+   CNN, LeNet-5 and the Kim CNN with SST-2's vocabulary (13,835 x 300 embedding): the raw sum of
+   one float32 buffer over MPI (mpi4py + MPICH, what minitorch.distributed uses) and over
+   torch.distributed's gloo backend (TCP on 127.0.0.1), and our whole per-step overhead
+   (`DataParallel.reduce_gradients`: gather the gradients into one buffer, all-reduce, hand them
+   back). Ranks meet at a barrier before each repetition; medians.
+2. `minitorch train digits` and the MNIST split (`--data DIR`: train on the first 8,000 t10k
+   images, test on the last 2,000), one process at one thread against `--workers 2` at one
+   thread each: test accuracy, training throughput (median examples/s over epochs 2..E) and
+   wall time of the whole command.
+
+Run: python bench/bench_distributed.py [--mnist DIR] [--skip-training]
+     (writes "## Data-parallel training" in bench/RESULTS.md)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import machine, write_section  # noqa: I001  (pins threads before imports)
+
+import numpy as np  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+MODELS = {  # name -> (model, input shape, classes, options)
+    "course CNN": ("course", (1, 28, 28), 10, {}),
+    "digits CNN": ("cnn", (1, 8, 8), 10, {"layers": "32:3,32:3,64:3:2", "dropout": 0.5}),
+    "LeNet-5": ("lenet5", (1, 28, 28), 10, {}),
+    "Kim CNN (SST-2)": ("kim_cnn", (60,), 2, {"vocab_size": 13835}),
+}
+
+
+def _median_seconds(fn, barrier, repeats: int) -> float:
+    for _ in range(3):
+        barrier()
+        fn()
+    times = []
+    for _ in range(repeats):
+        barrier()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def mpi_child() -> None:
+    """Under mpiexec -n 2: raw MPI all-reduce and DataParallel.reduce_gradients per model (JSON from rank 0)."""
+    import minitorch
+    from minitorch.distributed import DataParallel, world
+    from minitorch.models import build_model
+    from minitorch.train.inference import cast_module
+
+    group = world()
+    rows = {}
+    for name, (model_name, shape, classes, options) in MODELS.items():
+        model = cast_module(build_model(model_name, shape, classes, **options), "float32", minitorch.FastBackend)
+        parallel = DataParallel(model, group)
+        rng = np.random.default_rng(group.rank)
+        for p in model.parameters():
+            p.value.grad = minitorch.from_numpy(rng.standard_normal(p.value.shape).astype(np.float32))
+        size = sum(p.value.size for p in model.parameters())
+        repeats = 200 if size < 1e6 else 30
+        flat = np.ones(size, dtype=np.float32)
+        raw = _median_seconds(lambda: group.all_reduce_(flat), group.barrier, repeats)
+        whole = _median_seconds(lambda: parallel.reduce_gradients(0.5, [1.0, 2.0]), group.barrier, repeats)
+        rows[name] = {"parameters": size, "mpi": raw, "reduce_gradients": whole}
+    if group.is_root:
+        print(json.dumps(rows), flush=True)
+
+
+def gloo_child(rank: int, port: int, sizes: dict, out: str) -> None:
+    import torch
+    import torch.distributed as dist
+
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=2)
+    rows = {}
+    for name, size in sizes.items():
+        flat = torch.ones(size, dtype=torch.float32)
+        rows[name] = _median_seconds(lambda: dist.all_reduce(flat), dist.barrier, 200 if size < 1e6 else 30)
+    if rank == 0:
+        Path(out).write_text(json.dumps(rows))
+    dist.destroy_process_group()
+
+
+def all_reduce_table() -> str:
+    from minitorch.distributed.launch import LOOPBACK_ENVIRONMENT, find_mpiexec
+
+    environment = {**LOOPBACK_ENVIRONMENT, **os.environ}
+    result = subprocess.run([find_mpiexec(), "-n", "2", sys.executable, __file__, "--mpi-child"], env=environment,
+                            capture_output=True, text=True, check=True)
+    mpi = json.loads(result.stdout.strip().splitlines()[-1])
+    import torch.multiprocessing as mp
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = str(Path(folder) / "gloo.json")
+        mp.spawn(gloo_child, args=(29517, {name: row["parameters"] for name, row in mpi.items()}, out), nprocs=2)
+        gloo = json.loads(Path(out).read_text())
+    lines = ["| gradient of | parameters | MB (float32) | MPI all-reduce ms | gloo all-reduce ms | gloo / MPI | "
+             "reduce_gradients ms (ours, MPI) |", "|---|---|---|---|---|---|---|"]
+    for name, row in mpi.items():
+        lines.append(f"| {name} | {row['parameters']:,} | {row['parameters'] * 4 / 1e6:.2f} | {row['mpi'] * 1e3:.3f} | "
+                     f"{gloo[name] * 1e3:.3f} | {gloo[name] / row['mpi']:.1f}x | {row['reduce_gradients'] * 1e3:.3f} |")
+        print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
+def _train(task: str, workers: int, folder: Path, extra: list) -> dict:
+    out = folder / f"{task}-{workers}"
+    command = [sys.executable, "-m", "minitorch", "train", task, "--quiet", "--threads", "1", "--out", str(out), *extra]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    rows = json.loads((out / "metrics.json").read_text())
+    rate = statistics.median(row["examples_per_s"] for row in rows[1:]) if len(rows) > 1 else rows[0]["examples_per_s"]
+    return {"acc": rows[-1]["test_acc"], "rate": rate, "wall": wall, "epochs": len(rows)}
+
+
+def training_table(mnist: str | None) -> str:
+    runs = [("digits", [])] + ([("mnist", ["--data", mnist])] if mnist else [])
+    lines = ["| task (default recipe) | epochs | test acc, 1 process | test acc, 2 workers | examples/s, 1 | "
+             "examples/s, 2 | throughput ratio | wall s, 1 | wall s, 2 | wall ratio |", "|---|---|---|---|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as folder:
+        for task, extra in runs:
+            one, two = (_train(task, workers, Path(folder), extra) for workers in (1, 2))
+            lines.append(f"| {task} | {one['epochs']} | {100 * one['acc']:.2f}% | {100 * two['acc']:.2f}% | "
+                         f"{one['rate']:.0f} | {two['rate']:.0f} | {two['rate'] / one['rate']:.2f}x | "
+                         f"{one['wall']:.1f} | {two['wall']:.1f} | {one['wall'] / two['wall']:.2f}x |")
+            print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mnist", metavar="DIR", help="folder with the MNIST t10k IDX files (the MNIST split row)")
+    parser.add_argument("--skip-training", action="store_true", help="only the all-reduce table")
+    parser.add_argument("--mpi-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.mpi_child:
+        mpi_child()
+        return
+    before = _load()
+    reduce = all_reduce_table()
+    training = "" if args.skip_training else training_table(args.mnist)
+    body = (f"`python bench/bench_distributed.py --mnist DIR` on {machine()}; load average (1, 5, 15 min) "
+            f"{before} before, {_load()} after. 2 ranks on this machine (shared memory for MPI, TCP on "
+            f"127.0.0.1 for gloo), float32, medians.\n\n### All-reduce per step\n\n{reduce}\n")
+    if training:
+        body += f"\n### Two workers against one process (1 thread each)\n\n{training}\n"
+    write_section("Data-parallel training", body)
+
+
+if __name__ == "__main__":
+    main()
