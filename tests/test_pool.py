@@ -72,6 +72,7 @@ def test_return_indices_match_torch():
     _, indices = max_pool2d(minitorch.from_numpy(x), (3, 2), stride=(2, 1), padding=1, dilation=(1, 2), return_indices=True)
     _, expected = F.max_pool2d(torch.tensor(x), (3, 2), stride=(2, 1), padding=1, dilation=(1, 2), return_indices=True)
     np.testing.assert_array_equal(to_numpy(indices), expected.numpy())
+    assert indices.dtype == np.int64  # as torch: usable as an index
     _, indices = max_pool1d(minitorch.from_numpy(x[0]), 4, 3, 2, ceil_mode=True, return_indices=True)
     _, expected = F.max_pool1d(torch.tensor(x[0]), 4, 3, 2, ceil_mode=True, return_indices=True)
     np.testing.assert_array_equal(to_numpy(indices), expected.numpy())
@@ -93,7 +94,7 @@ def test_window_of_only_padding_gives_minus_inf_and_no_gradient(backend_name):
     out.backward(minitorch.from_numpy(np.ones(ref.shape), backend=BACKENDS[backend_name]))
     np.testing.assert_array_equal(to_numpy(ours.grad), np.zeros_like(x))
     _, indices = max_pool1d(minitorch.from_numpy(np.array([[[5.0]]])), 2, 1, 1, 2, return_indices=True)
-    assert to_numpy(indices).tolist() == [[[-1.0]]]  # no position (torch reports an out-of-range one)
+    assert to_numpy(indices).tolist() == [[[-1]]]  # no position (torch reports an out-of-range one)
 
 
 def test_overlapping_windows_accumulate_at_a_shared_maximum():

@@ -24,9 +24,28 @@ from .tensor_math import MathMethods
 from .tensor_reduce import ReduceMethods
 from .tensor_shape import ShapeMethods
 
-__all__ = ["Tensor", "Size"]
+__all__ = ["Tensor", "Size", "Flag"]
 
 _ids = itertools.count()
+
+
+class Flag(int):
+    """A bool PyTorch code reads as an attribute (`if t.requires_grad:`) and MiniTorch code
+    calls (`t.requires_grad()`).
+
+    Example:
+        >>> flag = Flag(True)
+        >>> bool(flag), flag(), flag
+        (True, True, True)
+    """
+
+    def __call__(self) -> bool:
+        return bool(self)
+
+    def __repr__(self) -> str:
+        return repr(bool(self))
+
+    __str__ = __repr__
 
 
 class Size(int):
@@ -177,11 +196,21 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
         self.history = ops.History() if x else None
         return self
 
-    def requires_grad(self) -> bool:
-        return self.history is not None
+    @property
+    def requires_grad(self) -> "Flag":
+        """Whether autodiff records this tensor: PyTorch's attribute, also callable as
+        MiniTorch's `t.requires_grad()`. Assigning it calls `requires_grad_`."""
+        return Flag(self.history is not None)
 
-    def is_leaf(self) -> bool:
-        return self.history is not None and self.history.last_fn is None
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    @property
+    def is_leaf(self) -> "Flag":
+        """True unless the tensor was computed from one that requires a gradient (PyTorch's
+        attribute, also callable as MiniTorch's `t.is_leaf()`)."""
+        return Flag(self.history is None or self.history.last_fn is None)
 
     def is_constant(self) -> bool:
         return self.history is None

@@ -105,7 +105,7 @@ def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: boo
     Args:
         input: (N, C, L) or (C, L).
         output_size: L_out (1 for global max pooling).
-        return_indices: also return the flat argmax positions (float64 tensor).
+        return_indices: also return the flat argmax positions (an int64 tensor).
 
     Shape:
         (N, C, L) -> (N, C, L_out).
@@ -126,7 +126,7 @@ def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: boo
     Args:
         input: (N, C, H, W) or (C, H, W).
         output_size: H_out or (H_out, W_out); None keeps that input size.
-        return_indices: also return flat argmax positions h * W + w (float64 tensor).
+        return_indices: also return flat argmax positions h * W + w (an int64 tensor).
 
     Shape:
         (N, C, H, W) -> (N, C, H_out, W_out).

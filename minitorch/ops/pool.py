@@ -219,8 +219,7 @@ def max_pool(input: Tensor, window: Window, n: int, return_indices: bool) -> Any
         return MaxPool.apply(input, window, n)
     sink: List[Any] = []
     out = MaxPool.apply(input, window, n, sink)
-    indices = sink[0].astype(namespace(input).float64)  # (P, OD, OH, OW), exact integers
-    return out, from_array(out, indices, out.shape)
+    return out, from_array(out, sink[0], out.shape)  # int64 (P, OD, OH, OW) -> the output's shape
 
 
 def _max_pool(op, n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
@@ -250,7 +249,7 @@ def max_pool1d(
         padding: P implicit -inf on both sides, at most K // 2. Default 0.
         dilation: D, spacing of the taps. Default 1.
         ceil_mode: round the output size up instead of down. Default False.
-        return_indices: also return the flat argmax positions (float64 tensor of integers).
+        return_indices: also return the flat argmax positions (an int64 tensor).
 
     Shape:
         (N, C, L) -> (N, C, L_out), L_out from the module's formula.
@@ -284,7 +283,7 @@ def max_pool2d(
         padding: P or (P_h, P_w) implicit -inf, at most half the kernel. Default 0.
         dilation: D or (D_h, D_w). Default 1.
         ceil_mode: round output sizes up instead of down. Default False.
-        return_indices: also return flat argmax positions h * W + w (float64 tensor).
+        return_indices: also return flat argmax positions h * W + w (an int64 tensor).
 
     Shape:
         (N, C, H, W) -> (N, C, H_out, W_out), each from the module's formula.
