@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from minitorch.backends import fast_pool, fast_rows, row_kernels, window_kernels
+from minitorch.backends import fast_pool, fast_rows, fast_scatter, row_kernels, window_kernels
 from minitorch.core.window import Window
 from minitorch.ops.adaptive_pool import adaptive_window
 from minitorch.ops.pool import divisors, output_size, pool_window
@@ -85,3 +85,17 @@ def test_fast_row_kernels_match_the_generic_ones(n, dtype):
     row_kernels.row_max_forward(x, *maxima[1])
     np.testing.assert_array_equal(maxima[0][0], maxima[1][0])
     np.testing.assert_array_equal(maxima[0][1], maxima[1][1])
+
+
+@pytest.mark.parametrize("shape", [(7,), (7, 3), (5, 2, 4)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fast_index_add_matches_the_generic_one(shape, dtype):
+    """Rows scatter-added, repeated and negative indices included."""
+    rng = np.random.default_rng(len(shape))
+    index = rng.integers(-shape[0], shape[0], size=12)
+    values = rng.standard_normal((12, *shape[1:])).astype(dtype)
+    targets = [rng.standard_normal(shape).astype(dtype) for _ in range(2)]
+    targets[1][...] = targets[0]
+    fast_scatter.index_add(targets[0], index, values)
+    window_kernels.index_add(targets[1], index, values)
+    np.testing.assert_allclose(targets[0], targets[1], rtol=1e-6)

@@ -98,6 +98,8 @@ def as_dtype(dtype: Any) -> np.dtype:
     """
     if dtype is None:
         return _defaults.float_dtype
+    if isinstance(dtype, np.dtype) and dtype in SUPPORTED_DTYPES:  # the common case, fast
+        return dtype
     if dtype is float:
         return float64
     if dtype is int:

@@ -26,6 +26,9 @@ from ..errors import IndexingError
 
 __all__ = ["IndexPlan", "parse_key", "view_layout"]
 
+_BASIC = (int, slice, type(None))
+_ALL = slice(None)
+
 
 class IndexPlan(NamedTuple):
     """A checked key.
@@ -98,6 +101,8 @@ def parse_key(key: Any, shape: Tuple[int, ...]) -> IndexPlan:
                     f"of size {size} (use {-size}..{size - 1})"
                 )
         return IndexPlan("element", parts)
+    if all(type(p) in _BASIC for p in parts):  # ints, slices and None: view_layout checks them
+        return IndexPlan("basic", parts)
     entries: List[Any] = []
     consumed = 0
     ellipsis_at: Optional[int] = None
@@ -163,25 +168,12 @@ def parse_key(key: Any, shape: Tuple[int, ...]) -> IndexPlan:
 
 
 def _check_ranges(entries: Sequence[Any], key: Any, shape: Tuple[int, ...]) -> None:
+    """Check the index arrays and masks of an advanced key (ints and slices: `view_layout`)."""
     dim = 0
     for entry in entries:
         if entry is None:
             continue
-        if isinstance(entry, slice):
-            if entry.step is not None and entry.step <= 0:
-                raise IndexingError(
-                    f"index: slice step {entry.step} in {_describe(key)} must be positive (as in PyTorch); "
-                    f"use .flip-free indexing with an index list such as list(range(n - 1, -1, -1))"
-                )
-            dim += 1
-            continue
-        if isinstance(entry, int):
-            size = shape[dim]
-            if not -size <= entry < size:
-                raise IndexingError(
-                    f"index: {_describe(key)} is out of range for shape {shape}: index {entry} in dim {dim} "
-                    f"of size {size} (use {-size}..{size - 1})"
-                )
+        if not isinstance(entry, np.ndarray):
             dim += 1
             continue
         if entry.dtype.kind == "b":
@@ -221,12 +213,16 @@ def _check_broadcast(entries: Sequence[Any], key: Any, shape: Tuple[int, ...]) -
 
 def view_layout(
     entries: Sequence[Any], shape: Tuple[int, ...], strides: Tuple[int, ...]
-) -> Tuple[int, Tuple[int, ...], Tuple[int, ...]]:
-    """(offset, shape, strides) of the view a checked basic key selects.
+) -> Optional[Tuple[int, Tuple[int, ...], Tuple[int, ...]]]:
+    """(offset, shape, strides) of the view that ints, slices and Nones select; None when an
+    entry is anything else (`...`, an array, a numpy int: `parse_key` sorts those out).
 
     An int drops its dim and moves the offset; a slice keeps the dim with size
     len(range(start, stop, step)) and stride * step; `None` inserts a dim of size 1. Dims
     after the last entry are kept whole.
+
+    Raises:
+        IndexingError: more entries than dims, an int out of range, a step that is not positive.
 
     Example:
         >>> view_layout((slice(None), 1), (2, 3), (3, 1))
@@ -241,15 +237,33 @@ def view_layout(
             out_shape.append(1)
             out_strides.append(0)
             continue
+        kind = entry.__class__
+        if kind is not slice and kind is not int:
+            return None
+        if dim == len(shape):
+            raise IndexingError(f"index: too many indices for a tensor of shape {shape}: {_describe(tuple(entries))}")
         size, stride = shape[dim], strides[dim]
         dim += 1
-        if isinstance(entry, slice):
+        if kind is int:
+            if not -size <= entry < size:
+                raise IndexingError(
+                    f"index: {_describe(tuple(entries))} is out of range for shape {shape}: index {entry} in dim "
+                    f"{dim - 1} of size {size} (use {-size}..{size - 1})"
+                )
+            offset += (entry + size if entry < 0 else entry) * stride
+        elif entry == _ALL:
+            out_shape.append(size)
+            out_strides.append(stride)
+        else:
+            if entry.step is not None and entry.step <= 0:
+                raise IndexingError(
+                    f"index: slice step {entry.step} in {_describe(tuple(entries))} must be positive (as in "
+                    f"PyTorch); index with a reversed list instead, x[list(range(n - 1, -1, -1))]"
+                )
             start, stop, step = entry.indices(size)
-            length = max(0, (stop - start + step - 1) // step)
+            length = len(range(start, stop, step))
             if length:
                 offset += start * stride
             out_shape.append(length)
             out_strides.append(stride * step)
-        else:
-            offset += (entry + size if entry < 0 else entry) * stride
-    return offset, tuple(out_shape) + shape[dim:], tuple(out_strides) + strides[dim:]
+    return offset, (*out_shape, *shape[dim:]), (*out_strides, *strides[dim:])

@@ -322,6 +322,8 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
     def to(self, dtype: Any) -> "Tensor":
         """A copy in another dtype ("float32", "float64", "int64", "bool"); self when it
         already is. The gradient flows back through a float-to-float conversion only."""
+        if dtype is self._tensor._storage.dtype:
+            return self
         target = as_dtype(dtype)
         if target == self.dtype:
             return self

@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from ..errors import IndexingError
 from .dtypes import SUPPORTED_DTYPES, as_dtype
+from .indexing import view_layout
 
 __all__ = [
     "IndexingError",
@@ -297,6 +298,21 @@ class TensorData:
     def tuple(self) -> Tuple[Storage, Tuple[int, ...], Tuple[int, ...]]:
         """(storage, shape, strides): what kernels take."""
         return (self._storage, self._shape, self._strides)
+
+    def select(self, entries: Sequence[object]) -> "TensorData":
+        """The view that ints, slices and Nones select (see `core.indexing.view_layout`):
+        the same storage from the view's first position, with the view's shape and strides.
+
+        Example:
+            >>> TensorData(list(range(6)), (2, 3)).select((slice(None), 1)).to_numpy_view().tolist()
+            [1.0, 4.0]
+        """
+        layout = view_layout(entries, self._shape, self._strides)
+        if layout is None:
+            raise IndexingError(f"select: {entries} holds more than ints, slices and None")
+        offset, shape, strides = layout
+        storage = self._storage
+        return TensorData._trusted(storage[offset:] if offset else storage, shape, strides)
 
     def permute(self, *order: int) -> "TensorData":
         """The same storage seen with dimensions reordered.

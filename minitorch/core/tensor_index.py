@@ -8,10 +8,10 @@ NumPy/PyTorch (see `core/indexing.py`).
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Callable, Self
 
 from .dispatch import ops
-from .indexing import parse_key
+from .indexing import parse_key, view_layout
 from .tensor_data import TensorData
 
 __all__ = ["IndexMethods"]
@@ -21,12 +21,21 @@ class IndexMethods:
     """Reading and writing entries of `Tensor`."""
 
     _tensor: TensorData
+    history: Any
+    _new: Callable[[TensorData], Any]
 
     def __getitem__(self, key: Any) -> Any:
-        plan = parse_key(key, self._tensor.shape)
-        if plan.kind == "element":  # the course's t[i, j]: a Python number
-            return self._tensor.get(plan.entries)
-        return ops.getitem(self, key, plan)
+        data = self._tensor
+        parts = key if key.__class__ is tuple else (key,)
+        layout = view_layout(parts, data._shape, data._strides)  # None unless ints, slices, None
+        if layout is not None:
+            offset, shape, strides = layout
+            if not shape and len(parts) == data.dims and None not in parts:  # one int per dim
+                return data._storage[offset].item()  # the course's t[i, j]: a Python number
+            if self.history is None:  # a view, and no graph to record
+                storage = data._storage
+                return self._new(TensorData._trusted(storage[offset:] if offset else storage, shape, strides))
+        return ops.getitem(self, key, parse_key(key, data._shape))
 
     def __setitem__(self, key: Any, value: Any) -> None:
         ops.setitem(self, key, value)

@@ -18,7 +18,7 @@ from typing import Any, Tuple
 
 from ..autodiff.function import Context, Function
 from ..autodiff.graph import is_grad_enabled
-from ..core.indexing import IndexPlan, parse_key, view_layout
+from ..core.indexing import IndexPlan, parse_key
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..errors import AutodiffError, ShapeError
@@ -28,11 +28,8 @@ __all__ = ["IndexView", "IndexCopy", "getitem", "setitem", "view_of"]
 
 
 def view_of(t: Tensor, entries: Tuple[Any, ...]) -> Tensor:
-    """The view of `t` a checked basic key selects (no autodiff; shares storage)."""
-    data = t._tensor
-    offset, shape, strides = view_layout(entries, data.shape, data.strides)
-    storage = data._storage
-    return t._new(TensorData._trusted(storage[offset:] if offset else storage, shape, strides))
+    """The view of `t` that ints, slices and Nones select (no autodiff; shares storage)."""
+    return t._new(t._tensor.select(entries))
 
 
 class IndexView(Function):
@@ -46,7 +43,7 @@ class IndexView(Function):
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         grad = from_array(grad_output, namespace(grad_output).zeros(ctx.shape, dtype=grad_output.dtype))
-        grad_output.backend.id_map(grad_output, view_of(grad, ctx.entries))  # (view shape) into the view
+        array(view_of(grad, ctx.entries))[...] = array(grad_output)  # (view shape) into the view
         return grad
 
 

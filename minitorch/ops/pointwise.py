@@ -17,6 +17,7 @@ from ..core.tensor import Tensor
 from ..core.tensor_data import shape_broadcast
 from ..errors import DomainError, DTypeError
 from .arrays import array, from_array, namespace, quiet
+from .select import keep_where
 
 __all__ = ["Pow", "Abs", "Sqrt", "Rsqrt", "Clamp", "Extremum", "pow", "abs", "sqrt", "rsqrt", "clamp", "clip", "minimum", "maximum"]
 
@@ -243,8 +244,7 @@ class Clamp(Function):
         inside = x >= ctx.lo if ctx.lo is not None else None
         if ctx.hi is not None:
             inside = x <= ctx.hi if inside is None else inside & (x <= ctx.hi)
-        g = array(grad_output)
-        return from_array(grad_output, namespace(grad_output).where(inside, g, 0))
+        return from_array(grad_output, keep_where(namespace(grad_output), array(grad_output), inside))
 
 
 def clamp(input: Tensor, min: Union[Tensor, Number, None] = None, max: Union[Tensor, Number, None] = None) -> Tensor:
