@@ -145,6 +145,20 @@ def test_resume_continues_exactly(capsys, tmp_path):
     assert [row["epoch"] for row in rows] == [1, 2, 3, 4] and rows[3]["lr"] > 0
 
 
+def test_resume_after_a_kill_between_checkpoint_and_metrics(capsys, tmp_path):
+    # kill -9 can land after an epoch's checkpoint and before its metrics files: the history
+    # travels inside the checkpoint, so the resumed run's metrics still have every epoch
+    common = ("train", "digits", "--epochs", "3", "--limit", "48", "--batch-size", "16", "--quiet",
+              "--layers", "4:3:2")
+    straight, killed = tmp_path / "straight", tmp_path / "killed"
+    assert _run(capsys, *common, "--out", str(straight))[0] == 0
+    assert _run(capsys, *common, "--out", str(killed), "--stop-after", "2")[0] == 0
+    one_epoch = json.loads((killed / "metrics.json").read_text())[:1]
+    (killed / "metrics.json").write_text(json.dumps(one_epoch))  # as if killed before writing epoch 2's
+    assert _run(capsys, "train", "--resume", str(killed), "--quiet")[0] == 0
+    assert _metrics(killed) == _metrics(straight)
+
+
 def test_predict_text(capsys, tmp_path):
     data = write_sst2(tmp_path / "sst2", train=60, test=20)
     run = tmp_path / "run"

@@ -195,6 +195,7 @@ class Trainer:
             "scheduler": self.scheduler.state_dict() if self.scheduler is not None else {},
             "epoch": self.epoch,
             "rng": get_rng_state(),
+            "history": [dict(row) for row in self.history],  # with the weights: metrics.json may lag a kill
         }
         path = self.folder / CHECKPOINT
         save(state, path, metadata=self._metadata())
@@ -211,8 +212,10 @@ class Trainer:
             self._stretch_schedule(saved_epochs)
         self.epoch = int(state["epoch"])
         set_rng_state(state["rng"])
-        metrics = self.folder / "metrics.json"
-        rows = MetricsLog.read_json(metrics).history if self.group.is_root and metrics.exists() else []
+        rows = state.get("history")
+        if rows is None:  # a checkpoint written before the history moved into it
+            metrics = self.folder / "metrics.json"
+            rows = MetricsLog.read_json(metrics).history if self.group.is_root and metrics.exists() else []
         self.history = MetricsLog(rows[:self.epoch])
 
     def _stretch_schedule(self, saved_epochs: int) -> None:

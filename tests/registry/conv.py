@@ -77,9 +77,20 @@ def _transpose_sample(n):
     return sample
 
 
-def _first(kwargs, n):
-    """Keyword arguments written for 3 dims, cut to the first n (tuples only)."""
-    return {key: value[:n] if isinstance(value, tuple) else value for key, value in kwargs.items()}
+def _edge_builder(n, seed, transposed):
+    """case(batch, c_in, size, c_out, kernel, bias, groups, **kwargs) -> OpCase, with sizes,
+    kernels and tuple arguments written for 3 dims and cut to the first n."""
+    rng = np.random.default_rng(seed)
+
+    def case(batch, c_in, size, c_out, kernel, bias=True, groups=1, **kwargs):
+        x = rng.standard_normal((batch, c_in) + size[:n])
+        w_channels = (c_in, c_out // groups) if transposed else (c_out, c_in // groups)
+        w = rng.standard_normal(w_channels + kernel[:n])
+        inputs = [x, w] + ([rng.standard_normal(c_out)] if bias else [])
+        cut = {key: value[:n] if isinstance(value, tuple) else value for key, value in kwargs.items()}
+        return OpCase(inputs, {"groups": groups, **cut})
+
+    return case
 
 
 def _conv_edges(n):
@@ -87,14 +98,7 @@ def _conv_edges(n):
     kernels (PyTorch pads the extra element on the high side), a kernel as large as the input, a
     dilated kernel spanning the input exactly, strides larger than the kernel, padding beyond
     half the kernel, depthwise groups, 1x1 kernels."""
-    rng = np.random.default_rng(100 + n)
-
-    def case(batch, c_in, size, c_out, kernel, bias=True, groups=1, **kwargs):
-        x = rng.standard_normal((batch, c_in) + size[:n])
-        w = rng.standard_normal((c_out, c_in // groups) + kernel[:n])
-        inputs = [x, w] + ([rng.standard_normal(c_out)] if bias else [])
-        return OpCase(inputs, {"groups": groups, **_first(kwargs, n)})
-
+    case = _edge_builder(n, 100 + n, transposed=False)
     return [
         case(1, 2, (5, 6, 4), 3, (2, 4, 2), padding="same"),
         case(2, 2, (7, 5, 4), 2, (2, 2, 3), padding="same", dilation=(3, 2, 1)),
@@ -111,14 +115,7 @@ def _conv_edges(n):
 def _transpose_edges(n):
     """Explicit transposed geometries: output_padding = stride - 1, stride > kernel, padding that
     leaves one output position, a single input position, groups with dilation."""
-    rng = np.random.default_rng(200 + n)
-
-    def case(batch, c_in, size, c_out, kernel, bias=True, groups=1, **kwargs):
-        x = rng.standard_normal((batch, c_in) + size[:n])
-        w = rng.standard_normal((c_in, c_out // groups) + kernel[:n])
-        inputs = [x, w] + ([rng.standard_normal(c_out)] if bias else [])
-        return OpCase(inputs, {"groups": groups, **_first(kwargs, n)})
-
+    case = _edge_builder(n, 200 + n, transposed=True)
     return [
         case(1, 2, (3, 2, 2), 3, (2, 2, 2), stride=(3, 3, 2), output_padding=(2, 1, 1)),
         case(2, 1, (2, 3, 2), 2, (3, 2, 3), stride=(2, 1, 2), padding=(2, 0, 1)),
