@@ -25,7 +25,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, List, Optional, Sequence
+from typing import Any, List, NoReturn, Optional, Sequence
 
 import numpy as np
 
@@ -34,6 +34,7 @@ from minitorch.errors import DTypeError, IndexingError
 
 __all__ = ["main", "build_parser", "synopsis"]
 
+
 class UsageError(Exception):
     """Bad combination of arguments (exit status 2)."""
 
@@ -41,7 +42,7 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors: the message and where to find the usage, not the usage."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

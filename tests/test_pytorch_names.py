@@ -19,7 +19,7 @@ import minitorch.ops
 from minitorch import nn
 from minitorch.nn import functional as F
 
-# Names torch also uses for something else, kept on purpose (README, "Differences from PyTorch").
+# Names torch also uses for something else, kept on purpose (README, "Known limitations").
 DIFFERENT_CONTRACT = {
     "upsample": "zero-insertion by an integer factor (adjoint of downsample), not torch's deprecated "
                 "interpolate alias; no nn.Upsample",

@@ -18,15 +18,16 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional
 
+import minitorch
 from minitorch.models import MODELS
 
 __all__ = ["TrainConfig", "TASK_DEFAULTS", "config_for", "setting_fields", "task_default_text", "recipe_table", "OPTIMIZERS", "SCHEDULERS",
-           "BACKEND_NAMES", "DTYPES", "MODEL_SETTINGS", "positive_int", "positive_float", "nonnegative_float",
+           "BACKENDS", "DTYPES", "MODEL_SETTINGS", "positive_int", "positive_float", "nonnegative_float",
            "nonnegative_int"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULERS = ("cosine", "step", "none")
-BACKEND_NAMES = ("fast", "simple")
+BACKENDS = {"fast": minitorch.FastBackend, "simple": minitorch.SimpleBackend}
 DTYPES = ("float32", "float64")
 MODEL_SETTINGS = ("layers", "model_options")  # belong to the task's default model
 
@@ -86,7 +87,7 @@ class TrainConfig:
     scheduler: str = _setting("cosine", "learning-rate schedule, stepped once per epoch", choices=SCHEDULERS)
     max_shift: int = _setting(0, "random shifts of training images by up to PX pixels per axis (0: none)",
                               metavar="PX", parse=nonnegative_int)
-    backend: str = _setting("fast", "tensor backend", choices=BACKEND_NAMES)
+    backend: str = _setting("fast", "tensor backend", choices=tuple(BACKENDS))
     dtype: str = _setting("float32", "parameter and data type", choices=DTYPES)
     threads: int = _setting(1, "CPU threads for kernels and BLAS (these small models gain little from more, and "
                                "lose much on a busy machine)", metavar="N", parse=positive_int, resumable=True)

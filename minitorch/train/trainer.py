@@ -38,7 +38,7 @@ from minitorch.distributed.data_parallel import DataParallel
 from minitorch.distributed.group import DistributedError, ProcessGroup, root_file
 from minitorch.io import load, load_metadata, save
 from minitorch.models import build_model
-from minitorch.train.config import OPTIMIZERS, SCHEDULERS, TrainConfig
+from minitorch.train.config import BACKENDS, OPTIMIZERS, SCHEDULERS, TrainConfig
 from minitorch.train.inference import batches as batches_of
 from minitorch.train.inference import class_loss, evaluate, set_threads, to_tensor
 from minitorch.train.metrics import MetricsLog, confusion_matrix
@@ -48,7 +48,6 @@ __all__ = ["TrainConfig", "Trainer", "train", "load_trained", "default_run_folde
            "RUN_FILES"]
 
 CHECKPOINT = "checkpoint.safetensors"
-BACKENDS = {"fast": minitorch.FastBackend, "simple": minitorch.SimpleBackend}
 RUN_FILES = (CHECKPOINT, "metrics.csv", "metrics.json", "curves.png", "filters.png", "feature_maps_*.png",
              "confusion.png")  # what a run writes into its folder (--overwrite removes these only)
 
