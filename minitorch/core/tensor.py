@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import AutodiffError, DTypeError, ShapeError
 from .dispatch import ops
 from .dtypes import as_dtype, scalar_dtype
-from .tensor_data import Storage, TensorData, UserIndex, UserShape, shape_broadcast
+from .tensor_data import Storage, TensorData, UserShape, shape_broadcast
 from .tensor_index import IndexMethods
 from .tensor_math import MathMethods
 from .tensor_reduce import ReduceMethods

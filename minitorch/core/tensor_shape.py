@@ -14,13 +14,14 @@ from .dispatch import ops
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["ShapeMethods"]
+__all__ = ["ShapeMethods", "sizes_arg"]
 
 
-def _sizes(shape: Sequence[Any]) -> Tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = shape[0]
-    return tuple(int(s) for s in shape)
+def sizes_arg(sizes: Sequence[Any]) -> Tuple[int, ...]:
+    """`f(2, 3)` and `f((2, 3))` both as (2, 3) (PyTorch accepts either spelling)."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = sizes[0]
+    return tuple(int(s) for s in sizes)
 
 
 class ShapeMethods:
@@ -28,18 +29,18 @@ class ShapeMethods:
 
     def permute(self: "Tensor", *order: int) -> "Tensor":
         """The same data with dimensions reordered (no copy)."""
-        return ops.Permute.apply(self, tuple(int(o) % max(self.dims, 1) for o in _sizes(order)))
+        return ops.Permute.apply(self, tuple(int(o) % max(self.dims, 1) for o in sizes_arg(order)))
 
     def view(self: "Tensor", *shape: int) -> "Tensor":
         """The same (contiguous) data with a new shape; one size may be -1."""
-        shape = _sizes(shape)
+        shape = sizes_arg(shape)
         if shape == self.shape:
             return self
         return ops.View.apply(self, shape)
 
     def reshape(self: "Tensor", *shape: int) -> "Tensor":
         """Like view, copying first when the data is not contiguous."""
-        return self.contiguous().view(*_sizes(shape))
+        return self.contiguous().view(*sizes_arg(shape))
 
     def contiguous(self: "Tensor") -> "Tensor":
         """Self if already row-major, else a row-major copy."""

@@ -20,7 +20,6 @@ from ..autodiff.function import Context, Function
 from ..autodiff.graph import is_grad_enabled
 from ..core.indexing import IndexPlan, parse_key
 from ..core.tensor import Tensor
-from ..core.tensor_data import TensorData
 from ..errors import AutodiffError, ShapeError
 from .arrays import array, from_array, namespace
 

@@ -14,24 +14,18 @@ Shape:
 from __future__ import annotations
 
 import math
-from typing import Any, List, Sequence, Tuple
+from typing import Any, List, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
+from ..core.tensor_shape import sizes_arg
 from ..errors import ShapeError
 from .arrays import array, from_array, namespace
 from .indexing import view_of
 from .rows import normalise_dims
 
-__all__ = ["Restride", "Expand", "Repeat", "squeeze", "unsqueeze", "expand", "expand_as", "repeat", "sizes_arg"]
-
-
-def sizes_arg(sizes: Sequence[Any]) -> Tuple[int, ...]:
-    """`f(2, 3)` and `f((2, 3))` both as (2, 3) (PyTorch accepts either spelling)."""
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        sizes = sizes[0]
-    return tuple(int(s) for s in sizes)
+__all__ = ["Restride", "Expand", "Repeat", "squeeze", "unsqueeze", "expand", "expand_as", "repeat"]
 
 
 class Restride(Function):
