@@ -26,6 +26,7 @@ from .autodiff.graph import (
 from .backends.base import MapProto, TensorBackend, TensorOps
 from .backends.compat import TensorFunctions, make_tensor_backend
 from .backends.cuda import CudaOps
+from .backends.cuda_practice import mm_practice, sum_practice
 from .backends.fast import FastBackend, FastOps
 from .backends.simple import SimpleBackend, SimpleOps
 from .core.creation import (
@@ -180,6 +181,8 @@ __all__ = [
     "Conv1dFun",
     "Context",
     "CudaOps",
+    "mm_practice",
+    "sum_practice",
     "DTypeError",
     "FastBackend",
     "FastOps",

@@ -1,26 +1,37 @@
-"""CudaOps: the GPU backend's place in the contract.
+"""CudaOps: the GPU backend (numba CUDA kernels, CuPy arrays and cuBLAS).
 
-This build ships no CUDA kernels yet. `CudaOps` is importable everywhere (so code naming it
-loads on a machine without a GPU) and raises a clear error when a kernel is asked for.
+How each raw kernel runs:
+
+* with CuPy holding the storage (a real GPU): the scalar functions of `minitorch.operators`
+  run as CuPy ufuncs / elementwise kernels over strided views, reductions as CuPy's, matmul
+  as `cupy.matmul` (cuBLAS) -- see `cuda_array_ops.py`;
+* any other scalar function (the user's own), and everything under numba's simulator or on
+  a GPU without CuPy, runs in the course's numba kernels (`cuda_kernels.py`): map, zip, the
+  shared-memory block reduction and the tiled shared-memory matmul.
+
+`CudaNumbaOps` is the same backend with the numba kernels only (the course's reference,
+and what the tests compare the CuPy paths against on a GPU).
+
+`numba.cuda` loads on first use, not at `import minitorch` (it costs ~0.2 s); the course's
+tests call `numba.cuda.is_available()` after `import minitorch`, which this module makes
+work by giving numba a lazy `cuda` attribute.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import numba
 
+from ..core.tensor_data import TensorData
 from .base import TensorOps
+
+__all__ = ["CudaOps", "CudaNumbaOps", "CudaUnavailableError"]
 
 
 def _numba_lazy_attribute(name: str) -> Any:
-    """Load `numba.cuda` on first access instead of at import (it costs ~0.2 s).
-
-    The course's tests call `numba.cuda.is_available()` after `import minitorch`, which works
-    only when something has loaded the subpackage; this module-level `__getattr__` on numba
-    (PEP 562; numba defines none) loads it when first asked for.
-    """
+    """Load `numba.cuda` on first access instead of at import (PEP 562; numba defines none)."""
     if name == "cuda":
         return importlib.import_module("numba.cuda")
     raise AttributeError(f"module 'numba' has no attribute {name!r}")
@@ -29,40 +40,226 @@ def _numba_lazy_attribute(name: str) -> Any:
 if "__getattr__" not in vars(numba):
     numba.__getattr__ = _numba_lazy_attribute
 
-__all__ = ["CudaOps", "CudaUnavailableError"]
-
 
 class CudaUnavailableError(RuntimeError):
-    """Raised when a CUDA kernel is requested from this CPU-only build."""
+    """Raised when a CUDA kernel is launched on a machine without a usable GPU."""
 
 
-def _unavailable(*args: Any, **kwargs: Any) -> NoReturn:
-    raise CudaUnavailableError(
-        "CudaOps: this minitorch build has no CUDA kernels yet; use "
-        "minitorch.TensorBackend(minitorch.FastOps) for the fast CPU backend"
+def _require_device() -> None:
+    from .cuda_device import gpu_available
+
+    if not gpu_available():
+        raise CudaUnavailableError(
+            "CUDA: no usable GPU (numba.cuda.is_available() is False); run on a machine with an "
+            "NVIDIA GPU and driver, set NUMBA_ENABLE_CUDASIM=1 for numba's simulator, or use "
+            "the CPU backend (minitorch.FastBackend)"
+        )
+
+
+def launch_1d(size: int) -> Tuple[int, int]:
+    """(blocks, threads) for a grid-stride kernel over `size` items.
+
+    A GPU gets one thread per item (up to 2^20 blocks); the simulator, where every thread
+    is a Python thread, gets two blocks of 8 (still two blocks, so grid-stride and
+    block-boundary logic are exercised).
+    """
+    from .cuda_device import simulator_enabled
+
+    if simulator_enabled():
+        return 2, 8
+    threads = 256
+    return max(1, min((size + threads - 1) // threads, 1 << 20)), threads
+
+
+def _reduce_threads(length: int) -> int:
+    """Threads of the block reduction: a power of two up to REDUCE_THREADS (8 in the simulator)."""
+    from .cuda_device import simulator_enabled
+    from .cuda_kernels import REDUCE_THREADS
+
+    cap = 8 if simulator_enabled() else REDUCE_THREADS
+    threads = 1
+    while threads < min(length, cap):
+        threads *= 2
+    return threads
+
+
+def _layout(data: TensorData) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+    """(shape, strides) as kernel arguments; a 0-dim tensor is seen as shape (1,)."""
+    return (data.shape, data.strides) if data.dims else ((1,), (1,))
+
+
+# Reduced dims at least this long get a thread block per output position; shorter ones one thread.
+BLOCK_REDUCE_MIN = 64
+
+
+def numba_map(fn: Callable[[float], float]) -> Callable[..., None]:
+    """Raw map kernel for any scalar function: `kernel(out, a)`, a broadcast to out."""
+    from .cuda_device import kernel_array
+    from .cuda_kernels import tensor_map
+
+    compiled = tensor_map(fn)
+
+    def kernel(out: TensorData, a: TensorData) -> None:
+        _require_device()
+        if out.size == 0:
+            return
+        blocks, threads = launch_1d(out.size)
+        compiled[blocks, threads](
+            kernel_array(out._storage), *_layout(out), out.size, kernel_array(a._storage), *_layout(a)
+        )
+
+    return kernel
+
+
+def numba_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
+    """Raw zip kernel for any scalar function: `kernel(out, a, b)`, a and b broadcast to out."""
+    from .cuda_device import kernel_array
+    from .cuda_kernels import tensor_zip
+
+    compiled = tensor_zip(fn)
+
+    def kernel(out: TensorData, a: TensorData, b: TensorData) -> None:
+        _require_device()
+        if out.size == 0:
+            return
+        blocks, threads = launch_1d(out.size)
+        compiled[blocks, threads](
+            kernel_array(out._storage), *_layout(out), out.size,
+            kernel_array(a._storage), *_layout(a), kernel_array(b._storage), *_layout(b),
+        )
+
+    return kernel
+
+
+def numba_reduce(fn: Callable[[float, float], float], start: float) -> Callable[..., None]:
+    """Raw reduce kernel: `kernel(out, a, dim)` writes the fold of `start` and a along `dim`.
+
+    `start` is folded in once (it need not be an identity of `fn`); `fn` should be
+    associative and commutative, as the block folds in a tree.
+    """
+    from .cuda_device import kernel_array, simulator_enabled
+    from .cuda_kernels import tensor_reduce, tensor_reduce_short
+
+    block_kernel = tensor_reduce(fn)
+    short_kernel = tensor_reduce_short(fn)
+
+    def kernel(out: TensorData, a: TensorData, dim: int) -> None:
+        _require_device()
+        if out.size == 0:
+            return
+        length = a.shape[dim] if a.dims else 1
+        dim = dim if a.dims else 0
+        args = (kernel_array(out._storage), *_layout(out), out.size, kernel_array(a._storage), *_layout(a), dim, float(start))
+        if length >= BLOCK_REDUCE_MIN:
+            blocks = min(out.size, 2 if simulator_enabled() else 1 << 20)
+            block_kernel[blocks, _reduce_threads(length)](*args)
+        else:
+            blocks, threads = launch_1d(out.size)
+            short_kernel[blocks, threads](*args)
+
+    return kernel
+
+
+def numba_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
+    """The course's tiled shared-memory matmul, batched with broadcast leading dims."""
+    from .cuda_device import kernel_array, simulator_enabled
+    from .cuda_kernels import TILE, tensor_matrix_multiply
+
+    _require_device()
+    if out.size == 0:
+        return
+    shape = out.shape
+    rows, cols, inner = shape[-2], shape[-1], a.shape[-1]
+    batches = out.size // (rows * cols)
+    blocks = ((cols + TILE - 1) // TILE, (rows + TILE - 1) // TILE, min(batches, 2 if simulator_enabled() else 65535))
+    tensor_matrix_multiply[blocks, (TILE, TILE)](
+        kernel_array(out._storage), out.strides,
+        kernel_array(a._storage), _batch_aligned(shape, a),
+        kernel_array(b._storage), _batch_aligned(shape, b),
+        shape, inner,
     )
 
 
+def _batch_aligned(out_shape: Tuple[int, ...], data: TensorData) -> Tuple[int, ...]:
+    """`data`'s strides aligned to out's dims: its batch strides (0 where missing or broadcast)
+    and then its own last two strides."""
+    batch = len(out_shape) - 2
+    own = data.shape[:-2]
+    offset = batch - len(own)
+    strides = [0] * batch
+    for i, size in enumerate(own):
+        if size != 1:
+            strides[offset + i] = data.strides[i]
+    return tuple(strides) + data.strides[-2:]
+
+
 class CudaOps(TensorOps):
-    """Placeholder GPU backend: every kernel raises `CudaUnavailableError`."""
+    """The GPU backend: CuPy (ufuncs, reductions, cuBLAS) where it holds the storage, the
+    numba CUDA kernels for everything else. Use as `minitorch.TensorBackend(minitorch.CudaOps)`.
+    """
 
     cuda = True
     name = "cuda"
+    # "auto": CuPy's kernels for the functions it has, numba's for the rest; "numba": numba only.
+    kernels = "auto"
 
-    @staticmethod
-    def map_kernel(fn: Callable[[float], float]) -> Callable[..., None]:
-        return _unavailable
+    @classmethod
+    def _array_ops(cls) -> Optional[Any]:
+        """The CuPy kernel table (cuda_array_ops) when this backend may use it, else None."""
+        if cls.kernels != "auto":
+            return None
+        from .cuda_device import uses_cupy
 
-    @staticmethod
-    def zip_kernel(fn: Callable[[float, float], float]) -> Callable[..., None]:
-        return _unavailable
+        if not uses_cupy():
+            return None
+        from . import cuda_array_ops
 
-    @staticmethod
-    def reduce_kernel(fn: Callable[[float, float], float]) -> Callable[..., None]:
-        return _unavailable
+        return cuda_array_ops
 
-    matmul_kernel = staticmethod(_unavailable)
-    unfold = fold = staticmethod(_unavailable)
-    max_pool_forward = max_pool_backward = avg_pool_forward = avg_pool_backward = staticmethod(_unavailable)
-    softmax_forward = softmax_backward = index_add = staticmethod(_unavailable)
-    log_softmax_forward = log_softmax_backward = logsumexp_forward = row_max_forward = staticmethod(_unavailable)
+    @classmethod
+    def map_kernel(cls, fn: Callable[[float], float]) -> Callable[..., None]:  # type: ignore[override]
+        return _first_of(cls, "map", fn) or numba_map(fn)
+
+    @classmethod
+    def zip_kernel(cls, fn: Callable[[float, float], float]) -> Callable[..., None]:  # type: ignore[override]
+        return _first_of(cls, "zip", fn) or numba_zip(fn)
+
+    @classmethod
+    def reduce_kernel(cls, fn: Callable[[float, float], float], start: float = 0.0) -> Callable[..., None]:  # type: ignore[override]
+        return _first_of(cls, "reduce", fn, start) or numba_reduce(fn, start)
+
+    @classmethod
+    def reduce(cls, fn: Callable[[float, float], float], start: float = 0.0) -> Callable[..., Any]:
+        """Reduce one dimension with `fn` starting from `start` (folded in once); the dim keeps size 1."""
+        kernel = cls.reduce_kernel(fn, start)
+
+        def apply(a: Any, dim: int) -> Any:
+            out_shape = list(a.shape)
+            out_shape[dim] = 1
+            out = a._new_empty(tuple(out_shape), a.dtype)
+            kernel(out._tensor, a._tensor, dim)
+            return out
+
+        return apply
+
+    @classmethod
+    def matmul_kernel(cls, out: TensorData, a: TensorData, b: TensorData) -> None:  # type: ignore[override]
+        array_ops = cls._array_ops()
+        if array_ops is not None:
+            array_ops.matrix_multiply(out, a, b)
+        else:
+            numba_matrix_multiply(out, a, b)
+
+
+def _first_of(cls: Any, kind: str, fn: Callable, *args: Any) -> Optional[Callable[..., None]]:
+    array_ops = cls._array_ops()
+    if array_ops is None:
+        return None
+    return array_ops.kernel_for(kind, fn, *args)
+
+
+class CudaNumbaOps(CudaOps):
+    """The GPU backend with the course's numba kernels only (no CuPy kernels, no cuBLAS)."""
+
+    name = "cuda-numba"
+    kernels = "numba"

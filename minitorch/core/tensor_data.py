@@ -59,7 +59,7 @@ def index_to_position(index: Index, strides: Strides) -> int:
         7
     """
     position = 0
-    for i in range(len(index)):
+    for i in range(len(strides)):  # (index may be a longer fixed-size buffer, as in GPU kernels)
         position += index[i] * strides[i]
     return position
 
