@@ -193,7 +193,28 @@ def _batch_aligned(out_shape: Tuple[int, ...], data: TensorData) -> Tuple[int, .
     return tuple(strides) + data.strides[-2:]
 
 
-class CudaOps(TensorOps):
+def _deferred(module: str, name: str) -> Any:
+    """A named kernel of `module` (cuda_window, cuda_rows), which loads numba.cuda on first call."""
+
+    def kernel(*args: Any) -> Any:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args)
+
+    kernel.__name__ = name
+    kernel.__doc__ = f"`minitorch.backends.{module}.{name}` (loaded on first use)."
+    return staticmethod(kernel)
+
+
+class _DeviceNamespace(type):
+    """Gives CudaOps a lazy `xp`: the device array module is looked up (CuPy imported) on first use."""
+
+    @property
+    def xp(cls) -> Any:
+        from .cuda_device import array_module
+
+        return array_module()
+
+
+class CudaOps(TensorOps, metaclass=_DeviceNamespace):
     """The GPU backend: CuPy (ufuncs, reductions, cuBLAS) where it holds the storage, the
     numba CUDA kernels for everything else. Use as `minitorch.TensorBackend(minitorch.CudaOps)`.
     """
@@ -202,6 +223,27 @@ class CudaOps(TensorOps):
     name = "cuda"
     # "auto": CuPy's kernels for the functions it has, numba's for the rest; "numba": numba only.
     kernels = "auto"
+
+    @staticmethod
+    def array(data: TensorData) -> Any:
+        """A zero-copy array of the device module over `data` (its shape and strides)."""
+        from .cuda_device import strided_view
+
+        return strided_view(data._storage, data.shape, data.strides, data.size)
+
+    unfold = _deferred("cuda_window", "unfold")
+    fold = _deferred("cuda_window", "fold")
+    max_pool_forward = _deferred("cuda_window", "max_pool_forward")
+    max_pool_backward = _deferred("cuda_window", "max_pool_backward")
+    avg_pool_forward = _deferred("cuda_window", "avg_pool_forward")
+    avg_pool_backward = _deferred("cuda_window", "avg_pool_backward")
+    index_add = _deferred("cuda_window", "index_add")
+    softmax_forward = _deferred("cuda_rows", "softmax_forward")
+    softmax_backward = _deferred("cuda_rows", "softmax_backward")
+    log_softmax_forward = _deferred("cuda_rows", "log_softmax_forward")
+    log_softmax_backward = _deferred("cuda_rows", "log_softmax_backward")
+    logsumexp_forward = _deferred("cuda_rows", "logsumexp_forward")
+    row_max_forward = _deferred("cuda_rows", "row_max_forward")
 
     @classmethod
     def _array_ops(cls) -> Optional[Any]:

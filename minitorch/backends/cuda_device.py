@@ -94,16 +94,25 @@ def kernel_array(array: Any) -> Any:
 
     A CuPy array becomes a numba device array over the same memory, without the stream
     synchronisation numba would otherwise do on every launch (CuPy and numba both launch on
-    the legacy default stream, which orders them already). numpy arrays pass through.
+    the legacy default stream, which orders them already). Under the simulator a numpy array
+    becomes the simulator's device array over the same memory (the simulator would copy it,
+    and refuses to copy a strided view); on a GPU without CuPy numpy arrays pass through
+    (numba copies them over and back).
     """
     if isinstance(array, np.ndarray):
-        return array
+        return _simulator_array(array) if simulator_enabled() else array
     from numba import cuda
 
     try:
         return cuda.as_cuda_array(array, sync=False)
     except TypeError:  # older numba: no `sync` argument
         return cuda.as_cuda_array(array)
+
+
+def _simulator_array(array: np.ndarray) -> Any:
+    from numba.cuda.simulator.cudadrv.devicearray import FakeCUDAArray
+
+    return FakeCUDAArray(array) if array.ndim else array
 
 
 def strided_view(storage: Any, shape: Tuple[int, ...], strides: Tuple[int, ...], size: int) -> Any:
