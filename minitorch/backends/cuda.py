@@ -38,7 +38,7 @@ def _numba_lazy_attribute(name: str) -> Any:
 
 
 if "__getattr__" not in vars(numba):
-    numba.__getattr__ = _numba_lazy_attribute
+    numba.__getattr__ = _numba_lazy_attribute  # type: ignore[method-assign]
 
 
 class CudaUnavailableError(RuntimeError):
@@ -259,15 +259,15 @@ class CudaOps(TensorOps, metaclass=_DeviceNamespace):
         return cuda_array_ops
 
     @classmethod
-    def map_kernel(cls, fn: Callable[[float], float]) -> Callable[..., None]:  # type: ignore[override]
+    def map_kernel(cls, fn: Callable[[float], float]) -> Callable[..., None]:
         return _first_of(cls, "map", fn) or numba_map(fn)
 
     @classmethod
-    def zip_kernel(cls, fn: Callable[[float, float], float]) -> Callable[..., None]:  # type: ignore[override]
+    def zip_kernel(cls, fn: Callable[[float, float], float]) -> Callable[..., None]:
         return _first_of(cls, "zip", fn) or numba_zip(fn)
 
     @classmethod
-    def reduce_kernel(cls, fn: Callable[[float, float], float], start: float = 0.0) -> Callable[..., None]:  # type: ignore[override]
+    def reduce_kernel(cls, fn: Callable[[float, float], float], start: float = 0.0) -> Callable[..., None]:
         return _first_of(cls, "reduce", fn, start) or numba_reduce(fn, start)
 
     @classmethod
@@ -285,7 +285,7 @@ class CudaOps(TensorOps, metaclass=_DeviceNamespace):
         return apply
 
     @classmethod
-    def matmul_kernel(cls, out: TensorData, a: TensorData, b: TensorData) -> None:  # type: ignore[override]
+    def matmul_kernel(cls, out: TensorData, a: TensorData, b: TensorData) -> None:
         array_ops = cls._array_ops()
         if array_ops is not None:
             array_ops.matrix_multiply(out, a, b)

@@ -1,0 +1,47 @@
+"""Every op of the registry on the CUDA backend: forward and backward against PyTorch (float64),
+and the same float32 inputs through the CUDA and the fast CPU backend agreeing to float32
+precision.
+
+One small case per op (its own fixed seed; every other op with non-contiguous inputs): the
+registry's property tests draw many more on the CPU backends, and the same kernels run here.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pytest
+
+import minitorch
+
+from ..helpers import make_tensor, to_numpy
+from ..registry import all_specs
+from ..test_registry import _check_case
+
+SPECS = all_specs()
+
+
+def _float32_inputs(case, backend):
+    tensors = []
+    for array in case.inputs:
+        array = np.asarray(array)
+        if np.issubdtype(array.dtype, np.floating):
+            tensors.append(make_tensor(array.astype(np.float32).astype(np.float64), backend).float())
+        else:
+            tensors.append(array)
+    return tensors
+
+
+@pytest.mark.parametrize("index", range(len(SPECS)), ids=[s.name for s in SPECS])
+def test_op_on_cuda(cuda, index):
+    spec = SPECS[index]
+    rng = np.random.default_rng(zlib.crc32(spec.name.encode()))
+    case = spec.sample(rng, True)
+    _check_case(spec, case, cuda, index % 2 == 1, rng)
+    # float32: the GPU result equals the CPU backend's on the same inputs, to float32 precision
+    ours = spec.ours(*_float32_inputs(case, cuda), **case.kwargs)
+    cpu = spec.ours(*_float32_inputs(case, minitorch.FastBackend), **case.kwargs)
+    assert ours.dtype == cpu.dtype, f"{spec.name}: dtype {ours.dtype} on CUDA, {cpu.dtype} on the CPU"
+    scale = max(1.0, float(np.max(np.abs(to_numpy(cpu)), initial=0.0)))
+    np.testing.assert_allclose(to_numpy(ours), to_numpy(cpu), rtol=1e-4, atol=1e-5 * scale, err_msg=spec.name)
