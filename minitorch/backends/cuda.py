@@ -161,6 +161,52 @@ def numba_reduce(fn: Callable[[float, float], float], start: float) -> Callable[
 
 
 def numba_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
+    """Batched matmul with broadcast leading dims in numba kernels: the register-tiled kernel
+    (`cuda_gemm.py`) for large products of one float dtype over at most one batch dim, the
+    course's tiled shared-memory kernel otherwise."""
+    _require_device()
+    if out.size == 0:
+        return
+    operands = _gemm_operands(out, a, b)
+    if operands is not None:
+        from .cuda_gemm import batched_gemm
+
+        batched_gemm(*operands)
+        return
+    course_matrix_multiply(out, a, b)
+
+
+def _gemm_operands(out: TensorData, a: TensorData, b: TensorData) -> Optional[Tuple[Any, Any, Any]]:
+    """(out, a, b) as 3-D arrays (B, M, N), (1 or B, M, K), (1 or B, K, N) for the register-tiled
+    kernel, or None when the product is small, mixed-dtype, or broadcasts over several batch dims."""
+    from .cuda_device import strided_view
+    from .cuda_gemm import BK, BM, BN
+
+    rows, cols, inner = out.shape[-2], out.shape[-1], a.shape[-1]
+    if rows * cols * inner < BM * BN * BK * 8 or not (out.dtype == a.dtype == b.dtype) or out.dtype.kind != "f":
+        return None
+    if not out.is_contiguous():
+        return None
+    batch = out.shape[:-2]
+    batches = out.size // (rows * cols)
+    if batches > 65535:
+        return None
+    views = []
+    for data in (a, b):
+        own = data.shape[:-2]
+        if all(size == 1 for size in own):
+            count = 1
+        elif tuple(own) == tuple(batch):
+            count = batches
+        else:
+            return None
+        view = strided_view(data._storage, data.shape, data.strides, data.size)
+        views.append(view.reshape(count, *data.shape[-2:]))  # a copy only for a layout reshape cannot view
+    out_view = strided_view(out._storage, out.shape, out.strides, out.size).reshape(batches, rows, cols)
+    return out_view, views[0], views[1]
+
+
+def course_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
     """The course's tiled shared-memory matmul, batched with broadcast leading dims."""
     from .cuda_device import kernel_array, simulator_enabled
     from .cuda_kernels import TILE, tensor_matrix_multiply

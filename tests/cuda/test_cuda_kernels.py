@@ -211,3 +211,23 @@ def test_sum_and_mm_practice(cuda):
     np.testing.assert_allclose(to_host(out._storage).reshape(5, 5), a @ b, rtol=1e-12)
     with pytest.raises(minitorch.ShapeError, match="mm_practice"):
         minitorch.mm_practice(minitorch.tensor(a.tolist(), backend=cuda), minitorch.tensor(b[:4].tolist(), backend=cuda))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shapes", [((19, 13), (13, 21)), ((3, 9, 17), (1, 17, 10)), ((1, 10, 5), (4, 5, 12))], ids=str)
+def test_register_tiled_gemm_matches_the_course_kernel(shapes, dtype):
+    """The two numba matmuls side by side on tiles with ragged edges and a broadcast batch."""
+    from minitorch.backends.cuda import course_matrix_multiply
+    from minitorch.backends.cuda_gemm import batched_gemm
+
+    rng = np.random.default_rng(sum(shapes[0]))
+    a, b = rng.standard_normal(shapes[0]).astype(dtype), rng.standard_normal(shapes[1]).astype(dtype)
+    expected = a @ b
+    a3 = a.reshape(-1, *a.shape[-2:])
+    b3 = b.reshape(-1, *b.shape[-2:])
+    out = _dev(np.zeros(expected.reshape(-1, *expected.shape[-2:]).shape, dtype=dtype))
+    batched_gemm(out, _dev(a3), _dev(b3))
+    np.testing.assert_allclose(to_host(out).reshape(expected.shape), expected, rtol=TOL[dtype] * 10, atol=TOL[dtype] * 10)
+    course = minitorch.TensorData(to_device(np.zeros(expected.size, dtype=dtype)), expected.shape)
+    course_matrix_multiply(course, minitorch.TensorData(_dev(a).reshape(-1), a.shape), minitorch.TensorData(_dev(b).reshape(-1), b.shape))
+    np.testing.assert_allclose(to_host(course._storage).reshape(expected.shape), expected, rtol=TOL[dtype] * 10, atol=TOL[dtype] * 10)
