@@ -20,6 +20,7 @@ work by giving numba a lazy `cuda` attribute.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import numba
@@ -240,14 +241,45 @@ def _batch_aligned(out_shape: Tuple[int, ...], data: TensorData) -> Tuple[int, .
 
 
 def _deferred(module: str, name: str) -> Any:
-    """A named kernel of `module` (cuda_window, cuda_rows), which loads numba.cuda on first call."""
+    """A named kernel of `module` (cuda_window, cuda_rows), which loads numba.cuda on first call.
+
+    Should numba fail to build or launch it on this machine (a GPU without libNVVM, say), the
+    backend warns once and uses the generic kernel of `TensorOps` -- the same contract written
+    with the array module (CuPy) -- from then on.
+    """
+    generic = getattr(TensorOps, name)
+    chosen: Dict[str, Callable[..., Any]] = {}
 
     def kernel(*args: Any) -> Any:
-        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(*args)
+        impl = chosen.get("impl")
+        if impl is not None:
+            return impl(*args)
+        numba_kernel = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+        try:
+            result = numba_kernel(*args)
+        except Exception as error:
+            if not type(error).__module__.startswith("numba") or not _array_library_present():
+                raise
+            warnings.warn(
+                f"CudaOps.{name}: numba could not run its CUDA kernel ({type(error).__name__}: {error}); "
+                f"using the generic CuPy version from now on",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            chosen["impl"] = generic
+            return generic(*args)
+        chosen["impl"] = numba_kernel
+        return result
 
     kernel.__name__ = name
-    kernel.__doc__ = f"`minitorch.backends.{module}.{name}` (loaded on first use)."
+    kernel.__doc__ = f"`minitorch.backends.{module}.{name}` (loaded on first use; the generic kernel if numba cannot run it)."
     return staticmethod(kernel)
+
+
+def _array_library_present() -> bool:
+    from .cuda_device import uses_cupy
+
+    return uses_cupy()
 
 
 class _DeviceNamespace(type):

@@ -29,7 +29,7 @@ from minitorch import MathTestVariable, Tensor, TensorData
 from .conftest import SIMULATED
 
 one_arg, two_arg, red_arg = MathTestVariable._comp_testing()
-EXAMPLES = 4 if SIMULATED else 40
+EXAMPLES = 4 if SIMULATED else 20
 small_floats = st.floats(min_value=-100, max_value=100, allow_nan=False)
 
 
