@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterable, Tuple
 
 import numpy as np
 
+from ..backends.namespace import array_namespace
 from .kernels import adam_step
 from .optimizer import Optimizer
 
@@ -49,22 +50,24 @@ class Adam(Optimizer):
 
     def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:
         lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+        xp = array_namespace(data)  # numpy, or CuPy for a parameter on the GPU
         if not state:
             state["step"] = 0
-            state["exp_avg"] = np.zeros(data.shape, dtype=data.dtype)
-            state["exp_avg_sq"] = np.zeros(data.shape, dtype=data.dtype)
+            state["exp_avg"] = xp.zeros(data.shape, dtype=data.dtype)
+            state["exp_avg_sq"] = xp.zeros(data.shape, dtype=data.dtype)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros(data.shape, dtype=data.dtype)
+                state["max_exp_avg_sq"] = xp.zeros(data.shape, dtype=data.dtype)
         buffers = ["exp_avg", "exp_avg_sq"] + (["max_exp_avg_sq"] if group["amsgrad"] else [])
         for name in buffers:  # the kernel updates flat views: keep the state row-major
-            state[name] = np.ascontiguousarray(state[name], dtype=data.dtype)
+            state[name] = xp.ascontiguousarray(state[name], dtype=data.dtype)
         state["step"] += 1
         step = state["step"]
         decoupled = self._decoupled and weight_decay != 0
         param = data.reshape(-1)  # a copy when data is not contiguous (written back below)
-        adam_step(
+        step_kernel = adam_step if xp is np else _device_adam_step()
+        step_kernel(
             param,
-            np.ascontiguousarray(grad, dtype=data.dtype).reshape(-1),
+            xp.ascontiguousarray(grad, dtype=data.dtype).reshape(-1),
             state["exp_avg"].reshape(-1),
             state["exp_avg_sq"].reshape(-1),
             state["max_exp_avg_sq"].reshape(-1) if group["amsgrad"] else param[:0],
@@ -79,6 +82,13 @@ class Adam(Optimizer):
         )
         if not data.flags.c_contiguous:
             data[...] = param.reshape(data.shape)
+
+
+def _device_adam_step() -> Any:
+    """The CUDA backend's fused Adam kernel, for parameters on the GPU (loads numba.cuda)."""
+    from ..backends.cuda_optim import adam_step as device_adam_step
+
+    return device_adam_step
 
 
 class AdamW(Adam):

@@ -1,8 +1,8 @@
 """`Optimizer`: parameter groups, per-parameter state, `zero_grad` and state dicts.
 
-Optimizers update each parameter's storage in place with numpy (no graph is recorded, and
-the tensors the model holds stay the same objects), reading the gradient from
-`parameter.value.grad`. Parameters whose gradient is None are skipped, as in PyTorch.
+Optimizers update each parameter's storage in place with its backend's arrays (numpy, or CuPy
+on the GPU; no graph is recorded, and the tensors the model holds stay the same objects),
+reading the gradient from `parameter.value.grad`. Parameters whose gradient is None are skipped, as in PyTorch.
 
 `state_dict()` has PyTorch's layout: {"state": {index: {...}}, "param_groups": [{...,
 "params": [index, ...]}]}, where indices count parameters across groups in order; the
@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 
+from ..backends.namespace import array_namespace
 from ..core.tensor import Tensor
 from ..nn.module import Parameter
 
@@ -79,7 +80,7 @@ class Optimizer:
                 if set_to_none or value.grad is None:
                     value.grad = None
                 else:
-                    value.grad.to_numpy()[...] = 0.0
+                    _array(value.grad)[...] = 0
 
     def step(self) -> None:
         """Update every parameter that has a gradient, in place."""
@@ -88,8 +89,8 @@ class Optimizer:
                 value = _as_tensor(p)
                 if value.grad is None:
                     continue
-                data = value.to_numpy()
-                grad = value.grad.to_numpy()
+                data = _array(value)  # the storage itself (on the tensor's device), updated in place
+                grad = _array(value.grad)
                 if grad.dtype != data.dtype:
                     grad = grad.astype(data.dtype)
                 self._update(group, data, grad, self.state.setdefault(p, {}))
@@ -110,7 +111,7 @@ class Optimizer:
             settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in group.items() if k != "params"}
             settings["params"] = [index[id(p)] for p in group["params"]]
             groups.append(settings)
-        state = {index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+        state = {index[id(p)]: {k: (v.copy() if _is_array(v) else v) for k, v in s.items()}
                  for p, s in self.state.items() if id(p) in index}
         return {"state": state, "param_groups": groups}
 
@@ -137,10 +138,8 @@ class Optimizer:
         self.state = {}
         for key, entry in state_dict["state"].items():
             p = params[int(key)]
-            data = _as_tensor(p).to_numpy()
-            self.state[p] = {
-                name: np.array(np.asarray(v), dtype=data.dtype) if _is_array(v) else v for name, v in entry.items()
-            }
+            data = _array(_as_tensor(p))
+            self.state[p] = {name: _like(v, data) if _is_array(v) else v for name, v in entry.items()}
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -151,4 +150,19 @@ class Optimizer:
 
 
 def _is_array(value: Optional[Any]) -> bool:
-    return isinstance(value, np.ndarray) or hasattr(value, "to_numpy")
+    return isinstance(value, np.ndarray) or hasattr(value, "to_numpy") or hasattr(value, "__cuda_array_interface__")
+
+
+def _array(t: Tensor) -> Any:
+    """A tensor's values as an array of its backend (numpy; CuPy for a GPU tensor), sharing its storage."""
+    return t.backend.ops.array(t._tensor)
+
+
+def _like(value: Any, data: Any) -> Any:
+    """A copy of a saved state array (numpy, device, or a Tensor) as an array like `data`: its dtype and device."""
+    if isinstance(value, Tensor):
+        value = value.to_numpy()
+    xp = array_namespace(data)
+    if xp is np and not isinstance(value, np.ndarray):
+        value = value.get()  # a device array saved from a GPU optimizer, loaded onto the CPU
+    return xp.array(value, dtype=data.dtype)

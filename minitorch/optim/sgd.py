@@ -6,6 +6,7 @@ from typing import Any, Dict, Iterable
 
 import numpy as np
 
+from ..backends.namespace import array_namespace
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -45,6 +46,9 @@ class SGD(Optimizer):
 
     def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:
         weight_decay, momentum = group["weight_decay"], group["momentum"]
+        if not isinstance(data, np.ndarray):  # a parameter on the GPU: one fused kernel
+            _device_update(group, data, grad, state)
+            return
         if weight_decay != 0:
             grad = grad + weight_decay * data
         if momentum != 0:
@@ -56,3 +60,30 @@ class SGD(Optimizer):
                 buffer += (1.0 - group["dampening"]) * grad
             grad = grad + momentum * buffer if group["nesterov"] else buffer
         data -= group["lr"] * grad
+
+
+def _device_update(group: Dict[str, Any], data: Any, grad: Any, state: Dict[str, Any]) -> None:
+    """The same update for device arrays, in the CUDA backend's fused kernel (the same arithmetic)."""
+    from ..backends.cuda_optim import sgd_step
+
+    xp = array_namespace(data)
+    param = data.reshape(-1)  # a copy when data is not contiguous (written back below)
+    buffer = state.get("momentum_buffer")
+    first = buffer is None
+    if group["momentum"] != 0:
+        if first:
+            buffer = state["momentum_buffer"] = xp.empty(data.shape, dtype=data.dtype)
+        buffer = state["momentum_buffer"] = xp.ascontiguousarray(buffer, dtype=data.dtype)
+    sgd_step(
+        param,
+        xp.ascontiguousarray(grad, dtype=data.dtype).reshape(-1),
+        param if buffer is None else buffer.reshape(-1),
+        first=first,
+        lr=group["lr"],
+        momentum=group["momentum"],
+        dampening=group["dampening"],
+        weight_decay=group["weight_decay"],
+        nesterov=group["nesterov"],
+    )
+    if not data.flags.c_contiguous:
+        data[...] = param.reshape(data.shape)
