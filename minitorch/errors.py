@@ -6,7 +6,7 @@ built-in exception a Python user would expect, so `except ValueError` keeps work
 
 from __future__ import annotations
 
-__all__ = ["IndexingError", "ShapeError", "DTypeError", "AutodiffError", "DomainError"]
+__all__ = ["IndexingError", "ShapeError", "DTypeError", "AutodiffError", "DomainError", "DeviceError"]
 
 
 class IndexingError(IndexError):
@@ -29,3 +29,7 @@ class AutodiffError(RuntimeError):
 class DomainError(ValueError):
     """Values outside what an op accepts: a negative base to a fractional power, an integer
     to a negative integer power, a clamp with neither bound."""
+
+
+class DeviceError(RuntimeError):
+    """Tensors on different devices (CPU, GPU) in one op, or a device that is not there."""

@@ -5,13 +5,15 @@ with graph recording off, and, when some input requires a gradient, records a `H
 the output (which function, its context, its inputs) so `backpropagate` can call backward.
 
 Tensor positional arguments are graph inputs; every other argument (a dim, a shape, a
-stride) is a static Python value handed to forward unchanged.
+stride) is a static Python value handed to forward unchanged. The tensor arguments must live
+on one device (`DeviceError` otherwise; see `ops/device.py`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple
 
+from ..core.dispatch import ops
 from ..core.tensor import Tensor
 from .graph import _grad_mode
 
@@ -68,6 +70,15 @@ class History:
         self.inputs = inputs
 
 
+def _on_one_device(op: str, args: Tuple[Any, ...], tensors: List[Tensor]) -> Tuple[Tuple[Any, ...], List[Tensor]]:
+    """args with every tensor on one device (see `ops/device.py::same_device`; raises DeviceError)."""
+    placed = ops.same_device(op, tensors)
+    if all(p is t for p, t in zip(placed, tensors)):
+        return args, tensors
+    moved = {id(t): p for t, p in zip(tensors, placed)}
+    return tuple(moved.get(id(a), a) if isinstance(a, Tensor) else a for a in args), placed
+
+
 class Function:
     """Base class of differentiable tensor functions.
 
@@ -78,6 +89,8 @@ class Function:
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         tensors = [a for a in args if isinstance(a, Tensor)]
+        if len(tensors) > 1 and any(t.backend is not tensors[0].backend for t in tensors):
+            args, tensors = _on_one_device(cls.__name__.lower(), args, tensors)
         need_grad = _grad_mode.enabled and any(t.history is not None for t in tensors)
         ctx = Context(not need_grad)
         previous = _grad_mode.enabled
