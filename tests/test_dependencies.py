@@ -54,6 +54,8 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 RUNTIME = _declared(PROJECT["dependencies"])
 TEST = _declared(PROJECT["optional-dependencies"]["test"])
 DISTRIBUTED = _declared(PROJECT["optional-dependencies"]["distributed"])
+GPU = _declared(PROJECT["optional-dependencies"]["gpu"] + PROJECT["optional-dependencies"]["gpu-cu13"])
+GPU |= {"cupy"} if {"cupy-cuda12x", "cupy-cuda13x"} <= GPU else set()  # module `cupy`, installed or not
 
 
 def test_the_scan_sees_imports():
@@ -61,11 +63,24 @@ def test_the_scan_sees_imports():
 
 
 def test_every_package_import_is_a_runtime_dependency():
-    assert not _undeclared("minitorch", RUNTIME, exclude="minitorch/distributed"), _undeclared(
-        "minitorch", RUNTIME, exclude="minitorch/distributed")
+    """(or an extra's: the distributed one's under minitorch/distributed, the GPU one's CuPy,
+    imported only by the CUDA backend, checked below)"""
+    assert not _undeclared("minitorch", RUNTIME | GPU, exclude="minitorch/distributed"), _undeclared(
+        "minitorch", RUNTIME | GPU, exclude="minitorch/distributed")
     assert not _undeclared("minitorch/distributed", RUNTIME | DISTRIBUTED), _undeclared(
         "minitorch/distributed", RUNTIME | DISTRIBUTED)
     assert "mpi4py" in DISTRIBUTED and "minitorch-cnn" in TEST  # the test extra pulls the distributed one in
+
+
+def test_the_gpu_extra_is_imported_only_by_the_cuda_backend():
+    importers = set()
+    for path in sorted((ROOT / "minitorch").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            if any(name.split(".")[0] == "cupy" for name in names):
+                importers.add(path.relative_to(ROOT).as_posix())
+    assert importers and all(p.startswith("minitorch/backends/cuda") for p in importers), importers
 
 
 def test_every_test_import_is_declared():

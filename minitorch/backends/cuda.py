@@ -24,6 +24,7 @@ import warnings
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import numba
+import numpy as np
 
 from ..core.tensor_data import TensorData
 from .base import TensorOps
@@ -46,7 +47,7 @@ class CudaUnavailableError(RuntimeError):
     """Raised when a CUDA kernel is launched on a machine without a usable GPU."""
 
 
-def _require_device() -> None:
+def require_device() -> None:
     from .cuda_device import gpu_available
 
     if not gpu_available():
@@ -101,7 +102,7 @@ def numba_map(fn: Callable[[float], float]) -> Callable[..., None]:
     compiled = tensor_map(fn)
 
     def kernel(out: TensorData, a: TensorData) -> None:
-        _require_device()
+        require_device()
         if out.size == 0:
             return
         blocks, threads = launch_1d(out.size)
@@ -120,7 +121,7 @@ def numba_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
     compiled = tensor_zip(fn)
 
     def kernel(out: TensorData, a: TensorData, b: TensorData) -> None:
-        _require_device()
+        require_device()
         if out.size == 0:
             return
         blocks, threads = launch_1d(out.size)
@@ -145,7 +146,7 @@ def numba_reduce(fn: Callable[[float, float], float], start: float) -> Callable[
     short_kernel = tensor_reduce_short(fn)
 
     def kernel(out: TensorData, a: TensorData, dim: int) -> None:
-        _require_device()
+        require_device()
         if out.size == 0:
             return
         length = a.shape[dim] if a.dims else 1
@@ -165,7 +166,7 @@ def numba_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None
     """Batched matmul with broadcast leading dims in numba kernels: the register-tiled kernel
     (`cuda_gemm.py`) for large products of one float dtype over at most one batch dim, the
     course's tiled shared-memory kernel otherwise."""
-    _require_device()
+    require_device()
     if out.size == 0:
         return
     operands = _gemm_operands(out, a, b)
@@ -212,7 +213,7 @@ def course_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> Non
     from .cuda_device import kernel_array, simulator_enabled
     from .cuda_kernels import TILE, tensor_matrix_multiply
 
-    _require_device()
+    require_device()
     if out.size == 0:
         return
     shape = out.shape
@@ -301,6 +302,17 @@ class CudaOps(TensorOps, metaclass=_DeviceNamespace):
     name = "cuda"
     # "auto": CuPy's kernels for the functions it has, numba's for the rest; "numba": numba only.
     kernels = "auto"
+
+    @classmethod
+    def adopt(cls, data: TensorData) -> TensorData:
+        """`data` with its storage in device memory: itself when it is there already (or when
+        the device module is numpy, under the simulator), else a copy there (same layout)."""
+        from .cuda_device import to_device
+
+        storage = data._storage
+        if cls.xp is np or not isinstance(storage, np.ndarray):
+            return data
+        return TensorData._trusted(to_device(storage), data.shape, data.strides)
 
     @staticmethod
     def array(data: TensorData) -> Any:

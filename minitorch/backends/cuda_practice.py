@@ -21,7 +21,7 @@ import numpy as np
 
 from ..core.tensor_data import TensorData
 from ..errors import ShapeError
-from .cuda import _require_device
+from .cuda import require_device
 from .cuda_device import kernel_array, to_device
 
 __all__ = ["sum_practice", "mm_practice"]
@@ -39,7 +39,7 @@ def sum_practice(a: Any) -> TensorData:
     """
     from .cuda_kernels import PRACTICE_BLOCK, sum_practice_kernel
 
-    _require_device()
+    require_device()
     if a.dims != 1:
         raise ShapeError(f"sum_practice: needs a 1-D tensor, got shape {a.shape}")
     a = a.contiguous()
@@ -59,7 +59,7 @@ def mm_practice(a: Any, b: Any) -> TensorData:
     """
     from .cuda_kernels import PRACTICE_BLOCK, mm_practice_kernel
 
-    _require_device()
+    require_device()
     if a.dims != 2 or a.shape != b.shape or a.shape[0] != a.shape[1] or a.shape[0] > PRACTICE_BLOCK:
         raise ShapeError(
             f"mm_practice: needs two square matrices of the same size <= {PRACTICE_BLOCK}, got {a.shape} and {b.shape}"

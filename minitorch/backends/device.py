@@ -21,38 +21,49 @@ import numpy as np
 
 from ..errors import DeviceError
 from .base import TensorBackend
-from .cuda import CudaOps
+from .cuda import CudaOps, require_device
 
 __all__ = ["Device", "device_of", "cuda_backend", "backend_for", "parse_device", "transfer"]
 
 DEVICE_TYPES = ("cpu", "cuda")
 
 
-class Device(str):
+class Device:
     """A device: compares equal to its name ("cpu", "cuda"); `.type` and `.index` as PyTorch's.
 
     Example:
         >>> d = Device("cuda:0")
-        >>> d == "cuda", d.type, d.index
-        (True, 'cuda', 0)
+        >>> d == "cuda", d.type, d.index, str(d)
+        (True, 'cuda', 0, 'cuda')
     """
 
-    def __new__(cls, spec: Any) -> "Device":
+    __slots__ = ("type",)
+
+    def __init__(self, spec: Any):
         name = parse_device(spec)
         if name is None:
             raise DeviceError(f"device: {spec!r} is not a device; use 'cpu' or 'cuda'")
-        return super().__new__(cls, name)
-
-    @property
-    def type(self) -> str:
-        return str(self)
+        self.type = name
 
     @property
     def index(self) -> Optional[int]:
-        return 0 if self == "cuda" else None
+        return 0 if self.type == "cuda" else None
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Device):
+            return self.type == other.type
+        if isinstance(other, str):
+            return parse_device(other) == self.type
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.type)
+
+    def __str__(self) -> str:
+        return self.type
 
     def __repr__(self) -> str:
-        return f"device(type='{self}')"
+        return f"device(type='{self.type}')"
 
 
 def parse_device(value: Any) -> Optional[str]:
@@ -65,7 +76,9 @@ def parse_device(value: Any) -> Optional[str]:
     if not isinstance(name, str):
         return None
     kind, _, index = name.partition(":")
-    index = index or str(getattr(value, "index", None) or 0)
+    if not isinstance(value, str) and getattr(value, "index", None) is not None:  # torch.device("cuda", 1)
+        index = str(value.index)
+    index = index or "0"
     if kind not in DEVICE_TYPES:
         return None
     if kind == "cuda" and index != "0":
@@ -80,7 +93,12 @@ def device_of(backend: Any) -> Device:
 
 @functools.lru_cache(maxsize=None)
 def cuda_backend() -> TensorBackend:
-    """The CUDA backend of `.to("cuda")`: one per process, mixing devices raises (PyTorch's rule)."""
+    """The CUDA backend of `.to("cuda")`: one per process, mixing devices raises (PyTorch's rule).
+
+    Raises:
+        CudaUnavailableError: when numba finds no GPU (and no simulator).
+    """
+    require_device()
     backend = TensorBackend(CudaOps)
     backend.strict_devices = True  # type: ignore[attr-defined]
     return backend

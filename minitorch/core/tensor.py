@@ -96,6 +96,8 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
     ):
         if backend is None:
             backend = ops.default_backend
+        if backend.cuda:  # host storage given to a GPU backend moves into device memory
+            v = backend.ops.adopt(v)
         self._tensor = v
         self.history = back
         self.backend = backend
@@ -131,14 +133,14 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
         size = 1
         for s in shape:
             size *= s
-        return Tensor(TensorData._trusted(np.empty(size, dtype=dtype), shape), backend=self.backend)
+        return Tensor(TensorData._trusted(self.backend.xp.empty(size, dtype=dtype), shape), backend=self.backend)
 
     def _ensure_tensor(self, b: Any) -> "Tensor":
         if isinstance(b, Tensor):
             return b
         if isinstance(b, (int, float, np.floating, np.integer, bool, np.bool_)):
             dtype = scalar_dtype(self.dtype, b)
-            return Tensor(TensorData._trusted(np.array([b], dtype=dtype), (1,), (1,)), backend=self.backend)
+            return Tensor(TensorData._trusted(self.backend.xp.full(1, b, dtype=dtype), (1,), (1,)), backend=self.backend)
         raise TypeError(f"Tensor: cannot combine a tensor with {type(b).__name__}; use minitorch.tensor(...)")
 
     # ----------------------------------------------------------------- properties
@@ -161,9 +163,9 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
         return self._tensor.dims
 
     @property
-    def device(self) -> str:
-        """Where the data lives: "cpu" (or "cuda" on the GPU backend)."""
-        return "cuda" if self.backend.cuda else "cpu"
+    def device(self) -> Any:
+        """Where the data lives: a `Device`, "cpu" or "cuda" (with PyTorch's `.type`)."""
+        return ops.device_of(self.backend)
 
     @property
     def dtype(self) -> np.dtype:
@@ -267,7 +269,7 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
                     f"backward: grad_output can be omitted only for a single-element tensor, "
                     f"this one has shape {self.shape}; pass a gradient of that shape or call .sum() first"
                 )
-            grad_output = Tensor(TensorData._trusted(np.ones(1, dtype=self.dtype), (1,), (1,)), backend=self.backend)
+            grad_output = Tensor(TensorData._trusted(self.backend.xp.ones(1, dtype=self.dtype), (1,), (1,)), backend=self.backend)
         ops.backpropagate(self, grad_output)
 
     def zero_grad_(self) -> None:
@@ -284,7 +286,8 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
 
     # ----------------------------------------------------------------- conversion
     def to_numpy(self) -> np.ndarray:
-        """A numpy view of the data (zero-copy; writes go through to the tensor)."""
+        """A numpy view of the data (zero-copy; writes go through to the tensor). For a GPU
+        tensor, a host copy."""
         return self._tensor.to_numpy_view()
 
     def numpy(self) -> np.ndarray:
@@ -312,22 +315,38 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
         return np.array(array, copy=True) if copy else array
 
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
-        """DLPack export of the zero-copy numpy view (so `torch.from_dlpack(t)` shares memory)."""
-        return self.to_numpy().__dlpack__(*args, **kwargs)
+        """DLPack export of the zero-copy view, on the tensor's device (so `torch.from_dlpack(t)`
+        shares memory)."""
+        return self.backend.ops.array(self._tensor).__dlpack__(*args, **kwargs)
 
     def __dlpack_device__(self) -> Tuple[int, int]:
-        """(device type, device id) for DLPack: the CPU."""
-        return self.to_numpy().__dlpack_device__()
+        """(device type, device id) for DLPack."""
+        return self.backend.ops.array(self._tensor).__dlpack_device__()
 
-    def to(self, dtype: Any) -> "Tensor":
-        """A copy in another dtype ("float32", "float64", "int64", "bool"); self when it
-        already is. The gradient flows back through a float-to-float conversion only."""
-        if dtype is self._tensor._storage.dtype:
-            return self
-        target = as_dtype(dtype)
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """This tensor in another dtype and/or on another device; self when nothing changes.
+
+        As `torch.Tensor.to`: `to(dtype)` ("float32", "float64", "int64", "bool"), `to(device)`
+        ("cpu", "cuda"), `to(device, dtype)`, `to(other)` (its device and dtype), or the
+        keywords `device=` / `dtype=`. A copy to another device is differentiable; across
+        dtypes the gradient flows back through a float-to-float conversion only.
+        """
+        if len(args) == 1 and not kwargs and args[0] is self._tensor._storage.dtype:
+            return self  # the common case (same dtype object), fast
+        if kwargs or len(args) != 1 or isinstance(args[0], Tensor) or ops.is_device(args[0]):
+            return ops.tensor_to(self, *args, **kwargs)
+        target = as_dtype(args[0])
         if target == self.dtype:
             return self
         return ops.cast(self if target.kind == "f" else self.detach(), target)
+
+    def cuda(self, device: Any = None) -> "Tensor":
+        """A copy on the GPU ("cuda"); self when already there."""
+        return self.to("cuda" if device is None else device)
+
+    def cpu(self) -> "Tensor":
+        """A copy in host memory; self when already there."""
+        return self.to("cpu")
 
     def float(self) -> "Tensor":
         return self.to("float32")
@@ -351,7 +370,7 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
         """A zero tensor of `shape` (default: this shape) on the same backend and dtype."""
         shape = self.shape if shape is None else tuple(shape)
         size = int(np.prod(shape)) if shape else 1
-        return Tensor(TensorData(np.zeros(size, dtype=self.dtype), shape), backend=self.backend)
+        return Tensor(TensorData(self.backend.xp.zeros(size, dtype=self.dtype), shape), backend=self.backend)
 
     def __len__(self) -> int:
         if not self.shape:

@@ -231,8 +231,6 @@ class TensorData:
     def dtype(self) -> np.dtype:
         return self._storage.dtype
 
-    def to_cuda_(self) -> None:  # pragma: no cover - no GPU in this project yet
-        raise NotImplementedError("TensorData.to_cuda_: CUDA is not available in this build")
 
     def is_contiguous(self) -> bool:
         """True when the strides are row-major for the shape (storage order = index order)."""
@@ -332,10 +330,16 @@ class TensorData:
         )
 
     def to_numpy_view(self) -> np.ndarray:
-        """A zero-copy numpy view with this shape and these strides (read and write; cached)."""
+        """A zero-copy numpy view with this shape and these strides (read and write; cached).
+
+        For storage in device memory (a GPU tensor's CuPy array) it is a host copy instead,
+        made on every call (`get()`, CuPy's copy to the host): writes to it do not reach the tensor.
+        """
         view = self._view
         if view is None:
             storage = self._storage
+            if not isinstance(storage, np.ndarray):
+                return TensorData._trusted(storage.get(), self._shape, self._strides).to_numpy_view()
             if self.size == storage.size and self.is_contiguous():
                 view = storage.reshape(self._shape)
             else:

@@ -37,6 +37,8 @@ def _as_array(value: Any) -> np.ndarray | None:
     """The numpy array behind a tensor-like value, or None if it is not one."""
     if isinstance(value, np.ndarray):
         return value
+    if hasattr(value, "__cuda_array_interface__") and hasattr(value, "get"):
+        return value.get()  # a device array (a GPU optimizer's state): its host copy
     if hasattr(value, "to_numpy"):
         return np.asarray(value.to_numpy())
     inner = getattr(value, "value", None)  # a MiniTorch Parameter wraps its tensor in .value

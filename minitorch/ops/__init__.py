@@ -8,8 +8,10 @@ from ..autodiff.function import History
 from ..autodiff.graph import backpropagate
 from ..backends.fast import FastBackend
 from ..core.dispatch import install
+from ..backends.device import device_of
 from . import activation, compare, extrema, flatten, gather, pointwise, reduce, scan, select, shape, softmax, split
 from . import stack, statistics
+from .device import is_device, same_device, tensor_to
 from .elementwise import Add, Cast, Exp, Inv, Log, Mul, Neg, ReLU, Sigmoid, cast
 from .indexing import IndexCopy, IndexView, getitem, setitem
 from .matmul import MatMul
@@ -52,5 +54,9 @@ install(
     unflatten=flatten.unflatten,
     softmax=softmax.softmax,
     log_softmax=softmax.log_softmax,
+    device_of=device_of,
+    is_device=is_device,
+    tensor_to=tensor_to,
+    same_device=same_device,
     **_methods,
 )

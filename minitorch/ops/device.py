@@ -23,7 +23,7 @@ from ..core.tensor_data import TensorData, as_dtype
 from ..errors import DeviceError
 from .arrays import array
 
-__all__ = ["ToBackend", "to_backend", "tensor_to", "parse_to", "same_device"]
+__all__ = ["ToBackend", "to_backend", "tensor_to", "parse_to", "same_device", "is_device"]
 
 
 def _moved(t: Tensor, backend: Any) -> Tensor:
@@ -60,6 +60,11 @@ def to_backend(t: Tensor, backend: Any) -> Tensor:
     return ToBackend.apply(t, backend)
 
 
+def is_device(value: Any) -> bool:
+    """Whether `value` names a device ("cpu", "cuda:0", a torch.device) or is a TensorBackend."""
+    return isinstance(value, TensorBackend) or parse_device(value) is not None
+
+
 def parse_to(op: str, args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Optional[Any], Optional[Any]]:
     """(device or backend, dtype) from PyTorch's `to(...)` arguments; either may be None (unchanged).
 
@@ -76,7 +81,7 @@ def parse_to(op: str, args: Sequence[Any], kwargs: Dict[str, Any]) -> Tuple[Opti
     for arg in args:
         if isinstance(arg, Tensor):
             device, dtype = arg.backend, arg.dtype
-        elif isinstance(arg, TensorBackend) or parse_device(arg) is not None:
+        elif is_device(arg):
             device = arg
         else:
             dtype = arg

@@ -1,6 +1,6 @@
 """Every op of the registry on the CUDA backend: forward and backward against PyTorch (float64),
-and the same float32 inputs through the CUDA and the fast CPU backend agreeing to float32
-precision.
+the same float32 inputs through the CUDA and the fast CPU backend agreeing to float32
+precision, and every bad-input case refused with the same typed error.
 
 One small case per op (its own fixed seed; every other op with non-contiguous inputs): the
 registry's property tests draw many more on the CPU backends, and the same kernels run here.
@@ -19,7 +19,10 @@ from ..helpers import make_tensor, to_numpy
 from ..registry import all_specs
 from ..test_registry import _check_case
 
-SPECS = all_specs()
+pytestmark = pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel")
+
+SPECS = [spec for spec in all_specs() if "fast" in spec.backends]  # (error-only specs run no cases)
+ERROR_CASES = [(spec, k, error) for spec in all_specs() for k, error in enumerate(spec.errors)]
 
 
 def _float32_inputs(case, backend):
@@ -45,3 +48,15 @@ def test_op_on_cuda(cuda, index):
     assert ours.dtype == cpu.dtype, f"{spec.name}: dtype {ours.dtype} on CUDA, {cpu.dtype} on the CPU"
     scale = max(1.0, float(np.max(np.abs(to_numpy(cpu)), initial=0.0)))
     np.testing.assert_allclose(to_numpy(ours), to_numpy(cpu), rtol=1e-4, atol=1e-5 * scale, err_msg=spec.name)
+
+
+@pytest.mark.parametrize("spec,k,error_case", ERROR_CASES, ids=[f"{s.name}-error{k}" for s, k, _ in ERROR_CASES])
+def test_bad_input_is_refused_on_cuda(cuda, spec, k, error_case):
+    inputs = [
+        make_tensor(a, cuda) if np.issubdtype(np.asarray(a).dtype, np.floating) else np.asarray(a)
+        for a in error_case.inputs
+    ]
+    with pytest.raises(error_case.error) as info:
+        spec.ours(*inputs, **error_case.kwargs)
+    for fragment in error_case.match:
+        assert fragment in str(info.value), f"{spec.name}: message {str(info.value)!r} lacks {fragment!r}"

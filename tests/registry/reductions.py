@@ -28,7 +28,7 @@ def _one_dim(rng, small, low=-2.0, high=2.0):
 def _var(rng, small):
     x = rng.uniform(-2, 2, random_shape(rng, small, 1, 3))
     x = np.concatenate([x, x[..., :1] + 0.5], axis=-1)  # at least two entries along the last dim
-    dim = None if rng.random() < 0.3 else (x.ndim - 1 if rng.random() < 0.5 else (0, x.ndim - 1))
+    dim = None if rng.random() < 0.3 else (x.ndim - 1 if rng.random() < 0.5 or x.ndim == 1 else (0, x.ndim - 1))
     correction = [0, 1, 2][int(rng.integers(0, 3))] if x.shape[-1] > 2 else [0, 1][int(rng.integers(0, 2))]
     return OpCase([x], {"dim": dim, "correction": correction, "keepdim": bool(rng.random() < 0.5)})
 
