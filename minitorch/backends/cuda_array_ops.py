@@ -7,15 +7,14 @@ views (CuPy broadcasts and walks strides itself), CuPy's reductions for add / mu
 numba launch costs tens. Any other function (`kernel_for` returns None) goes to the numba
 kernels of `cuda_kernels.py`, which the tests also run on the same inputs to check these.
 
-This module imports CuPy at the top: `CudaOps` loads it only once it has found CuPy working.
+CuPy is imported on first use (`CudaOps` uses this module only once it has found CuPy working).
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any, Callable, Dict, Optional
-
-import cupy
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from .. import operators
 from ..core.tensor_data import TensorData
@@ -28,73 +27,56 @@ def _view(data: TensorData) -> Any:
     return strided_view(data._storage, data.shape, data.strides, data.size)
 
 
-def _elementwise(params: str, body: str, name: str) -> Any:
-    return cupy.ElementwiseKernel(params, "Z z", body, f"minitorch_{name}")
+@functools.lru_cache(maxsize=None)
+def _tables() -> Tuple[Dict[Callable, Callable[..., None]], Dict[Callable, Callable[..., None]], Dict[Callable, tuple]]:
+    """(maps, zips, reductions): CuPy's kernel for each scalar function it has (built once)."""
+    import cupy
 
+    def elementwise(params: str, body: str, name: str) -> Any:
+        return cupy.ElementwiseKernel(params, "Z z", body, f"minitorch_{name}")
 
-_sigmoid = cupy.ElementwiseKernel("X x", "Z z", "z = 1 / (1 + exp(-(double)x))", "minitorch_sigmoid")
-_relu_back = _elementwise("X x, Y d", "z = x > 0 ? (Z)d : (Z)0", "relu_back")
-_log_back = _elementwise("X x, Y d", "z = (Z)((double)d / (double)x)", "log_back")
-_inv_back = _elementwise("X x, Y d", "z = (Z)(-(double)d / ((double)x * (double)x))", "inv_back")
-_is_close = _elementwise("X x, Y y", "z = fabs((double)x - (double)y) < 1e-2", "is_close")
+    def unary(ufunc: Any) -> Callable[[Any, Any], None]:
+        return lambda a, out: ufunc(a, out=out)
 
+    def binary(ufunc: Any) -> Callable[[Any, Any, Any], None]:
+        return lambda a, b, out: ufunc(a, b, out=out)
 
-def _copy(a: Any, out: Any) -> None:
-    cupy.copyto(out, a)  # broadcasts a to out's shape
-
-
-def _relu(a: Any, out: Any) -> None:
-    cupy.maximum(a, 0, out=out)  # NaN stays NaN
-
-
-def _unary(ufunc: Any) -> Callable[[Any, Any], None]:
-    def run(a: Any, out: Any) -> None:
-        ufunc(a, out=out)
-
-    return run
-
-
-def _binary(ufunc: Any) -> Callable[[Any, Any, Any], None]:
-    def run(a: Any, b: Any, out: Any) -> None:
-        ufunc(a, b, out=out)
-
-    return run
-
-
-_MAPS: Dict[Callable, Callable[[Any, Any], None]] = {
-    operators.neg: _unary(cupy.negative),
-    operators.exp: _unary(cupy.exp),
-    operators.inv: _unary(cupy.reciprocal),
-    operators.id: _copy,
-    operators.relu: _relu,
-    operators.sigmoid: _unary(_sigmoid),
-}
-_ZIPS: Dict[Callable, Callable[[Any, Any, Any], None]] = {
-    operators.add: _binary(cupy.add),
-    operators.mul: _binary(cupy.multiply),
-    operators.lt: _binary(cupy.less),
-    operators.eq: _binary(cupy.equal),
-    operators.max: _binary(cupy.maximum),
-    operators.relu_back: _binary(_relu_back),
-    operators.inv_back: _binary(_inv_back),
-    operators.is_close: _binary(_is_close),
-}
-if operators.log(1.0) == 0.0 and operators.log(1e-30) < -60:  # the exact log (no epsilon inside)
-    _MAPS[operators.log] = _unary(cupy.log)
-    _ZIPS[operators.log_back] = _binary(_log_back)
-
-# reduction, and the start value it implies (another start goes to the numba kernel)
-_REDUCTIONS: Dict[Callable, tuple] = {
-    operators.add: (cupy.sum, 0.0),
-    operators.mul: (cupy.prod, 1.0),
-    operators.max: (cupy.max, -math.inf),
-}
+    sigmoid = elementwise("X x", "z = 1 / (1 + exp(-(double)x))", "sigmoid")
+    maps: Dict[Callable, Callable[..., None]] = {
+        operators.neg: unary(cupy.negative),
+        operators.exp: unary(cupy.exp),
+        operators.inv: unary(cupy.reciprocal),
+        operators.id: lambda a, out: cupy.copyto(out, a),  # broadcasts a to out's shape
+        operators.relu: lambda a, out: cupy.maximum(a, 0, out=out),  # NaN stays NaN
+        operators.sigmoid: unary(sigmoid),
+    }
+    zips: Dict[Callable, Callable[..., None]] = {
+        operators.add: binary(cupy.add),
+        operators.mul: binary(cupy.multiply),
+        operators.lt: binary(cupy.less),
+        operators.eq: binary(cupy.equal),
+        operators.max: binary(cupy.maximum),
+        operators.relu_back: binary(elementwise("X x, Y d", "z = x > 0 ? (Z)d : (Z)0", "relu_back")),
+        operators.inv_back: binary(elementwise("X x, Y d", "z = (Z)(-(double)d / ((double)x * (double)x))", "inv_back")),
+        operators.is_close: binary(elementwise("X x, Y y", "z = fabs((double)x - (double)y) < 1e-2", "is_close")),
+    }
+    if operators.log(1.0) == 0.0 and operators.log(1e-30) < -60:  # the exact log (no epsilon inside)
+        maps[operators.log] = unary(cupy.log)
+        zips[operators.log_back] = binary(elementwise("X x, Y d", "z = (Z)((double)d / (double)x)", "log_back"))
+    # reduction, and the start value it implies (another start goes to the numba kernel)
+    reductions: Dict[Callable, tuple] = {
+        operators.add: (cupy.sum, 0.0),
+        operators.mul: (cupy.prod, 1.0),
+        operators.max: (cupy.max, -math.inf),
+    }
+    return maps, zips, reductions
 
 
 def kernel_for(kind: str, fn: Callable, *args: Any) -> Optional[Callable[..., None]]:
     """The CuPy raw kernel of `kind` ("map", "zip", "reduce") for `fn`, or None when CuPy has none."""
+    maps, zips, reductions = _tables()
     if kind == "map":
-        run_map = _MAPS.get(fn)
+        run_map = maps.get(fn)
         if run_map is None:
             return None
 
@@ -103,7 +85,7 @@ def kernel_for(kind: str, fn: Callable, *args: Any) -> Optional[Callable[..., No
 
         return map_kernel
     if kind == "zip":
-        run_zip = _ZIPS.get(fn)
+        run_zip = zips.get(fn)
         if run_zip is None:
             return None
 
@@ -111,7 +93,7 @@ def kernel_for(kind: str, fn: Callable, *args: Any) -> Optional[Callable[..., No
             run_zip(_view(a), _view(b), _view(out))
 
         return zip_kernel
-    reduction = _REDUCTIONS.get(fn)
+    reduction = reductions.get(fn)
     (start,) = args
     if reduction is None or start != reduction[1]:
         return None
@@ -129,4 +111,6 @@ def kernel_for(kind: str, fn: Callable, *args: Any) -> Optional[Callable[..., No
 
 def matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
     """Batched, broadcast matmul through cuBLAS (`cupy.matmul`)."""
+    import cupy
+
     cupy.matmul(_view(a), _view(b), out=_view(out))
