@@ -115,7 +115,7 @@ def test_one_int_per_dim_reads_a_python_number():
     x = minitorch.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert x[1, -1] == 4.0 and isinstance(x[1, -1], float)
     assert isinstance(minitorch.tensor([1, 2], dtype="int64")[0], int)
-    assert x[np.int64(0), np.int64(1)] == 2.0
+    assert x[np.int64(0), np.int64(1)] == 2.0 and isinstance(x[np.int64(0), np.int64(1)], float)
     assert x[1, 1, None].shape == (1,)  # the PyTorch spelling of a one-element tensor
 
 

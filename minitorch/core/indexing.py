@@ -93,16 +93,8 @@ def parse_key(key: Any, shape: Tuple[int, ...]) -> IndexPlan:
     """
     parts = key if isinstance(key, tuple) else (key,)
     ndim = len(shape)
-    if len(parts) == ndim and all(type(p) is int for p in parts):  # the common element read
-        for dim, (value, size) in enumerate(zip(parts, shape)):
-            if not -size <= value < size:
-                raise IndexingError(
-                    f"index: {_describe(key)} is out of range for shape {shape}: index {value} in dim {dim} "
-                    f"of size {size} (use {-size}..{size - 1})"
-                )
-        return IndexPlan("element", parts)
-    if all(type(p) in _BASIC for p in parts):  # ints, slices and None: view_layout checks them
-        return IndexPlan("basic", parts)
+    if all(type(p) in _BASIC for p in parts):  # ints, slices and None: checked where used
+        return IndexPlan(_basic_kind(parts, ndim), parts)
     entries: List[Any] = []
     consumed = 0
     ellipsis_at: Optional[int] = None
@@ -149,7 +141,7 @@ def parse_key(key: Any, shape: Tuple[int, ...]) -> IndexPlan:
         entries[ellipsis_at:ellipsis_at] = fill
     _check_ranges(entries, key, shape)
     if not advanced:
-        return IndexPlan("basic", tuple(entries))
+        return IndexPlan(_basic_kind(entries, ndim), tuple(entries))
     _check_broadcast(entries, key, shape)
     basic: List[Any] = []
     arrays: List[Any] = []
@@ -165,6 +157,11 @@ def parse_key(key: Any, shape: Tuple[int, ...]) -> IndexPlan:
     while isinstance(arrays[-1], slice):  # trailing full slices are implied
         arrays.pop()
     return IndexPlan("advanced", tuple(basic), tuple(arrays))
+
+
+def _basic_kind(entries: Sequence[Any], ndim: int) -> str:
+    """"element" for one int per dim (the course's `t[i, j]`), else "basic"."""
+    return "element" if len(entries) == ndim and all(type(e) is int for e in entries) else "basic"
 
 
 def _check_ranges(entries: Sequence[Any], key: Any, shape: Tuple[int, ...]) -> None:
