@@ -52,8 +52,9 @@ def index_expressions(draw):
             dim += covered
     arrays = [p for p in parts if isinstance(p, np.ndarray)]
     if len(arrays) > 1:  # advanced indices must broadcast together: keep one array or mask
-        keep = arrays[0]
-        parts = [p if not isinstance(p, np.ndarray) or p is keep else slice(None) for p in parts]
+        keep = arrays[0]  # a dropped mask of k dims becomes k full slices, so every part keeps its dims
+        parts = [q for p in parts for q in ([p] if not isinstance(p, np.ndarray) or p is keep
+                                            else [slice(None)] * (p.ndim if p.dtype == bool else 1))]
     return shape, tuple(parts)
 
 
