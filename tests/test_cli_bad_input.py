@@ -126,6 +126,10 @@ def test_glove_that_is_not_utf8_or_truncated(capsys, tmp_path):
     glove.write_bytes(b"\xff\xfe 0.3 0.4\ngood 0.1 0.2\n")
     _fails(capsys, 1, ["train", "sst2", "--data", data, "--glove", glove, "--out", tmp_path / "r", "--quiet"],
            f"{glove}:1", "not UTF-8")
+    packed = tmp_path / "glove.txt.gz"
+    packed.write_bytes(gzip.compress(b"".join(b"w%d 0.1 0.2\n" % i for i in range(3000)))[:-20])
+    _fails(capsys, 1, ["train", "sst2", "--data", data, "--glove", packed, "--out", tmp_path / "r", "--quiet"],
+           packed, "truncated gzip")
 
 
 @pytest.mark.parametrize("argv, status, fragment", [

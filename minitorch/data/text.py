@@ -11,9 +11,10 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import zlib
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -49,43 +50,53 @@ def read_sst2(path: str | os.PathLike, label_column: str = "label", text_columns
         >>> texts, labels = read_sst2("sst2/train.tsv", num_classes=2)  # doctest: +SKIP
     """
     path = Path(path)
-    with open(path, "rb") as f:
-        lines = enumerate(f, start=1)
-        header = _decode_line(path, *next(lines, (1, b""))).rstrip("\r\n").split("\t")
-        if label_column not in header:
-            raise DatasetError(f"{path}: header {header} has no {label_column!r} column")
-        text_name = next((name for name in text_columns if name in header), None)
-        if text_name is None:
-            raise DatasetError(f"{path}: header {header} has none of the text columns {list(text_columns)}")
-        label_at, text_at = header.index(label_column), header.index(text_name)
-        texts, labels = [], []
-        for line_number, raw in lines:
-            line = _decode_line(path, line_number, raw).rstrip("\r\n")
-            if not line.strip():
-                continue
-            fields = line.split("\t")
-            if len(fields) <= max(label_at, text_at):
-                raise DatasetError(f"{path}:{line_number}: expected {len(header)} tab-separated fields, "
-                                   f"got {len(fields)}: {line[:60]!r}")
-            label = fields[label_at].strip()
-            if not label.isdigit():
-                raise DatasetError(f"{path}:{line_number}: label {label!r} is not a non-negative integer")
-            if num_classes is not None and int(label) >= num_classes:
-                raise DatasetError(f"{path}:{line_number}: label {label} is outside the {num_classes} classes "
-                                   f"0..{num_classes - 1}")
-            labels.append(int(label))
-            texts.append(fields[text_at])
+    lines = _numbered_lines(path)
+    header = next(lines, (1, ""))[1].rstrip("\r\n").split("\t")
+    if label_column not in header:
+        raise DatasetError(f"{path}: header {header} has no {label_column!r} column")
+    text_name = next((name for name in text_columns if name in header), None)
+    if text_name is None:
+        raise DatasetError(f"{path}: header {header} has none of the text columns {list(text_columns)}")
+    label_at, text_at = header.index(label_column), header.index(text_name)
+    texts, labels = [], []
+    for line_number, line in lines:
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) <= max(label_at, text_at):
+            raise DatasetError(f"{path}:{line_number}: expected {len(header)} tab-separated fields, "
+                               f"got {len(fields)}: {line[:60]!r}")
+        label = fields[label_at].strip()
+        if not label.isdigit():
+            raise DatasetError(f"{path}:{line_number}: label {label!r} is not a non-negative integer")
+        if num_classes is not None and int(label) >= num_classes:
+            raise DatasetError(f"{path}:{line_number}: label {label} is outside the {num_classes} classes "
+                               f"0..{num_classes - 1}")
+        labels.append(int(label))
+        texts.append(fields[text_at])
     if not texts:
         raise DatasetError(f"{path}: no data rows after the header; nothing to train or test on")
     return texts, np.asarray(labels, dtype=np.int64)
 
 
-def _decode_line(path: Path, line_number: int, raw: bytes) -> str:
+def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a UTF-8 text file, gzip-compressed or not; a line that is not UTF-8
+    or a truncated gzip stream is a DatasetError naming the file (and the line)."""
+    with open(path, "rb") as f:
+        is_gzip = f.read(2) == b"\x1f\x8b"
+    line_number = 0
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise DatasetError(f"{path}:{line_number}: not UTF-8 text ({err.reason} at byte {err.start} of the line); "
-                           "re-encode the file as UTF-8") from None
+        with (gzip.open(path, "rb") if is_gzip else open(path, "rb")) as f:
+            for line_number, raw in enumerate(f, start=1):
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    raise DatasetError(f"{path}:{line_number}: not UTF-8 text ({err.reason} at byte {err.start} of "
+                                       "the line); re-encode the file as UTF-8") from None
+                yield line_number, text
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        raise DatasetError(f"{path}: corrupt or truncated gzip data after line {line_number} ({err})") from None
 
 
 class Tokenizer:
@@ -194,12 +205,6 @@ class Vocabulary:
         return list(self.itos)
 
 
-def _open_binary(path: Path):
-    with open(path, "rb") as f:
-        is_gzip = f.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if is_gzip else open(path, "rb")
-
-
 def load_glove(path: str | os.PathLike, vocab: Vocabulary, dim: int, seed: int = 0,
                scale: float = 0.25) -> tuple[np.ndarray, int]:
     """Embedding matrix for `vocab` from a text-format GloVe (or word2vec text) file.
@@ -227,21 +232,19 @@ def load_glove(path: str | os.PathLike, vocab: Vocabulary, dim: int, seed: int =
     weights = rng.uniform(-scale, scale, size=(len(vocab), dim)).astype(np.float32)
     weights[vocab.pad_index] = 0.0
     seen = np.zeros(len(vocab), dtype=bool)
-    with _open_binary(path) as f:
-        for line_number, raw in enumerate(f, start=1):
-            line = _decode_line(path, line_number, raw)
-            word, _, rest = line.rstrip("\n").partition(" ")
-            index = vocab.stoi.get(word)
-            if index is None or seen[index] or index == vocab.pad_index:
-                continue
-            values = rest.split()
-            if line_number == 1 and len(values) == 1 and word.isdigit():
-                continue  # word2vec header "count dim"
-            if len(values) != dim:
-                raise DatasetError(f"{path}:{line_number}: word {word!r} has {len(values)} values, expected dim={dim}")
-            try:
-                weights[index] = np.asarray(values, dtype=np.float32)
-            except ValueError:
-                raise DatasetError(f"{path}:{line_number}: non-numeric vector for {word!r}") from None
-            seen[index] = True
+    for line_number, line in _numbered_lines(path):
+        word, _, rest = line.rstrip("\n").partition(" ")
+        index = vocab.stoi.get(word)
+        if index is None or seen[index] or index == vocab.pad_index:
+            continue
+        values = rest.split()
+        if line_number == 1 and len(values) == 1 and word.isdigit():
+            continue  # word2vec header "count dim"
+        if len(values) != dim:
+            raise DatasetError(f"{path}:{line_number}: word {word!r} has {len(values)} values, expected dim={dim}")
+        try:
+            weights[index] = np.asarray(values, dtype=np.float32)
+        except ValueError:
+            raise DatasetError(f"{path}:{line_number}: non-numeric vector for {word!r}") from None
+        seen[index] = True
     return weights, int(seen.sum())
