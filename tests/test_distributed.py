@@ -133,19 +133,20 @@ def test_data_parallel_steps_equal_one_process(ranks):
     assert sorted(re.findall(r"ok rank (\d+) of", result.stdout)) == [str(rank) for rank in range(ranks)], result.stdout
 
 
-def test_two_workers_train_as_one_process_and_resume_with_one(tmp_path, capsys):
-    """`--workers 2` takes the steps of one process (metrics and weights equal up to rounding);
-    a 2-worker run stopped after epoch 1 and resumed by one process ends where both do."""
+def test_two_workers_train_as_one_process_and_resume_its_runs(tmp_path, capsys):
+    """`--workers 2` takes the steps of one process (metrics and weights equal up to rounding), and
+    2 workers resume a run one process stopped after epoch 1 (rank 0 hands the checkpoint to rank 1)
+    to end where both do."""
     one, two, resumed = tmp_path / "one", tmp_path / "two", tmp_path / "resumed"
     assert main(["train", "digits", *RUN, "--out", str(one)]) == 0
     assert main(["train", "digits", *RUN, "--out", str(two), "--workers", "2"]) == 0
     assert "test accuracy" in capsys.readouterr().out  # the parent reports as one process does
     _assert_same_run(one, two)
-    assert main(["train", "digits", *RUN, "--out", str(resumed), "--workers", "2", "--stop-after", "1"]) == 0
-    assert len(_metrics(resumed)) == 1
-    assert main(["train", "--resume", str(resumed), "--quiet"]) == 0
-    _assert_same_run(one, resumed)
     assert sorted(p.name for p in two.iterdir()) == sorted(p.name for p in one.iterdir())  # rank 0 wrote it all
+    assert main(["train", "digits", *RUN, "--out", str(resumed), "--stop-after", "1"]) == 0
+    assert len(_metrics(resumed)) == 1
+    assert main(["train", "--resume", str(resumed), "--workers", "2", "--quiet"]) == 0
+    _assert_same_run(one, resumed)
 
 
 def _rank_pid(parent: int, rank: int) -> int | None:

@@ -364,8 +364,8 @@ def train(config: TrainConfig, resume: bool = False, progress: bool = True,
     from minitorch.distributed import in_mpi_job, launch, world
     from minitorch.distributed.launch import describe_status
 
-    if config.workers == 1 or in_mpi_job():
-        group = world() if config.workers > 1 else None
+    if config.workers == 1 or in_mpi_job():  # under an MPI launcher the job's size must be config.workers
+        group = world() if in_mpi_job() else None
         return Trainer(config, resume=resume, progress=progress, group=group).fit(stop_after)
     if config.out is None:
         config.out = default_run_folder(config.task)
