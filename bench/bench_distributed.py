@@ -58,12 +58,12 @@ def mpi_child() -> None:
     import minitorch
     from minitorch.distributed import DataParallel, world
     from minitorch.models import build_model
-    from minitorch.train.inference import cast_module
 
     group = world()
     rows = {}
     for name, (model_name, shape, classes, options) in MODELS.items():
-        model = cast_module(build_model(model_name, shape, classes, **options), "float32", minitorch.FastBackend)
+        model = build_model(model_name, shape, classes, **options)
+        model.to(minitorch.FastBackend, "float32")
         parallel = DataParallel(model, group)
         rng = np.random.default_rng(group.rank)
         for p in model.parameters():

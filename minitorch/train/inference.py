@@ -21,15 +21,13 @@ EVAL_BATCH_SIZE = 256  # examples per batch when nothing is learned (evaluate, p
 
 
 def set_threads(threads: Optional[int]) -> None:
-    """Use `threads` CPU threads in numba kernels and BLAS (None: leave the defaults)."""
+    """Use `threads` CPU threads in minitorch's kernels, numba and BLAS: the process's one thread
+    policy (`minitorch.backends.threads.set_num_threads`; None: leave it as it is)."""
     if threads is None:
         return
-    import numba
-    from threadpoolctl import threadpool_limits
+    from minitorch.backends.threads import set_num_threads
 
-    most = getattr(numba.config, "NUMBA_NUM_THREADS")  # set at import time, invisible to type checkers
-    numba.set_num_threads(max(1, min(int(threads), most)))
-    threadpool_limits(int(threads))
+    set_num_threads(int(threads))
 
 
 def to_tensor(array: np.ndarray, dtype: str, backend: Any) -> Any:
