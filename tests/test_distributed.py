@@ -23,6 +23,7 @@ from minitorch.core.random import batch_random, batch_rows
 from minitorch.distributed import DistributedError, ProcessGroup, shard
 from minitorch.distributed.launch import LOOPBACK_ENVIRONMENT, describe_status, find_mpiexec
 from minitorch.io import load
+from minitorch.train.tasks import random_shift_
 from minitorch.train.trainer import TrainConfig, Trainer
 
 HERE = Path(__file__).resolve().parent
@@ -89,6 +90,17 @@ def test_shard_draws_are_rows_of_the_whole_batch_draw():
     with batch_rows(0, 4, 10), pytest.raises(ValueError, match="leading dim should be the shard's 4 rows"):
         batch_random(np.random.default_rng(0), (3, 4))
     np.testing.assert_array_equal(batch_random(np.random.default_rng(1), (2, 2)), np.random.default_rng(1).random((2, 2)))
+
+
+def test_a_shard_shifts_its_rows_as_the_whole_batch_shift_does():
+    batch = np.random.default_rng(0).standard_normal((10, 1, 6, 6))
+    whole = random_shift_(batch.copy(), np.random.default_rng(3), 2)
+    for rows in (slice(0, 4), slice(4, 7), slice(7, 10)):
+        part = random_shift_(batch.copy(), np.random.default_rng(3), 2, rows=rows)
+        np.testing.assert_array_equal(part[rows], whole[rows])
+        rest = np.ones(10, dtype=bool)
+        rest[rows] = False
+        np.testing.assert_array_equal(part[rest], batch[rest])  # the other rows are left alone
 
 
 def test_a_trainer_refuses_a_worker_count_its_group_lacks(tmp_path):

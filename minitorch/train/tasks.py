@@ -123,22 +123,27 @@ def channel_first(x: np.ndarray) -> np.ndarray:
     return x.astype(np.float32)[:, None]  # (N, *size) -> (N, 1, *size)
 
 
-def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:
+def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int,
+                  rows: slice = slice(None)) -> np.ndarray:
     """Translate each image (N, C, H, W) in place by up to `max_shift` pixels per axis.
 
     The usual data augmentation for digits: every example gets its own (dy, dx), drawn
     uniformly from [-max_shift, max_shift]^2 by `rng`. Uncovered pixels get the batch's
     smallest value (the background of digit images, also after standardisation).
+
+    `rows` (a slice) translates only those images, exactly as the whole batch's shift would
+    (the draws and the fill value still come from all N): a data-parallel rank's shard.
     """
     n, _, height, width = images.shape
     shifts = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
-    shape = (n, images.shape[1], height + 2 * max_shift, width + 2 * max_shift)
+    part, shifts = images[rows], shifts[rows]  # a view: writes reach the batch
+    shape = (len(part), images.shape[1], height + 2 * max_shift, width + 2 * max_shift)
     padded = np.full(shape, images.min(), dtype=images.dtype)
-    padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = images
+    padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = part
     for dy, dx in {tuple(s) for s in shifts.tolist()}:
         chosen = np.flatnonzero((shifts[:, 0] == dy) & (shifts[:, 1] == dx))
         top, left = max_shift - dy, max_shift - dx
-        images[chosen] = padded[chosen, :, top:top + height, left:left + width]
+        part[chosen] = padded[chosen, :, top:top + height, left:left + width]
     return images
 
 

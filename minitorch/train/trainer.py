@@ -254,10 +254,10 @@ class Trainer:
         shift = config.max_shift
         augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
         for inputs, targets in batches:
-            if shift:
-                random_shift_(inputs.to_numpy(), augment_rng, shift)  # the batch is a fresh copy
             count = len(targets)
             part = parallel.shard(count)
+            if shift:  # the batch is a fresh copy; a rank shifts only its rows
+                random_shift_(inputs.to_numpy(), augment_rng, shift, rows=part.rows)
             if parallel.enabled:
                 inputs = inputs[part.rows] if self.task.is_text else to_tensor(
                     inputs.to_numpy()[part.rows], config.dtype, self.backend)
