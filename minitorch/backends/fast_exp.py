@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 from llvmlite import ir
-from numba import njit
 from numba import types
 from numba.extending import intrinsic, overload, register_jitable
 
@@ -59,7 +58,7 @@ def _constants(float_type: Any) -> tuple:
 EXP_CONSTANTS = {np.dtype(np.float32): _constants(np.float32), np.dtype(np.float64): _constants(np.float64)}
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", inline="always", cache=True)
+@register_jitable(fastmath=FASTMATH, error_model="numpy")
 def exp_nonpositive(t, split, poly):
     log2e, half, ln2_high, ln2_low, lowest, lowest_k = split
     clamped = lowest if t < lowest else t  # NaN passes through

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+from numba.extending import register_jitable
 
 from .fast_exp import EXP_CONSTANTS, FASTMATH, exp_nonpositive
 
@@ -24,12 +25,12 @@ __all__ = [
 ]
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", inline="always", cache=True)
+@register_jitable(fastmath=FASTMATH, error_model="numpy")
 def _larger(a, b):
     return a if a > b else b
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", inline="always", cache=True)
+@register_jitable(fastmath=FASTMATH, error_model="numpy")
 def _row_max(row):
     # eight independent running maxima let the compiler vectorize the comparison chain
     n = row.shape[0]
@@ -131,9 +132,36 @@ def softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -
     _softmax_backward(_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in)
 
 
+@njit(error_model="numpy", cache=True)
+def _log_softmax_short_rows(x, out):  # pragma: no cover - compiled
+    """log_softmax of rows too short for the vectorised exp to pay (a classifier's logits: a
+    cross-entropy of 10 classes): libm's exp per element, and a kernel that compiles in a
+    third of the fused one's time (it is on the path of every classifier's first step)."""
+    for r in range(x.shape[0]):
+        m = x[r, 0]
+        for j in range(1, x.shape[1]):
+            if x[r, j] > m or x[r, j] != x[r, j]:  # NaN wins, as in the fused kernel's max
+                m = x[r, j]
+        total = 0.0
+        for j in range(x.shape[1]):
+            total += np.exp(x[r, j] - m)
+        log_total = np.log(total)
+        for j in range(x.shape[1]):
+            out[r, j] = (x[r, j] - m) - log_total
+
+
+# Rows shorter than this run in `_log_softmax_short_rows`.
+SHORT_ROW = 32
+
+
 def log_softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
     """See `row_kernels.log_softmax_forward`; `out` must be C-contiguous."""
-    _log_softmax_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
+    if x.shape[1] == 0:
+        return
+    if x.shape[1] < SHORT_ROW:
+        _log_softmax_short_rows(_c(x), out)
+    else:
+        _log_softmax_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
 
 
 def log_softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -> None:
@@ -160,7 +188,7 @@ def _row_max_forward(x, out, indices):  # pragma: no cover - compiled
         indices[r, 0] = position
 
 
-@njit(error_model="numpy", inline="always", cache=True)
+@register_jitable(error_model="numpy")
 def _first_max(a, i, b, j):  # pragma: no cover - compiled
     """(value, index) of the first maximum of a (at i) and b (at j > i); NaN counts as largest."""
     take = (b > a) | ((b != b) & (a == a))
