@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from common import THREADS, Table, median_time, write_section  # noqa: I001  (pins threads and fixes the heap before imports)
+from common import THREADS, Table, median_time, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -139,7 +139,7 @@ def run_tables() -> list[Table]:
 
 NOTES = """Forward + backward (input, weight and bias gradients; no input gradient where marked) through
 the autodiff engine, `out = conv(x, w, b); out.backward(g)`, against `torch.nn.functional` in the
-same process, timed alternately, median of 31 repeats (7 for case c); threads pinned, heap fixed
+same process, timed alternately, median of 31 repeats (7 for case c); threads pinned, allocator untuned
 (bench/common.py). Design: per batch chunk (about 256K elements of unrolled matrix), numba
 im2col into a channel-major (C_in*K) x (n*L) matrix, one BLAS call per sample straight into the
 (N, C_out, L) output; weight grad from the same unrolled matrix (the forward's last chunk is

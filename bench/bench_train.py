@@ -109,6 +109,23 @@ def interleaved_medians(ours, theirs, repeats: int = 60, warmup: int = 5) -> tup
     return float(np.median(times[0])), float(np.median(times[1]))
 
 
+PLAIN_PROCESS = """
+import sys; sys.path.insert(0, {bench!r})
+from bench_train import LeNet5, TorchLeNet, interleaved_medians, step_pair
+print(*interleaved_medians(*step_pair(LeNet5(), TorchLeNet(), 64, False)))
+"""
+
+
+def plain_process_seconds() -> tuple:
+    """(ours, torch) LeNet-5 step medians in a new process that does nothing but build the two
+    models and time them: no allocator tuning, nothing warmed by other cases (threads pinned
+    as for the table, through the environment)."""
+    code = PLAIN_PROCESS.format(bench=str(RESULTS.parent))
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    ours, theirs = (float(v) for v in out.split())
+    return ours, theirs
+
+
 def cold_start_seconds() -> float:
     """Wall time of a fresh interpreter through its first LeNet-5 step: the best of three runs
     after one that fills numba's cache."""
@@ -129,6 +146,7 @@ def main() -> None:
     for name, ours_model, torch_model, batch, log_probs in cases:
         ours, theirs = step_pair(ours_model, torch_model, batch, log_probs)
         table.add(name, *interleaved_medians(ours, theirs), "<= 1.0x")
+    table.add("LeNet-5 train step, plain process, no tuning", *plain_process_seconds(), "<= 1.0x")
     cold = cold_start_seconds()
     table.add_row("cold process to end of first LeNet-5 step (numba cache warm)", f"{cold * 1e3:.0f}", "", "", "< 3 s")
     write_section("Training step", "Run: `python bench/bench_train.py`. One step = zero_grad, forward, loss, "

@@ -1,14 +1,13 @@
 """Shared benchmark plumbing: thread pinning, warm median timing, table printing and RESULTS.md.
 
-Import this module FIRST in a benchmark script: it pins numba, BLAS and torch to the
-requested thread count (default 1) before those libraries load, and fixes the heap state
-(glibc keeps freed multi-MB buffers instead of returning them to the OS, so repeated
-allocations do not pay page faults).
+Import this module FIRST in a benchmark script: it pins minitorch, numba, BLAS and torch to the
+requested thread count (default 1) before those libraries load. Nothing else about the process
+is tuned: the allocator runs with its defaults (minitorch keeps its large buffers in its own
+workspace, backends/workspace.py), so the tables show the speed a plain script gets.
 """
 
 from __future__ import annotations
 
-import ctypes
 import os
 import platform
 import statistics
@@ -20,13 +19,6 @@ from typing import Callable, List, Sequence
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 for _name in ("MINITORCH_NUM_THREADS", "NUMBA_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_name] = str(THREADS)
-
-try:  # glibc: keep freed memory mapped (M_MMAP_THRESHOLD = -3, M_TRIM_THRESHOLD = -1)
-    _libc = ctypes.CDLL("libc.so.6")
-    _libc.mallopt(-3, 1 << 30)
-    _libc.mallopt(-1, 1 << 30)
-except OSError:  # pragma: no cover - not glibc
-    pass
 
 import torch  # noqa: E402
 

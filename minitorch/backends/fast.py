@@ -32,8 +32,9 @@ from . import fast_conv, fast_pool, fast_rows, fast_scatter, fast_walk
 from .base import TensorBackend, TensorOps
 from .fast_exp import sigmoid as sigmoid_vectorised
 from .threads import parallel_for
+from .workspace import Workspace, pooled_numpy
 
-__all__ = ["FastOps", "FastBackend", "PARALLEL_GRAIN"]
+__all__ = ["FastOps", "FastBackend", "PARALLEL_GRAIN", "WORKSPACE"]
 
 # Kernel calls touching fewer elements than this run on the calling thread only.
 PARALLEL_GRAIN = 1 << 18
@@ -186,10 +187,15 @@ def fast_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
     np.matmul(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
 
 
+# Large arrays of the fast backend (activations, gradients, unrolled matrices) reuse memory.
+WORKSPACE = Workspace()
+
+
 class FastOps(TensorOps):
     """numba + BLAS kernels: the fast CPU backend."""
 
     name = "fast"
+    xp = pooled_numpy(WORKSPACE)
     map_kernel = staticmethod(fast_map)
     zip_kernel = staticmethod(fast_zip)
     reduce_kernel = staticmethod(fast_reduce)
