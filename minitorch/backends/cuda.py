@@ -302,6 +302,9 @@ class CudaOps(TensorOps, metaclass=_DeviceNamespace):
     name = "cuda"
     # "auto": CuPy's kernels for the functions it has, numba's for the rest; "numba": numba only.
     kernels = "auto"
+    # Convolution unrolls whole batches (up to 2^27 elements, 512 MB in float32) at once: one
+    # kernel and one batched GEMM per layer, where the CPU works in cache-sized chunks.
+    conv_chunk_elements = 1 << 27
 
     @classmethod
     def adopt(cls, data: TensorData) -> TensorData:

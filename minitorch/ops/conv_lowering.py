@@ -49,13 +49,15 @@ ONE_CHUNK_FACTOR = 2
 # it, one call per chunk over a transposed copy of the gradient is cheaper.
 PER_SAMPLE_MIN_LENGTH = 256
 
-def _chunk_size(n_batch: int, channels: int, window: Window, whole_batch_ok: bool = True) -> int:
-    """Samples per chunk: about CHUNK_ELEMENTS of unrolled matrix, at least one sample; with
-    `whole_batch_ok`, the whole batch when it is at most ONE_CHUNK_FACTOR * CHUNK_ELEMENTS."""
+def _chunk_size(ops: Any, n_batch: int, channels: int, window: Window, whole_batch_ok: bool = True) -> int:
+    """Samples per chunk: about CHUNK_ELEMENTS of unrolled matrix (or the backend's own
+    `conv_chunk_elements`: a GPU wants whole batches, not cache-sized pieces), at least one
+    sample; with `whole_batch_ok`, the whole batch when it is at most ONE_CHUNK_FACTOR chunks."""
+    chunk = getattr(ops, "conv_chunk_elements", CHUNK_ELEMENTS)
     per_sample = max(channels * prod(window.kernel) * prod(window.out_size), 1)
-    if whole_batch_ok and n_batch * per_sample <= ONE_CHUNK_FACTOR * CHUNK_ELEMENTS:
+    if whole_batch_ok and n_batch * per_sample <= ONE_CHUNK_FACTOR * chunk:
         return max(n_batch, 1)
-    return max(1, min(n_batch, CHUNK_ELEMENTS // per_sample))
+    return max(1, min(n_batch, chunk // per_sample))
 
 
 # One unrolled batch chunk: (start, stop, cols) with cols (C*K, stop - start, L).
@@ -71,7 +73,7 @@ def _unrolled_chunks(
     if end == 0:
         return
     rows, length = channels * prod(window.kernel), prod(window.out_size)
-    step = _chunk_size(n_batch, channels, window, whole_batch_ok)
+    step = _chunk_size(ops, n_batch, channels, window, whole_batch_ok)
     buffer = ops.xp.empty(min(step, end) * rows * length, dtype=x.dtype)
     for start in range(0, end, step):
         stop = min(start + step, end)
@@ -177,7 +179,7 @@ def conv_input_grad(ops: Any, grad_out: Any, weight: Any, window: Window, groups
     grad_in = xp.empty((n_batch, channels, *window.in_size), dtype=grad_out.dtype)
     rows = channels * prod(window.kernel)
     # nothing is reused here, so no whole-batch chunk: a smaller buffer stays in cache
-    step = _chunk_size(n_batch, channels, window, whole_batch_ok=False)
+    step = _chunk_size(ops, n_batch, channels, window, whole_batch_ok=False)
     buffer = xp.empty(step * rows * length, dtype=grad_out.dtype)
     for start in range(0, n_batch, step):
         stop = min(start + step, n_batch)

@@ -22,13 +22,14 @@ import minitorch
 from minitorch.models import MODELS
 
 __all__ = ["TrainConfig", "TASK_DEFAULTS", "config_for", "setting_fields", "task_default_text", "recipe_table", "OPTIMIZERS", "SCHEDULERS",
-           "BACKENDS", "DTYPES", "MODEL_SETTINGS", "positive_int", "positive_float", "nonnegative_float",
+           "BACKENDS", "DTYPES", "DEVICES", "MODEL_SETTINGS", "positive_int", "positive_float", "nonnegative_float",
            "nonnegative_int"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 SCHEDULERS = ("cosine", "step", "none")
 BACKENDS = {"fast": minitorch.FastBackend, "simple": minitorch.SimpleBackend}
 DTYPES = ("float32", "float64")
+DEVICES = ("cpu", "cuda")
 MODEL_SETTINGS = ("layers", "model_options")  # belong to the task's default model
 
 
@@ -89,6 +90,8 @@ class TrainConfig:
                               metavar="PX", parse=nonnegative_int)
     backend: str = _setting("fast", "tensor backend", choices=tuple(BACKENDS))
     dtype: str = _setting("float32", "parameter and data type", choices=DTYPES)
+    device: str = _setting("cpu", "where the model trains: cpu, or cuda (the GPU backend; needs a GPU and the "
+                                  "gpu extra)", choices=DEVICES)
     threads: int = _setting(1, "CPU threads for kernels and BLAS (these small models gain little from more, and "
                                "lose much on a busy machine)", metavar="N", parse=positive_int, resumable=True)
     workers: int = _setting(1, "data-parallel worker processes on this machine, through MPI (the distributed "

@@ -32,6 +32,7 @@ from tqdm import tqdm
 
 import minitorch
 from minitorch import nn, optim
+from minitorch.backends.device import backend_for
 from minitorch.core.random import get_rng_state, manual_seed, set_rng_state
 from minitorch.data import Vocabulary, load_glove
 from minitorch.distributed.data_parallel import DataParallel
@@ -138,7 +139,8 @@ class Trainer:
         self.log = sys.stderr if log is None else log
         if config.backend not in BACKENDS:
             raise ValueError(f"unknown backend {config.backend!r}; choose one of {', '.join(BACKENDS)}")
-        self.backend = BACKENDS[config.backend]
+        self.host_backend = BACKENDS[config.backend]  # batches are built (and augmented) here
+        self.backend = self.host_backend if config.device == "cpu" else backend_for(config.device)
         if config.out is None:
             config.out = default_run_folder(config.task)
         self.folder = Path(config.out)
@@ -250,7 +252,7 @@ class Trainer:
         loss_sum, correct, seen = 0.0, 0, 0
         start = time.perf_counter()
         batches = batches_of(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
-                             self.backend, shuffle=True, seed=config.seed, epoch=self.epoch)
+                             self.host_backend, shuffle=True, seed=config.seed, epoch=self.epoch)
         shift = config.max_shift
         augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
         for inputs, targets in batches:
@@ -260,8 +262,10 @@ class Trainer:
                 random_shift_(inputs.to_numpy(), augment_rng, shift, rows=part.rows)
             if parallel.enabled:
                 inputs = inputs[part.rows] if self.task.is_text else to_tensor(
-                    inputs.to_numpy()[part.rows], config.dtype, self.backend)
+                    inputs.to_numpy()[part.rows], config.dtype, self.host_backend)
                 targets = targets[part.rows]
+            if not self.task.is_text:
+                inputs = inputs.to(self.backend)  # to the GPU with --device cuda
             with part.random_rows():
                 output = self.model(inputs)
                 loss = class_loss(self.model, output, targets)

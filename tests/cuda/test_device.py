@@ -151,3 +151,18 @@ def test_float32_step_on_the_gpu_matches_the_cpu_to_float32_precision():
         grads.append([_values(p.value.grad) for p in model.parameters()])
     for got, want in zip(grads[1], grads[0]):
         np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-5)
+
+
+def test_the_command_line_trains_on_the_gpu(tmp_path):
+    """`minitorch train ... --device cuda`: a tiny run end to end (checkpoint, metrics), which
+    then loads for evaluation on the CPU."""
+    from minitorch.cli import main
+    from minitorch.train.trainer import load_trained
+
+    run = tmp_path / "run"
+    args = ["train", "digits", "--device", "cuda", "--epochs", "1", "--limit", "16", "--batch-size", "16",
+            "--layers", "2:3", "--out", str(run), "--quiet"]
+    assert main(args) in (0, None)
+    assert (run / "metrics.json").exists() and (run / "checkpoint.safetensors").exists()
+    model, _ = load_trained(run / "checkpoint.safetensors")
+    assert all(p.value.device == "cpu" for p in model.parameters())
