@@ -196,3 +196,42 @@ def test_a_users_own_scalar_function_runs_on_the_device(cuda):
     mapped: Callable = cuda.ops.map(_user_fn)
     out = mapped(t)
     np.testing.assert_allclose(np.array(out.to_numpy()), [[_user_fn(v) for v in row] for row in values])
+
+
+class _GPULinear(minitorch.Module):
+    """run_fast_tensor.py's Linear, on a backend the program built: `TensorBackend(CudaOps)`."""
+
+    def __init__(self, in_size, out_size, backend):
+        super().__init__()
+        self.weights = minitorch.Parameter(minitorch.rand((in_size, out_size), backend=backend) - 0.5)
+        self.bias = minitorch.Parameter(minitorch.zeros((out_size,), backend=backend) + 0.1)
+        self.out_size = out_size
+
+    def forward(self, x):
+        batch, in_size = x.shape
+        return x.view(batch, in_size) @ self.weights.value + self.bias.value
+
+
+def test_a_course_program_trains_on_a_gpu_backend_it_built():
+    """The shape of Module 3's run_fast_tensor.py with `--BACKEND gpu`: minitorch.SGD without
+    zero_grad, data made with the GPU backend, accuracy counted against a CPU label tensor."""
+    random.seed(0)
+    gpu = minitorch.TensorBackend(minitorch.CudaOps)
+    data = minitorch.datasets["Simple"](20)
+    layers = [_GPULinear(2, 6, gpu), _GPULinear(6, 1, gpu)]
+    model = minitorch.Module()
+    model.layer1, model.layer2 = layers
+    optimizer = minitorch.SGD(model.parameters(), 0.5)
+    losses = []
+    for _ in range(8):
+        X = minitorch.tensor(data.X, backend=gpu)
+        y = minitorch.tensor(data.y, backend=gpu)
+        out = model.layer2.forward(model.layer1.forward(X).relu()).sigmoid().view(y.shape[0])
+        prob = (out * y) + (out - 1.0) * (y - 1.0)
+        loss = -prob.log()
+        (loss / y.shape[0]).sum().view(1).backward()
+        optimizer.step()
+        losses.append(loss.sum().view(1)[0])
+    labels = minitorch.tensor(data.y)  # on the CPU: the course's scripts mix them in freely
+    correct = int(((out.detach() > 0.5) == labels).sum()[0])
+    assert losses[-1] < losses[0] and 0 <= correct <= 20
