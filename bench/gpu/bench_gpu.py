@@ -42,6 +42,8 @@ from minitorch.nn import functional as F  # noqa: E402
 OUT = Path(os.environ.get("OUT") or ROOT / "gpu-results")
 RESULTS: Dict[str, Any] = {"sections": {}}
 MARKDOWN: List[str] = []
+TORCH_DEVICE = "cuda" if torch.cuda.is_available() else "cpu"  # cpu: --quick smoke runs without a GPU
+QUICK = False  # --quick: tiny sizes and few repeats, to check the script itself (e.g. in the simulator)
 
 
 def log(message: str) -> None:
@@ -50,7 +52,8 @@ def log(message: str) -> None:
 
 def sync() -> None:
     synchronize()
-    torch.cuda.synchronize()
+    if TORCH_DEVICE == "cuda":
+        torch.cuda.synchronize()
 
 
 def timed(fn: Callable[[], Any]) -> float:
@@ -62,6 +65,7 @@ def timed(fn: Callable[[], Any]) -> float:
 
 def median_seconds(fn: Callable[[], Any], repeats: int = 10, warmup: int = 2) -> float:
     """Median seconds of fn(), each call synchronised."""
+    repeats, warmup = (1, 1) if QUICK else (repeats, warmup)
     for _ in range(warmup):
         fn()
     sync()
@@ -70,6 +74,7 @@ def median_seconds(fn: Callable[[], Any], repeats: int = 10, warmup: int = 2) ->
 
 def paired(ours: Callable[[], Any], theirs: Callable[[], Any], repeats: int = 20, warmup: int = 3) -> Tuple[float, float]:
     """Median seconds of ours() and theirs(), alternating, each call synchronised."""
+    repeats, warmup = (1, 1) if QUICK else (repeats, warmup)
     for _ in range(warmup):
         ours()
         theirs()
@@ -153,11 +158,11 @@ def cuda_tensor(array: np.ndarray, requires_grad: bool = False) -> Any:
 
 @section("matmul 4096^3 fp32", "| path | ms | TFLOP/s | of torch.matmul | target |\n|---|---|---|---|---|")
 def matmul(rows: List[List[str]]) -> None:
-    n = 4096
+    n = 64 if QUICK else 4096
     flops = 2.0 * n**3
     rng = np.random.default_rng(0)
     a_np, b_np = rng.standard_normal((n, n), dtype=np.float32), rng.standard_normal((n, n), dtype=np.float32)
-    ta, tb = torch.from_numpy(a_np).cuda(), torch.from_numpy(b_np).cuda()
+    ta, tb = torch.from_numpy(a_np).to(TORCH_DEVICE), torch.from_numpy(b_np).to(TORCH_DEVICE)
     a, b = cuda_tensor(a_np), cuda_tensor(b_np)
     torch_s = median_seconds(lambda: torch.matmul(ta, tb))
     results = {"torch.matmul": torch_s, "ours: a @ b (cuBLAS path)": median_seconds(lambda: a @ b)}
@@ -194,8 +199,8 @@ def launch(rows: List[List[str]]) -> None:
     rng = np.random.default_rng(1)
     x_np, y_np = rng.standard_normal(1000, dtype=np.float32), rng.standard_normal(1000, dtype=np.float32)
     x, y = cuda_tensor(x_np), cuda_tensor(y_np)
-    tx, ty = torch.from_numpy(x_np).cuda(), torch.from_numpy(y_np).cuda()
-    count = 200
+    tx, ty = torch.from_numpy(x_np).to(TORCH_DEVICE), torch.from_numpy(y_np).to(TORCH_DEVICE)
+    count = 5 if QUICK else 200
     cases = [
         ("x + y", lambda: x + y, lambda: tx + ty),
         ("x * y", lambda: x * y, lambda: tx * ty),
@@ -232,6 +237,9 @@ CONV_CASES = [  # bench/bench_conv.py's: name, dims, (N, C_in, *spatial), C_out,
 @section("convolution forward + backward, fp32", "| case | ours ms | torch (cuDNN) ms | ratio | target |\n|---|---|---|---|---|")
 def conv(rows: List[List[str]]) -> None:
     for name, dims, shape, c_out, kernel, padding in CONV_CASES:
+        if QUICK:
+            shape = (2, shape[1] // 8 or 1) + tuple(max(s // 8, 5) for s in shape[2:])
+            c_out = max(c_out // 8, 2)
         try:
             rows.append(_conv_case(name, dims, shape, c_out, kernel, padding))
         except Exception as error:
@@ -246,8 +254,8 @@ def _conv_case(name: str, dims: int, shape: Tuple[int, ...], c_out: int, kernel:
     b = rng.standard_normal(c_out).astype(np.float32)
     torch_fn = torch.nn.functional.conv1d if dims == 1 else torch.nn.functional.conv2d
     ours_fn = F.conv1d if dims == 1 else F.conv2d
-    tx = torch.from_numpy(x).cuda().requires_grad_()
-    tw, tb = torch.from_numpy(w).cuda().requires_grad_(), torch.from_numpy(b).cuda().requires_grad_()
+    tx = torch.from_numpy(x).to(TORCH_DEVICE).requires_grad_()
+    tw, tb = torch.from_numpy(w).to(TORCH_DEVICE).requires_grad_(), torch.from_numpy(b).to(TORCH_DEVICE).requires_grad_()
     tg = torch.randn_like(torch_fn(tx, tw, tb, padding=padding))
     mx, mw, mb = cuda_tensor(x, True), cuda_tensor(w, True), cuda_tensor(b, True)
     mg = cuda_tensor(tg.detach().cpu().numpy())
@@ -301,7 +309,7 @@ def _models(kind: str) -> Tuple[Any, Any, bool]:
     ours.float()
     state = {name: torch.from_numpy(np.array(p.value.to_numpy())) for name, p in ours.named_parameters()}
     theirs.load_state_dict(state)
-    return ours.to("cuda"), theirs.cuda(), log_probs
+    return ours.to("cuda"), theirs.to(TORCH_DEVICE), log_probs
 
 
 def _step_pair(kind: str, batch: int) -> Tuple[Callable[[], Any], Callable[[], Any]]:
@@ -310,7 +318,7 @@ def _step_pair(kind: str, batch: int) -> Tuple[Callable[[], Any], Callable[[], A
     x_np = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
     y_np = rng.integers(0, 10, batch)
     x, y = cuda_tensor(x_np), y_np  # class labels as a numpy array (copied over by the loss)
-    tx, ty = torch.from_numpy(x_np).cuda(), torch.from_numpy(y_np).cuda()
+    tx, ty = torch.from_numpy(x_np).to(TORCH_DEVICE), torch.from_numpy(y_np).to(TORCH_DEVICE)
     ours_opt = optim.SGD(ours_model.parameters(), lr=0.01, momentum=0.9)
     torch_opt = torch.optim.SGD(torch_model.parameters(), lr=0.01, momentum=0.9)
     ours_loss = F.nll_loss if log_probs else F.cross_entropy
@@ -332,7 +340,7 @@ def _step_pair(kind: str, batch: int) -> Tuple[Callable[[], Any], Callable[[], A
 @section("training step (zero_grad, forward, loss, backward, SGD momentum 0.9), fp32", "| case | ours ms | torch ms | ratio | target |\n|---|---|---|---|---|")
 def train(rows: List[List[str]]) -> None:
     for kind, label in (("lenet", "LeNet-5"), ("course", "course network")):
-        for batch in (64, 256):
+        for batch in (2, 4) if QUICK else (64, 256):
             name = f"{label} step, batch {batch}"
             try:
                 ours, theirs = _step_pair(kind, batch)
@@ -347,6 +355,8 @@ def mnist_epoch(rows: List[List[str]], root: Path) -> None:
     from minitorch.data import load_mnist
 
     images, labels = load_mnist(root, split="test")
+    if QUICK:
+        images, labels = images[:8], labels[:8]
     x_all = (images.astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
     batch = 64
     for label, framework in (("ours", "minitorch"), ("torch", "torch")):
@@ -368,8 +378,8 @@ def mnist_epoch(rows: List[List[str]], root: Path) -> None:
         else:
             topt = torch.optim.Adam(torch_model.parameters(), lr=2e-3)
             for i in range(0, len(x_all), batch):
-                tx = torch.from_numpy(x_all[i : i + batch]).cuda()
-                ty = torch.from_numpy(labels[i : i + batch].astype(np.int64)).cuda()
+                tx = torch.from_numpy(x_all[i : i + batch]).to(TORCH_DEVICE)
+                ty = torch.from_numpy(labels[i : i + batch].astype(np.int64)).to(TORCH_DEVICE)
                 topt.zero_grad()
                 logits = torch_model(tx)
                 loss = torch.nn.functional.cross_entropy(logits, ty)
@@ -388,7 +398,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sections", default="matmul,launch,conv,train,mnist")
     parser.add_argument("--mnist", default=os.environ.get("MNIST_DIR", str(ROOT / ".gpu-data" / "mnist")))
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one repeat: check the script itself")
     args = parser.parse_args()
+    global QUICK
+    QUICK = args.quick
     wanted = args.sections.split(",")
     environment()
     runs = {"matmul": matmul, "launch": launch, "conv": conv, "train": train}

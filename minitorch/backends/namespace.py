@@ -4,6 +4,7 @@ context that silences its floating-point warnings."""
 from __future__ import annotations
 
 import contextlib
+import importlib
 from typing import Any, ContextManager
 
 import numpy
@@ -14,7 +15,12 @@ __all__ = ["array_namespace", "quiet"]
 def array_namespace(array: Any) -> Any:
     """The module whose functions compute on `array` (its `__array_namespace__`, else numpy)."""
     get = getattr(array, "__array_namespace__", None)
-    return numpy if get is None else get()
+    if get is None:
+        return numpy
+    xp = get()
+    if not hasattr(xp, "lib"):  # a strict array-API namespace (older CuPy's cupy.array_api): the library itself
+        xp = importlib.import_module(type(array).__module__.split(".")[0])
+    return xp
 
 
 def quiet(xp: Any) -> ContextManager[Any]:
