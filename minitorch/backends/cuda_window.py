@@ -12,7 +12,9 @@ The same contracts as the generic kernels of `window_kernels.py` (the one window
 * `index_add(target, index, values)`: target[index[i]] += values[i] with atomic adds.
 
 Arrays are CuPy arrays on a GPU (passed to numba without a copy) or numpy arrays under the
-simulator; kernels index them N-dimensionally, so any strides work.
+simulator; inputs may have any strides, outputs are C-contiguous (the frontend allocates them).
+The pooling kernels see planes flattened, (P, D * H * W), and walk each window's taps in
+row-major window order (`_tap`).
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ def _fold(cols, out, stride, dilation, padding):  # pragma: no cover - device co
 @cuda.jit(device=True)
 def _window_of(i, windows_shape, plane_shape, kernel, stride, padding, adaptive):  # pragma: no cover
     """The i-th window of (P, OD, OH, OW) windows over (P, D, H, W) planes:
-    (p, od, oh, ow, first tap and tap count per dim)."""
+    (p, output position o, first tap and tap count per dim)."""
     ow = i % windows_shape[3]
     r = i // windows_shape[3]
     oh = r % windows_shape[2]
@@ -137,36 +139,40 @@ def _window_of(i, windows_shape, plane_shape, kernel, stride, padding, adaptive)
     nd = kernel[0] if nd < 0 else nd
     nh = kernel[1] if nh < 0 else nh
     nw = kernel[2] if nw < 0 else nw
-    return p, od, oh, ow, sd, nd, sh, nh, sw, nw
+    return p, (od * windows_shape[2] + oh) * windows_shape[3] + ow, sd, nd, sh, nh, sw, nw
+
+
+@cuda.jit(device=True)
+def _tap(t, sd, nh, sh, nw, sw, dilation, plane_shape):  # pragma: no cover - device code
+    """The flat plane position tap t (row-major over the window's KD x KH x KW taps) reads, or
+    -1 when it falls in the padding."""
+    d = sd + (t // (nh * nw)) * dilation[0]
+    h = sh + ((t // nw) % nh) * dilation[1]
+    w = sw + (t % nw) * dilation[2]
+    if 0 <= d < plane_shape[1] and 0 <= h < plane_shape[2] and 0 <= w < plane_shape[3]:
+        return (d * plane_shape[2] + h) * plane_shape[3] + w
+    return -1
 
 
 @cuda.jit
-def _max_pool_forward(x, out, indices, kernel, stride, dilation, padding, adaptive):  # pragma: no cover
-    depth, height, width = x.shape[1], x.shape[2], x.shape[3]
+def _max_pool_forward(x, plane_shape, out, indices, out_shape, kernel, stride, dilation, padding, adaptive):  # pragma: no cover
+    """x (P, S) and out / indices (P, O): the planes and windows, flattened."""
     i = cuda.grid(1)
     while i < out.size:
-        p, od, oh, ow, sd, nd, sh, nh, sw, nw = _window_of(i, out.shape, x.shape, kernel, stride, padding, adaptive)
+        p, o, sd, nd, sh, nh, sw, nw = _window_of(i, out_shape, plane_shape, kernel, stride, padding, adaptive)
         best = -math.inf
         at = -1
-        for kd in range(nd):
-            d = sd + kd * dilation[0]
-            if d < 0 or d >= depth:
+        for t in range(nd * nh * nw):  # window order: the first maximum wins ties
+            position = _tap(t, sd, nh, sh, nw, sw, dilation, plane_shape)
+            if position < 0:
                 continue
-            for kh in range(nh):
-                h = sh + kh * dilation[1]
-                if h < 0 or h >= height:
-                    continue
-                for kw in range(nw):
-                    w = sw + kw * dilation[2]
-                    if w < 0 or w >= width:
-                        continue
-                    value = x[p, d, h, w]
-                    # the first tap, a larger value, or the first NaN (NaN wins, as in PyTorch)
-                    if at < 0 or value > best or (value != value and best == best):
-                        best = value
-                        at = (d * height + h) * width + w
-        out[p, od, oh, ow] = best
-        indices[p, od, oh, ow] = at
+            value = x[p, position]
+            # the first tap, a larger value, or the first NaN (NaN wins, as in PyTorch)
+            if at < 0 or value > best or (value != value and best == best):
+                best = value
+                at = position
+        out[p, o] = best
+        indices[p, o] = at
         i += cuda.gridsize(1)
 
 
@@ -184,49 +190,26 @@ def _max_pool_backward(grad_out, indices, grad_in):  # pragma: no cover - device
 
 
 @cuda.jit
-def _avg_pool_forward(x, scale, out, kernel, stride, dilation, padding, adaptive):  # pragma: no cover
-    depth, height, width = x.shape[1], x.shape[2], x.shape[3]
+def _avg_pool(x, plane_shape, scale, out, out_shape, kernel, stride, dilation, padding, adaptive, backward):  # pragma: no cover
+    """Forward: out[p, o] = scale[o] * the sum of plane x[p] over window o's input taps.
+    Backward (x is grad_out, out is grad_in): every input tap of window o gets scale[o] * x[p, o]
+    (atomic adds: windows overlap). x, out: planes and windows flattened, (P, S) / (P, O)."""
+    windows = x if backward else out
     i = cuda.grid(1)
-    while i < out.size:
-        p, od, oh, ow, sd, nd, sh, nh, sw, nw = _window_of(i, out.shape, x.shape, kernel, stride, padding, adaptive)
+    while i < windows.size:
+        p, o, sd, nd, sh, nh, sw, nw = _window_of(i, out_shape, plane_shape, kernel, stride, padding, adaptive)
+        spread = x[p, o] * scale[o] if backward else 0.0
         total = 0.0
-        for kd in range(nd):
-            d = sd + kd * dilation[0]
-            if d < 0 or d >= depth:
+        for t in range(nd * nh * nw):
+            position = _tap(t, sd, nh, sh, nw, sw, dilation, plane_shape)
+            if position < 0:
                 continue
-            for kh in range(nh):
-                h = sh + kh * dilation[1]
-                if h < 0 or h >= height:
-                    continue
-                for kw in range(nw):
-                    w = sw + kw * dilation[2]
-                    if 0 <= w < width:
-                        total += x[p, d, h, w]
-        out[p, od, oh, ow] = total * scale[od, oh, ow]
-        i += cuda.gridsize(1)
-
-
-@cuda.jit
-def _avg_pool_backward(grad_out, scale, grad_in, kernel, stride, dilation, padding, adaptive):  # pragma: no cover
-    depth, height, width = grad_in.shape[1], grad_in.shape[2], grad_in.shape[3]
-    i = cuda.grid(1)
-    while i < grad_out.size:
-        p, od, oh, ow, sd, nd, sh, nh, sw, nw = _window_of(
-            i, grad_out.shape, grad_in.shape, kernel, stride, padding, adaptive
-        )
-        spread = grad_out[p, od, oh, ow] * scale[od, oh, ow]
-        for kd in range(nd):
-            d = sd + kd * dilation[0]
-            if d < 0 or d >= depth:
-                continue
-            for kh in range(nh):
-                h = sh + kh * dilation[1]
-                if h < 0 or h >= height:
-                    continue
-                for kw in range(nw):
-                    w = sw + kw * dilation[2]
-                    if 0 <= w < width:
-                        cuda.atomic.add(grad_in, (p, d, h, w), spread)
+            if backward:
+                cuda.atomic.add(out, (p, position), spread)
+            else:
+                total += x[p, position]
+        if not backward:
+            out[p, o] = total * scale[o]
         i += cuda.gridsize(1)
 
 
@@ -264,12 +247,20 @@ def fold(cols: Any, window: Window, out: Any) -> None:
     _launch(_fold, out.size, cols, out, window.stride, window.dilation, window.padding)
 
 
+def _planes(array: Any) -> Any:
+    """(P, D, H, W) -> (P, D * H * W): a view for the frontend's contiguous buffers."""
+    return array.reshape(array.shape[0], -1)
+
+
+def _pool_args(window: Window) -> tuple:
+    return window.kernel, window.stride, window.dilation, window.padding, window.adaptive
+
+
 def max_pool_forward(x: Any, window: Window, out: Any, indices: Any) -> None:
     """Window maxima of planes x (P, D, H, W) into out (P, OD, OH, OW) and their flat positions
     in indices: the first maximum in window order, NaN wins, -inf at -1 for an empty window."""
     _launch(
-        _max_pool_forward, out.size, x, out, indices,
-        window.kernel, window.stride, window.dilation, window.padding, window.adaptive,
+        _max_pool_forward, out.size, _planes(x), x.shape, _planes(out), _planes(indices), out.shape, *_pool_args(window)
     )
 
 
@@ -281,16 +272,15 @@ def max_pool_backward(grad_out: Any, indices: Any, grad_in: Any) -> None:
 def avg_pool_forward(x: Any, window: Window, scale: Any, out: Any) -> None:
     """Window sums (zero padding) of planes x (P, D, H, W) times scale (OD, OH, OW) into out (P, OD, OH, OW)."""
     _launch(
-        _avg_pool_forward, out.size, x, scale, out,
-        window.kernel, window.stride, window.dilation, window.padding, window.adaptive,
+        _avg_pool, out.size, _planes(x), x.shape, scale.reshape(-1), _planes(out), out.shape, *_pool_args(window), False
     )
 
 
 def avg_pool_backward(grad_out: Any, window: Window, scale: Any, grad_in: Any) -> None:
     """The adjoint of `avg_pool_forward`: grad_in (P, D, H, W), zeroed by the caller, += the spread gradient."""
     _launch(
-        _avg_pool_backward, grad_out.size, grad_out, scale, grad_in,
-        window.kernel, window.stride, window.dilation, window.padding, window.adaptive,
+        _avg_pool, grad_out.size, _planes(grad_out), grad_in.shape, scale.reshape(-1), _planes(grad_in),
+        grad_out.shape, *_pool_args(window), True,
     )
 
 
