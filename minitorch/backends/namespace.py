@@ -15,7 +15,9 @@ __all__ = ["array_namespace", "quiet"]
 def array_namespace(array: Any) -> Any:
     """The module whose functions compute on `array` (its `__array_namespace__`, else numpy)."""
     get = getattr(array, "__array_namespace__", None)
-    if get is None:
+    if get is None:  # a device array of a library without the protocol: the library itself
+        if hasattr(array, "__cuda_array_interface__"):
+            return importlib.import_module(type(array).__module__.split(".")[0])
         return numpy
     xp = get()
     if not hasattr(xp, "lib"):  # a strict array-API namespace (older CuPy's cupy.array_api): the library itself

@@ -184,7 +184,9 @@ class TensorData:
             if storage.dtype not in SUPPORTED_DTYPES:
                 storage = storage.astype(_storable(storage.dtype))
             self._storage = storage if storage.ndim == 1 else storage.reshape(-1)
-        elif hasattr(storage, "__array_namespace__") and storage.dtype in SUPPORTED_DTYPES:
+        elif (hasattr(storage, "__array_namespace__") or hasattr(storage, "__cuda_array_interface__")) and (
+            storage.dtype in SUPPORTED_DTYPES
+        ):
             self._storage = storage  # a device array (the GPU backend's storage)
         else:
             self._storage = np.array(storage, dtype=np.float64).reshape(-1)
