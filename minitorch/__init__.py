@@ -29,6 +29,7 @@ from .backends.cuda import CudaOps
 from .backends.cuda_practice import mm_practice, sum_practice
 from .backends.fast import FastBackend, FastOps
 from .backends.simple import SimpleBackend, SimpleOps
+from .backends.threads import get_num_threads, set_num_threads
 from .core.creation import (
     arange,
     empty,
@@ -186,6 +187,8 @@ __all__ = [
     "DTypeError",
     "FastBackend",
     "FastOps",
+    "get_num_threads",
+    "set_num_threads",
     "Function",
     "History",
     "IndexingError",

@@ -112,13 +112,16 @@ def test_fast_unfold_float32_and_strided_input():
 
 
 # ----------------------------------------------------------------------------- lowering paths
+@pytest.mark.parametrize("threads", [1, 3], indirect=True)
 @pytest.mark.parametrize("input_grad", [True, False])
 @pytest.mark.parametrize("chunk", [1, 300, 1200, 1500, 10**9])
-def test_batch_chunks_match_torch(monkeypatch, chunk, input_grad):
+def test_batch_chunks_match_torch(monkeypatch, chunk, input_grad, threads):
     """One sample per chunk, uneven chunks (2, 2, 1 samples: the forward's last chunk is reused by
     the weight gradient), a small batch kept whole only without an input gradient (1500: 5 samples
-    of 576 unrolled elements fit in two chunks), and the whole batch in one chunk agree with torch."""
+    of 576 unrolled elements fit in two chunks), and the whole batch in one chunk agree with torch;
+    with 3 threads the chunks are spread over them (every chunk count from 1 to 5)."""
     monkeypatch.setattr(conv_lowering, "CHUNK_ELEMENTS", chunk)
+    monkeypatch.setattr(conv_lowering, "PARALLEL_GRAIN", 1)
     rng = np.random.default_rng(7)
     x, w, b = rng.standard_normal((5, 4, 6, 7)), rng.standard_normal((6, 2, 3, 2)), rng.standard_normal(6)
     tensors = [minitorch.from_numpy(a, requires_grad=True) for a in (x, w, b)]

@@ -16,7 +16,8 @@ import pytest
 
 import minitorch
 from minitorch import operators
-from minitorch.backends import fast, fast_walk, threads
+from minitorch.backends import fast, fast_walk
+from minitorch.backends import threads as policy
 from minitorch.backends.simple import tensor_map, tensor_reduce, tensor_zip
 from minitorch.core.tensor_data import TensorData
 from minitorch.errors import ShapeError
@@ -80,17 +81,14 @@ def _same(ours: TensorData, reference: TensorData, fn) -> None:
         np.testing.assert_array_equal(np.signbit(a), np.signbit(b))  # relu(-x) is +0.0
 
 
-@pytest.fixture(params=["serial", "split"])
+@pytest.fixture(params=[1, 3])
 def split(request, monkeypatch):
-    """Run each test on one thread, and split into ranges on three threads from one element."""
-    if request.param == "split":
-        monkeypatch.setattr(fast, "PARALLEL_GRAIN", 1)
-        before = threads.get_num_threads()
-        threads.set_num_threads(3)
-        yield
-        threads.set_num_threads(before)
-    else:
-        yield
+    """Run each test on one thread, and on three threads splitting from one element on."""
+    monkeypatch.setattr(fast, "PARALLEL_GRAIN", 1)
+    before = policy.get_num_threads()
+    policy.set_num_threads(request.param)
+    yield
+    policy.set_num_threads(before)
 
 
 @pytest.mark.parametrize("seed", range(25))

@@ -26,9 +26,11 @@ def _pool_window(rng: np.random.Generator) -> Window:
     return pool_window(in_size, kernel, stride, padding, dilation, out)
 
 
+@pytest.mark.parametrize("threads", [1, 3], indirect=True)
 @pytest.mark.parametrize("seed", range(30))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fast_pooling_matches_the_window_view(seed, dtype):
+def test_fast_pooling_matches_the_window_view(seed, dtype, threads, monkeypatch):
+    monkeypatch.setattr(fast_pool, "PARALLEL_GRAIN", 1)  # with 3 threads: planes split over them
     rng = np.random.default_rng(seed)
     window = _pool_window(rng)
     x = rng.standard_normal((5, *window.in_size)).astype(dtype)
@@ -58,9 +60,11 @@ def test_fast_pooling_matches_the_window_view(seed, dtype):
     np.testing.assert_allclose(avg_grad, ref_avg_grad, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("threads", [1, 3], indirect=True)
 @pytest.mark.parametrize("n", [1, 4, 7, 33])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fast_row_kernels_match_the_generic_ones(n, dtype):
+def test_fast_row_kernels_match_the_generic_ones(n, dtype, threads, monkeypatch):
+    monkeypatch.setattr(fast_rows, "PARALLEL_GRAIN", 1)  # with 3 threads: rows split over them
     rng = np.random.default_rng(n)
     x = (rng.standard_normal((6, n)) * 30).astype(dtype)
     x[1, 0] = 1000.0

@@ -13,6 +13,8 @@ every backend. A backend supplies:
   `map_kernel(fn)(out, a)` (out may be a broadcast shape of a), `zip_kernel(fn)(out, a, b)`,
   `reduce_kernel(fn)(out, a, dim)` (out has size 1 along dim and holds the start value),
   `matmul_kernel(out, a, b)` (batched over broadcast leading dims);
+* `parallel_for(task, args, total, work, grain)` and `parallel_parts(work, grain)`: how ops may
+  split independent work (conv's batch chunks) over the backend's threads (serial by default);
 * named window and row kernels on arrays of `xp` (`unfold`, `fold`, pooling, softmax rows,
   `row_max_forward`, `index_add`): `TensorOps` provides generic versions written once over
   `xp` (`window_kernels.py`, `row_kernels.py`), which a backend may replace with faster ones.
@@ -78,6 +80,17 @@ class TensorOps:
     log_softmax_backward = staticmethod(row_kernels.log_softmax_backward)
     logsumexp_forward = staticmethod(row_kernels.logsumexp_forward)
     row_max_forward = staticmethod(row_kernels.row_max_forward)
+
+    @staticmethod
+    def parallel_parts(work: int, grain: int) -> int:
+        """Into how many ranges `parallel_for` would split `work` elements (1: it runs serially)."""
+        return 1
+
+    @staticmethod
+    def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, grain: int) -> None:
+        """`task(*args, first, count)` over `0 <= first < total`; a backend may split the range
+        over threads when `work` (elements touched) is large enough. Serial here."""
+        task(*args, 0, total)
 
     @staticmethod
     def map_kernel(fn: Callable[[float], float]) -> Callable[..., None]:

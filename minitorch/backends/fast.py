@@ -31,8 +31,9 @@ from ..core.tensor_data import TensorData
 from . import fast_conv, fast_pool, fast_rows, fast_scatter, fast_walk
 from .base import TensorBackend, TensorOps
 from .fast_exp import sigmoid as sigmoid_vectorised
-from .threads import parallel_for
-from .workspace import Workspace, pooled_numpy
+from .namespace import numpy_with
+from .threads import get_num_threads, matmul, parallel_for, parallel_parts
+from .workspace import Workspace
 
 __all__ = ["FastOps", "FastBackend", "PARALLEL_GRAIN", "WORKSPACE"]
 
@@ -86,8 +87,6 @@ def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: Tenso
 
 
 def _numpy_runs(fn: Callable, layout: Optional[np.ndarray], size: int) -> bool:
-    from .threads import get_num_threads
-
     return fn in LIBM or (layout is None and (size < PARALLEL_GRAIN or get_num_threads() == 1))
 
 
@@ -184,7 +183,7 @@ def _sum_contiguous(out: TensorData, a: TensorData, dim: int) -> None:
 
 def fast_matrix_multiply(out: TensorData, a: TensorData, b: TensorData) -> None:
     """Batched, broadcast matmul through BLAS (numpy.matmul)."""
-    np.matmul(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
+    matmul(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
 
 
 # Large arrays of the fast backend (activations, gradients, unrolled matrices) reuse memory.
@@ -195,11 +194,17 @@ class FastOps(TensorOps):
     """numba + BLAS kernels: the fast CPU backend."""
 
     name = "fast"
-    xp = pooled_numpy(WORKSPACE)
+    xp = numpy_with(
+        "numpy: large arrays from the fast backend's workspace, matmul by the thread policy",
+        empty=WORKSPACE.empty, zeros=WORKSPACE.zeros, empty_like=WORKSPACE.empty_like,
+        zeros_like=WORKSPACE.zeros_like, matmul=matmul,
+    )
     map_kernel = staticmethod(fast_map)
     zip_kernel = staticmethod(fast_zip)
     reduce_kernel = staticmethod(fast_reduce)
     matmul_kernel = staticmethod(fast_matrix_multiply)
+    parallel_for = staticmethod(parallel_for)
+    parallel_parts = staticmethod(parallel_parts)
 
     @classmethod
     def reduce(cls, fn: Callable[[float, float], float], start: float = 0.0) -> Callable[..., Any]:

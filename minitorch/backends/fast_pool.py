@@ -25,6 +25,7 @@ import numpy as np
 from numba import njit
 
 from ..core.window import Window, tap_mask, tap_positions
+from .threads import parallel_for
 
 __all__ = [
     "max_pool_forward",
@@ -32,6 +33,10 @@ __all__ = [
     "avg_pool_forward",
     "avg_pool_backward",
 ]
+
+
+# Planes x taps read, per thread, from which pooling is split over threads.
+PARALLEL_GRAIN = 1 << 18
 
 
 @lru_cache(maxsize=256)
@@ -47,9 +52,9 @@ def gather_table(window: Window) -> Tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(positions.T, dtype=np.int64), counts
 
 
-@njit(cache=True)
-def _max_pool_forward(x, taps, counts, out, indices):  # pragma: no cover - compiled
-    for p in range(x.shape[0]):
+@njit(cache=True, nogil=True)
+def _max_pool_forward(x, taps, counts, out, indices, first, count):  # pragma: no cover - compiled
+    for p in range(first, first + count):
         plane, best, best_at = x[p], out[p], indices[p]
         for o in range(taps.shape[1]):
             if counts[o] == 0:
@@ -67,17 +72,17 @@ def _max_pool_forward(x, taps, counts, out, indices):  # pragma: no cover - comp
             best_at[o] = at
 
 
-@njit(cache=True)
-def _max_pool_backward(grad_out, indices, grad_in):  # pragma: no cover - compiled
-    for p in range(grad_out.shape[0]):
+@njit(cache=True, nogil=True)
+def _max_pool_backward(grad_out, indices, grad_in, first, count):  # pragma: no cover - compiled
+    for p in range(first, first + count):
         for o in range(grad_out.shape[1]):
             if indices[p, o] >= 0:
                 grad_in[p, indices[p, o]] += grad_out[p, o]
 
 
-@njit(cache=True)
-def _avg_pool_forward(x, taps, counts, scale, out):  # pragma: no cover - compiled
-    for p in range(x.shape[0]):
+@njit(cache=True, nogil=True)
+def _avg_pool_forward(x, taps, counts, scale, out, first, count):  # pragma: no cover - compiled
+    for p in range(first, first + count):
         plane, total = x[p], out[p]
         total[:] = 0.0
         for t in range(taps.shape[0]):
@@ -88,9 +93,9 @@ def _avg_pool_forward(x, taps, counts, scale, out):  # pragma: no cover - compil
             total[o] *= scale[o]
 
 
-@njit(cache=True)
-def _avg_pool_backward(grad_out, taps, counts, scale, grad_in):  # pragma: no cover - compiled
-    for p in range(grad_out.shape[0]):
+@njit(cache=True, nogil=True)
+def _avg_pool_backward(grad_out, taps, counts, scale, grad_in, first, count):  # pragma: no cover - compiled
+    for p in range(first, first + count):
         for t in range(taps.shape[0]):
             for o in range(taps.shape[1]):
                 if t < counts[o]:
@@ -102,24 +107,31 @@ def _flat(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a).reshape(a.shape[0], math.prod(a.shape[1:]))
 
 
+def _planes(kernel, args: tuple, planes: int, taps: int) -> None:
+    """The kernel over planes [0, planes), split over threads when it reads enough elements."""
+    parallel_for(kernel, args, planes, planes * taps, PARALLEL_GRAIN)
+
+
 def max_pool_forward(x: np.ndarray, window: Window, out: np.ndarray, indices: np.ndarray) -> None:
     """See `window_kernels.max_pool_forward`; `out` and `indices` must be C-contiguous."""
     taps, counts = gather_table(window)
-    _max_pool_forward(_flat(x), taps, counts, _flat(out), _flat(indices))
+    _planes(_max_pool_forward, (_flat(x), taps, counts, _flat(out), _flat(indices)), x.shape[0], taps.size)
 
 
 def max_pool_backward(grad_out: np.ndarray, indices: np.ndarray, grad_in: np.ndarray) -> None:
     """See `window_kernels.max_pool_backward`; `grad_in` must be C-contiguous."""
-    _max_pool_backward(np.ascontiguousarray(grad_out), np.ascontiguousarray(indices), grad_in)
+    args = (np.ascontiguousarray(grad_out), np.ascontiguousarray(indices), grad_in)
+    _planes(_max_pool_backward, args, grad_out.shape[0], grad_out.shape[1])
 
 
 def avg_pool_forward(x: np.ndarray, window: Window, scale: np.ndarray, out: np.ndarray) -> None:
     """See `window_kernels.avg_pool_forward`; `out` must be C-contiguous."""
     taps, counts = gather_table(window)
-    _avg_pool_forward(_flat(x), taps, counts, _flat(scale[None])[0], _flat(out))
+    _planes(_avg_pool_forward, (_flat(x), taps, counts, _flat(scale[None])[0], _flat(out)), x.shape[0], taps.size)
 
 
 def avg_pool_backward(grad_out: np.ndarray, window: Window, scale: np.ndarray, grad_in: np.ndarray) -> None:
     """See `window_kernels.avg_pool_backward`; `grad_in` must be C-contiguous."""
     taps, counts = gather_table(window)
-    _avg_pool_backward(_flat(grad_out), taps, counts, _flat(scale[None])[0], _flat(grad_in))
+    args = (_flat(grad_out), taps, counts, _flat(scale[None])[0], _flat(grad_in))
+    _planes(_avg_pool_backward, args, grad_out.shape[0], taps.size)

@@ -9,11 +9,14 @@ x - max(x) <= 0).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 from numba.extending import register_jitable
 
 from .fast_exp import EXP_CONSTANTS, FASTMATH, exp_nonpositive
+from .threads import parallel_for
 
 __all__ = [
     "softmax_forward",
@@ -51,9 +54,9 @@ def _row_max(row):
     return m
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", cache=True)
-def _softmax_forward(x, out, split, poly):
-    for r in range(x.shape[0]):
+@njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
+def _softmax_forward(x, out, split, poly, first, count):
+    for r in range(first, first + count):
         row, result = x[r], out[r]
         m = _row_max(row)
         total = poly[-1] - poly[-1]  # 0 in the row's dtype
@@ -66,9 +69,9 @@ def _softmax_forward(x, out, split, poly):
             result[j] *= inverse
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", cache=True)
-def _softmax_backward(y, grad_out, grad_in):
-    for r in range(y.shape[0]):
+@njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
+def _softmax_backward(y, grad_out, grad_in, first, count):
+    for r in range(first, first + count):
         probs, g, result = y[r], grad_out[r], grad_in[r]
         dot = g[0] * probs[0]
         for j in range(1, probs.shape[0]):
@@ -77,9 +80,9 @@ def _softmax_backward(y, grad_out, grad_in):
             result[j] = probs[j] * (g[j] - dot)
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", cache=True)
-def _log_softmax_forward(x, out, split, poly):
-    for r in range(x.shape[0]):
+@njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
+def _log_softmax_forward(x, out, split, poly, first, count):
+    for r in range(first, first + count):
         row, result = x[r], out[r]
         m = _row_max(row)
         total = poly[-1] - poly[-1]
@@ -93,9 +96,9 @@ def _log_softmax_forward(x, out, split, poly):
             result[j] -= log_total
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", cache=True)
-def _log_softmax_backward(y, grad_out, grad_in, split, poly):
-    for r in range(y.shape[0]):
+@njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
+def _log_softmax_backward(y, grad_out, grad_in, split, poly, first, count):
+    for r in range(first, first + count):
         logp, g, result = y[r], grad_out[r], grad_in[r]
         total = g[0]
         for j in range(1, g.shape[0]):
@@ -104,9 +107,9 @@ def _log_softmax_backward(y, grad_out, grad_in, split, poly):
             result[j] = g[j] - exp_nonpositive(logp[j], split, poly) * total
 
 
-@njit(fastmath=FASTMATH, error_model="numpy", cache=True)
-def _logsumexp_forward(x, out, split, poly):
-    for r in range(x.shape[0]):
+@njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
+def _logsumexp_forward(x, out, split, poly, first, count):
+    for r in range(first, first + count):
         row = x[r]
         m = _row_max(row)
         if m == np.inf or m == -np.inf:
@@ -122,22 +125,31 @@ def _c(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
+# Elements per thread from which the row kernels are split over threads (by rows).
+PARALLEL_GRAIN = 1 << 16
+
+
+def _rows(kernel: Any, args: tuple, x: np.ndarray) -> None:
+    """The kernel over the rows of x (R, n), split over threads when large enough."""
+    parallel_for(kernel, args, x.shape[0], x.size, PARALLEL_GRAIN)
+
+
 def softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
     """See `row_kernels.softmax_forward`; `out` must be C-contiguous."""
-    _softmax_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
+    _rows(_softmax_forward, (_c(x), out, *EXP_CONSTANTS[x.dtype]), x)
 
 
 def softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -> None:
     """See `row_kernels.softmax_backward`; `grad_in` must be C-contiguous."""
-    _softmax_backward(_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in)
+    _rows(_softmax_backward, (_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in), y)
 
 
-@njit(error_model="numpy", cache=True)
-def _log_softmax_short_rows(x, out):  # pragma: no cover - compiled
+@njit(error_model="numpy", cache=True, nogil=True)
+def _log_softmax_short_rows(x, out, first, count):  # pragma: no cover - compiled
     """log_softmax of rows too short for the vectorised exp to pay (a classifier's logits: a
     cross-entropy of 10 classes): libm's exp per element, and a kernel that compiles in a
     third of the fused one's time (it is on the path of every classifier's first step)."""
-    for r in range(x.shape[0]):
+    for r in range(first, first + count):
         m = x[r, 0]
         for j in range(1, x.shape[1]):
             if x[r, j] > m or x[r, j] != x[r, j]:  # NaN wins, as in the fused kernel's max
@@ -159,25 +171,25 @@ def log_softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
     if x.shape[1] == 0:
         return
     if x.shape[1] < SHORT_ROW:
-        _log_softmax_short_rows(_c(x), out)
+        _rows(_log_softmax_short_rows, (_c(x), out), x)
     else:
-        _log_softmax_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
+        _rows(_log_softmax_forward, (_c(x), out, *EXP_CONSTANTS[x.dtype]), x)
 
 
 def log_softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -> None:
     """See `row_kernels.log_softmax_backward`; `grad_in` must be C-contiguous."""
-    _log_softmax_backward(_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in, *EXP_CONSTANTS[y.dtype])
+    _rows(_log_softmax_backward, (_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in, *EXP_CONSTANTS[y.dtype]), y)
 
 
 def logsumexp_forward(x: np.ndarray, out: np.ndarray) -> None:
     """See `row_kernels.logsumexp_forward`; `out` must be C-contiguous."""
-    _logsumexp_forward(_c(x), out, *EXP_CONSTANTS[x.dtype])
+    _rows(_logsumexp_forward, (_c(x), out, *EXP_CONSTANTS[x.dtype]), x)
 
 
-@njit(error_model="numpy", cache=True)
-def _row_max_forward(x, out, indices):  # pragma: no cover - compiled
+@njit(error_model="numpy", cache=True, nogil=True)
+def _row_max_forward(x, out, indices, first, count):  # pragma: no cover - compiled
     """Any row length: one scan per row, stopping at a NaN (it is the maximum)."""
-    for r in range(x.shape[0]):
+    for r in range(first, first + count):
         best, position = x[r, 0], 0
         for j in range(1, x.shape[1]):
             if best != best:
@@ -195,8 +207,8 @@ def _first_max(a, i, b, j):  # pragma: no cover - compiled
     return (b, j) if take else (a, i)
 
 
-@njit(error_model="numpy", cache=True)
-def _row_max_forward_4(x, out, indices):  # pragma: no cover - compiled
+@njit(error_model="numpy", cache=True, nogil=True)
+def _row_max_forward_4(x, out, indices, first, count):  # pragma: no cover - compiled
     """Rows of exactly 4 (MiniTorch's 2x2 tile pooling), C-contiguous: a branch-free tree.
 
     With no loop inside a row, LLVM vectorises across rows: 9x faster than the general scan,
@@ -205,16 +217,16 @@ def _row_max_forward_4(x, out, indices):  # pragma: no cover - compiled
     flat = x.ravel()
     out_flat = out.ravel()
     indices_flat = indices.ravel()
-    for r in range(x.shape[0]):
-        first = 4 * r
-        low, low_at = _first_max(flat[first], 0, flat[first + 1], 1)
-        high, high_at = _first_max(flat[first + 2], 2, flat[first + 3], 3)
+    for r in range(first, first + count):
+        at = 4 * r
+        low, low_at = _first_max(flat[at], 0, flat[at + 1], 1)
+        high, high_at = _first_max(flat[at + 2], 2, flat[at + 3], 3)
         out_flat[r], indices_flat[r] = _first_max(low, low_at, high, high_at)
 
 
 def row_max_forward(x: np.ndarray, out: np.ndarray, indices: np.ndarray) -> None:
     """See `row_kernels.row_max_forward`; `out` and `indices` must be C-contiguous."""
     if x.shape[1] == 4 and x.flags.c_contiguous:
-        _row_max_forward_4(x, out, indices)
+        _rows(_row_max_forward_4, (x, out, indices), x)
     else:
-        _row_max_forward(x, out, indices)
+        _rows(_row_max_forward, (x, out, indices), x)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-from typing import Any, ContextManager
+import types
+from typing import Any, Callable, ContextManager
 
 import numpy
 
-__all__ = ["array_namespace", "quiet"]
+__all__ = ["array_namespace", "quiet", "numpy_with"]
 
 
 def array_namespace(array: Any) -> Any:
@@ -30,3 +31,19 @@ def quiet(xp: Any) -> ContextManager[Any]:
     PyTorch); a namespace without `errstate` computes quietly already."""
     errstate = getattr(xp, "errstate", None)
     return errstate(all="ignore") if errstate is not None else contextlib.nullcontext()
+
+
+def numpy_with(description: str, **overrides: Callable[..., Any]) -> types.ModuleType:
+    """A namespace equal to numpy except for `overrides` (the fast backend's `xp`: numpy whose
+    large arrays come from a workspace and whose matmul follows the thread policy)."""
+
+    class _Numpy(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:
+            value = getattr(numpy, name)
+            setattr(self, name, value)  # found once, then a plain attribute
+            return value
+
+    namespace = _Numpy("numpy", description)
+    for name, value in overrides.items():
+        setattr(namespace, name, value)
+    return namespace

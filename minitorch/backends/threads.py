@@ -1,37 +1,70 @@
 """One thread policy for the whole process: how many cores minitorch's kernels and BLAS use.
 
-`set_num_threads(n)` sets it once for everything minitorch runs: numba's thread count, the
-BLAS library's (through threadpoolctl, for every BLAS numpy loaded), and the pool that splits
-the fast backend's kernels. The starting value comes from the environment variable
-`MINITORCH_NUM_THREADS`, else the machine's physical cores (see `default_threads`).
+`set_num_threads(n)` sets it once for everything minitorch runs: numba's thread count, the BLAS
+libraries' (through threadpoolctl, for every BLAS loaded), and the pool that splits minitorch's
+own work. The starting value comes from the environment variable `MINITORCH_NUM_THREADS`, else
+the machine's physical cores (`default_threads`).
 
-The fast backend's numba kernels take a range of rows and release the GIL (`nogil=True`), so
-`parallel_for` splits a large kernel call into one range per thread and runs them on a small
-pool of Python threads that *sleep* between calls. Neither numba's OpenMP workers nor a second
-spinning pool compete with BLAS's own threads: a kernel and a BLAS call never overlap (both
-are called from the thread running the model), and work below `grain` elements stays on the
-calling thread (starting threads would cost more than it saves).
+Two kinds of worker threads could fight over the cores: BLAS's (OpenBLAS's workers keep
+spinning for a while after each threaded call) and whoever runs minitorch's kernels. On a
+2-core machine the two spinning at once made a LeNet-5 step 2.8x slower at 2 threads than at 1
+(issue 15). So:
+
+* minitorch's numba kernels take a range of rows and release the GIL; `parallel_for` splits a
+  large call into one range per thread on a small pool of Python threads that *sleep* between
+  calls (no OpenMP workers spinning beside BLAS's);
+* inside such a parallel region BLAS runs on one thread (`serial_blas`): each worker's BLAS
+  call is part of the split, not a second level of threads;
+* outside them, `matmul` gives BLAS its threads only for products of at least
+  `BLAS_THREADS_MIN` multiply-adds per matrix (where threads pay for their start and their
+  spinning afterwards); smaller ones run on one thread, and OpenBLAS's workers stay asleep.
+
+Work below the `grain` a caller passes stays on the calling thread.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
-__all__ = ["set_num_threads", "get_num_threads", "default_threads", "parallel_for", "ENV_VAR"]
+import numpy as np
+
+__all__ = [
+    "set_num_threads",
+    "get_num_threads",
+    "default_threads",
+    "parallel_for",
+    "parallel_parts",
+    "serial_blas",
+    "matmul",
+    "ENV_VAR",
+    "BLAS_THREADS_MIN",
+]
 
 ENV_VAR = "MINITORCH_NUM_THREADS"
 
-_state = {"threads": 0}
+# Products of at least this many multiply-adds per matrix get BLAS's threads (measured, see
+# bench/bench_threads.py); below it BLAS runs on the calling thread.
+BLAS_THREADS_MIN = 1 << 24
+# OpenBLAS itself threads a product only from m * n * k >= 65536 * 4 (interface/gemm.c).
+_OPENBLAS_THREADS_FROM = 1 << 18
+
+_state = {"threads": 0, "serial_depth": 0}
 _pool: List[Optional[ThreadPoolExecutor]] = [None]
 _lock = threading.Lock()
+_blas: List[Any] = []  # threadpoolctl's controllers of the loaded BLAS libraries (see _find_blas)
 
 
 def default_threads() -> int:
     """`MINITORCH_NUM_THREADS` when set, else the number of physical cores (threads sharing a
-    core through SMT help memory-bound kernels little and slow BLAS down)."""
+    core through SMT help memory-bound kernels little and slow BLAS down).
+
+    Raises:
+        ValueError: when the variable is not a positive whole number.
+    """
     value = os.environ.get(ENV_VAR)
     if value:
         try:
@@ -60,25 +93,30 @@ def _physical_cores() -> int:
     return max(1, len(cores))
 
 
+def _find_blas() -> List[Any]:
+    """Look up the BLAS libraries loaded now (numba's first compile loads scipy's own, for one)."""
+    from threadpoolctl import ThreadpoolController
+
+    _blas[:] = ThreadpoolController().select(user_api="blas").lib_controllers
+    return _blas
+
+
 def set_num_threads(threads: int) -> None:
     """Use `threads` CPU threads in minitorch's kernels, numba's parallel code and BLAS.
 
     Raises:
         ValueError: unless `threads` is a positive whole number.
     """
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
         raise ValueError(f"set_num_threads: threads must be a positive int, got {threads!r}")
+    threads = int(threads)
     import numba
 
     with _lock:
         _state["threads"] = threads
         numba.set_num_threads(min(threads, getattr(numba.config, "NUMBA_NUM_THREADS")))
-        try:
-            from threadpoolctl import threadpool_limits
-        except ImportError:  # pragma: no cover - declared dependency
-            pass
-        else:
-            threadpool_limits(threads, user_api="blas")
+        for controller in _find_blas():
+            controller.set_num_threads(threads)
         pool, _pool[0] = _pool[0], None
     if pool is not None:
         pool.shutdown(wait=False)
@@ -91,6 +129,38 @@ def get_num_threads() -> int:
     return _state["threads"]
 
 
+@contextlib.contextmanager
+def serial_blas() -> Iterator[None]:
+    """BLAS on one thread inside the block (nested blocks are free); the policy's count after."""
+    threads = get_num_threads()
+    with _lock:
+        first = _state["serial_depth"] == 0
+        _state["serial_depth"] += 1
+        if first and threads > 1:
+            for controller in _blas:
+                controller.set_num_threads(1)
+    try:
+        yield
+    finally:
+        with _lock:
+            _state["serial_depth"] -= 1
+            if _state["serial_depth"] == 0 and threads > 1:
+                for controller in _blas:
+                    controller.set_num_threads(_state["threads"])
+
+
+def matmul(a: Any, b: Any, out: Any = None, **kwargs: Any) -> Any:
+    """`numpy.matmul`, with BLAS's threads only for products of at least BLAS_THREADS_MIN
+    multiply-adds per matrix (see the module docstring)."""
+    m = a.shape[-2] if np.ndim(a) > 1 else 1
+    n = b.shape[-1] if np.ndim(b) > 1 else 1
+    size = m * n * (a.shape[-1] if np.ndim(a) else 1)
+    if _OPENBLAS_THREADS_FROM <= size < BLAS_THREADS_MIN and not _state["serial_depth"] and get_num_threads() > 1:
+        with serial_blas():
+            return np.matmul(a, b, out=out, **kwargs)
+    return np.matmul(a, b, out=out, **kwargs)
+
+
 def _workers(threads: int) -> ThreadPoolExecutor:
     with _lock:
         pool = _pool[0]
@@ -99,17 +169,30 @@ def _workers(threads: int) -> ThreadPoolExecutor:
         return pool
 
 
-def parallel_for(kernel: Callable[..., Any], args: tuple, total: int, work: int, grain: int) -> None:
-    """`kernel(*args, first, count)` over `0 <= first < total` rows, split into one range per
-    thread when `work` (elements touched) is at least `grain` and more than one thread is set."""
-    threads = get_num_threads()
-    if threads == 1 or work < grain or total < 2:
-        kernel(*args, 0, total)
+def parallel_parts(work: int, grain: int) -> int:
+    """Into how many ranges `parallel_for` splits `work` elements (given enough rows)."""
+    if _state["serial_depth"]:
+        return 1
+    return max(1, min(get_num_threads(), work // grain if grain else get_num_threads()))
+
+
+def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, grain: int) -> None:
+    """`task(*args, first, count)` over `0 <= first < total`, split into one contiguous range
+    per thread when `work` (elements touched) is at least `grain`, more than one thread is set
+    and no parallel region is running already; BLAS runs on one thread meanwhile."""
+    parts = min(parallel_parts(work, grain), total)
+    if parts < 2:
+        task(*args, 0, total)
         return
-    parts = min(threads, total)
+    threads = get_num_threads()
     bounds = [total * i // parts for i in range(parts + 1)]
     pool = _workers(threads)
-    futures: List[Future] = [pool.submit(kernel, *args, bounds[i], bounds[i + 1] - bounds[i]) for i in range(1, parts)]
-    kernel(*args, 0, bounds[1])
-    for future in futures:
-        future.result()
+    with serial_blas():
+        futures: List[Future] = [
+            pool.submit(task, *args, bounds[i], bounds[i + 1] - bounds[i]) for i in range(1, parts)
+        ]
+        try:
+            task(*args, 0, bounds[1])
+        finally:
+            for future in futures:
+                future.result()

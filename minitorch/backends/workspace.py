@@ -1,5 +1,4 @@
-"""Reused memory for large arrays: the fast backend's array namespace is numpy with a caching
-allocator for big buffers.
+"""Reused memory for large arrays: a caching allocator for the fast backend's big buffers.
 
 A training step allocates the same large arrays every time -- activations, gradients,
 unrolled convolution matrices, pooling indices -- and frees them when the step's graph goes.
@@ -15,9 +14,8 @@ PyTorch's caching allocators, `Workspace` keeps freed blocks and hands them out 
   the free list exactly when the last array using it is gone (a weak-reference callback);
 * at most `limit` bytes of free blocks are kept; `clear()` drops them.
 
-`pooled_numpy(workspace)` is a namespace equal to numpy except for `empty`, `zeros`,
-`empty_like` and `zeros_like`: ops allocate through `t.backend.xp`, so they use the workspace
-without knowing it.
+The fast backend's namespace (`FastOps.xp`) is numpy with these `empty`, `zeros`, `empty_like`
+and `zeros_like`: ops allocate through `t.backend.xp`, so they use the workspace unchanged.
 """
 
 from __future__ import annotations
@@ -26,14 +24,13 @@ import ctypes
 import math
 import os
 import threading
-import types
 import weakref
 from collections import defaultdict
 from typing import Any, Dict, List, Literal, Tuple
 
 import numpy as np
 
-__all__ = ["Workspace", "pooled_numpy", "MIN_BYTES", "default_limit"]
+__all__ = ["Workspace", "MIN_BYTES", "default_limit"]
 
 MIN_BYTES = 1 << 16  # smaller arrays come from numpy's own allocator (cheap, no page faults)
 _PAGE = 4096
@@ -117,21 +114,3 @@ class Workspace:
         with self._lock:
             self._free.clear()
             self.free_bytes = 0
-
-
-def pooled_numpy(workspace: Workspace) -> types.ModuleType:
-    """A namespace equal to numpy but allocating large arrays from `workspace`."""
-
-    class _Numpy(types.ModuleType):
-        def __getattr__(self, name: str) -> Any:
-            value = getattr(np, name)
-            setattr(self, name, value)  # found once, then a plain attribute
-            return value
-
-    namespace = _Numpy("numpy", "numpy, large arrays from minitorch's workspace")
-    namespace.empty = workspace.empty  # type: ignore[attr-defined]
-    namespace.zeros = workspace.zeros  # type: ignore[attr-defined]
-    namespace.empty_like = workspace.empty_like  # type: ignore[attr-defined]
-    namespace.zeros_like = workspace.zeros_like  # type: ignore[attr-defined]
-    namespace.workspace = workspace  # type: ignore[attr-defined]
-    return namespace

@@ -14,9 +14,11 @@ are needed (except for the weight gradient of short outputs, where one call per 
 transposed copy of the gradient is cheaper, see PER_SAMPLE_MIN_LENGTH). Groups split the
 channel axis of both matrices: group g only multiplies its own slice. The batch is processed
 in chunks so the unrolled buffer stays around `CHUNK_ELEMENTS` elements (a cache's worth)
-whatever the batch size. The forward hands back its last chunk (still in the one reused
-buffer), so the weight gradient rebuilds every chunk but that one; when the whole batch fits
-in one chunk, it rebuilds nothing. (Keeping every chunk instead was measured slower: reading a
+whatever the batch size; with more than one thread the chunks are spread over the backend's
+threads (`ops.parallel_for`, one reused buffer per thread, BLAS on one thread meanwhile, the
+weight gradient's per-thread sums added in a fixed order). The forward hands back its last
+chunk (still in its buffer), so the weight gradient rebuilds every chunk but that one; when the
+whole batch fits in one chunk, it rebuilds nothing. (Keeping every chunk instead was measured slower: reading a
 whole batch's unrolled matrix back from memory costs more than unrolling it again in cache.)
 `ops` is the tensor backend's ops class: its array namespace `ops.xp` does the matrix products
 and its `unfold` / `fold` kernels (the window view of `core/window.py`, copied to a matrix, and
@@ -25,13 +27,12 @@ its adjoint) the rest.
 
 from __future__ import annotations
 
-import itertools
 from math import prod
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from ..core.window import Window
 
-__all__ = ["CHUNK_ELEMENTS", "conv_forward", "conv_input_grad", "conv_weight_grad"]
+__all__ = ["CHUNK_ELEMENTS", "PARALLEL_GRAIN", "conv_forward", "conv_input_grad", "conv_weight_grad"]
 
 # Target size of one chunk of the unrolled matrix (elements); the batch is split to fit.
 # 256K elements (1 MB in float32, about one L2 cache): with other work between calls, as in
@@ -63,25 +64,39 @@ def _chunk_size(ops: Any, n_batch: int, channels: int, window: Window, whole_bat
 # One unrolled batch chunk: (start, stop, cols) with cols (C*K, stop - start, L).
 Chunk = tuple[int, int, Any]
 
+# Unrolled-matrix elements per thread from which the chunks are spread over the backend's
+# threads (each runs its chunks' unfold, BLAS on one thread, and fold).
+PARALLEL_GRAIN = 1 << 17
 
-def _unrolled_chunks(
-    ops: Any, x: Any, window: Window, stop_at: Optional[int] = None, whole_batch_ok: bool = True
-) -> Iterator[Chunk]:
-    """(start, stop, cols) per batch chunk of x[:stop_at]; every chunk reuses one buffer."""
-    n_batch, channels = x.shape[:2]
-    end = n_batch if stop_at is None else stop_at
+
+def _chunks(ops: Any, n_batch: int, channels: int, window: Window, end: int, whole_batch_ok: bool = True) -> list[tuple[int, int]]:
+    """(start, stop) of the batch chunks covering samples [0, end): `_chunk_size` samples
+    each, and at least one chunk per thread the backend would split this work over."""
     if end == 0:
-        return
+        return []
+    per_sample = channels * prod(window.kernel) * prod(window.out_size)
+    parts = ops.parallel_parts(end * per_sample, PARALLEL_GRAIN)
+    step = min(_chunk_size(ops, n_batch, channels, window, whole_batch_ok), -(-end // parts))
+    return [(start, min(start + step, end)) for start in range(0, end, step)]
+
+
+def _unroll(ops: Any, x: Any, window: Window, start: int, stop: int, buffer: Optional[Any], size: int) -> tuple[Any, Any]:
+    """(cols (C*K, n, L) of samples [start, stop), the buffer it lives in): the buffer is
+    reused when given, else allocated for chunks of `size` samples."""
+    channels = x.shape[1]
     rows, length = channels * prod(window.kernel), prod(window.out_size)
-    step = _chunk_size(ops, n_batch, channels, window, whole_batch_ok)
-    buffer = ops.xp.empty(min(step, end) * rows * length, dtype=x.dtype)
-    for start in range(0, end, step):
-        stop = min(start + step, end)
-        # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
-        cols = buffer[: rows * (stop - start) * length].reshape((channels, *window.kernel, stop - start, *window.out_size))
-        ops.unfold(x[start:stop], window, cols)
-        # (C*K, n, L)
-        yield start, stop, cols.reshape(rows, stop - start, length)
+    if buffer is None:
+        buffer = ops.xp.empty(size * rows * length, dtype=x.dtype)
+    # (C, KD, KH, KW, n, OD, OH, OW): the layout the kernel writes
+    cols = buffer[: rows * (stop - start) * length].reshape((channels, *window.kernel, stop - start, *window.out_size))
+    ops.unfold(x[start:stop], window, cols)
+    return cols.reshape(rows, stop - start, length), buffer
+
+
+def _in_parallel(ops: Any, chunks: list[tuple[int, int]], task: Any, window: Window, channels: int) -> None:
+    """task(first, count) over ranges of `chunks`, one range per thread when worth it."""
+    work = sum(stop - start for start, stop in chunks) * channels * prod(window.kernel) * prod(window.out_size)
+    ops.parallel_for(task, (), len(chunks), work, PARALLEL_GRAIN)
 
 
 def conv_forward(
@@ -110,20 +125,29 @@ def conv_forward(
     # (G, C_out/G, C/G*K): one weight matrix per group
     weight_mats = weight.reshape(groups, group_out, group_in)
     out = xp.empty((n_batch, out_channels, prod(window.out_size)), dtype=x.dtype)
-    last = (0, 0, xp.empty((0, 0, 0), dtype=x.dtype))
-    for start, stop, cols in _unrolled_chunks(ops, x, window, whole_batch_ok=whole_batch_ok):
-        last = (start, stop, cols)
-        for g in range(groups):
-            # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
-            xp.matmul(
-                weight_mats[g],
-                cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
-                out=out[start:stop, g * group_out : (g + 1) * group_out],
-            )
-        if bias is not None:
-            out[start:stop] += bias[:, None]  # (C_out,) -> (C_out, 1), over (n, C_out, L)
+    chunks = _chunks(ops, n_batch, channels, window, n_batch, whole_batch_ok)
+    size = max((stop - start for start, stop in chunks), default=0)
+    last: list[Chunk] = [(0, 0, xp.empty((0, 0, 0), dtype=x.dtype))]
+
+    def task(first: int, count: int) -> None:
+        buffer = None  # one unrolled buffer per thread, reused by its chunks
+        for start, stop in chunks[first : first + count]:
+            cols, buffer = _unroll(ops, x, window, start, stop, buffer, size)
+            for g in range(groups):
+                # (C_out/G, C/G*K) @ (n, C/G*K, L) -> (n, C_out/G, L), one BLAS call per sample
+                xp.matmul(
+                    weight_mats[g],
+                    cols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
+                    out=out[start:stop, g * group_out : (g + 1) * group_out],
+                )
+            if bias is not None:
+                out[start:stop] += bias[:, None]  # (C_out,) -> (C_out, 1), over (n, C_out, L)
+            if stop == n_batch:
+                last[0] = (start, stop, cols)
+
+    _in_parallel(ops, chunks, task, window, channels)
     # (N, C_out, OD, OH, OW)
-    return out.reshape(n_batch, out_channels, *window.out_size), last
+    return out.reshape(n_batch, out_channels, *window.out_size), last[0]
 
 
 def conv_weight_grad(
@@ -142,23 +166,41 @@ def conv_weight_grad(
     length = prod(window.out_size)
     # (N, C_out, L) -> (N, L, C_out): per-sample transposed views, no copy
     grad_t = grad_out.reshape(n_batch, out_channels, length).transpose(0, 2, 1)
-    # (G, C/G*K, C_out/G): the transposed weight gradient of each group
-    grad_weight_t = xp.zeros((groups, group_in, group_out), dtype=x.dtype)
     kept_from = n_batch if last is None else last[0]
-    kept = [] if last is None or last[1] == last[0] else [last]
-    for start, stop, cols in itertools.chain(kept, _unrolled_chunks(ops, x, window, stop_at=kept_from)):
-        for g in range(groups):
-            group_cols = cols[g * group_in : (g + 1) * group_in]
-            group_grad_t = grad_t[start:stop, :, g * group_out : (g + 1) * group_out]
-            if length >= PER_SAMPLE_MIN_LENGTH:
-                # (n, C/G*K, L) @ (n, L, C_out/G) -> (n, C/G*K, C_out/G), summed over the chunk
-                per_sample = xp.matmul(group_cols.transpose(1, 0, 2), group_grad_t)
-                grad_weight_t[g] += per_sample.sum(axis=0) if per_sample.shape[0] > 1 else per_sample[0]
+    kept = None if last is None or last[1] == last[0] else last
+    # the kept chunk first, while it may still be in cache
+    chunks = ([kept[:2]] if kept is not None else []) + _chunks(ops, n_batch, channels, window, kept_from)
+    size = max((stop - start for start, stop in chunks), default=0)
+    partials: dict[int, Any] = {}  # the transposed weight gradient (G, C/G*K, C_out/G) of each range
+
+    def task(first: int, count: int) -> None:
+        # (G, C/G*K, C_out/G): the transposed weight gradient of each group, over these chunks
+        grad_weight_t = xp.zeros((groups, group_in, group_out), dtype=x.dtype)
+        buffer = None
+        for start, stop in chunks[first : first + count]:
+            if kept is not None and start == kept[0]:
+                cols = kept[2]  # the forward's last chunk, still unrolled
             else:
-                # short outputs: (n, L, C_out/G) -> (n*L, C_out/G) (a copy), then one call
-                grad_flat = xp.ascontiguousarray(group_grad_t).reshape(-1, group_out)
-                # (C/G*K, n*L) @ (n*L, C_out/G)
-                grad_weight_t[g] += group_cols.reshape(group_in, -1) @ grad_flat
+                cols, buffer = _unroll(ops, x, window, start, stop, buffer, size)
+            for g in range(groups):
+                group_cols = cols[g * group_in : (g + 1) * group_in]
+                group_grad_t = grad_t[start:stop, :, g * group_out : (g + 1) * group_out]
+                if length >= PER_SAMPLE_MIN_LENGTH:
+                    # (n, C/G*K, L) @ (n, L, C_out/G) -> (n, C/G*K, C_out/G), summed over the chunk
+                    per_sample = xp.matmul(group_cols.transpose(1, 0, 2), group_grad_t)
+                    grad_weight_t[g] += per_sample.sum(axis=0) if per_sample.shape[0] > 1 else per_sample[0]
+                else:
+                    # short outputs: (n, L, C_out/G) -> (n*L, C_out/G) (a copy), then one call
+                    grad_flat = xp.ascontiguousarray(group_grad_t).reshape(-1, group_out)
+                    # (C/G*K, n*L) @ (n*L, C_out/G)
+                    grad_weight_t[g] += xp.matmul(group_cols.reshape(group_in, -1), grad_flat)
+        partials[first] = grad_weight_t
+
+    _in_parallel(ops, chunks, task, window, channels)
+    # the ranges' sums added in range order: the same result for the same thread count
+    grad_weight_t = partials.pop(0) if partials else xp.zeros((groups, group_in, group_out), dtype=x.dtype)
+    for first in sorted(partials):
+        grad_weight_t += partials[first]
     # (G, C/G*K, C_out/G) -> (C_out, C/G*K) -> (C_out, C/G, KD, KH, KW)
     grad_weight = grad_weight_t.transpose(0, 2, 1).reshape(out_channels, group_in)
     return grad_weight.reshape(out_channels, channels // groups, *window.kernel)
@@ -179,21 +221,25 @@ def conv_input_grad(ops: Any, grad_out: Any, weight: Any, window: Window, groups
     grad_in = xp.empty((n_batch, channels, *window.in_size), dtype=grad_out.dtype)
     rows = channels * prod(window.kernel)
     # nothing is reused here, so no whole-batch chunk: a smaller buffer stays in cache
-    step = _chunk_size(ops, n_batch, channels, window, whole_batch_ok=False)
-    buffer = xp.empty(step * rows * length, dtype=grad_out.dtype)
-    for start in range(0, n_batch, step):
-        stop = min(start + step, n_batch)
-        size = stop - start
-        # (C*K, n, L)
-        dcols = buffer[: rows * size * length].reshape(rows, size, length)
-        for g in range(groups):
-            # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
-            xp.matmul(
-                weight_t[g],
-                grad_mats[start:stop, g * group_out : (g + 1) * group_out],
-                out=dcols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
-            )
-        # (C, KD, KH, KW, n, OD, OH, OW)
-        dcols_8d = dcols.reshape(channels, *window.kernel, size, *window.out_size)
-        ops.fold(dcols_8d, window, grad_in[start:stop])
+    chunks = _chunks(ops, n_batch, channels, window, n_batch, whole_batch_ok=False)
+    size = max((stop - start for start, stop in chunks), default=0)
+
+    def task(first: int, count: int) -> None:
+        buffer = xp.empty(size * rows * length, dtype=grad_out.dtype)  # one per thread
+        for start, stop in chunks[first : first + count]:
+            n = stop - start
+            # (C*K, n, L)
+            dcols = buffer[: rows * n * length].reshape(rows, n, length)
+            for g in range(groups):
+                # (C/G*K, C_out/G) @ (n, C_out/G, L) -> (n, C/G*K, L)
+                xp.matmul(
+                    weight_t[g],
+                    grad_mats[start:stop, g * group_out : (g + 1) * group_out],
+                    out=dcols[g * group_in : (g + 1) * group_in].transpose(1, 0, 2),
+                )
+            # (C, KD, KH, KW, n, OD, OH, OW)
+            dcols_8d = dcols.reshape(channels, *window.kernel, n, *window.out_size)
+            ops.fold(dcols_8d, window, grad_in[start:stop])
+
+    _in_parallel(ops, chunks, task, window, channels)
     return grad_in

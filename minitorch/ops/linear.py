@@ -45,9 +45,10 @@ class Linear(Function):
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
         x, w = ctx.saved_values
         need_input, need_weight, need_bias = ctx.needs
+        xp = namespace(grad_output)
         g = array(grad_output).reshape(-1, w.shape[0])  # (*, out) -> (M, out)
-        grad_input = from_array(grad_output, g @ w, ctx.input_shape) if need_input else None  # (M, in)
-        grad_weight = from_array(grad_output, g.T @ x, w.shape) if need_weight else None  # (out, in)
+        grad_input = from_array(grad_output, xp.matmul(g, w), ctx.input_shape) if need_input else None  # (M, in)
+        grad_weight = from_array(grad_output, xp.matmul(g.T, x), w.shape) if need_weight else None  # (out, in)
         if not ctx.has_bias:
             return grad_input, grad_weight
         grad_bias = from_array(grad_output, g.sum(axis=0), (w.shape[0],)) if need_bias else None

@@ -1,0 +1,102 @@
+"""The process's one thread policy (`backends/threads.py`): the count reaches numba and BLAS,
+BLAS runs on one thread inside parallel regions and for mid-size products, work is split into
+ranges that cover it once, errors come back, regions do not nest."""
+
+from __future__ import annotations
+
+import threading
+
+import numba
+import numpy as np
+import pytest
+from threadpoolctl import threadpool_info
+
+import minitorch
+from minitorch.backends import threads as policy
+
+
+def _blas_threads() -> set:
+    return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+
+@pytest.mark.parametrize("threads", [1, 2], indirect=True)
+def test_the_count_reaches_numba_and_blas(threads):
+    assert minitorch.get_num_threads() == threads
+    assert numba.get_num_threads() == min(threads, numba.config.NUMBA_NUM_THREADS)
+    assert _blas_threads() == {threads}
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_a_bad_count_is_refused(bad):
+    with pytest.raises(ValueError, match="positive int"):
+        minitorch.set_num_threads(bad)
+
+
+def test_the_environment_sets_the_default(monkeypatch):
+    monkeypatch.setenv(policy.ENV_VAR, "3")
+    assert policy.default_threads() == 3
+    monkeypatch.setenv(policy.ENV_VAR, "many")
+    with pytest.raises(ValueError, match="MINITORCH_NUM_THREADS='many'"):
+        policy.default_threads()
+    monkeypatch.delenv(policy.ENV_VAR)
+    assert 1 <= policy.default_threads() <= (len(__import__("os").sched_getaffinity(0)))
+
+
+@pytest.mark.parametrize("threads", [2], indirect=True)
+def test_blas_runs_on_one_thread_inside_serial_blocks(threads):
+    with policy.serial_blas():
+        assert _blas_threads() == {1}
+        with policy.serial_blas():  # nested: still one, and the outer block restores
+            assert _blas_threads() == {1}
+        assert _blas_threads() == {1}
+    assert _blas_threads() == {2}
+
+
+@pytest.mark.parametrize("threads", [2], indirect=True)
+def test_matmul_gives_blas_threads_only_to_large_products(threads, monkeypatch):
+    seen = []
+    monkeypatch.setattr(policy.np, "matmul", lambda a, b, out=None, **kw: seen.append(_blas_threads().pop()) or a @ b)
+    a = np.ones((64, 64))
+    policy.matmul(a, a)  # 64^3 = 2^18 multiply-adds: OpenBLAS would thread it, too small to pay
+    policy.matmul(np.ones((8, 8)), np.ones((8, 8)))  # never threaded by OpenBLAS: left alone
+    monkeypatch.setattr(policy, "BLAS_THREADS_MIN", 1 << 18)
+    policy.matmul(a, a)
+    assert seen == [1, 2, 2]
+
+
+@pytest.mark.parametrize("threads", [3], indirect=True)
+def test_parallel_for_covers_the_range_once_on_several_threads(threads):
+    ranges, names = [], set()
+
+    def task(out, first, count):
+        names.add(threading.current_thread().name)
+        out.append((first, count, _blas_threads().pop()))
+
+    policy.parallel_for(task, (ranges,), 10, work=10, grain=1)
+    # three ranges, BLAS on one thread inside the region
+    assert sorted(ranges) == [(0, 3, 1), (3, 3, 1), (6, 4, 1)] and len(names) >= 2
+    ranges.clear()
+    policy.parallel_for(task, (ranges,), 10, work=10, grain=4)  # 10 // 4: two ranges
+    assert sorted(ranges) == [(0, 5, 1), (5, 5, 1)]
+    ranges.clear()
+    policy.parallel_for(task, (ranges,), 10, work=10, grain=11)  # below the grain: one call
+    assert ranges == [(0, 10, 3)]
+    assert _blas_threads() == {3}
+
+
+@pytest.mark.parametrize("threads", [2], indirect=True)
+def test_parallel_regions_do_not_nest_and_errors_come_back(threads):
+    calls = []
+
+    def inner(first, count):
+        calls.append((threading.current_thread().name, first, count))
+
+    def outer(first, count):
+        policy.parallel_for(inner, (), 4, work=4, grain=1)  # inside a region: serial
+        if first:
+            raise RuntimeError("worker failed")
+
+    with pytest.raises(RuntimeError, match="worker failed"):
+        policy.parallel_for(outer, (), 2, work=2, grain=1)
+    assert sorted((first, count) for _, first, count in calls) == [(0, 4), (0, 4)]
+    assert policy._state["serial_depth"] == 0 and _blas_threads() == {2}
