@@ -10,6 +10,8 @@
    images, test on the last 2,000), one process at one thread against `--workers 2` at one
    thread each: test accuracy, training throughput (median examples/s over epochs 2..E) and
    wall time of the whole command.
+3. The machine's parallel capacity at that moment: two independent CPU-bound processes against
+   one (the ceiling of any speed-up from 2 ranks; 2.0 on an idle 2-core machine).
 
 Run: python bench/bench_distributed.py [--mnist DIR] [--skip-training]
      (writes "## Data-parallel training" in bench/RESULTS.md)
@@ -153,6 +155,33 @@ backend is torch's gloo (so torch is needed too), all-reduce 0.23-0.30 ms for th
 """
 
 
+def spin_child(seconds: float = 3.0) -> None:
+    """One single-threaded CPU-bound loop (small matmuls and tanh); prints its iterations per second."""
+    a = np.random.default_rng(0).standard_normal((200, 200))
+    start, count = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        for _ in range(20):
+            a = np.tanh(a @ a * 0.01)
+        count += 1
+    print(count / (time.perf_counter() - start), flush=True)
+
+
+def capacity() -> float:
+    """How many cores' worth this machine gives 2 independent processes right now: the summed rate
+    of two concurrent CPU-bound loops over one loop's rate alone (2.0 on an idle 2-core machine).
+    No data-parallel speed-up on 2 ranks can exceed it."""
+    environment = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, __file__, "--spin-child"]
+
+    def rates(copies: int) -> list:
+        children = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment)
+                    for _ in range(copies)]
+        return [float(child.communicate()[0]) for child in children]
+
+    alone = (rates(1)[0] + rates(1)[0]) / 2
+    return sum(rates(2)) / alone
+
+
 def _load() -> str:
     return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
@@ -162,18 +191,27 @@ def main() -> None:
     parser.add_argument("--mnist", metavar="DIR", help="folder with the MNIST t10k IDX files (the MNIST split row)")
     parser.add_argument("--skip-training", action="store_true", help="only the all-reduce table")
     parser.add_argument("--mpi-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--spin-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mpi_child:
         mpi_child()
         return
+    if args.spin_child:
+        spin_child()
+        return
     before = _load()
     reduce = all_reduce_table()
     training = "" if args.skip_training else training_table(args.mnist)
-    body = (f"`python bench/bench_distributed.py --mnist DIR` on {machine()}; load average (1, 5, 15 min) "
-            f"{before} before, {_load()} after. 2 ranks on this machine (shared memory for MPI, TCP on "
+    cores = capacity()
+    print(f"capacity: 2 independent processes at {cores:.2f}x of one", flush=True)
+    body = (f"`python bench/bench_distributed.py --mnist DIR` on {machine()}; process niceness {os.nice(0)}; load "
+            f"average (1, 5, 15 min) {before} before, {_load()} after. 2 ranks on this machine (shared memory for MPI, TCP on "
             f"127.0.0.1 for gloo), float32, medians.\n\n### All-reduce per step\n\n{reduce}\n")
     if training:
         body += f"\n### Two workers against one process (1 thread each)\n\n{training}\n"
+    body += (f"\nThe machine's parallel capacity right after (`capacity()`: two independent single-threaded "
+             f"CPU-bound processes together, against one alone; 2.00x on an idle 2-core machine, and the ceiling "
+             f"of any 2-rank speed-up): **{cores:.2f}x**.\n")
     write_section("Data-parallel training", body + NOTES)
 
 
