@@ -227,15 +227,18 @@ def _launch_workers(args: argparse.Namespace, config: Any) -> int:
         _print_summary(config, MetricsLog.read_json(folder / "metrics.json"), start)
         return 0
     checkpoint = folder / CHECKPOINT
-    if checkpoint.exists():
-        epoch = int(load(checkpoint, as_numpy=True)["epoch"])
-        kept = (f"the checkpoint of epoch {epoch} in {folder} is intact; continue with: minitorch train --resume "
-                f"{folder}")
+    epoch = int(load(checkpoint, as_numpy=True)["epoch"]) if checkpoint.exists() else None
+    if status == 130:  # Ctrl-C reached every rank: as a single process reports it
+        print(f"\ninterrupted after epoch {epoch}; continue with: minitorch train --resume {folder}"
+              if epoch else "\ninterrupted before the first epoch ended", file=sys.stderr)
+        return 130
+    if epoch is not None:
+        kept = f"the checkpoint of epoch {epoch} in {folder} is intact; continue with: minitorch train --resume {folder}"
     else:
         kept = "no epoch finished, so no checkpoint was written"
     print(f"minitorch train: error: the {config.workers} workers failed ({describe_status(status)}); {kept}",
           file=sys.stderr)
-    return 130 if status == 130 else 1
+    return 1
 
 
 def _train_rank(args: argparse.Namespace) -> int:

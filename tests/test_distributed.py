@@ -184,11 +184,11 @@ def _rank_pid(parent: int, rank: int) -> int | None:
     return None
 
 
-def _start_long_run(out: Path, **extra: str) -> subprocess.Popen:
+def _start_long_run(out: Path, start_new_session: bool = False, **extra: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "minitorch", "train", "digits", "--limit", "120", "--batch-size", "25",
                "--epochs", "500", "--layers", "4:3:2", "--quiet", "--workers", "2", "--out", str(out)]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=_environment(**extra))
+                            env=_environment(**extra), start_new_session=start_new_session)
 
 
 def _wait_for_checkpoint(job: subprocess.Popen, out: Path) -> int:
@@ -247,6 +247,16 @@ def test_a_stuck_worker_times_out_instead_of_hanging(tmp_path):
     assert "rank 0 waited 5 s in all-reduce for the other ranks: a worker is stuck or gone" in err, err
     assert "a worker stopped answering and the job was aborted" in err, err
     _assert_checkpoint_intact(out, err)
+
+
+def test_ctrl_c_stops_every_worker_and_says_how_to_resume(tmp_path):
+    out = tmp_path / "run"
+    job = _start_long_run(out, start_new_session=True)
+    _wait_for_checkpoint(job, out)
+    os.killpg(job.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole foreground group
+    status, _, err = _finish(job)
+    epoch = int(load(out / "checkpoint.safetensors", as_numpy=True)["epoch"])
+    assert status == 130 and f"interrupted after epoch {epoch}; continue with: minitorch train --resume {out}" in err, err
 
 
 def test_workers_without_an_mpi_launcher_fail_clearly(tmp_path, capsys, monkeypatch):
