@@ -17,23 +17,28 @@ from common import THREADS, Table, machine, write_section  # noqa: I001  (pins t
 
 from bench_train import COLD_START as FIRST_STEP  # noqa: E402  (the first LeNet-5 step, timed from process start)
 
-IMPORT = "import time; t = time.perf_counter(); import minitorch; print(time.perf_counter() - t)"
+IMPORT = (
+    "import time; t, c = time.perf_counter(), time.process_time(); import minitorch; "
+    "print(time.perf_counter() - t, time.process_time() - c)"
+)
 
 
-def run(code: str, cache: str) -> float:
+def run(code: str, cache: str) -> tuple:
+    """(wall, CPU) seconds the child reports."""
     env = dict(os.environ, NUMBA_CACHE_DIR=cache)
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    wall, cpu = out.stdout.strip().splitlines()[-1].split()
+    return float(wall), float(cpu)
 
 
 def cold_and_warm(code: str, repeats: int) -> tuple:
-    """(median with an empty cache, median with the cache that run left)."""
+    """((wall, CPU) medians with an empty cache, the same with the cache that run left)."""
     cold, warm = [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as cache:
             cold.append(run(code, cache))
             warm.append(run(code, cache))
-    return statistics.median(cold), statistics.median(warm)
+    return tuple(tuple(statistics.median(column) for column in zip(*runs)) for runs in (cold, warm))
 
 
 def main() -> None:
@@ -41,11 +46,14 @@ def main() -> None:
     print(machine())
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     for name, code, target in (("import minitorch", IMPORT, "< 0.3 s"), ("process start to end of first LeNet-5 step", FIRST_STEP, "< 3 s")):
-        cold, warm = cold_and_warm(code, repeats)
-        table.add_row(f"{name}, empty numba cache", f"{cold:.2f}", "", "", target)
-        table.add_row(f"{name}, warm numba cache", f"{warm:.2f}", "", "", target)
+        for label, (wall, cpu) in zip(("empty", "warm"), cold_and_warm(code, repeats)):
+            table.add_row(f"{name}, {label} numba cache", f"{wall:.2f} (CPU {cpu:.2f})", "", "", target)
     if "--write" in sys.argv:
-        notes = "Whole processes (the torch column is empty: this measures our start-up alone); medians of BENCH_REPEATS runs."
+        notes = (
+            "Whole processes (the torch column is empty: this measures our start-up alone); medians of "
+            "BENCH_REPEATS runs; wall time with the process's CPU time beside it (on a busy machine the "
+            "CPU time is what the same run takes when it has a core to itself)."
+        )
         write_section("Cold start", f"`python bench/bench_cold.py --write`\n\n{notes}\n\n" + table.markdown())
 
 

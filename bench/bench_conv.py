@@ -14,9 +14,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
-from common import THREADS, Table, median_time, write_section  # noqa: I001  (pins threads before imports)
+from common import THREADS, Table, paired_medians, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -37,35 +36,6 @@ CASES = [
     ("d2", 1, (32, 50, 60), 100, 4, "same", True, 4.4, 1.0),
     ("d3", 1, (32, 50, 60), 100, 5, "same", True, 5.2, 1.0),
 ]
-
-
-def paired_medians(ours, theirs, repeats: int, warmup: int = 3) -> tuple[float, float]:
-    """Median seconds of `ours()` and `theirs()`.
-
-    One thread: timed alternately, so drifts of the shared machine hit both. More threads:
-    timed in blocks (ours, then torch), since right after a parallel call each runtime's
-    worker threads (torch's OpenMP, numba's, OpenBLAS's) keep spinning and would steal the
-    cores from the other library's next call.
-    """
-    if THREADS > 1:
-        return _block_median(ours, repeats, warmup), _block_median(theirs, repeats, warmup)
-    for _ in range(warmup):
-        ours()
-        theirs()
-    times_ours, times_theirs = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        ours()
-        times_ours.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        theirs()
-        times_theirs.append(time.perf_counter() - start)
-    return float(np.median(times_ours)), float(np.median(times_theirs))
-
-
-def _block_median(fn, repeats: int, warmup: int) -> float:
-    time.sleep(0.2)  # let the other library's spinning threads go to sleep
-    return median_time(fn, repeats, warmup)
 
 
 def conv_case(dims, in_shape, out_channels, kernel, padding, input_grad, dtype):

@@ -19,13 +19,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from common import RESULTS, THREADS, Table, machine, write_section  # noqa: I001  (pins threads before imports)
+from common import RESULTS, THREADS, Table, machine, paired_medians, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import minitorch  # noqa: E402
-from bench_train import interleaved_medians  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository root, for tests/
 from tests.course_style import BACKEND, Conv1d, Conv2d, Linear  # noqa: E402
@@ -135,8 +134,8 @@ def sentiment_pair(batch=10, length=52):
 
 def main() -> None:
     table = Table(f"Course networks, training step ({THREADS} thread, float64)")
-    table.add("run_mnist_multiclass network, batch 16", *interleaved_medians(*mnist_pair()), "<= 1.0x")
-    table.add("run_sentiment Kim CNN, batch 10 x 52 words", *interleaved_medians(*sentiment_pair()), "<= 1.0x")
+    table.add("run_mnist_multiclass network, batch 16", *paired_medians(*mnist_pair(), repeats=60, warmup=5), "<= 1.0x")
+    table.add("run_sentiment Kim CNN, batch 10 x 52 words", *paired_medians(*sentiment_pair(), repeats=60, warmup=5), "<= 1.0x")
     write_section("Course networks", "Run: `python bench/bench_course.py`. The course's Module 4 networks written as "
                   "its scripts write them (minitorch.Module, minitorch.Parameter, minitorch.conv2d/conv1d, "
                   "minitorch.SGD, float64); PyTorch runs the same network (same-size convolution = right/bottom "

@@ -6,11 +6,10 @@ table and, with --write, replaces the "## Pooling and softmax" section of bench/
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 
-from common import THREADS, Table, write_section  # noqa: I001  (pins threads before imports)
+from common import THREADS, Table, paired_medians, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -51,23 +50,6 @@ def _forward_backward(fn, x, upstream):
     return step
 
 
-def interleaved(ours, theirs, repeats: int, warmup: int = 3):
-    """Median seconds of `ours()` and `theirs()`, timed alternately so that load from other
-    processes on this shared machine hits both sides alike."""
-    for _ in range(warmup):
-        ours()
-        theirs()
-    ours_times, their_times = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        ours()
-        ours_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        theirs()
-        their_times.append(time.perf_counter() - start)
-    return statistics.median(ours_times), statistics.median(their_times)
-
-
 def compare(table: Table, name: str, ours_fn, torch_fn, x_np: np.ndarray, out_shape, repeats: int = 30) -> None:
     """Forward (no graph) and forward+backward of ours and torch on the same input."""
     ours_x, torch_x = _pair(x_np)
@@ -81,10 +63,10 @@ def compare(table: Table, name: str, ours_fn, torch_fn, x_np: np.ndarray, out_sh
         with torch.no_grad():
             torch_fn(torch_x)
 
-    table.add(f"{name} forward", *interleaved(ours_forward, torch_forward, repeats), "<= 1.0x")
+    table.add(f"{name} forward", *paired_medians(ours_forward, torch_forward, repeats), "<= 1.0x")
     ours_step = _forward_backward(ours_fn, ours_x, minitorch.from_numpy(upstream))
     torch_step = _forward_backward(torch_fn, torch_x, torch.from_numpy(upstream))
-    table.add(f"{name} forward+backward", *interleaved(ours_step, torch_step, repeats), "<= 1.0x")
+    table.add(f"{name} forward+backward", *paired_medians(ours_step, torch_step, repeats), "<= 1.0x")
 
 
 def course_vs_fused(table: Table, x_np: np.ndarray) -> None:
@@ -96,7 +78,7 @@ def course_vs_fused(table: Table, x_np: np.ndarray) -> None:
         ("course avgpool2d (tile) vs fused avg_pool2d", lambda t: minitorch.avgpool2d(t, (2, 2)), lambda t: avg_pool2d(t, 2)),
     ]
     for name, course, fused in cases:
-        tile_s, fused_s = interleaved(_forward_backward(course, x, upstream), _forward_backward(fused, x, upstream), 20)
+        tile_s, fused_s = paired_medians(_forward_backward(course, x, upstream), _forward_backward(fused, x, upstream), 20)
         table.add_row(
             f"{name}, forward+backward", f"{tile_s * 1e3:.3f}", f"{fused_s * 1e3:.3f} (fused)", f"{tile_s / fused_s:.2f}x", "<= 1.5x"
         )

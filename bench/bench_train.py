@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from common import RESULTS, THREADS, Table, machine, write_section  # noqa: I001  (pins threads before imports)
+from common import RESULTS, THREADS, Table, machine, paired_medians, write_section  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -35,7 +35,7 @@ opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 x = minitorch.from_numpy(np.random.default_rng(0).standard_normal((64, 1, 28, 28)).astype(np.float32))
 y = np.random.default_rng(1).integers(0, 10, 64)
 opt.zero_grad(); loss = F.cross_entropy(model(x), y); loss.backward(); opt.step()
-print(time.perf_counter() - start)
+print(time.perf_counter() - start, time.process_time())  # wall since start, CPU since the process began
 """
 
 
@@ -95,24 +95,10 @@ def step_pair(ours_model, torch_model, batch: int, log_probs: bool):
     return ours, theirs
 
 
-def interleaved_medians(ours, theirs, repeats: int = 60, warmup: int = 5) -> tuple:
-    """Median seconds of `ours()` and `theirs()`, timed alternately so load changes hit both alike."""
-    for _ in range(warmup):
-        ours()
-        theirs()
-    times = ([], [])
-    for _ in range(repeats):
-        for fn, bucket in ((ours, times[0]), (theirs, times[1])):
-            start = time.perf_counter()
-            fn()
-            bucket.append(time.perf_counter() - start)
-    return float(np.median(times[0])), float(np.median(times[1]))
-
-
 PLAIN_PROCESS = """
 import sys; sys.path.insert(0, {bench!r})
-from bench_train import LeNet5, TorchLeNet, interleaved_medians, step_pair
-print(*interleaved_medians(*step_pair(LeNet5(), TorchLeNet(), 64, False)))
+from bench_train import LeNet5, TorchLeNet, paired_medians, step_pair
+print(*paired_medians(*step_pair(LeNet5(), TorchLeNet(), 64, False), repeats=60, warmup=5))
 """
 
 
@@ -145,7 +131,7 @@ def main() -> None:
     ]
     for name, ours_model, torch_model, batch, log_probs in cases:
         ours, theirs = step_pair(ours_model, torch_model, batch, log_probs)
-        table.add(name, *interleaved_medians(ours, theirs), "<= 1.0x")
+        table.add(name, *paired_medians(ours, theirs, repeats=60, warmup=5), "<= 1.0x")
     table.add("LeNet-5 train step, plain process, no tuning", *plain_process_seconds(), "<= 1.0x")
     cold = cold_start_seconds()
     table.add_row("cold process to end of first LeNet-5 step (numba cache warm)", f"{cold * 1e3:.0f}", "", "", "< 3 s")

@@ -24,7 +24,7 @@ import torch  # noqa: E402
 
 torch.set_num_threads(THREADS)
 
-__all__ = ["THREADS", "RESULTS", "median_time", "machine", "Table", "write_section"]
+__all__ = ["THREADS", "RESULTS", "median_time", "paired_medians", "machine", "Table", "write_section"]
 
 
 def median_time(fn: Callable[[], object], repeats: int = 15, warmup: int = 3, min_time: float = 0.0) -> float:
@@ -39,6 +39,38 @@ def median_time(fn: Callable[[], object], repeats: int = 15, warmup: int = 3, mi
     return statistics.median(times)
 
 
+def paired_medians(ours: Callable[[], object], theirs: Callable[[], object], repeats: int, warmup: int = 3,
+                   blocks: int = 3) -> tuple:
+    """Median seconds of `ours()` and `theirs()`, both libraries in this process.
+
+    One thread: timed alternately call by call, so drifts of the shared machine hit both. More
+    threads: timed in alternating blocks (ours, torch, ours, ...) with a pause before each, since
+    right after a parallel call a runtime's worker threads (torch's OpenMP, OpenBLAS's) keep
+    spinning and would steal the cores from the other library's next call.
+    """
+    for _ in range(warmup):
+        ours()
+        theirs()
+    times: tuple = ([], [])
+    if THREADS == 1:
+        for _ in range(repeats):
+            for fn, bucket in ((ours, times[0]), (theirs, times[1])):
+                start = time.perf_counter()
+                fn()
+                bucket.append(time.perf_counter() - start)
+    else:
+        per_block = max(1, repeats // blocks)
+        for _ in range(blocks):
+            for fn, bucket in ((ours, times[0]), (theirs, times[1])):
+                time.sleep(0.2)  # let the other library's spinning threads go to sleep
+                fn()  # one call to wake this library's threads, not timed
+                for _ in range(per_block):
+                    start = time.perf_counter()
+                    fn()
+                    bucket.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def machine() -> str:
     """CPU model, core count and thread setting, for the results table."""
     model = platform.processor() or "unknown CPU"
@@ -49,7 +81,8 @@ def machine() -> str:
                 model = line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return f"{model}, {os.cpu_count()} cores, {THREADS} thread(s), torch {torch.__version__}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{model}, {os.cpu_count()} cores, {THREADS} thread(s), torch {torch.__version__}, load average {load:.1f} at the end"
 
 
 class Table:

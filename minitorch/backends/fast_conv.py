@@ -76,7 +76,7 @@ def _copy8(dst, t, src, s):  # pragma: no cover - compiled
     dst[t + uint64(4)], dst[t + uint64(5)], dst[t + uint64(6)], dst[t + uint64(7)] = a4, a5, a6, a7
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _unfold_kernel(x, table, stride, out):  # pragma: no cover - compiled
     """x: (N, C, D, H, W) C-contiguous; out: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous.
 
@@ -142,7 +142,7 @@ def _unfold_kernel(x, table, stride, out):  # pragma: no cover - compiled
                         s += pitch
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _fold_kernel(cols, table, stride, out):  # pragma: no cover - compiled
     """cols: (C, KD, KH, KW, N, OD, OH, OW) C-contiguous; out: (N, C, D, H, W) C-contiguous.
 

@@ -52,7 +52,7 @@ def gather_table(window: Window) -> Tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(positions.T, dtype=np.int64), counts
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _max_pool_forward(x, taps, counts, out, indices, first, count):  # pragma: no cover - compiled
     for p in range(first, first + count):
         plane, best, best_at = x[p], out[p], indices[p]
@@ -72,7 +72,7 @@ def _max_pool_forward(x, taps, counts, out, indices, first, count):  # pragma: n
             best_at[o] = at
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _max_pool_backward(grad_out, indices, grad_in, first, count):  # pragma: no cover - compiled
     for p in range(first, first + count):
         for o in range(grad_out.shape[1]):
@@ -80,7 +80,7 @@ def _max_pool_backward(grad_out, indices, grad_in, first, count):  # pragma: no 
                 grad_in[p, indices[p, o]] += grad_out[p, o]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _avg_pool_forward(x, taps, counts, scale, out, first, count):  # pragma: no cover - compiled
     for p in range(first, first + count):
         plane, total = x[p], out[p]
@@ -93,7 +93,7 @@ def _avg_pool_forward(x, taps, counts, scale, out, first, count):  # pragma: no 
             total[o] *= scale[o]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _avg_pool_backward(grad_out, taps, counts, scale, grad_in, first, count):  # pragma: no cover - compiled
     for p in range(first, first + count):
         for t in range(taps.shape[0]):
