@@ -5,7 +5,8 @@ data-parallel on its shards (minitorch.distributed.DataParallel), and checks tha
 - its parameters equal the reference's up to float64 rounding (mean losses over uneven shards,
   a last partial batch, ranks without rows, dropout and weight decay included),
 - every replica is bitwise equal to rank 0's,
-- a parameter no forward uses keeps no gradient and no optimizer state, as in one process.
+- a parameter no forward uses keeps no gradient and no optimizer state, as in one process,
+- an embedding whose gradient travels as the global batch's rows only (`rows=`) ends equal too.
 Prints one "ok" line per rank; any failure aborts the job with a non-zero status.
 """
 
@@ -72,8 +73,47 @@ def step(model, optimizer, x, y, parallel=None):
     optimizer.step()
 
 
+class Bag(nn.Module):
+    """Token ids (N, L) -> an embedding bag -> classes; only the batch's rows get gradients."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(30, 5)
+        self.fc = nn.Linear(5, 3)
+
+    def forward(self, ids):
+        return self.fc(self.embedding(ids).sum(1).view(len(ids), 5))  # (N, L, 5) -> (N, 1, 5) -> (N, 5)
+
+
+def sparse_rows_equal_one_process(group) -> float:
+    """reduce_gradients(rows=...) with the global batch's token ids sends only those embedding rows."""
+    rng = np.random.default_rng(11)
+    batches = [rng.integers(0, 30, size=(n, 6)) for n in BATCHES]
+    labels = [rng.integers(0, 3, size=n) for n in BATCHES]
+    models = []
+    for parallel_run in (False, True):
+        manual_seed(5)
+        model = Bag()
+        optimizer = optim.Adam(model.parameters(), lr=0.1)
+        parallel = DataParallel(model, group) if parallel_run else None
+        for ids, y in zip(batches, labels):
+            part = parallel.shard(len(y)) if parallel else None
+            rows = slice(None) if part is None else part.rows
+            optimizer.zero_grad()
+            F.cross_entropy(model(ids[rows]), y[rows]).backward()
+            if parallel:
+                parallel.reduce_gradients(part.weight, rows={model.embedding.weight: np.unique(ids)})
+            optimizer.step()
+        models.append(model)
+    return max(float(np.max(np.abs(p.value.to_numpy() - q.value.to_numpy())))
+               for p, q in zip(models[0].parameters(), models[1].parameters()))
+
+
 def main() -> int:
     group = world()
+    sparse = sparse_rows_equal_one_process(group)
+    if not sparse <= TOLERANCE:
+        raise AssertionError(f"rank {group.rank}: sparse embedding rows differ from one process's by {sparse:g}")
     batches = data()
     reference, reference_optimizer = build()
     for x, y in batches:
@@ -90,7 +130,8 @@ def main() -> int:
     parallel.check_equal(0.0)  # bitwise equal replicas
     if model.unused.weight.value.grad is not None or model.unused.weight in optimizer.state:
         raise AssertionError("a parameter without gradients on every rank was updated")
-    print(f"ok rank {group.rank} of {group.size}: max difference from one process {worst:.3g}", flush=True)
+    print(f"ok rank {group.rank} of {group.size}: max difference from one process {worst:.3g} "
+          f"(sparse embedding {sparse:.3g})", flush=True)
     return 0
 
 

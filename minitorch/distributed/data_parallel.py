@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -118,8 +118,9 @@ class DataParallel:
         return shard(total, self.group.rank, self.group.size)
 
     def _buffer_for(self, extras: int) -> np.ndarray:
+        """The reused buffer, large enough for every gradient in full, one flag per parameter and `extras`."""
         length = int(self.offsets[-1]) + len(self.parameters) + extras
-        if self._buffer is None or len(self._buffer) != length:
+        if self._buffer is None or len(self._buffer) < length:
             self._buffer = np.empty(length, dtype=self.dtype)
         return self._buffer
 
@@ -135,35 +136,55 @@ class DataParallel:
             target = p.value.to_numpy()
             target[...] = flat[start:stop].reshape(target.shape)
 
-    def reduce_gradients(self, weight: float, extras: Sequence[float] = ()) -> np.ndarray:
+    def reduce_gradients(self, weight: float, extras: Sequence[float] = (),
+                         rows: Optional[Mapping[Any, np.ndarray]] = None) -> np.ndarray:
         """Replace every gradient by the sum over ranks of weight_r * gradient_r; sum `extras` too.
 
         A parameter keeps no gradient (None, skipped by the optimizer) only when it has none on
         every rank. Returns the summed extras (e.g. loss sums and correct counts) as an array.
         One all-reduce carries everything.
+
+        Args:
+            weight: this rank's share of the global batch, b_r / n (`Shard.weight`).
+            extras: numbers to sum over the ranks along with the gradients.
+            rows: {parameter: row indices} for gradients that are zero outside those rows (dim 0)
+                on every rank, such as an embedding's outside the global batch's token ids: only
+                those rows travel. Default None (every gradient in full).
         """
         if not self.enabled:
             return np.asarray(extras, dtype=np.float64)
-        buffer = self._buffer_for(len(extras))
-        flags = buffer[int(self.offsets[-1]):int(self.offsets[-1]) + len(self.parameters)]
-        for i, (p, start, stop) in enumerate(zip(self.parameters, self.offsets[:-1], self.offsets[1:])):
+        sparse = {id(p): np.asarray(r, dtype=np.int64) for p, r in (rows or {}).items()}
+        sizes = [len(sparse[id(p)]) * (size // max(p.value.shape[0], 1)) if id(p) in sparse else size
+                 for p, size in zip(self.parameters, self.sizes)]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        end = int(offsets[-1])
+        buffer = self._buffer_for(len(extras))[:end + len(self.parameters) + len(extras)]
+        flags = buffer[end:end + len(self.parameters)]
+        for i, (p, start, stop) in enumerate(zip(self.parameters, offsets[:-1], offsets[1:])):
             grad = p.value.grad
             part = buffer[start:stop]
+            flags[i] = 0.0 if grad is None else 1.0
             if grad is None:
                 part[...] = 0.0
-                flags[i] = 0.0
+            elif id(p) in sparse:
+                part[...] = grad.to_numpy()[sparse[id(p)]].reshape(-1)  # (k, *) rows
+                part *= weight
             else:
                 np.multiply(grad.to_numpy().reshape(-1), weight, out=part, casting="unsafe")
-                flags[i] = 1.0
-        buffer[len(buffer) - len(extras):] = extras
+        buffer[end + len(self.parameters):] = extras
         self.group.all_reduce_(buffer)
-        for i, (p, start, stop) in enumerate(zip(self.parameters, self.offsets[:-1], self.offsets[1:])):
-            if flags[i] > 0:
-                value = p.value
-                value.grad = minitorch.from_numpy(buffer[start:stop].reshape(value.shape), backend=value.backend)
+        for i, (p, start, stop) in enumerate(zip(self.parameters, offsets[:-1], offsets[1:])):
+            value = p.value
+            if flags[i] == 0:
+                value.grad = None
+            elif id(p) in sparse:  # the other rows are zero everywhere: write the summed rows in place
+                if value.grad is None:
+                    value.grad = minitorch.from_numpy(np.zeros(value.shape, dtype=self.dtype), backend=value.backend)
+                index = sparse[id(p)]
+                value.grad.to_numpy()[index] = buffer[start:stop].reshape((len(index),) + tuple(value.shape[1:]))
             else:
-                p.value.grad = None
-        return np.array(buffer[len(buffer) - len(extras):], dtype=np.float64)
+                value.grad = minitorch.from_numpy(buffer[start:stop].reshape(value.shape), backend=value.backend)
+        return np.array(buffer[end + len(self.parameters):], dtype=np.float64)
 
     def reduce_sum(self, values: Sequence[float]) -> np.ndarray:
         """The sums over ranks of a few numbers (float64)."""

@@ -135,6 +135,9 @@ class Trainer:
             raise DistributedError(f"this run has workers={config.workers} but {self.group.size} process(es) run it; "
                                    f"start the workers with `minitorch train --workers {config.workers}`, "
                                    f"`minitorch.train.train(config)` or an MPI launcher (mpiexec -n {config.workers})")
+        if self.group.size > 1 and config.device != "cpu":
+            raise DistributedError(f"data-parallel training runs on the CPU; --workers with --device {config.device} "
+                                   "is not supported yet")
         self.progress = progress and self.group.is_root
         self.log = sys.stderr if log is None else log
         if config.backend not in BACKENDS:
@@ -254,13 +257,17 @@ class Trainer:
         batches = batches_of(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
                              self.host_backend, shuffle=True, seed=config.seed, epoch=self.epoch)
         shift = config.max_shift
+        embedding = getattr(self.model, "embedding", None) if self.task.is_text else None
         augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
         for inputs, targets in batches:
             count = len(targets)
             part = parallel.shard(count)
             if shift:  # the batch is a fresh copy; a rank shifts only its rows
                 random_shift_(inputs.to_numpy(), augment_rng, shift, rows=part.rows)
+            rows = None
             if parallel.enabled:
+                if embedding is not None:  # only the global batch's words get gradients: send those rows
+                    rows = {embedding.weight: np.unique(inputs)}
                 inputs = inputs[part.rows] if self.task.is_text else to_tensor(
                     inputs.to_numpy()[part.rows], config.dtype, self.host_backend)
                 targets = targets[part.rows]
@@ -272,7 +279,8 @@ class Trainer:
             self.optimizer.zero_grad()
             loss.backward()
             hits = (output.to_numpy().argmax(axis=1) == targets)[:part.examples].sum()
-            step_loss, step_correct = parallel.reduce_gradients(part.weight, [loss.item() * part.examples, hits])
+            step_loss, step_correct = parallel.reduce_gradients(part.weight, [loss.item() * part.examples, hits],
+                                                                rows=rows)
             self.optimizer.step()
             loss_sum += step_loss
             correct += int(round(step_correct))
