@@ -128,6 +128,16 @@ def test_readme_data_parallel_loop_runs_in_one_process():
     assert any(not np.array_equal(a, p.value.to_numpy()) for a, p in zip(before, model.parameters()))
 
 
+def test_workers_on_the_gpu_are_refused(tmp_path):
+    class TwoRanks(ProcessGroup):
+        size = 2
+
+    config = TrainConfig("digits", "cnn", epochs=1, batch_size=8, lr=1e-3, workers=2, device="cuda", limit=16,
+                         out=str(tmp_path))
+    with pytest.raises(DistributedError, match="runs on the CPU; --workers with --device cuda"):
+        Trainer(config, progress=False, group=TwoRanks())
+
+
 def test_exit_statuses_in_words():
     assert "killed by signal 9 (SIGKILL)" in describe_status(9)
     assert "killed by signal 9" in describe_status(137)
