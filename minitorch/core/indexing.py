@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import IndexingError
 
-__all__ = ["IndexPlan", "parse_key", "view_layout"]
+__all__ = ["IndexPlan", "parse_key", "view_layout", "reshape_strides"]
 
 _BASIC = (int, slice, type(None))
 _ALL = slice(None)
@@ -264,3 +264,50 @@ def view_layout(
             out_shape.append(length)
             out_strides.append(stride * step)
     return offset, (*out_shape, *shape[dim:]), (*out_strides, *strides[dim:])
+
+
+def reshape_strides(
+    shape: Tuple[int, ...], strides: Tuple[int, ...], new_shape: Tuple[int, ...]
+) -> Optional[Tuple[int, ...]]:
+    """Strides that show a tensor of (shape, strides) as `new_shape` without copying, or None
+    when no strides can (PyTorch's rule for `view`: `reshape` copies then).
+
+    The old dims are cut into chunks that are each one evenly strided run (dim i and i + 1 are
+    in one chunk when stride[i] == size[i + 1] * stride[i + 1]); a view exists when the new
+    dims can be grouped, in order, into products matching those chunks.
+
+    Example:
+        >>> reshape_strides((4, 2, 3), (12, 3, 1), (4, 6)), reshape_strides((3, 4), (1, 3), (12,))
+        ((12, 1), None)
+    """
+    total = 1
+    for size in shape:
+        total *= size
+    if total == 0 or not shape:  # nothing to address, or a single element: row-major strides
+        out: List[int] = []
+        step = 1
+        for size in reversed(new_shape):
+            out.append(step)
+            step *= max(size, 1)
+        return tuple(reversed(out))
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    base = strides[-1]  # the stride of the innermost dim of the current chunk
+    chunk_numel = 1
+    view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        chunk_numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != chunk_numel * base):  # the chunk ends at d
+            while view_d >= 0 and (view_numel < chunk_numel or new_shape[view_d] == 1):
+                new_strides[view_d] = view_numel * base
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != chunk_numel:
+                return None
+            if d > 0:
+                base = strides[d - 1]
+                chunk_numel = 1
+                view_numel = 1
+    if view_d != -1:
+        return None
+    return tuple(new_strides)

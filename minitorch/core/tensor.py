@@ -2,8 +2,10 @@
 
 The class here holds the data and the autodiff protocol; its operators and methods are thin
 sugar over the differentiable functions of `minitorch.ops`, grouped by concept in mixins:
-`tensor_math.py` (arithmetic, comparisons, elementwise functions), `tensor_shape.py`
-(permute, view, reshape, ...) and `tensor_reduce.py` (sum, mean, ...). Those functions live
+`tensor_math.py` (operators, arithmetic, comparisons), `tensor_elementwise.py` (exp, sin,
+floor, clamp, ...), `tensor_shape.py` (permute, view, reshape, split, flip, ...),
+`tensor_reduce.py` (sum, mean, max, norm, sort, ...), `tensor_index.py` (x[key], gather,
+nonzero, ...) and `tensor_convert.py` (numpy, to(dtype), new_zeros, ...). Those functions live
 above core, so the methods reach them through `core.dispatch.ops`, which the ops layer fills
 in when it is imported (core imports nothing above itself).
 """
@@ -18,7 +20,9 @@ import numpy as np
 from ..errors import AutodiffError, DTypeError, ShapeError
 from .dispatch import ops
 from .dtypes import as_dtype, scalar_dtype
+from .tensor_convert import ConvertMethods
 from .tensor_data import Storage, TensorData, UserShape, shape_broadcast
+from .tensor_elementwise import ElementwiseMethods
 from .tensor_index import IndexMethods
 from .tensor_math import MathMethods
 from .tensor_reduce import ReduceMethods
@@ -71,7 +75,7 @@ class Size(int):
         return self.shape[dim]
 
 
-class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
+class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, ShapeMethods, ConvertMethods):
     """A multidimensional array (float64, float32, int64 or bool) with reverse-mode autodiff.
 
     Args:
@@ -183,6 +187,10 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
     def is_contiguous(self) -> bool:
         return self._tensor.is_contiguous()
 
+    def stride(self, dim: Optional[int] = None) -> Any:
+        """The strides in elements (as `torch.Tensor.stride`), or one dim's."""
+        return self._tensor.strides if dim is None else self._tensor.strides[dim]
+
     # ----------------------------------------------------------------- autodiff protocol
     def requires_grad_(self, x: bool = True) -> "Tensor":
         """Mark this tensor as a leaf whose gradient is wanted (in place).
@@ -280,91 +288,23 @@ class Tensor(IndexMethods, MathMethods, ReduceMethods, ShapeMethods):
         """The same data with no history (shares storage)."""
         return Tensor(self._tensor, backend=self.backend)
 
+    def detach_(self) -> "Tensor":
+        """Forget this tensor's history in place (it becomes a constant)."""
+        self.history = None
+        return self
+
+    @property
+    def data(self) -> "Tensor":
+        """The same data with no history (PyTorch's `t.data`); assigning replaces the data."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        self._tensor = value._tensor
+
     def get_data(self) -> "Tensor":
         """The 2021 course edition's name for `detach()`."""
         return self.detach()
-
-    # ----------------------------------------------------------------- conversion
-    def to_numpy(self) -> np.ndarray:
-        """A numpy view of the data (zero-copy; writes go through to the tensor). For a GPU
-        tensor, a host copy."""
-        return self._tensor.to_numpy_view()
-
-    def numpy(self) -> np.ndarray:
-        """A numpy view of the data (zero-copy, as `torch.Tensor.numpy`).
-
-        Raises:
-            AutodiffError: when the tensor requires a gradient (as PyTorch); use
-                `detach().numpy()`.
-        """
-        if self.history is not None:
-            raise AutodiffError(
-                f"numpy: the tensor of shape {self.shape} requires a gradient, and writes through the "
-                f"numpy view would escape autodiff; use .detach().numpy()"
-            )
-        return self._tensor.to_numpy_view()
-
-    def tolist(self) -> Any:
-        """The values as (nested) Python lists of floats, ints or bools (a number for 0-d)."""
-        return self._tensor.to_numpy_view().tolist()
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        array = self.to_numpy()
-        if dtype is not None:
-            array = array.astype(dtype)
-        return np.array(array, copy=True) if copy else array
-
-    def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
-        """DLPack export of the zero-copy view, on the tensor's device (so `torch.from_dlpack(t)`
-        shares memory)."""
-        return self.backend.ops.array(self._tensor).__dlpack__(*args, **kwargs)
-
-    def __dlpack_device__(self) -> Tuple[int, int]:
-        """(device type, device id) for DLPack."""
-        return self.backend.ops.array(self._tensor).__dlpack_device__()
-
-    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
-        """This tensor in another dtype and/or on another device; self when nothing changes.
-
-        As `torch.Tensor.to`: `to(dtype)` ("float32", "float64", "int64", "bool"), `to(device)`
-        ("cpu", "cuda"), `to(device, dtype)`, `to(other)` (its device and dtype), or the
-        keywords `device=` / `dtype=`. A copy to another device is differentiable; across
-        dtypes the gradient flows back through a float-to-float conversion only.
-        """
-        if len(args) == 1 and not kwargs and args[0] is self._tensor._storage.dtype:
-            return self  # the common case (same dtype object), fast
-        if kwargs or len(args) != 1 or isinstance(args[0], Tensor) or ops.is_device(args[0]):
-            return ops.tensor_to(self, *args, **kwargs)
-        target = as_dtype(args[0])
-        if target == self.dtype:
-            return self
-        return ops.cast(self if target.kind == "f" else self.detach(), target)
-
-    def cuda(self, device: Any = None) -> "Tensor":
-        """A copy on the GPU ("cuda"); self when already there."""
-        return self.to("cuda" if device is None else device)
-
-    def cpu(self) -> "Tensor":
-        """A copy in host memory; self when already there."""
-        return self.to("cpu")
-
-    def float(self) -> "Tensor":
-        return self.to("float32")
-
-    def double(self) -> "Tensor":
-        return self.to("float64")
-
-    def long(self) -> "Tensor":
-        return self.to("int64")
-
-    def bool(self) -> "Tensor":
-        return self.to("bool")
-
-    def item(self) -> Union[float, int, bool]:
-        """The value of a single-element tensor as a Python number (float, int or bool)."""
-        if self.size != 1:
-            raise ShapeError(f"item: needs a single-element tensor, got shape {self.shape}")
-        return self.to_numpy().reshape(-1)[0].item()
 
     def zeros(self, shape: Optional[UserShape] = None) -> "Tensor":
         """A zero tensor of `shape` (default: this shape) on the same backend and dtype."""

@@ -1,5 +1,6 @@
 """Tensor methods that read or write selected entries: `x[key]`, `x[key] = v`, `fill_`,
-`zero_`, `copy_` (a mixin of `Tensor`).
+`zero_`, `copy_`, gather / scatter_add / index_select / masked_select, nonzero (a mixin of
+`Tensor`).
 
 Sugar over `minitorch.ops.indexing`, reached through `core.dispatch.ops`. One int per dim
 (`x[i, j]`) reads a Python number, as in the MiniTorch course; every other key follows
@@ -8,11 +9,14 @@ NumPy/PyTorch (see `core/indexing.py`).
 
 from __future__ import annotations
 
-from typing import Any, Callable, Self
+from typing import TYPE_CHECKING, Any, Callable, Self
 
 from .dispatch import ops
 from .indexing import parse_key, view_layout
 from .tensor_data import TensorData
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
 
 __all__ = ["IndexMethods"]
 
@@ -53,3 +57,24 @@ class IndexMethods:
         """Copy `src` (broadcast to this shape, converted to this dtype) into this tensor."""
         ops.setitem(self, ..., src)
         return self
+
+    def gather(self: "Tensor", dim: int, index: "Tensor") -> "Tensor":
+        return ops.gather(self, dim, index)
+
+    def scatter_add(self: "Tensor", dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
+        return ops.scatter_add(self, dim, index, src)
+
+    def index_select(self: "Tensor", dim: int, index: "Tensor") -> "Tensor":
+        """The slices along `dim` that the int64 `index` names (as `torch.index_select`)."""
+        return ops.index_select(self, dim, index)
+
+    def masked_select(self: "Tensor", mask: "Tensor") -> "Tensor":
+        """The entries where `mask` holds, as a 1-D tensor (as `torch.masked_select`)."""
+        return ops.masked_select(self, mask)
+
+    def nonzero(self: "Tensor", *, as_tuple: bool = False) -> Any:
+        """The indices of the non-zero entries (as `torch.nonzero`)."""
+        return ops.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self: "Tensor") -> "Tensor":
+        return ops.argwhere(self)

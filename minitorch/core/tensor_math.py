@@ -1,4 +1,6 @@
-"""Tensor methods for arithmetic, comparisons and elementwise functions (a mixin of `Tensor`).
+"""Tensor operators and arithmetic methods: + - * / // % ** @, add/sub/mul/div with PyTorch's
+keywords, matrix products, in-place arithmetic, comparisons, bitwise and logical ops (a mixin
+of `Tensor`; the elementwise functions are in `tensor_elementwise.py`).
 
 Each method is sugar over a function of `minitorch.ops`, reached through `core.dispatch.ops`
 (installed by the ops layer; core imports nothing above itself). Mixed dtypes promote as in
@@ -9,20 +11,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional, Tuple, Union
 
-from ..errors import DTypeError
+from ..errors import DTypeError, ShapeError
 from .dispatch import ops
 from .dtypes import result_type
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-__all__ = ["MathMethods", "TensorLike"]
+__all__ = ["MathMethods", "TensorLike", "promote_pair"]
 
 TensorLike = Union[float, int, "Tensor"]
 
 
-def _pair(a: "Tensor", b: Any) -> Tuple["Tensor", "Tensor"]:
-    """Both operands as tensors of one kind (a number takes `a`'s dtype unless of a higher kind)."""
+def promote_pair(a: Any, b: Any) -> Tuple["Tensor", "Tensor"]:
+    """Both operands as tensors of one kind (a number takes the tensor's dtype unless of a higher
+    kind); either one may be the number."""
+    if not hasattr(a, "_tensor"):
+        if not hasattr(b, "_tensor"):
+            raise DTypeError(f"needs a tensor on at least one side, got {type(a).__name__} and {type(b).__name__}")
+        b, a = promote_pair(b, a)
+        return a, b
     b = a._ensure_tensor(b)
     if a.dtype.kind == b.dtype.kind:
         return a, b
@@ -32,14 +40,15 @@ def _pair(a: "Tensor", b: Any) -> Tuple["Tensor", "Tensor"]:
 
 def _float_pair(a: "Tensor", b: Any) -> Tuple["Tensor", "Tensor"]:
     """Both operands as floats (true division of ints is float, as in PyTorch)."""
-    a, b = _pair(a, b)
+    a, b = promote_pair(a, b)
     if a.dtype.kind != "f":
         a, b = a.to(None), b.to(None)
     return a, b
 
 
-def _floating(a: "Tensor") -> "Tensor":
-    return a if a.dtype.kind == "f" else a.to(None)
+def _check_dims(op: str, dims: int, a: "Tensor", b: "Tensor") -> None:
+    if a.dims != dims or b.dims != dims:
+        raise ShapeError(f"{op}: needs two {dims}-D tensors, got shapes {a.shape} and {b.shape}; use matmul (@) for other shapes")
 
 
 def _no_bool(op: str, *tensors: "Tensor") -> None:
@@ -49,33 +58,33 @@ def _no_bool(op: str, *tensors: "Tensor") -> None:
 
 
 class MathMethods:
-    """Operators and elementwise functions of `Tensor`."""
+    """Operators and arithmetic of `Tensor`."""
 
     # ------------------------------------------------------------- arithmetic
     def __add__(self: "Tensor", b: TensorLike) -> "Tensor":
-        a, b = _pair(self, b)
+        a, b = promote_pair(self, b)
         return ops.Add.apply(a, b)
 
     def __radd__(self: "Tensor", b: TensorLike) -> "Tensor":
-        a, b = _pair(self, b)
+        a, b = promote_pair(self, b)
         return ops.Add.apply(b, a)
 
     def __sub__(self: "Tensor", b: TensorLike) -> "Tensor":
-        a, b = _pair(self, b)
+        a, b = promote_pair(self, b)
         _no_bool("sub", b)
         return ops.Add.apply(a, ops.Neg.apply(b))
 
     def __rsub__(self: "Tensor", b: TensorLike) -> "Tensor":
-        a, b = _pair(self, b)
+        a, b = promote_pair(self, b)
         _no_bool("sub", a)
         return ops.Add.apply(b, ops.Neg.apply(a))
 
     def __mul__(self: "Tensor", b: TensorLike) -> "Tensor":
-        a, b = _pair(self, b)
+        a, b = promote_pair(self, b)
         return ops.Mul.apply(a, b)
 
     def __rmul__(self: "Tensor", b: TensorLike) -> "Tensor":
-        a, b = _pair(self, b)
+        a, b = promote_pair(self, b)
         return ops.Mul.apply(b, a)
 
     def __truediv__(self: "Tensor", b: TensorLike) -> "Tensor":
@@ -86,18 +95,26 @@ class MathMethods:
         a, b = _float_pair(self, b)
         return ops.Mul.apply(b, ops.Inv.apply(a))
 
+    def __floordiv__(self: "Tensor", b: TensorLike) -> "Tensor":
+        return ops.floor_divide(self, b)
+
+    def __rfloordiv__(self: "Tensor", b: TensorLike) -> "Tensor":
+        return ops.floor_divide(b, self)
+
+    def __mod__(self: "Tensor", b: TensorLike) -> "Tensor":
+        return ops.remainder(self, b)
+
+    def __rmod__(self: "Tensor", b: TensorLike) -> "Tensor":
+        return ops.remainder(b, self)
+
     def __pow__(self: "Tensor", exponent: TensorLike) -> "Tensor":
         return ops.pow(self, exponent)
 
     def __rpow__(self: "Tensor", base: TensorLike) -> "Tensor":
         return ops.pow(base, self)
 
-    def pow(self: "Tensor", exponent: TensorLike) -> "Tensor":
-        """self ** exponent (see `minitorch.ops.pointwise.pow`)."""
-        return ops.pow(self, exponent)
-
     def __matmul__(self: "Tensor", b: "Tensor") -> "Tensor":
-        return ops.MatMul.apply(self, b)
+        return ops.matmul(self, b)
 
     def __neg__(self: "Tensor") -> "Tensor":
         _no_bool("neg", self)
@@ -106,100 +123,148 @@ class MathMethods:
     def __abs__(self: "Tensor") -> "Tensor":
         return ops.abs(self)
 
+    # ------------------------------------------------------------- arithmetic methods (PyTorch's names)
+    def add(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+        """self + alpha * other (as `torch.add`)."""
+        return self + (other if alpha == 1 else other * alpha)
+
+    def sub(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+        """self - alpha * other (as `torch.sub`)."""
+        return self - (other if alpha == 1 else other * alpha)
+
+    def mul(self: "Tensor", other: TensorLike) -> "Tensor":
+        return self * other
+
+    def div(self: "Tensor", other: TensorLike, *, rounding_mode: Optional[str] = None) -> "Tensor":
+        """self / other, or rounded: rounding_mode "trunc" or "floor" (as `torch.div`)."""
+        return ops.div(self, other, rounding_mode=rounding_mode)
+
+    subtract, multiply, divide, true_divide = sub, mul, div, __truediv__
+
+    def floor_divide(self: "Tensor", other: TensorLike) -> "Tensor":
+        return ops.floor_divide(self, other)
+
+    def remainder(self: "Tensor", other: TensorLike) -> "Tensor":
+        return ops.remainder(self, other)
+
+    def fmod(self: "Tensor", other: TensorLike) -> "Tensor":
+        return ops.fmod(self, other)
+
+    def pow(self: "Tensor", exponent: TensorLike) -> "Tensor":
+        """self ** exponent (see `minitorch.ops.pointwise.pow`)."""
+        return ops.pow(self, exponent)
+
+    def neg(self: "Tensor") -> "Tensor":
+        return -self
+
+    negative = neg
+
+    def square(self: "Tensor") -> "Tensor":
+        return ops.pow(self, 2)
+
+    def matmul(self: "Tensor", other: "Tensor") -> "Tensor":
+        return ops.matmul(self, other)
+
+    def mm(self: "Tensor", mat2: "Tensor") -> "Tensor":
+        """The product of two matrices (as `torch.mm`: 2-D only)."""
+        _check_dims("mm", 2, self, mat2)
+        return ops.MatMul.apply(self, mat2)
+
+    def bmm(self: "Tensor", mat2: "Tensor") -> "Tensor":
+        """Batched matrix products of (B, n, m) and (B, m, p) (as `torch.bmm`: 3-D only)."""
+        _check_dims("bmm", 3, self, mat2)
+        return ops.MatMul.apply(self, mat2)
+
+    def mv(self: "Tensor", vec: "Tensor") -> "Tensor":
+        """The product of a matrix and a vector (as `torch.mv`)."""
+        if self.dims != 2 or vec.dims != 1:
+            raise ShapeError(f"mv: needs a matrix and a vector, got shapes {self.shape} and {vec.shape}")
+        return ops.matmul(self, vec)
+
+    def dot(self: "Tensor", other: "Tensor") -> "Tensor":
+        return ops.dot(self, other)
+
+    def outer(self: "Tensor", vec2: "Tensor") -> "Tensor":
+        return ops.outer(self, vec2)
+
+    # ------------------------------------------------------------- in place (not while recording a gradient)
+    def add_(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+        """self += alpha * other, in place (as `torch.Tensor.add_`; see `copy_` for when it is allowed)."""
+        return self.copy_(self.add(other, alpha=alpha))
+
+    def sub_(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+        return self.copy_(self.sub(other, alpha=alpha))
+
+    def mul_(self: "Tensor", other: TensorLike) -> "Tensor":
+        return self.copy_(self * other)
+
+    def div_(self: "Tensor", other: TensorLike, *, rounding_mode: Optional[str] = None) -> "Tensor":
+        return self.copy_(self.div(other, rounding_mode=rounding_mode))
+
     # ------------------------------------------------------------- comparisons (bool results)
     def __lt__(self: "Tensor", b: TensorLike) -> "Tensor":
-        return ops.lt(*_pair(self, b))
+        return ops.lt(self, b)
 
     def __le__(self: "Tensor", b: TensorLike) -> "Tensor":
-        return ops.le(*_pair(self, b))
+        return ops.le(self, b)
 
     def __gt__(self: "Tensor", b: TensorLike) -> "Tensor":
-        return ops.gt(*_pair(self, b))
+        return ops.gt(self, b)
 
     def __ge__(self: "Tensor", b: TensorLike) -> "Tensor":
-        return ops.ge(*_pair(self, b))
+        return ops.ge(self, b)
 
     def __eq__(self: "Tensor", b: Any) -> "Tensor":  # type: ignore[override]
-        return ops.eq(*_pair(self, b))
+        return ops.eq(self, b)
 
     def __ne__(self: "Tensor", b: Any) -> "Tensor":  # type: ignore[override]
-        return ops.ne(*_pair(self, b))
+        return ops.ne(self, b)
 
     lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
+    less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
+
+    def equal(self: "Tensor", other: "Tensor") -> bool:
+        """Whether both have one shape and equal entries (as `torch.equal`)."""
+        return self.shape == other.shape and bool(ops.eq(self, other).all())
 
     def is_close(self: "Tensor", b: TensorLike) -> "Tensor":
         """MiniTorch's closeness: |self - b| < 1e-2, elementwise (bool)."""
-        return ops.is_close(*_pair(self, b))
+        return ops.is_close(self, b)
 
     def isclose(self: "Tensor", b: TensorLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> "Tensor":
         """|self - b| <= atol + rtol * |b|, elementwise (bool; as `torch.isclose`)."""
-        return ops.isclose(*_pair(self, b), rtol, atol, equal_nan)
+        return ops.isclose(self, b, rtol, atol, equal_nan)
 
     def allclose(self: "Tensor", b: TensorLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
         """Whether `isclose` holds everywhere (as `torch.allclose`)."""
-        return ops.allclose(*_pair(self, b), rtol, atol, equal_nan)
+        return ops.allclose(self, b, rtol, atol, equal_nan)
 
+    # ------------------------------------------------------------- bitwise and logical
     def __and__(self: "Tensor", b: TensorLike) -> "Tensor":
-        return ops.bitwise_and(*_pair(self, b))
+        return ops.bitwise_and(self, b)
 
     def __or__(self: "Tensor", b: TensorLike) -> "Tensor":
-        return ops.bitwise_or(*_pair(self, b))
+        return ops.bitwise_or(self, b)
 
     def __xor__(self: "Tensor", b: TensorLike) -> "Tensor":
-        return ops.bitwise_xor(*_pair(self, b))
+        return ops.bitwise_xor(self, b)
 
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+    bitwise_and, bitwise_or, bitwise_xor = __and__, __or__, __xor__
 
     def __invert__(self: "Tensor") -> "Tensor":
         return ops.bitwise_not(self)
 
-    # ------------------------------------------------------------- elementwise functions
-    def sigmoid(self: "Tensor") -> "Tensor":
-        return ops.Sigmoid.apply(_floating(self))
+    bitwise_not = __invert__
 
-    def relu(self: "Tensor") -> "Tensor":
-        return ops.ReLU.apply(self)
+    def logical_and(self: "Tensor", other: TensorLike) -> "Tensor":
+        return ops.logical_and(self, other)
 
-    def log(self: "Tensor") -> "Tensor":
-        return ops.Log.apply(_floating(self))
+    def logical_or(self: "Tensor", other: TensorLike) -> "Tensor":
+        return ops.logical_or(self, other)
 
-    def exp(self: "Tensor") -> "Tensor":
-        return ops.Exp.apply(_floating(self))
+    def logical_xor(self: "Tensor", other: TensorLike) -> "Tensor":
+        return ops.logical_xor(self, other)
 
-    def tanh(self: "Tensor") -> "Tensor":
-        return ops.tanh(_floating(self))
-
-    def abs(self: "Tensor") -> "Tensor":
-        return ops.abs(self)
-
-    def sqrt(self: "Tensor") -> "Tensor":
-        return ops.sqrt(self)
-
-    def rsqrt(self: "Tensor") -> "Tensor":
-        return ops.rsqrt(self)
-
-    def clamp(self: "Tensor", min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> "Tensor":
-        """Entries limited to [min, max] (see `minitorch.ops.pointwise.clamp`)."""
-        return ops.clamp(self, min, max)
-
-    clip = clamp
-
-    def minimum(self: "Tensor", other: "Tensor") -> "Tensor":
-        return ops.minimum(self, other)
-
-    def maximum(self: "Tensor", other: "Tensor") -> "Tensor":
-        return ops.maximum(self, other)
-
-    def where(self: "Tensor", condition: "Tensor", other: TensorLike) -> "Tensor":
-        """self where `condition` holds, else `other` (as `torch.Tensor.where`)."""
-        return ops.where(condition, self, other)
-
-    def masked_fill(self: "Tensor", mask: "Tensor", value: TensorLike) -> "Tensor":
-        """self with `value` where `mask` holds (see `minitorch.ops.select.masked_fill`)."""
-        return ops.masked_fill(self, mask, value)
-
-    def softmax(self: "Tensor", dim: int) -> "Tensor":
-        return ops.softmax(self, dim)
-
-    def log_softmax(self: "Tensor", dim: int) -> "Tensor":
-        return ops.log_softmax(self, dim)
+    def logical_not(self: "Tensor") -> "Tensor":
+        return ops.logical_not(self)

@@ -1,14 +1,16 @@
-"""Tensor methods that reduce along dims (a mixin of `Tensor`).
+"""Tensor methods that reduce or scan along dims, or order along one (a mixin of `Tensor`).
 
 Sugar over the functions of `minitorch.ops`, reached through `core.dispatch.ops`. As in
 MiniTorch, `sum(dim)` and `mean(dim)` keep the reduced dim with size 1 and `sum()` has shape
 (1,) unless `keepdim` is given (`keepdim=False` is PyTorch's shape); the reductions MiniTorch
-has not (`prod`, `var`, `std`, `max`, `min`, `argmax`, `argmin`, `all`, `any`) follow PyTorch.
+has not (`prod`, `var`, `std`, `max`, `min`, `amax`, `amin`, `norm`, `argmax`, `argmin`,
+`all`, `any`, `logsumexp`) follow PyTorch, and so do `cumsum`, `cumprod`, `sort`, `argsort`
+and `topk`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .dispatch import ops
 
@@ -45,6 +47,9 @@ class ReduceMethods:
     def cumsum(self: "Tensor", dim: int) -> "Tensor":
         return ops.cumsum(self, dim)
 
+    def cumprod(self: "Tensor", dim: int) -> "Tensor":
+        return ops.cumprod(self, dim)
+
     def max(self: "Tensor", dim: Any = None, keepdim: bool = False) -> Any:
         """The maximum: 0-d, or (values, indices) along `dim`, or maximum(self, other tensor)."""
         return ops.max(self, dim, keepdim)
@@ -52,6 +57,27 @@ class ReduceMethods:
     def min(self: "Tensor", dim: Any = None, keepdim: bool = False) -> Any:
         """The minimum: 0-d, or (values, indices) along `dim`, or minimum(self, other tensor)."""
         return ops.min(self, dim, keepdim)
+
+    def amax(self: "Tensor", dim: Any = (), keepdim: bool = False) -> "Tensor":
+        """The maximum over `dim` (every dim by default); ties share the gradient (as `torch.amax`)."""
+        return ops.amax(self, dim, keepdim)
+
+    def amin(self: "Tensor", dim: Any = (), keepdim: bool = False) -> "Tensor":
+        """The minimum over `dim` (every dim by default); ties share the gradient (as `torch.amin`)."""
+        return ops.amin(self, dim, keepdim)
+
+    def norm(self: "Tensor", p: Union[float, str] = "fro", dim: Any = None, keepdim: bool = False,
+             dtype: Any = None) -> "Tensor":
+        """The vector p-norm over `dim` (every dim by default); see `minitorch.ops.norm.norm`."""
+        return ops.norm(self, p, dim, keepdim, dtype)
+
+    def logsumexp(self: "Tensor", dim: Any, keepdim: bool = False) -> "Tensor":
+        """log(sum(exp(self))) over `dim`, computed stably (as `torch.logsumexp`)."""
+        return ops.logsumexp(self, dim, keepdim)
+
+    def count_nonzero(self: "Tensor", dim: Any = None) -> "Tensor":
+        """The number of non-zero entries over `dim` (every dim by default), int64."""
+        return ops.sum(self != 0, dim, keepdim=False)
 
     def argmax(self: "Tensor", dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
         return ops.argmax(self, dim, keepdim)
@@ -66,3 +92,14 @@ class ReduceMethods:
     def any(self: "Tensor", dim: Any = None, keepdim: bool = False) -> "Tensor":
         """True where some entry (along `dim`) is non-zero (bool)."""
         return ops.any(self, dim, keepdim)
+
+    def sort(self: "Tensor", dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        """(values, indices) sorted along `dim` (see `minitorch.ops.sort.sort`)."""
+        return ops.sort(self, dim, descending, stable)
+
+    def argsort(self: "Tensor", dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+        return ops.argsort(self, dim, descending, stable)
+
+    def topk(self: "Tensor", k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        """(values, indices) of the k largest (or smallest) along `dim` (see `minitorch.ops.sort.topk`)."""
+        return ops.topk(self, k, dim, largest, sorted)

@@ -1,14 +1,16 @@
-"""Tensor methods that change shapes: permute, view, reshape, squeeze, expand, split, ...
-(a mixin of `Tensor`).
+"""Tensor methods that change shapes or move entries: permute, view, reshape, squeeze,
+expand, split, unbind, narrow, flip, roll, diagonal, triu, ... (a mixin of `Tensor`).
 
 Sugar over the functions of `minitorch.ops`, reached through `core.dispatch.ops`. Views
-(permute, view, transpose, squeeze, unsqueeze, expand, split, chunk) never copy.
+(permute, view, transpose, movedim, squeeze, unsqueeze, expand, split, chunk, unbind, narrow,
+diagonal) never copy; reshape is a view whenever the strides allow.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, List, Sequence, Tuple, Union
 
+from ..errors import ShapeError
 from .dispatch import ops
 
 if TYPE_CHECKING:
@@ -32,15 +34,19 @@ class ShapeMethods:
         return ops.Permute.apply(self, tuple(int(o) % max(self.dims, 1) for o in sizes_arg(order)))
 
     def view(self: "Tensor", *shape: int) -> "Tensor":
-        """The same (contiguous) data with a new shape; one size may be -1."""
+        """The same data with a new shape, never a copy (as `torch.Tensor.view`: row-major data,
+        or strides that allow it); one size may be -1."""
         shape = sizes_arg(shape)
         if shape == self.shape:
             return self
         return ops.View.apply(self, shape)
 
     def reshape(self: "Tensor", *shape: int) -> "Tensor":
-        """Like view, copying first when the data is not contiguous."""
-        return self.contiguous().view(*sizes_arg(shape))
+        """A view with a new shape when the strides allow one, else a copy (as `torch.reshape`)."""
+        shape = sizes_arg(shape)
+        if shape == self.shape:
+            return self
+        return ops.reshape(self, shape)
 
     def contiguous(self: "Tensor") -> "Tensor":
         """Self if already row-major, else a row-major copy."""
@@ -52,11 +58,31 @@ class ShapeMethods:
         """A row-major copy (differentiable: the gradient passes through)."""
         return ops.Copy.apply(self)
 
+    def view_as(self: "Tensor", other: "Tensor") -> "Tensor":
+        return self.view(*other.shape)
+
+    def reshape_as(self: "Tensor", other: "Tensor") -> "Tensor":
+        return self.reshape(*other.shape)
+
     def transpose(self: "Tensor", dim0: int, dim1: int) -> "Tensor":
         """Swap two dimensions (no copy)."""
         order: List[int] = list(range(self.dims))
         order[dim0], order[dim1] = order[dim1], order[dim0]
         return self.permute(*order)
+
+    swapaxes = swapdims = transpose
+
+    def t(self: "Tensor") -> "Tensor":
+        """A matrix transposed (as `torch.Tensor.t`: 0-, 1- and 2-D tensors; no copy)."""
+        if self.dims > 2:
+            raise ShapeError(f"t: needs at most 2 dims, got shape {self.shape}; use transpose(dim0, dim1) or .mT")
+        return self.transpose(0, 1) if self.dims == 2 else self
+
+    def movedim(self: "Tensor", source: Any, destination: Any) -> "Tensor":
+        """Dims moved from `source` to `destination` (as `torch.movedim`; no copy)."""
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
 
     @property
     def T(self: "Tensor") -> "Tensor":
@@ -94,6 +120,9 @@ class ShapeMethods:
     def expand_as(self: "Tensor", other: "Tensor") -> "Tensor":
         return ops.expand_as(self, other)
 
+    def broadcast_to(self: "Tensor", size: Sequence[int]) -> "Tensor":
+        return ops.expand(self, *size)
+
     def repeat(self: "Tensor", *repeats: Any) -> "Tensor":
         return ops.repeat(self, *repeats)
 
@@ -103,8 +132,30 @@ class ShapeMethods:
     def chunk(self: "Tensor", chunks: int, dim: int = 0) -> Tuple["Tensor", ...]:
         return ops.chunk(self, chunks, dim)
 
-    def gather(self: "Tensor", dim: int, index: "Tensor") -> "Tensor":
-        return ops.gather(self, dim, index)
+    def unbind(self: "Tensor", dim: int = 0) -> Tuple["Tensor", ...]:
+        return ops.unbind(self, dim)
 
-    def scatter_add(self: "Tensor", dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
-        return ops.scatter_add(self, dim, index, src)
+    def narrow(self: "Tensor", dim: int, start: int, length: int) -> "Tensor":
+        return ops.narrow(self, dim, start, length)
+
+    def flip(self: "Tensor", *dims: Any) -> "Tensor":
+        """Entries reversed along `dims` (as `torch.flip`; a copy); `flip(0, 1)` or `flip((0, 1))`."""
+        return ops.flip(self, sizes_arg(dims))
+
+    def roll(self: "Tensor", shifts: Any, dims: Any = None) -> "Tensor":
+        return ops.roll(self, shifts, dims)
+
+    def diagonal(self: "Tensor", offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+        return ops.diagonal(self, offset, dim1, dim2)
+
+    def diag(self: "Tensor", diagonal: int = 0) -> "Tensor":
+        return ops.diag(self, diagonal)
+
+    def trace(self: "Tensor") -> "Tensor":
+        return ops.trace(self)
+
+    def triu(self: "Tensor", diagonal: int = 0) -> "Tensor":
+        return ops.triu(self, diagonal)
+
+    def tril(self: "Tensor", diagonal: int = 0) -> "Tensor":
+        return ops.tril(self, diagonal)

@@ -9,13 +9,13 @@ from ..autodiff.graph import backpropagate
 from ..backends.fast import FastBackend
 from ..core.dispatch import install
 from ..backends.device import device_of
-from . import activation, compare, extrema, flatten, gather, pointwise, reduce, scan, select, shape, softmax, split
-from . import stack, statistics
+from . import activation, compare, diagonal, einsum, elementwise, extrema, flatten, gather, norm, pointwise, rearrange
+from . import reduce, rounding, scan, select, shape, softmax, sort, split, stack, statistics, transcendental
 from .device import is_device, same_device, tensor_to
 from .elementwise import Add, Cast, Exp, Inv, Log, Mul, Neg, ReLU, Sigmoid, cast
 from .indexing import IndexCopy, IndexView, getitem, setitem
-from .matmul import MatMul
-from .movement import Copy, Permute, View
+from .matmul import MatMul, bmm, matmul, mm
+from .movement import Copy, Permute, View, reshape
 from .reduce import Sum
 
 __all__ = [
@@ -35,15 +35,20 @@ __all__ = [
     "Sigmoid",
     "Sum",
     "View",
+    "bmm",
     "cast",
     "getitem",
+    "matmul",
+    "mm",
+    "reshape",
     "setitem",
 ]
 
 # What Tensor methods call, by name (core/tensor_*.py): the Functions above and the
 # PyTorch-named functional wrappers of these modules.
 _methods = {name: globals()[name] for name in __all__}
-for _module in (compare, extrema, gather, pointwise, reduce, scan, select, shape, split, stack, statistics):
+for _module in (compare, diagonal, einsum, elementwise, extrema, gather, norm, pointwise, rearrange, reduce, rounding, scan,
+                select, shape, sort, split, stack, statistics, transcendental):
     _methods.update((name, getattr(_module, name)) for name in _module.__all__)
 install(
     History=History,
@@ -54,6 +59,7 @@ install(
     unflatten=flatten.unflatten,
     softmax=softmax.softmax,
     log_softmax=softmax.log_softmax,
+    logsumexp=softmax.logsumexp,
     device_of=device_of,
     is_device=is_device,
     tensor_to=tensor_to,

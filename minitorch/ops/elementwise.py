@@ -1,4 +1,5 @@
-"""Elementwise differentiable functions: forward through the backend's map/zip kernels.
+"""Elementwise differentiable functions: forward through the backend's map/zip kernels; the
+PyTorch-named functions `exp`, `log`, `sigmoid`, `relu` over them.
 
 Shape:
     Unary: input (*) -> output (*). Binary: inputs broadcast, output (broadcast shape).
@@ -12,7 +13,7 @@ from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from .arrays import array, from_array
 
-__all__ = ["Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "Cast", "cast"]
+__all__ = ["Neg", "Inv", "Add", "Mul", "Sigmoid", "ReLU", "Log", "Exp", "Cast", "cast", "exp", "log", "sigmoid", "relu"]
 
 
 class Neg(Function):
@@ -168,3 +169,48 @@ class Cast(Function):
 def cast(a: Tensor, dtype) -> Tensor:
     """`a` converted to `dtype` (differentiable)."""
     return Cast.apply(a, dtype)
+
+
+def _floating(t: Tensor) -> Tensor:
+    """`t` as a float tensor (int64/bool become the default float, as in PyTorch)."""
+    return t if t.dtype.kind == "f" else t.to(None)
+
+
+def exp(input: Tensor) -> Tensor:
+    """e ** input, elementwise (as `torch.exp`; ints give floats). Shape: (*) -> (*).
+
+    Example:
+        >>> exp(minitorch.tensor([0.0])).tolist()
+        [1.0]
+    """
+    return Exp.apply(_floating(input))
+
+
+def log(input: Tensor) -> Tensor:
+    """Natural logarithm, elementwise (as `torch.log`; ints give floats). Shape: (*) -> (*).
+
+    Example:
+        >>> log(minitorch.tensor([1.0])).tolist()
+        [0.0]
+    """
+    return Log.apply(_floating(input))
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """1 / (1 + e ** -input), elementwise (as `torch.sigmoid`). Shape: (*) -> (*).
+
+    Example:
+        >>> sigmoid(minitorch.tensor([0.0])).tolist()
+        [0.5]
+    """
+    return Sigmoid.apply(_floating(input))
+
+
+def relu(input: Tensor) -> Tensor:
+    """max(input, 0), elementwise (as `torch.relu`). Shape: (*) -> (*).
+
+    Example:
+        >>> relu(minitorch.tensor([-1.0, 2.0])).tolist()
+        [0.0, 2.0]
+    """
+    return ReLU.apply(input)

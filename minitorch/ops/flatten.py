@@ -1,6 +1,6 @@
 """flatten and unflatten: merge a run of dims into one, or split one dim into several.
 
-Both are views of contiguous data (a copy is made first only for strided input), so the
+Both are views when the strides allow (a copy is made first otherwise, as `reshape`), so the
 gradient is the reverse view.
 """
 
@@ -10,6 +10,7 @@ from typing import Sequence
 
 from ..core.tensor import Tensor
 from ..errors import DTypeError, ShapeError
+from .movement import reshape
 from .rows import normalise_dims
 
 __all__ = ["flatten", "unflatten"]
@@ -48,7 +49,7 @@ def flatten(input: Tensor, start_dim: int = 1, end_dim: int = -1) -> Tensor:
     for size in input.shape[start : end + 1]:
         merged *= size
     shape = input.shape[:start] + (merged,) + input.shape[end + 1 :]
-    return input.contiguous().view(*shape)  # (..., d_start..d_end, ...) -> (..., prod, ...)
+    return reshape(input, shape)  # (..., d_start..d_end, ...) -> (..., prod, ...): a view when strides allow
 
 
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
@@ -86,4 +87,4 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
             f"{input.shape}; give sizes whose product is {size} (at most one -1)"
         )
     shape = input.shape[:d] + sizes + input.shape[d + 1 :]
-    return input.contiguous().view(*shape)  # (..., d, ...) -> (..., *sizes, ...)
+    return reshape(input, shape)  # (..., d, ...) -> (..., *sizes, ...): a view when strides allow

@@ -17,12 +17,14 @@ from __future__ import annotations
 from typing import Any, Tuple
 
 from ..autodiff.function import Context, Function
+from ..core.indexing import IndexPlan
 from ..core.tensor import Tensor
 from ..errors import DTypeError, IndexingError, ShapeError
 from .arrays import array, from_array, namespace
+from .indexing import IndexCopy
 from .rows import normalise_dims
 
-__all__ = ["Gather", "ScatterAdd", "gather", "scatter_add"]
+__all__ = ["Gather", "ScatterAdd", "gather", "scatter_add", "index_select"]
 
 
 def _full_key(xp: Any, index: Any, dim: int) -> Tuple[Any, ...]:
@@ -161,3 +163,44 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     if src.dtype != input.dtype:
         raise DTypeError(f"scatter_add: src is {src.dtype} but input is {input.dtype}; convert with .to(input.dtype)")
     return ScatterAdd.apply(input, d, values, src)
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """The slices of `input` along `dim` that `index` names, in its order (as
+    `torch.index_select`; `input[..., index, ...]`). Repeated indices accumulate in the gradient.
+
+    Args:
+        input: any shape.
+        dim: the dim to select along.
+        index: a 1-D (or 0-d) int64 tensor of indices in 0..input.shape[dim] - 1.
+
+    Raises:
+        DTypeError: an index that is not int64. ShapeError: an index with more than one dim.
+        IndexingError: an index out of range.
+
+    Shape:
+        (.., d_k, ..), index (m,) -> (.., m, ..).
+
+    Example:
+        >>> x = minitorch.tensor([[1.0, 2.0, 3.0]])
+        >>> index_select(x, 1, minitorch.tensor([2, 0], dtype="int64")).tolist()
+        [[3.0, 1.0]]
+    """
+    if not isinstance(index, Tensor) or index.dtype.kind != "i":
+        got = index.dtype if isinstance(index, Tensor) else type(index).__name__
+        raise DTypeError(f"index_select: index must be an int64 tensor, got {got}; convert with .long()")
+    if index.dims > 1:
+        raise ShapeError(f"index_select: index must be 1-D, got shape {index.shape}; flatten it first")
+    (d,) = normalise_dims("index_select", dim, input.dims)
+    size = input.shape[d] if input.dims else 1
+    values = array(index).reshape(-1)
+    if values.size and (int(values.min()) < 0 or int(values.max()) >= size):
+        bad = int(values.min()) if int(values.min()) < 0 else int(values.max())
+        raise IndexingError(
+            f"index_select: index {bad} is out of range for dim {d} of size {size} (input shape {input.shape}); "
+            f"indices must lie in 0..{size - 1}"
+        )
+    if input.dims == 0:
+        input = input.view(1)
+    full = (slice(None),) * input.dims
+    return IndexCopy.apply(input, IndexPlan("advanced", full, full[:d] + (values,)))

@@ -1,8 +1,9 @@
-"""Movement: permute, view and contiguous copy. Permute and view never copy.
+"""Movement: permute, view, reshape and contiguous copy. Permute and view never copy; reshape
+is a view whenever the strides allow one (as PyTorch), else a copy.
 
 Shape:
     permute: (d_0, ..., d_n) -> (d_order[0], ..., d_order[n])
-    view:    (*) -> shape, same number of elements; one size may be -1
+    view, reshape: (*) -> shape, same number of elements; one size may be -1
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 from typing import Tuple
 
 from ..autodiff.function import Context, Function
+from ..core.indexing import reshape_strides
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..errors import ShapeError
 
-__all__ = ["Permute", "View", "Copy"]
+__all__ = ["Permute", "View", "Copy", "reshape"]
 
 
 class Permute(Function):
@@ -57,27 +59,52 @@ def _resolve_shape(op: str, old: Tuple[int, ...], size: int, shape: Tuple[int, .
 
 
 class View(Function):
-    """The same contiguous storage with a new shape.
+    """The same storage seen with a new shape: row-major data, or strided data whose dims
+    group into runs that the new shape can split or merge (`core.indexing.reshape_strides`).
 
     Shape: (*) -> shape (same number of elements).
     """
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, shape: Tuple[int, ...]) -> Tensor:
-        if not a._tensor.is_contiguous():
-            raise ShapeError(
-                f"view: the tensor of shape {a.shape} with strides {a._tensor.strides} is not "
-                f"contiguous; call .contiguous() first (or use reshape)"
-            )
-        shape = _resolve_shape("view", a.shape, a.size, shape)
+        data = a._tensor
+        shape = _resolve_shape("view", a.shape, data.size, shape)
         ctx.original = a.shape
-        return a._new(TensorData._trusted(a._tensor._storage, shape))
+        if data.is_contiguous():
+            return a._new(TensorData._trusted(data._storage, shape))
+        strides = reshape_strides(data.shape, data.strides, shape)
+        if strides is None:
+            raise ShapeError(
+                f"view: the tensor of shape {a.shape} with strides {data.strides} cannot be seen as {shape} "
+                f"without copying; use reshape (which copies when it must) or call .contiguous() first"
+            )
+        return a._new(TensorData._trusted(data._storage, shape, strides))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         grad = grad_output.contiguous()
         # grad (shape) -> (original shape)
         return grad._new(TensorData._trusted(grad._tensor._storage, ctx.original))
+
+
+def reshape(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
+    """`input` with a new shape (as `torch.reshape`): a view when the strides allow one, else a
+    row-major copy first. One size may be -1.
+
+    Shape:
+        (*) -> shape (same number of elements).
+
+    Example:
+        >>> x = minitorch.zeros((4, 3)).permute(1, 0)
+        >>> reshape(x, (12,)).is_contiguous(), reshape(x[:, :2], (3, 2)).shape
+        (True, (3, 2))
+    """
+    data = input._tensor
+    if not data.is_contiguous():
+        resolved = _resolve_shape("reshape", input.shape, data.size, shape)
+        if reshape_strides(data.shape, data.strides, resolved) is None:
+            input = Copy.apply(input)
+    return View.apply(input, shape)
 
 
 class Copy(Function):

@@ -19,7 +19,7 @@ from ..errors import DomainError, DTypeError
 from .arrays import array, from_array, namespace, quiet
 from .select import keep_where
 
-__all__ = ["Pow", "Abs", "Sqrt", "Rsqrt", "Clamp", "Extremum", "pow", "abs", "sqrt", "rsqrt", "clamp", "clip", "minimum", "maximum"]
+__all__ = ["Unary", "Pow", "Abs", "Sqrt", "Rsqrt", "Clamp", "Extremum", "pow", "abs", "sqrt", "rsqrt", "clamp", "clip", "minimum", "maximum"]
 
 Number = Union[int, float]
 
@@ -141,7 +141,7 @@ def _check_domain(base: Any, exponent: Any) -> None:
         )
 
 
-class _Unary(Function):
+class Unary(Function):
     """f(a) with a gradient from the saved input and output."""
 
     @classmethod
@@ -168,21 +168,21 @@ class _Unary(Function):
         raise NotImplementedError
 
 
-class Abs(_Unary):
+class Abs(Unary):
     """|a|; the gradient is g * sign(a) (0 at 0, as PyTorch)."""
 
     compute = staticmethod(lambda xp, x: xp.abs(x))
     derivative = staticmethod(lambda xp, x, out, g: g * xp.sign(x))
 
 
-class Sqrt(_Unary):
+class Sqrt(Unary):
     """sqrt(a) (NaN below 0, as PyTorch); the gradient is g / (2 sqrt(a))."""
 
     compute = staticmethod(lambda xp, x: xp.sqrt(x))
     derivative = staticmethod(lambda xp, x, out, g: g / (2 * out))
 
 
-class Rsqrt(_Unary):
+class Rsqrt(Unary):
     """1 / sqrt(a); the gradient is -g / (2 a sqrt(a)) = -g out^3 / 2."""
 
     compute = staticmethod(lambda xp, x: 1 / xp.sqrt(x))

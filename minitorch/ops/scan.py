@@ -1,17 +1,20 @@
-"""Running sums along a dim: `cumsum` (as PyTorch).
+"""Running sums and products along a dim: `cumsum`, `cumprod` (as PyTorch).
 
 Shape:
-    input (*) -> output (*), out[..., i, ...] = sum_{j <= i} input[..., j, ...] along dim.
+    input (*) -> output (*), out[..., i, ...] = sum (or product) over j <= i of input[..., j, ...]
+    along dim.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from .arrays import array, from_array, namespace
 from .rows import normalise_dims
 
-__all__ = ["Cumsum", "cumsum"]
+__all__ = ["Cumsum", "Cumprod", "cumsum", "cumprod"]
 
 
 class Cumsum(Function):
@@ -24,9 +27,7 @@ class Cumsum(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        xp = namespace(grad_output)
-        g = xp.flip(array(grad_output), axis=ctx.dim)
-        return from_array(grad_output, xp.flip(xp.cumsum(g, axis=ctx.dim), axis=ctx.dim))
+        return from_array(grad_output, _reverse_cumsum(namespace(grad_output), array(grad_output), ctx.dim))
 
 
 def cumsum(input: Tensor, dim: int) -> Tensor:
@@ -48,4 +49,69 @@ def cumsum(input: Tensor, dim: int) -> Tensor:
     (d,) = normalise_dims("cumsum", dim, input.dims)
     if input.dtype.kind == "b":
         input = input.to("int64")
+    if input.dims == 0:  # a single number: run over it as shape (1,)
+        return Cumsum.apply(input.view(1), 0).view()
     return Cumsum.apply(input, d)
+
+
+def _reverse_cumsum(xp: Any, values: Any, axis: int) -> Any:
+    """sum_{j >= i} values_j along `axis`."""
+    return xp.flip(xp.cumsum(xp.flip(values, axis=axis), axis=axis), axis=axis)
+
+
+class Cumprod(Function):
+    """Running product along `dim`. The gradient of entry k is
+    sum_{i >= k} g_i prod_{j <= i, j != k} x_j: from the output without zeros along the dim
+    (reverse running sum of g * out, divided by x), else exactly from the recurrence
+    S_k = g_k + x_{k+1} S_{k+1} times the product of the entries before k."""
+
+    @staticmethod
+    def forward(ctx: Context, a: Tensor, dim: int) -> Tensor:
+        xp = namespace(a)
+        x = array(a)
+        out = xp.cumprod(x, axis=dim)
+        ctx.save_for_backward(x, out)
+        ctx.dim = dim
+        return from_array(a, out)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        x, out = ctx.saved_values
+        xp = namespace(grad_output)
+        g = array(grad_output)
+        if x.size == 0:
+            return from_array(grad_output, xp.zeros(x.shape, dtype=g.dtype))
+        if not bool(xp.any(x == 0)):
+            return from_array(grad_output, _reverse_cumsum(xp, g * out, ctx.dim) / x)
+        xs, gs = xp.moveaxis(x, ctx.dim, -1), xp.moveaxis(g, ctx.dim, -1)  # (..., n)
+        n = xs.shape[-1]
+        before = xp.cumprod(xp.concatenate([xp.ones_like(xs[..., :1]), xs[..., :-1]], axis=-1), axis=-1)  # prod_{j < k}
+        running = xp.empty(gs.shape, dtype=gs.dtype)
+        running[..., n - 1] = gs[..., n - 1]
+        for k in range(n - 2, -1, -1):
+            running[..., k] = gs[..., k] + xs[..., k + 1] * running[..., k + 1]
+        return from_array(grad_output, xp.moveaxis(before * running, -1, ctx.dim))
+
+
+def cumprod(input: Tensor, dim: int) -> Tensor:
+    """Cumulative product along `dim` (as `torch.cumprod`; bool and int64 multiply to int64).
+
+    out[..., i, ...] = prod_{j <= i} input[..., j, ...]; the gradient is exact with zeros.
+
+    Args:
+        input: any shape.
+        dim: the dim to run along.
+
+    Shape:
+        (*) -> (*).
+
+    Example:
+        >>> cumprod(minitorch.tensor([1.0, 2.0, 3.0]), 0).tolist()
+        [1.0, 2.0, 6.0]
+    """
+    (d,) = normalise_dims("cumprod", dim, input.dims)
+    if input.dtype.kind == "b":
+        input = input.to("int64")
+    if input.dims == 0:  # a single number: run over it as shape (1,)
+        return Cumprod.apply(input.view(1), 0).view()
+    return Cumprod.apply(input, d)

@@ -1,8 +1,11 @@
-"""Choosing between values by a mask: `where` and `masked_fill`.
+"""Choosing by a mask: `where`, `masked_fill`, `masked_select`, and where a mask holds:
+`nonzero` / `argwhere`.
 
 Shape:
     where: condition, input, other broadcastable -> the broadcast shape.
     masked_fill: input (*), mask broadcastable to (*) -> (*).
+    masked_select: input, mask broadcastable -> (number of True entries,).
+    nonzero: (*) with n non-zero entries -> (n, ndim) int64, or ndim tensors (n,) with as_tuple.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from ..core.tensor_data import shape_broadcast
 from ..errors import DTypeError, IndexingError, ShapeError
 from .arrays import array, from_array, namespace
 
-__all__ = ["Where", "where", "masked_fill", "keep_where"]
+__all__ = ["Where", "where", "masked_fill", "masked_select", "nonzero", "argwhere", "keep_where"]
 
 Number = Union[int, float, bool]
 
@@ -57,11 +60,12 @@ def _check_condition(op: str, condition: Any) -> Tensor:
     return condition
 
 
-def where(condition: Tensor, input: Union[Tensor, Number], other: Union[Tensor, Number]) -> Tensor:
+def where(condition: Tensor, input: Union[Tensor, Number, None] = None, other: Union[Tensor, Number, None] = None) -> Any:
     """Entries of `input` where `condition` holds, else of `other` (as `torch.where`).
 
     out_i = input_i if condition_i else other_i. Either value may be a number; the result
-    has the promoted dtype of the values.
+    has the promoted dtype of the values. `where(condition)` alone is
+    `nonzero(condition, as_tuple=True)`.
 
     Args:
         condition: a bool tensor.
@@ -76,7 +80,11 @@ def where(condition: Tensor, input: Union[Tensor, Number], other: Union[Tensor, 
         >>> where(x > 0, x, 0.0).tolist()
         [0.0, 2.0]
     """
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
     condition = _check_condition("where", condition)
+    if input is None or other is None:
+        raise DTypeError("where: give both input and other, or neither (for the indices where condition holds)")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise DTypeError("where: give a tensor as input or other (or use minitorch.full)")
     like = input if isinstance(input, Tensor) else other
@@ -122,3 +130,55 @@ def masked_fill(input: Tensor, mask: Tensor, value: Union[Tensor, Number]) -> Te
         )
     fill = value.to(input.dtype).view(*([1] * input.dims)) if isinstance(value, Tensor) else input._ensure_tensor(value).to(input.dtype)
     return Where.apply(mask, fill, input)
+
+
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The entries of `input` where `mask` holds, in row-major order, as a 1-D tensor (as
+    `torch.masked_select`; input and mask broadcast). The gradient goes back to those entries.
+
+    Shape:
+        input, mask broadcastable -> (number of True entries in the broadcast mask,).
+
+    Example:
+        >>> x = minitorch.tensor([[1.0, -2.0], [-3.0, 4.0]])
+        >>> masked_select(x, x > 0).tolist()
+        [1.0, 4.0]
+    """
+    mask = _check_condition("masked_select", mask)
+    shape = shape_broadcast(input.shape, mask.shape)
+    return input.expand(*shape)[mask.expand(*shape)] if shape else input.view(1)[mask.view(1)]
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+    """The indices of the non-zero entries, in row-major order (as `torch.nonzero`).
+
+    Args:
+        input: any shape.
+        as_tuple: False (default): one int64 tensor (n, ndim), a row per entry; True: a tuple
+            of ndim int64 tensors (n,), one per dim (what `x[...]` indexing takes).
+
+    Shape:
+        (*) with n non-zero entries -> (n, ndim), or ndim tensors (n,).
+
+    Example:
+        >>> x = minitorch.tensor([[1.0, 0.0], [0.0, 3.0]])
+        >>> nonzero(x).tolist(), [t.tolist() for t in nonzero(x, as_tuple=True)]
+        ([[0, 0], [1, 1]], [[0, 1], [0, 1]])
+    """
+    if not isinstance(input, Tensor):
+        raise DTypeError(f"nonzero: input must be a minitorch Tensor, got {type(input).__name__}")
+    xp = namespace(input)
+    x = array(input)
+    if as_tuple:
+        found = xp.nonzero(x.reshape(1) if x.ndim == 0 else x)  # a 0-d input reads as shape (1,)
+        return tuple(from_array(input, f.astype(xp.int64, copy=False)) for f in found)
+    return from_array(input, xp.argwhere(x).astype(xp.int64, copy=False))
+
+
+def argwhere(input: Tensor) -> Tensor:
+    """`nonzero(input)`: the (n, ndim) int64 indices of the non-zero entries (as `torch.argwhere`).
+
+    Shape:
+        (*) with n non-zero entries -> (n, ndim).
+    """
+    return nonzero(input)
