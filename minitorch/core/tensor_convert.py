@@ -8,7 +8,7 @@ new tensors like this one (`new_zeros`, ...) (a mixin of `Tensor`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Sequence, Tuple, Union, cast
 
 import numpy as np
 
@@ -29,12 +29,21 @@ _TYPE_NAMES = {"float64": "DoubleTensor", "float32": "FloatTensor", "int64": "Lo
 class ConvertMethods:
     """Conversions of `Tensor`."""
 
-    def to_numpy(self: "Tensor") -> np.ndarray:
+    _tensor: TensorData  # (what these methods use of Tensor)
+    history: Any
+    backend: Any
+    dtype: Any
+    shape: Tuple[int, ...]
+    size: Any
+    _new: Callable[[TensorData], "Tensor"]
+    detach: Callable[[], "Tensor"]
+
+    def to_numpy(self) -> np.ndarray:
         """A numpy view of the data (zero-copy; writes go through to the tensor). For a GPU
         tensor, a host copy."""
         return self._tensor.to_numpy_view()
 
-    def numpy(self: "Tensor") -> np.ndarray:
+    def numpy(self) -> np.ndarray:
         """A numpy view of the data (zero-copy, as `torch.Tensor.numpy`).
 
         Raises:
@@ -48,26 +57,26 @@ class ConvertMethods:
             )
         return self._tensor.to_numpy_view()
 
-    def tolist(self: "Tensor") -> Any:
+    def tolist(self) -> Any:
         """The values as (nested) Python lists of floats, ints or bools (a number for 0-d)."""
         return self._tensor.to_numpy_view().tolist()
 
-    def __array__(self: "Tensor", dtype: Any = None, copy: Any = None) -> np.ndarray:
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = self.to_numpy()
         if dtype is not None:
             array = array.astype(dtype)
         return np.array(array, copy=True) if copy else array
 
-    def __dlpack__(self: "Tensor", *args: Any, **kwargs: Any) -> Any:
+    def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
         """DLPack export of the zero-copy view, on the tensor's device (so `torch.from_dlpack(t)`
         shares memory)."""
         return self.backend.ops.array(self._tensor).__dlpack__(*args, **kwargs)
 
-    def __dlpack_device__(self: "Tensor") -> Tuple[int, int]:
+    def __dlpack_device__(self) -> Tuple[int, int]:
         """(device type, device id) for DLPack."""
         return self.backend.ops.array(self._tensor).__dlpack_device__()
 
-    def to(self: "Tensor", *args: Any, **kwargs: Any) -> "Tensor":
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
         """This tensor in another dtype and/or on another device; self when nothing changes.
 
         As `torch.Tensor.to`: `to(dtype)` ("float32", "float64", "int64", "bool"), `to(device)`
@@ -76,46 +85,46 @@ class ConvertMethods:
         dtypes the gradient flows back through a float-to-float conversion only.
         """
         if len(args) == 1 and not kwargs and args[0] is self._tensor._storage.dtype:
-            return self  # the common case (same dtype object), fast
+            return cast("Tensor", self)  # the common case (same dtype object), fast
         if kwargs or len(args) != 1 or hasattr(args[0], "_tensor") or ops.is_device(args[0]):
             return ops.tensor_to(self, *args, **kwargs)
         target = as_dtype(args[0])
         if target == self.dtype:
-            return self
+            return cast("Tensor", self)
         return ops.cast(self if target.kind == "f" else self.detach(), target)
 
-    def cuda(self: "Tensor", device: Any = None) -> "Tensor":
+    def cuda(self, device: Any = None) -> "Tensor":
         """A copy on the GPU ("cuda"); self when already there."""
         return self.to("cuda" if device is None else device)
 
-    def cpu(self: "Tensor") -> "Tensor":
+    def cpu(self) -> "Tensor":
         """A copy in host memory; self when already there."""
         return self.to("cpu")
 
-    def item(self: "Tensor") -> Union[float, int, bool]:
+    def item(self) -> Union[float, int, bool]:
         """The value of a single-element tensor as a Python number (float, int or bool)."""
         if self.size != 1:
             raise ShapeError(f"item: needs a single-element tensor, got shape {self.shape}")
         return self.to_numpy().reshape(-1)[0].item()
 
 
-    def type(self: "Tensor", dtype: Any = None) -> Any:
+    def type(self, dtype: Any = None) -> Any:
         """Without a dtype, the type's name ("minitorch.DoubleTensor", ...); with one, `to(dtype)`
         (as `torch.Tensor.type`)."""
         if dtype is None:
             return f"minitorch.{_TYPE_NAMES[self.dtype.name]}"
         return self.to(as_dtype(dtype))
 
-    def type_as(self: "Tensor", other: "Tensor") -> "Tensor":
+    def type_as(self, other: "Tensor") -> "Tensor":
         """This tensor in `other`'s dtype (as `torch.Tensor.type_as`)."""
         return self.to(other.dtype)
 
-    def element_size(self: "Tensor") -> int:
+    def element_size(self) -> int:
         """Bytes per entry."""
         return int(self.dtype.itemsize)
 
     # ----------------------------------------------------------------- new tensors like this one
-    def new_full(self: "Tensor", size: Sequence[int], fill_value: Any, *, dtype: Any = None,
+    def new_full(self, size: Sequence[int], fill_value: Any, *, dtype: Any = None,
                  requires_grad: bool = False) -> "Tensor":
         """A tensor of `size` filled with `fill_value`, with this tensor's dtype (unless given)
         and backend (as `torch.Tensor.new_full`)."""
@@ -123,16 +132,16 @@ class ConvertMethods:
         values = self.backend.xp.full(int(np.prod(shape, dtype=np.int64)), fill_value, dtype=self.dtype if dtype is None else as_dtype(dtype))
         return self._new(TensorData._trusted(values, shape)).requires_grad_(requires_grad)
 
-    def new_zeros(self: "Tensor", *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
         return self.new_full(sizes_arg(size), 0, dtype=dtype, requires_grad=requires_grad)
 
-    def new_ones(self: "Tensor", *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
         return self.new_full(sizes_arg(size), 1, dtype=dtype, requires_grad=requires_grad)
 
-    def new_empty(self: "Tensor", *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+    def new_empty(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
         return self.new_full(sizes_arg(size), 0, dtype=dtype, requires_grad=requires_grad)
 
-    def new_tensor(self: "Tensor", data: Any, *, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
+    def new_tensor(self, data: Any, *, dtype: Any = None, requires_grad: bool = False) -> "Tensor":
         """A tensor of `data` (a number or nested lists) with this tensor's dtype (unless given)
         and backend, never sharing memory (as `torch.Tensor.new_tensor`)."""
         if hasattr(data, "_tensor"):
@@ -142,18 +151,18 @@ class ConvertMethods:
         return self._new(TensorData._trusted(moved, tuple(values.shape))).requires_grad_(requires_grad)
 
     # ----------------------------------------------------------------- dtype shorthands (last: they shadow builtins here)
-    def float(self: "Tensor") -> "Tensor":
+    def float(self) -> "Tensor":
         return self.to("float32")
 
-    def double(self: "Tensor") -> "Tensor":
+    def double(self) -> "Tensor":
         return self.to("float64")
 
-    def long(self: "Tensor") -> "Tensor":
+    def long(self) -> "Tensor":
         return self.to("int64")
 
-    def bool(self: "Tensor") -> "Tensor":
+    def bool(self) -> "Tensor":
         return self.to("bool")
 
-    def int(self: "Tensor") -> "Tensor":
+    def int(self) -> "Tensor":
         """`to(int64)`: there is no 32-bit integer dtype here (PyTorch gives int32)."""
         return self.to("int64")

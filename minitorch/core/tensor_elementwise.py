@@ -8,7 +8,7 @@ functions take int64 and bool tensors as the default float dtype, as PyTorch.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from .dispatch import ops
 
@@ -23,145 +23,148 @@ TensorLike = Union[float, int, "Tensor"]
 class ElementwiseMethods:
     """Elementwise functions of `Tensor`."""
 
+    dtype: Any  # (what these methods use of Tensor)
+    copy_: Callable[[Any], "Tensor"]
+
     # ------------------------------------------------------------- exponentials and logarithms
-    def exp(self: "Tensor") -> "Tensor":
+    def exp(self) -> "Tensor":
         return ops.exp(self)
 
-    def log(self: "Tensor") -> "Tensor":
+    def log(self) -> "Tensor":
         return ops.log(self)
 
-    def exp2(self: "Tensor") -> "Tensor":
+    def exp2(self) -> "Tensor":
         return ops.exp2(self)
 
-    def expm1(self: "Tensor") -> "Tensor":
+    def expm1(self) -> "Tensor":
         return ops.expm1(self)
 
-    def log2(self: "Tensor") -> "Tensor":
+    def log2(self) -> "Tensor":
         return ops.log2(self)
 
-    def log10(self: "Tensor") -> "Tensor":
+    def log10(self) -> "Tensor":
         return ops.log10(self)
 
-    def log1p(self: "Tensor") -> "Tensor":
+    def log1p(self) -> "Tensor":
         return ops.log1p(self)
 
-    def sqrt(self: "Tensor") -> "Tensor":
+    def sqrt(self) -> "Tensor":
         return ops.sqrt(self)
 
-    def rsqrt(self: "Tensor") -> "Tensor":
+    def rsqrt(self) -> "Tensor":
         return ops.rsqrt(self)
 
-    def reciprocal(self: "Tensor") -> "Tensor":
+    def reciprocal(self) -> "Tensor":
         return ops.reciprocal(self)
 
     # ------------------------------------------------------------- activations
-    def sigmoid(self: "Tensor") -> "Tensor":
+    def sigmoid(self) -> "Tensor":
         return ops.sigmoid(self)
 
-    def relu(self: "Tensor") -> "Tensor":
+    def relu(self) -> "Tensor":
         return ops.relu(self)
 
-    def tanh(self: "Tensor") -> "Tensor":
+    def tanh(self) -> "Tensor":
         return ops.tanh(self)
 
-    def softmax(self: "Tensor", dim: int) -> "Tensor":
+    def softmax(self, dim: int) -> "Tensor":
         return ops.softmax(self, dim)
 
-    def log_softmax(self: "Tensor", dim: int) -> "Tensor":
+    def log_softmax(self, dim: int) -> "Tensor":
         return ops.log_softmax(self, dim)
 
     # ------------------------------------------------------------- trigonometry
-    def sin(self: "Tensor") -> "Tensor":
+    def sin(self) -> "Tensor":
         return ops.sin(self)
 
-    def cos(self: "Tensor") -> "Tensor":
+    def cos(self) -> "Tensor":
         return ops.cos(self)
 
-    def tan(self: "Tensor") -> "Tensor":
+    def tan(self) -> "Tensor":
         return ops.tan(self)
 
-    def asin(self: "Tensor") -> "Tensor":
+    def asin(self) -> "Tensor":
         return ops.asin(self)
 
-    def acos(self: "Tensor") -> "Tensor":
+    def acos(self) -> "Tensor":
         return ops.acos(self)
 
-    def atan(self: "Tensor") -> "Tensor":
+    def atan(self) -> "Tensor":
         return ops.atan(self)
 
-    def sinh(self: "Tensor") -> "Tensor":
+    def sinh(self) -> "Tensor":
         return ops.sinh(self)
 
-    def cosh(self: "Tensor") -> "Tensor":
+    def cosh(self) -> "Tensor":
         return ops.cosh(self)
 
-    def atan2(self: "Tensor", other: "Tensor") -> "Tensor":
+    def atan2(self, other: "Tensor") -> "Tensor":
         return ops.atan2(self, other)
 
     arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 
     # ------------------------------------------------------------- rounding and sign
-    def floor(self: "Tensor") -> "Tensor":
+    def floor(self) -> "Tensor":
         return ops.floor(self)
 
-    def ceil(self: "Tensor") -> "Tensor":
+    def ceil(self) -> "Tensor":
         return ops.ceil(self)
 
-    def round(self: "Tensor", *, decimals: int = 0) -> "Tensor":
+    def round(self, *, decimals: int = 0) -> "Tensor":
         return ops.round(self, decimals=decimals)
 
-    def trunc(self: "Tensor") -> "Tensor":
+    def trunc(self) -> "Tensor":
         return ops.trunc(self)
 
-    def frac(self: "Tensor") -> "Tensor":
+    def frac(self) -> "Tensor":
         return ops.frac(self)
 
-    def sign(self: "Tensor") -> "Tensor":
+    def sign(self) -> "Tensor":
         return ops.sign(self)
 
     fix = trunc
 
-    def abs(self: "Tensor") -> "Tensor":
+    def abs(self) -> "Tensor":
         return ops.abs(self)
 
     absolute = abs
 
     # ------------------------------------------------------------- tests (bool results)
-    def isnan(self: "Tensor") -> "Tensor":
+    def isnan(self) -> "Tensor":
         return ops.isnan(self)
 
-    def isinf(self: "Tensor") -> "Tensor":
+    def isinf(self) -> "Tensor":
         return ops.isinf(self)
 
-    def isfinite(self: "Tensor") -> "Tensor":
+    def isfinite(self) -> "Tensor":
         return ops.isfinite(self)
 
-    def is_floating_point(self: "Tensor") -> bool:
+    def is_floating_point(self) -> bool:
         return self.dtype.kind == "f"
 
     # ------------------------------------------------------------- limits and choices
-    def clamp(self: "Tensor", min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> "Tensor":
+    def clamp(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> "Tensor":
         """Entries limited to [min, max] (see `minitorch.ops.pointwise.clamp`)."""
         return ops.clamp(self, min, max)
 
     clip = clamp
 
-    def clamp_(self: "Tensor", min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> "Tensor":
+    def clamp_(self, min: Optional[TensorLike] = None, max: Optional[TensorLike] = None) -> "Tensor":
         """`clamp` in place (see `copy_` for when in-place writes are allowed)."""
         return self.copy_(ops.clamp(self, min, max))
 
     clip_ = clamp_
 
-    def minimum(self: "Tensor", other: "Tensor") -> "Tensor":
+    def minimum(self, other: "Tensor") -> "Tensor":
         return ops.minimum(self, other)
 
-    def maximum(self: "Tensor", other: "Tensor") -> "Tensor":
+    def maximum(self, other: "Tensor") -> "Tensor":
         return ops.maximum(self, other)
 
-    def where(self: "Tensor", condition: "Tensor", other: TensorLike) -> "Tensor":
+    def where(self, condition: "Tensor", other: TensorLike) -> "Tensor":
         """self where `condition` holds, else `other` (as `torch.Tensor.where`)."""
         return ops.where(condition, self, other)
 
-    def masked_fill(self: "Tensor", mask: "Tensor", value: TensorLike) -> "Tensor":
+    def masked_fill(self, mask: "Tensor", value: TensorLike) -> "Tensor":
         """self with `value` where `mask` holds (see `minitorch.ops.select.masked_fill`)."""
         return ops.masked_fill(self, mask, value)

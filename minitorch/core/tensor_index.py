@@ -58,23 +58,23 @@ class IndexMethods:
         ops.setitem(self, ..., src)
         return self
 
-    def gather(self: "Tensor", dim: int, index: "Tensor") -> "Tensor":
+    def gather(self, dim: int, index: "Tensor") -> "Tensor":
         return ops.gather(self, dim, index)
 
-    def scatter_add(self: "Tensor", dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
+    def scatter_add(self, dim: int, index: "Tensor", src: "Tensor") -> "Tensor":
         return ops.scatter_add(self, dim, index, src)
 
-    def index_select(self: "Tensor", dim: int, index: "Tensor") -> "Tensor":
+    def index_select(self, dim: int, index: "Tensor") -> "Tensor":
         """The slices along `dim` that the int64 `index` names (as `torch.index_select`)."""
         return ops.index_select(self, dim, index)
 
-    def masked_select(self: "Tensor", mask: "Tensor") -> "Tensor":
+    def masked_select(self, mask: "Tensor") -> "Tensor":
         """The entries where `mask` holds, as a 1-D tensor (as `torch.masked_select`)."""
         return ops.masked_select(self, mask)
 
-    def nonzero(self: "Tensor", *, as_tuple: bool = False) -> Any:
+    def nonzero(self, *, as_tuple: bool = False) -> Any:
         """The indices of the non-zero entries (as `torch.nonzero`)."""
         return ops.nonzero(self, as_tuple=as_tuple)
 
-    def argwhere(self: "Tensor") -> "Tensor":
+    def argwhere(self) -> "Tensor":
         return ops.argwhere(self)

@@ -101,8 +101,7 @@ def norm(
         p = 2
     p = float(p)
     if math.isinf(p):
-        every = dim is None or (isinstance(dim, (tuple, list)) and not dim)
-        return (amax if p > 0 else amin)(input.abs(), () if every else dim, keepdim)
+        return (amax if p > 0 else amin)(input.abs(), () if dim is None else dim, keepdim)
     if p < 0 or math.isnan(p):
         raise DomainError(f"norm: p={p} is not a norm order; use 'fro', a number >= 0 or +-inf")
     dims = reduced_dims("norm", input, dim)

@@ -117,7 +117,8 @@ OPS = [
         _matmul,
         errors=(
             ErrorCase([np.zeros((2, 3)), np.zeros((4, 2))], {}, ShapeError, ("matmul", "(2, 3)", "(4, 2)")),
-            ErrorCase([np.zeros(3), np.zeros((3, 2))], {}, ShapeError, ("matmul",)),
+            ErrorCase([np.zeros(()), np.zeros((3, 2))], {}, ShapeError, ("matmul", "at least 1 dim")),
+            ErrorCase([np.zeros(4), np.zeros((3, 2))], {}, ShapeError, ("matmul",)),
         ),
     ),
     OpSpec(
