@@ -100,10 +100,9 @@ def reshape(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
         (True, (3, 2))
     """
     data = input._tensor
-    if not data.is_contiguous():
-        resolved = _resolve_shape("reshape", input.shape, data.size, shape)
-        if reshape_strides(data.shape, data.strides, resolved) is None:
-            input = Copy.apply(input)
+    shape = _resolve_shape("reshape", input.shape, data.size, shape)
+    if not data.is_contiguous() and reshape_strides(data.shape, data.strides, shape) is None:
+        input = Copy.apply(input)
     return View.apply(input, shape)
 
 

@@ -4,7 +4,7 @@
 min |x_i|, p = 0 the number of non-zero entries; "fro" (the default) is p = 2 over every
 reduced dim. Gradients as PyTorch: x / ||x|| for p = 2, sign(x) for p = 1,
 sign(x) |x|^(p-1) / ||x||^(p-1) in general (0 where ||x|| = 0, and where x = 0 for p < 1),
-shared evenly among tied extremes for +-inf, 0 for p = 0.
+shared evenly among tied extremes for +-inf, none for p = 0.
 
 Shape:
     (d_0, ..., d_k, ..., d_n), dim=k -> (d_0, ..., d_n without d_k); 0-d over every dim.
@@ -13,7 +13,7 @@ Shape:
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence, Tuple, Union
+from typing import Any, Optional, Sequence, Tuple, Union
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -47,14 +47,14 @@ class Norm(Function):
         return from_array(a, out)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+    def backward(ctx: Context, grad_output: Tensor) -> Optional[Tensor]:
         x, out = ctx.saved_values
         xp = namespace(grad_output)
         g, p = array(grad_output), ctx.p
+        if p == 0:
+            return None  # a count: no gradient reaches the input (as PyTorch, whose .grad stays None)
         with quiet(grad_output):
-            if p == 0:
-                grad = xp.zeros(x.shape, dtype=g.dtype)
-            elif p == 1:
+            if p == 1:
                 grad = g * xp.sign(x)
             elif p == 2:
                 grad = xp.where(out == 0, 0, g * x / out)

@@ -96,20 +96,22 @@ def pow(input: Union[Tensor, Number], exponent: Union[Tensor, Number]) -> Tensor
         raise DTypeError(f"pow: needs a tensor on at least one side, got {type(input).__name__} and {type(exponent).__name__}")
     if isinstance(input, Tensor) and isinstance(exponent, Tensor):
         dtype = result_type(input.dtype, exponent.dtype)
-        if dtype.kind != "i":
+        if dtype.kind == "b":  # bools raise to int64 (as PyTorch)
+            dtype = scalar_dtype(dtype, 1)
+        if dtype.kind != "i" or input.dtype.kind == "b":
             input, exponent = input.to(dtype), exponent.to(dtype)
         if input.shape != exponent.shape:
             shape_broadcast(input.shape, exponent.shape)
         _check_domain(input, exponent)
         return Pow.apply(input, exponent)
     if isinstance(input, Tensor):
-        if input.dtype.kind != "f" and scalar_dtype(input.dtype, exponent).kind == "f":
-            input = _floating(input)
+        if input.dtype.kind != "f":  # int64 to a float power is float; bools raise to int64
+            input = input.to(scalar_dtype(input.dtype if input.dtype.kind != "b" else scalar_dtype(input.dtype, 1), exponent))
         _check_domain(input, exponent)
         return Pow.apply(input, exponent)
     assert isinstance(exponent, Tensor)  # (one side is a tensor, checked above)
-    if exponent.dtype.kind != "f" and scalar_dtype(exponent.dtype, input).kind == "f":
-        exponent = _floating(exponent)
+    if exponent.dtype.kind != "f":
+        exponent = exponent.to(scalar_dtype(exponent.dtype if exponent.dtype.kind != "b" else scalar_dtype(exponent.dtype, 1), input))
     _check_domain(input, exponent)
     return Pow.apply(input, exponent)
 
@@ -192,6 +194,9 @@ class Rsqrt(Unary):
 def abs(input: Tensor) -> Tensor:
     """|input|, elementwise (as `torch.abs`; int64 stays int64).
 
+    Raises:
+        DTypeError: for a bool tensor (as PyTorch).
+
     Shape:
         (*) -> (*).
 
@@ -199,6 +204,8 @@ def abs(input: Tensor) -> Tensor:
         >>> abs(minitorch.tensor([-1.5, 2.0])).tolist()
         [1.5, 2.0]
     """
+    if input.dtype.kind == "b":
+        raise DTypeError("abs: not defined for bool tensors; convert with .long() first")
     return Abs.apply(input)
 
 

@@ -1,7 +1,8 @@
 """Rounding and the divisions that round: floor, ceil, round, trunc, frac, sign, floor_divide
 (`//`), remainder (`%`), fmod, and div with a rounding_mode (as PyTorch).
 
-Integer and bool inputs keep their dtype (floor/ceil/round/trunc of an int64 tensor are copies).
+Integer inputs keep their dtype (floor/ceil/round/trunc of an int64 tensor are copies); bool
+inputs are refused, as PyTorch (sign keeps them).
 Gradients as PyTorch: 0 for the step functions (floor, ceil, round, trunc, sign, and the
 rounded quotients); frac passes g; remainder and fmod pass g to the dividend and give the
 divisor -g * floor(a / b) (remainder) or -g * trunc(a / b) (fmod).
@@ -76,7 +77,9 @@ class Frac(Unary):
 def _step(op: str, ufunc: str, input: Tensor) -> Tensor:
     if not isinstance(input, Tensor):
         raise DTypeError(f"{op}: input must be a minitorch Tensor, got {type(input).__name__}")
-    if input.dtype.kind != "f":  # integers and bools are already whole: a copy, the dtype kept
+    if input.dtype.kind == "b":
+        raise DTypeError(f"{op}: not defined for bool tensors (as PyTorch); convert with .long() first")
+    if input.dtype.kind != "f":  # integers are already whole: a copy, the dtype kept
         return input.clone()
     return Step.apply(input, ufunc)
 
@@ -132,6 +135,8 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:
     """
     if not isinstance(input, Tensor):
         raise DTypeError(f"round: input must be a minitorch Tensor, got {type(input).__name__}")
+    if input.dtype.kind == "b":
+        raise DTypeError("round: not defined for bool tensors (as PyTorch); convert with .long() first")
     if input.dtype.kind != "f" and decimals >= 0:
         return input.clone()
     return Round.apply(input if input.dtype.kind == "f" else input.to(None), int(decimals))
