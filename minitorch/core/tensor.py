@@ -90,6 +90,8 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     """
 
     __array_priority__ = 1000  # numpy defers `array op tensor` to Tensor's reflected operators
+    grad: Optional["Tensor"] = None  # (class defaults: set per tensor only when they change)
+    _name: Optional[str] = None
 
     def __init__(
         self,
@@ -106,9 +108,9 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
         self.history = back
         self.backend = backend
         self.f = backend
-        self.grad: Optional[Tensor] = None
         self.unique_id = next(_ids)
-        self._name = name
+        if name is not None:
+            self._name = name
 
     @property
     def name(self) -> str:
@@ -131,7 +133,16 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
         return Tensor(TensorData(storage, shape, strides), backend=backend)
 
     def _new(self, data: TensorData) -> "Tensor":
-        return Tensor(data, backend=self.backend)
+        """A constant tensor over `data` (storage of this tensor's backend) on this backend."""
+        backend = self.backend
+        if backend.cuda:
+            return Tensor(data, backend=backend)
+        t = Tensor.__new__(Tensor)  # what __init__ does, without its argument handling (views are hot)
+        t._tensor = data
+        t.history = None
+        t.backend = t.f = backend
+        t.unique_id = next(_ids)
+        return t
 
     def _new_empty(self, shape: Tuple[int, ...], dtype: np.dtype) -> "Tensor":
         size = 1

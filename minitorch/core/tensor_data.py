@@ -209,14 +209,17 @@ class TensorData:
                 )
 
     @classmethod
-    def _trusted(cls, storage: Storage, shape: Tuple[int, ...], strides: Optional[Tuple[int, ...]] = None) -> "TensorData":
-        """Construct without validation, for layouts the library itself computed."""
+    def _trusted(
+        cls, storage: Storage, shape: Tuple[int, ...], strides: Optional[Tuple[int, ...]] = None, size: Optional[int] = None
+    ) -> "TensorData":
+        """Construct without validation, for layouts the library itself computed (`size`, the
+        product of `shape`, when the caller has it)."""
         data = cls.__new__(cls)
         data._storage = storage
         data._shape = shape
         data._strides = strides_from_shape(shape) if strides is None else strides
         data.dims = len(shape)
-        data.size = _prod(shape)
+        data.size = _prod(shape) if size is None else size
         data._view = None
         data._contiguous = True if strides is None else None
         return data
@@ -310,9 +313,9 @@ class TensorData:
         layout = view_layout(entries, self._shape, self._strides)
         if layout is None:
             raise IndexingError(f"select: {entries} holds more than ints, slices and None")
-        offset, shape, strides = layout
+        offset, shape, strides, size = layout
         storage = self._storage
-        return TensorData._trusted(storage[offset:] if offset else storage, shape, strides)
+        return TensorData._trusted(storage[offset:] if offset else storage, shape, strides, size)
 
     def permute(self, *order: int) -> "TensorData":
         """The same storage seen with dimensions reordered.

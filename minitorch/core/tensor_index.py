@@ -33,12 +33,12 @@ class IndexMethods:
         parts = key if key.__class__ is tuple else (key,)
         layout = view_layout(parts, data._shape, data._strides)  # None unless ints, slices, None
         if layout is not None:
-            offset, shape, strides = layout
+            offset, shape, strides, size = layout
             if not shape and len(parts) == data.dims and None not in parts:  # one int per dim
                 return data._storage[offset].item()  # the course's t[i, j]: a Python number
             if self.history is None:  # a view, and no graph to record
                 storage = data._storage
-                return self._new(TensorData._trusted(storage[offset:] if offset else storage, shape, strides))
+                return self._new(TensorData._trusted(storage[offset:] if offset else storage, shape, strides, size))
         return ops.getitem(self, key, parse_key(key, data._shape))
 
     def __setitem__(self, key: Any, value: Any) -> None:
