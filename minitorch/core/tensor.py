@@ -52,6 +52,9 @@ class Flag(int):
     __str__ = __repr__
 
 
+_YES, _NO = Flag(True), Flag(False)  # the two flags (made once: the engine asks every node)
+
+
 class Size(int):
     """MiniTorch's `t.size` (the number of elements, an int) that PyTorch code can also call:
     `t.size()` is the shape and `t.size(dim)` one dim's size.
@@ -148,7 +151,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
         size = 1
         for s in shape:
             size *= s
-        return Tensor(TensorData._trusted(self.backend.xp.empty(size, dtype=dtype), shape), backend=self.backend)
+        return self._new(TensorData._trusted(self.backend.xp.empty(size, dtype=dtype), shape, None, size))
 
     def _ensure_tensor(self, b: Any) -> "Tensor":
         if isinstance(b, Tensor):
@@ -161,7 +164,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     # ----------------------------------------------------------------- properties
     @property
     def shape(self) -> Tuple[int, ...]:
-        return self._tensor.shape
+        return self._tensor._shape
 
     @property
     def size(self) -> "Size":
@@ -184,7 +187,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self._tensor.dtype
+        return self._tensor._storage.dtype
 
     def numel(self) -> int:
         return self._tensor.size
@@ -221,7 +224,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     def requires_grad(self) -> "Flag":
         """Whether autodiff records this tensor: PyTorch's attribute, also callable as
         MiniTorch's `t.requires_grad()`. Assigning it calls `requires_grad_`."""
-        return Flag(self.history is not None)
+        return _YES if self.history is not None else _NO
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -231,7 +234,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     def is_leaf(self) -> "Flag":
         """True unless the tensor was computed from one that requires a gradient (PyTorch's
         attribute, also callable as MiniTorch's `t.is_leaf()`)."""
-        return Flag(self.history is None or self.history.last_fn is None)
+        return _YES if self.history is None or self.history.last_fn is None else _NO
 
     def is_constant(self) -> bool:
         return self.history is None
@@ -268,10 +271,11 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
         if other.shape == self.shape:
             return other
         full = shape_broadcast(self.shape, other.shape)
-        if full != other.shape:  # the gradient is itself smaller: broadcast it up first
-            buffer = other._new_empty(full, other.dtype)
-            self.backend.id_map(other, buffer)
-            other = buffer
+        if full != other.shape:  # the gradient is itself smaller: broadcast it up first (a copy)
+            backend = other.backend
+            values = backend.xp.empty(full, dtype=other.dtype)
+            values[...] = backend.ops.array(other._tensor)
+            other = other._new(TensorData._trusted(values.reshape(-1), full))
         offset = len(full) - len(self.shape)
         for dim in range(len(full)):
             own = 1 if dim < offset else self.shape[dim - offset]

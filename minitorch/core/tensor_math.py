@@ -32,9 +32,10 @@ def promote_pair(a: Any, b: Any) -> Tuple["Tensor", "Tensor"]:
         b, a = promote_pair(b, a)
         return a, b
     b = a._ensure_tensor(b)
-    if a.dtype.kind == b.dtype.kind:
+    da, db = a._tensor._storage.dtype, b._tensor._storage.dtype
+    if da is db or da.kind == db.kind:
         return a, b
-    dtype = result_type(a.dtype, b.dtype)
+    dtype = result_type(da, db)
     return a.to(dtype), b.to(dtype)
 
 

@@ -74,7 +74,8 @@ def sum(input: Tensor, dim: Dims = None, keepdim: Optional[bool] = None) -> Tens
     if input.dtype.kind == "b":
         input = input.to("int64")
     if dim is None and keepdim is None:
-        return Sum.apply(input.contiguous().view(input.size), 0)  # (*) -> (size,) -> (1,)
+        flat = input if input.dims == 1 else input.reshape(input._tensor.size)  # (*) -> (size,)
+        return Sum.apply(flat, 0)  # (size,) -> (1,)
     dims = reduced_dims("sum", input, dim)
     out = input
     for d in dims:
