@@ -1,10 +1,11 @@
 """Extrema: PyTorch's `max`/`min` (with a dim: values and int64 indices), `amax`/`amin`,
 `argmax`/`argmin`, and the one reduction along a dim behind them and MiniTorch's `max`.
 
-`Max` is that one body: the dim is moved last and the tensor seen as rows (R, n); the
-backend's `row_max_forward` finds each row's first maximum and its position in one pass (NaN
-counts as the maximum; the minimum is the maximum of the negated rows), and the gradient goes
-to that position (`max_pool_backward`, max pooling with one window spanning the row). Its two
+`Max` is that one body: the dim is moved last and the tensor seen as rows (R, n); each row's
+first maximum and its position are found in one pass (short rows by the backend's fused
+`row_max_forward`, the minimum as the maximum of the negated rows; long rows by the array
+namespace's argmax / argmin; NaN counts as the extremum either way), and the gradient goes to
+that position (`max_pool_backward`, max pooling with one window spanning the row). Its two
 faces: MiniTorch's `minitorch.max(t, dim)` (`ops/max.py`: the dim kept, values only) and
 PyTorch's `t.max(dim)` here (values and indices, the dim dropped unless keepdim). Without a dim,
 `max()` is `amax` over every dim: a 0-d tensor whose gradient is shared evenly among tied
@@ -46,10 +47,21 @@ class Found(NamedTuple):
     order: Tuple[int, ...]
 
 
+# Rows up to this long go through the backend's fused row kernel (it vectorises across rows:
+# 6x numpy's argmax for the course's 2x2 tile pooling, rows of 4); longer rows through the
+# namespace's argmax, which vectorises along each row (10x the fast backend's row scan for
+# rows of 50, 50x for rows of 1000; measured on this machine, see notes/issue-11-e2.md).
+ROW_KERNEL_MAX = 8
+
+
 def _find(input: Tensor, dim: int, largest: bool) -> Found:
-    """The first maximum (or minimum) of every row along `dim`, by the backend's row kernel."""
+    """The first maximum (or minimum) of every row along `dim` and its position; NaN counts as
+    the extremum (as PyTorch)."""
     rows, moved_shape, order = to_rows(input, (dim,))  # (R, n)
     xp = namespace(input)
+    if rows.shape[1] > ROW_KERNEL_MAX:
+        indices = (xp.argmax if largest else xp.argmin)(rows, axis=1)[:, None].astype(xp.int64, copy=False)  # (R, 1)
+        return Found(xp.take_along_axis(rows, indices, axis=1), indices, moved_shape, order)
     searched = rows if largest else (xp.logical_not(rows) if rows.dtype.kind == "b" else -rows)
     out = xp.empty((rows.shape[0], 1), dtype=rows.dtype)  # (R, 1)
     indices = xp.empty(out.shape, dtype=xp.int64)
