@@ -1,4 +1,5 @@
-"""Tensor API benchmarks (issue 11): slicing views, advanced indexing, cat/stack, where, clamp, pow.
+"""Tensor API benchmarks (issue 11): slicing views, reshape views, advanced indexing, cat/stack,
+split, where, clamp, pow, max along a dim.
 
 Each row times forward + backward (an upstream gradient of the output's shape) of ours and
 PyTorch's in this process, float32, warm, medians; view creation is forward only, no graph.
@@ -53,6 +54,9 @@ def slicing(table: Table) -> None:
     ours = median_time(many(lambda: x[:, 1:3])) / 1000
     theirs = median_time(many(lambda: tx[:, 1:3])) / 1000
     table.add("view x[:, 1:3] of (64, 3, 32, 32), no grad (per view)", ours, theirs, "< 5 us, " + TARGET)
+    ours = median_time(many(lambda: x[:, 1:3].reshape(64, -1))) / 1000
+    theirs = median_time(many(lambda: tx[:, 1:3].reshape(64, -1))) / 1000
+    table.add("x[:, 1:3].reshape(64, -1), a view of strided data, no grad", ours, theirs, TARGET)
     x, tx = pair(x_np)
     fwd_bwd(table, "x[:, 1:3] of (64, 3, 32, 32) fwd+bwd", ([x], [tx]), lambda a: a[:, 1:3], lambda a: a[:, 1:3])
 
@@ -72,6 +76,18 @@ def joins(table: Table) -> None:
     mine, theirs = [p[0] for p in parts], [p[1] for p in parts]
     fwd_bwd(table, "cat of 8 (64, 128) fwd+bwd", (mine, theirs), lambda *xs: minitorch.cat(xs, 0), lambda *xs: torch.cat(xs, 0))
     fwd_bwd(table, "stack of 8 (64, 128) fwd+bwd", (mine, theirs), lambda *xs: minitorch.stack(xs, 0), lambda *xs: torch.stack(xs, 0))
+    w, tw = pair(rng.standard_normal((512, 1024)).astype(np.float32))
+    fwd_bwd(table, "split (512, 1024) into 8, cat in reverse order, fwd+bwd", ([w], [tw]),
+            lambda a: minitorch.cat(a.split(64, 0)[::-1], 0), lambda a: torch.cat(a.split(64, 0)[::-1], 0))
+
+
+def extremes(table: Table) -> None:
+    rng = np.random.default_rng(5)
+    x, tx = pair(rng.standard_normal((256, 1000)).astype(np.float32))
+    fwd_bwd(table, "x.max(1).values of (256, 1000) fwd+bwd", ([x], [tx]), lambda a: a.max(1).values, lambda a: a.max(1).values)
+    y, ty = pair(rng.standard_normal((16, 8, 28, 28)).astype(np.float32))
+    fwd_bwd(table, "course maxpool2d 2x2 of (16, 8, 28, 28) fwd+bwd (torch: max_pool2d)", ([y], [ty]),
+            lambda a: minitorch.maxpool2d(a, (2, 2)), lambda a: torch.nn.functional.max_pool2d(a, 2))
 
 
 def elementwise(table: Table) -> None:
@@ -97,6 +113,7 @@ def main() -> None:
     slicing(table)
     advanced(table)
     joins(table)
+    extremes(table)
     elementwise(table)
     print()
     print(table.markdown())

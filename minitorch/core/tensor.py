@@ -17,9 +17,9 @@ from typing import Any, Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from ..errors import AutodiffError, DTypeError, ShapeError
+from ..errors import DTypeError, ShapeError
 from .dispatch import ops
-from .dtypes import as_dtype, scalar_dtype
+from .dtypes import scalar_dtype
 from .tensor_convert import ConvertMethods
 from .tensor_data import Storage, TensorData, UserShape, shape_broadcast
 from .tensor_elementwise import ElementwiseMethods

@@ -174,6 +174,8 @@ class TensorData:
         IndexingError: when shape and strides differ in length or the storage is too small.
     """
 
+    __slots__ = ("_storage", "_shape", "_strides", "dims", "size", "_view", "_contiguous")  # (made for every view)
+
     def __init__(
         self,
         storage: Union[Sequence[float], Storage],

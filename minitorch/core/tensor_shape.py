@@ -39,7 +39,7 @@ class ShapeMethods:
         shape = sizes_arg(shape)
         if shape == self.shape:
             return self
-        return ops.View.apply(self, shape)
+        return ops.view(self, shape)
 
     def reshape(self: "Tensor", *shape: int) -> "Tensor":
         """A view with a new shape when the strides allow one, else a copy (as `torch.reshape`)."""

@@ -15,7 +15,7 @@ from .device import is_device, same_device, tensor_to
 from .elementwise import Add, Cast, Exp, Inv, Log, Mul, Neg, ReLU, Sigmoid, cast
 from .indexing import IndexCopy, IndexView, getitem, setitem
 from .matmul import MatMul, bmm, matmul, mm
-from .movement import Copy, Permute, View, reshape
+from .movement import Copy, Permute, View, reshape, view
 from .reduce import Sum
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "mm",
     "reshape",
     "setitem",
+    "view",
 ]
 
 # What Tensor methods call, by name (core/tensor_*.py): the Functions above and the

@@ -14,7 +14,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Union
 
 from ..core.tensor import Tensor
 from ..core.tensor_data import shape_broadcast

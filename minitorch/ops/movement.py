@@ -8,15 +8,16 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 from ..autodiff.function import Context, Function
+from ..autodiff.graph import is_grad_enabled
 from ..core.indexing import reshape_strides
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..errors import ShapeError
 
-__all__ = ["Permute", "View", "Copy", "reshape"]
+__all__ = ["Permute", "View", "Copy", "view", "reshape"]
 
 
 class Permute(Function):
@@ -39,23 +40,32 @@ class Permute(Function):
 
 
 def _resolve_shape(op: str, old: Tuple[int, ...], size: int, shape: Tuple[int, ...]) -> Tuple[int, ...]:
+    total = 1
+    negative = False
+    for s in shape:
+        total *= s
+        negative = negative or s < 0
+    if total == size and not negative:  # the common case: every size given
+        return shape
     unknown = [i for i, s in enumerate(shape) if s == -1]
     if len(unknown) > 1 or any(s < -1 for s in shape):
         raise ShapeError(f"{op}: shape {shape} is invalid (at most one -1, no other negatives)")
     if unknown:
-        known = 1
-        for s in shape:
-            if s != -1:
-                known *= s
+        known = -total
         if known == 0 or size % known != 0:
             raise ShapeError(f"{op}: cannot view a tensor of shape {old} ({size} elements) as {shape}")
-        shape = tuple(size // known if s == -1 else s for s in shape)
-    total = 1
-    for s in shape:
-        total *= s
-    if total != size:
-        raise ShapeError(f"{op}: cannot view a tensor of shape {old} ({size} elements) as {shape} ({total} elements)")
-    return shape
+        return tuple(size // known if s == -1 else s for s in shape)
+    raise ShapeError(f"{op}: cannot view a tensor of shape {old} ({size} elements) as {shape} ({total} elements)")
+
+
+def _view_data(op: str, a: Tensor, shape: Tuple[int, ...]) -> Optional[TensorData]:
+    """`a`'s storage seen as `shape` (sizes resolved), or None when its strides cannot be."""
+    data = a._tensor
+    shape = _resolve_shape(op, a.shape, data.size, shape)
+    if data.is_contiguous():
+        return TensorData._trusted(data._storage, shape, None, data.size)
+    strides = reshape_strides(data.shape, data.strides, shape)
+    return None if strides is None else TensorData._trusted(data._storage, shape, strides, data.size)
 
 
 class View(Function):
@@ -67,24 +77,41 @@ class View(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, shape: Tuple[int, ...]) -> Tensor:
-        data = a._tensor
-        shape = _resolve_shape("view", a.shape, data.size, shape)
-        ctx.original = a.shape
-        if data.is_contiguous():
-            return a._new(TensorData._trusted(data._storage, shape))
-        strides = reshape_strides(data.shape, data.strides, shape)
-        if strides is None:
+        data = _view_data("view", a, shape)
+        if data is None:
             raise ShapeError(
-                f"view: the tensor of shape {a.shape} with strides {data.strides} cannot be seen as {shape} "
+                f"view: the tensor of shape {a.shape} with strides {a._tensor.strides} cannot be seen as {shape} "
                 f"without copying; use reshape (which copies when it must) or call .contiguous() first"
             )
-        return a._new(TensorData._trusted(data._storage, shape, strides))
+        ctx.original = a.shape
+        return a._new(data)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
         grad = grad_output.contiguous()
         # grad (shape) -> (original shape)
         return grad._new(TensorData._trusted(grad._tensor._storage, ctx.original))
+
+
+def view(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
+    """`input`'s data seen with a new shape, never a copy (as `torch.Tensor.view`); one size
+    may be -1. A view with no graph to record is built directly (views are hot).
+
+    Raises:
+        ShapeError: sizes that do not multiply to input's, or strides that cannot be seen so.
+
+    Shape:
+        (*) -> shape (same number of elements).
+
+    Example:
+        >>> view(minitorch.zeros((2, 3)), (3, -1)).shape
+        (3, 2)
+    """
+    if input.history is None or not is_grad_enabled():
+        data = _view_data("view", input, shape)
+        if data is not None:
+            return input._new(data)
+    return View.apply(input, shape)
 
 
 def reshape(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
@@ -101,8 +128,12 @@ def reshape(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
     """
     data = input._tensor
     shape = _resolve_shape("reshape", input.shape, data.size, shape)
-    if not data.is_contiguous() and reshape_strides(data.shape, data.strides, shape) is None:
+    strides = None if data.is_contiguous() else reshape_strides(data.shape, data.strides, shape)
+    if strides is None and not data.is_contiguous():
         input = Copy.apply(input)
+        data = input._tensor
+    if input.history is None or not is_grad_enabled():  # no graph to record: the view directly
+        return input._new(TensorData._trusted(data._storage, shape, strides, data.size))
     return View.apply(input, shape)
 
 
