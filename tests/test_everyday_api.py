@@ -157,6 +157,20 @@ def test_conversions_and_new_tensors():
     assert x.data.tolist() == x.tolist() and x.data.history is None
 
 
+def test_random_fills_in_place_are_seeded_and_follow_the_write_rules():
+    w = minitorch.zeros((200, 50))
+    minitorch.manual_seed(3)
+    w.normal_(1.0, 0.5)
+    first = w.tolist()
+    assert abs(w.mean().item() - 1.0) < 0.02 and abs(w.std().item() - 0.5) < 0.02
+    minitorch.manual_seed(3)
+    assert w.normal_(1.0, 0.5).tolist() == first
+    w.uniform_(-2.0, -1.0)
+    assert -2.0 <= w.amin().item() and w.amax().item() < -1.0
+    with pytest.raises(AutodiffError):
+        minitorch.zeros(3, requires_grad=True).normal_()
+
+
 def test_in_place_arithmetic_follows_the_write_rules():
     w = minitorch.ones((2, 2), requires_grad=True)
     with pytest.raises(AutodiffError, match="no_grad"):
@@ -176,7 +190,8 @@ logical_or logsumexp long lt masked_fill masked_select matmul max maximum mean m
 ndim ne neg new_ones new_tensor new_zeros nonzero norm numel numpy permute pow prod reciprocal relu remainder repeat
 requires_grad requires_grad_ reshape reshape_as roll round rsqrt scatter_add shape sigmoid sign sin size softmax sort
 split sqrt square squeeze std stride sub sub_ sum t tanh to tolist topk trace transpose tril triu trunc type type_as
-unbind unflatten unsqueeze var view view_as where zero_""".split()
+unbind unflatten unsqueeze var view view_as where zero_ normal_ uniform_ nelement ndimension ravel clamp_min clamp_max
+is_cuda itemsize nbytes element_size new_full new_empty count_nonzero""".split()
 
 EVERYDAY_FUNCTIONS = """abs all amax amin any arange argmax argmin argsort atan2 bmm cat ceil chunk clamp cos cumprod cumsum diag
 diagonal div dot einsum empty eq exp eye flip floor fmod from_numpy full full_like gather isclose isnan linspace log

@@ -195,6 +195,13 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     def dim(self) -> int:
         return self._tensor.dims
 
+    nelement, ndimension = numel, dim
+
+    @property
+    def is_cuda(self) -> bool:
+        """Whether the data lives on the GPU."""
+        return bool(self.backend.cuda)
+
     def tuple(self) -> Tuple[Storage, Tuple[int, ...], Tuple[int, ...]]:
         return self._tensor.tuple()
 

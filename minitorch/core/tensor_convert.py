@@ -123,6 +123,16 @@ class ConvertMethods:
         """Bytes per entry."""
         return int(self.dtype.itemsize)
 
+    @property
+    def itemsize(self) -> int:
+        """Bytes per entry (as `torch.Tensor.itemsize`)."""
+        return int(self.dtype.itemsize)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the entries (numel * itemsize; as `torch.Tensor.nbytes`)."""
+        return int(self.dtype.itemsize) * int(self.size)
+
     # ----------------------------------------------------------------- new tensors like this one
     def new_full(self, size: Sequence[int], fill_value: Any, *, dtype: Any = None,
                  requires_grad: bool = False) -> "Tensor":

@@ -155,6 +155,12 @@ class ElementwiseMethods:
 
     clip_ = clamp_
 
+    def clamp_min(self, min: TensorLike) -> "Tensor":
+        return ops.clamp(self, min, None)
+
+    def clamp_max(self, max: TensorLike) -> "Tensor":
+        return ops.clamp(self, None, max)
+
     def minimum(self, other: "Tensor") -> "Tensor":
         return ops.minimum(self, other)
 

@@ -1,6 +1,6 @@
 """Tensor methods that read or write selected entries: `x[key]`, `x[key] = v`, `fill_`,
-`zero_`, `copy_`, gather / scatter_add / index_select / masked_select, nonzero (a mixin of
-`Tensor`).
+`zero_`, `copy_`, `normal_`, `uniform_`, gather / scatter_add / index_select / masked_select,
+nonzero (a mixin of `Tensor`).
 
 Sugar over `minitorch.ops.indexing`, reached through `core.dispatch.ops`. One int per dim
 (`x[i, j]`) reads a Python number, as in the MiniTorch course; every other key follows
@@ -9,10 +9,13 @@ NumPy/PyTorch (see `core/indexing.py`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Self
+from typing import TYPE_CHECKING, Any, Callable, Optional, Self
+
+import numpy as np
 
 from .dispatch import ops
 from .indexing import parse_key, view_layout
+from .random import default_generator
 from .tensor_data import TensorData
 
 if TYPE_CHECKING:
@@ -57,6 +60,17 @@ class IndexMethods:
         """Copy `src` (broadcast to this shape, converted to this dtype) into this tensor."""
         ops.setitem(self, ..., src)
         return self
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Optional[np.random.Generator] = None) -> Self:
+        """Fill with normal draws (as `torch.Tensor.normal_`; from `generator`, default the seedable
+        library generator; in place, as `copy_`)."""
+        rng = generator if generator is not None else default_generator()
+        return self.copy_(rng.standard_normal(self._tensor.shape) * std + mean)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Optional[np.random.Generator] = None) -> Self:
+        """Fill with uniform draws in [a, b) (as `torch.Tensor.uniform_`; in place, as `copy_`)."""
+        rng = generator if generator is not None else default_generator()
+        return self.copy_(a + (b - a) * rng.random(self._tensor.shape))
 
     def gather(self, dim: int, index: "Tensor") -> "Tensor":
         return ops.gather(self, dim, index)

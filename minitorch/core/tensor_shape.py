@@ -98,6 +98,10 @@ class ShapeMethods:
         """Dims start_dim..end_dim merged into one (as `torch.flatten`: everything by default)."""
         return ops.flatten(self, start_dim, end_dim)
 
+    def ravel(self: "Tensor") -> "Tensor":
+        """The entries as one dim (a view when the strides allow, as `torch.ravel`)."""
+        return self.reshape(self._tensor.size)
+
     def unflatten(self: "Tensor", dim: int, sizes: Sequence[int]) -> "Tensor":
         return ops.unflatten(self, dim, sizes)
 
