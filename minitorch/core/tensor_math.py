@@ -125,11 +125,11 @@ class MathMethods:
         return ops.abs(self)
 
     # ------------------------------------------------------------- arithmetic methods (PyTorch's names)
-    def add(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+    def add(self: "Tensor", other: TensorLike, *, alpha: float = 1) -> "Tensor":
         """self + alpha * other (as `torch.add`)."""
         return self + (other if alpha == 1 else other * alpha)
 
-    def sub(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+    def sub(self: "Tensor", other: TensorLike, *, alpha: float = 1) -> "Tensor":
         """self - alpha * other (as `torch.sub`)."""
         return self - (other if alpha == 1 else other * alpha)
 
@@ -189,11 +189,11 @@ class MathMethods:
         return ops.outer(self, vec2)
 
     # ------------------------------------------------------------- in place (not while recording a gradient)
-    def add_(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+    def add_(self: "Tensor", other: TensorLike, *, alpha: float = 1) -> "Tensor":
         """self += alpha * other, in place (as `torch.Tensor.add_`; see `copy_` for when it is allowed)."""
         return self.copy_(self.add(other, alpha=alpha))
 
-    def sub_(self: "Tensor", other: TensorLike, *, alpha: TensorLike = 1) -> "Tensor":
+    def sub_(self: "Tensor", other: TensorLike, *, alpha: float = 1) -> "Tensor":
         return self.copy_(self.sub(other, alpha=alpha))
 
     def mul_(self: "Tensor", other: TensorLike) -> "Tensor":

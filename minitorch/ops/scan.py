@@ -7,7 +7,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Type
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -15,6 +15,11 @@ from .arrays import array, from_array, namespace
 from .rows import normalise_dims
 
 __all__ = ["Cumsum", "Cumprod", "cumsum", "cumprod"]
+
+
+def _reverse_cumsum(xp: Any, values: Any, axis: int) -> Any:
+    """sum_{j >= i} values_j along `axis`."""
+    return xp.flip(xp.cumsum(xp.flip(values, axis=axis), axis=axis), axis=axis)
 
 
 class Cumsum(Function):
@@ -46,17 +51,16 @@ def cumsum(input: Tensor, dim: int) -> Tensor:
         >>> cumsum(minitorch.tensor([1.0, 2.0, 3.0]), 0).tolist()
         [1.0, 3.0, 6.0]
     """
-    (d,) = normalise_dims("cumsum", dim, input.dims)
+    return _scan("cumsum", Cumsum, input, dim)
+
+
+def _scan(op: str, scan: Type[Function], input: Tensor, dim: int) -> Tensor:
+    (d,) = normalise_dims(op, dim, input.dims)
     if input.dtype.kind == "b":
         input = input.to("int64")
     if input.dims == 0:  # a single number: run over it as shape (1,)
-        return Cumsum.apply(input.view(1), 0).view()
-    return Cumsum.apply(input, d)
-
-
-def _reverse_cumsum(xp: Any, values: Any, axis: int) -> Any:
-    """sum_{j >= i} values_j along `axis`."""
-    return xp.flip(xp.cumsum(xp.flip(values, axis=axis), axis=axis), axis=axis)
+        return scan.apply(input.view(1), 0).view()
+    return scan.apply(input, d)
 
 
 class Cumprod(Function):
@@ -109,9 +113,4 @@ def cumprod(input: Tensor, dim: int) -> Tensor:
         >>> cumprod(minitorch.tensor([1.0, 2.0, 3.0]), 0).tolist()
         [1.0, 2.0, 6.0]
     """
-    (d,) = normalise_dims("cumprod", dim, input.dims)
-    if input.dtype.kind == "b":
-        input = input.to("int64")
-    if input.dims == 0:  # a single number: run over it as shape (1,)
-        return Cumprod.apply(input.view(1), 0).view()
-    return Cumprod.apply(input, d)
+    return _scan("cumprod", Cumprod, input, dim)
