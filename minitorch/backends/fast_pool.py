@@ -35,8 +35,9 @@ __all__ = [
 ]
 
 
-# Planes x taps read, per thread, from which pooling is split over threads.
-PARALLEL_GRAIN = 1 << 18
+# Planes x taps read, per thread, from which pooling is split over threads (a pool thread's
+# wake-up costs ~60 us: max_pool2d of 64x8x28x28 ran 0.44 ms on one thread, 0.46 on two).
+PARALLEL_GRAIN = 1 << 21
 
 
 @lru_cache(maxsize=256)
