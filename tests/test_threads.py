@@ -100,3 +100,23 @@ def test_parallel_regions_do_not_nest_and_errors_come_back(threads):
         policy.parallel_for(outer, (), 2, work=2, grain=1)
     assert sorted((first, count) for _, first, count in calls) == [(0, 4), (0, 4)]
     assert policy._state["serial_depth"] == 0 and _blas_threads() == {2}
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+@pytest.mark.parametrize("threads", [2], indirect=True)
+def test_a_forked_child_splits_work_on_its_own_pool(threads):
+    """The parent's pool threads do not exist in a child: it must start its own, not hang."""
+    import os
+
+    seen = []
+    policy.parallel_for(lambda first, count: seen.append(count), (), 4, 4, 1)  # the parent's pool exists
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        import signal
+
+        signal.alarm(20)  # a hang (the old behaviour) ends the child with SIGALRM, failing the test
+        ranges = []
+        policy.parallel_for(lambda first, count: ranges.append((first, count)), (), 4, 4, 1)
+        os._exit(0 if sorted(ranges) == [(0, 2), (2, 2)] else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0  # -14 (SIGALRM) when the child hung

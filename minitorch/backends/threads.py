@@ -58,6 +58,19 @@ _lock = threading.Lock()
 _blas: List[Any] = []  # threadpoolctl's controllers of the loaded BLAS libraries (see _find_blas)
 
 
+def _after_fork_in_child() -> None:
+    """A forked child has none of the parent's pool threads (and maybe a lock some other thread
+    held): start from a fresh lock and no pool."""
+    global _lock
+    _lock = threading.Lock()
+    _pool[0] = None
+    _state["serial_depth"] = 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def default_threads() -> int:
     """`MINITORCH_NUM_THREADS` when set, else the number of physical cores (threads sharing a
     core through SMT help memory-bound kernels little and slow BLAS down).

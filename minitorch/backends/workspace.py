@@ -61,6 +61,11 @@ class Workspace:
         self.free_bytes = 0
         self.hits = 0
         self.misses = 0
+        if hasattr(os, "register_at_fork"):  # another thread may hold the lock at a fork
+            os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.RLock()
 
     def empty(self, shape: Any, dtype: Any = float, order: Literal["C", "F"] = "C") -> np.ndarray:
         """`numpy.empty`, from a reused block when the array is at least MIN_BYTES."""
