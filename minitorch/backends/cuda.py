@@ -33,8 +33,10 @@ __all__ = ["CudaOps", "CudaNumbaOps", "CudaUnavailableError"]
 
 
 def _numba_lazy_attribute(name: str) -> Any:
-    """Load `numba.cuda` on first access instead of at import (PEP 562; numba defines none)."""
+    """Load `numba.cuda` on first access instead of at import (PEP 562; numba defines none),
+    with `cuda_device`'s numpy compatibility applied first."""
     if name == "cuda":
+        importlib.import_module(f"{__package__}.cuda_device")
         return importlib.import_module("numba.cuda")
     raise AttributeError(f"module 'numba' has no attribute {name!r}")
 
@@ -313,7 +315,7 @@ class CudaOps(TensorOps, metaclass=_DeviceNamespace):
         from .cuda_device import to_device
 
         storage = data._storage
-        if cls.xp is np or not isinstance(storage, np.ndarray):
+        if not isinstance(storage, np.ndarray) or cls.xp is np:
             return data
         return TensorData._trusted(to_device(storage), data.shape, data.strides)
 

@@ -9,7 +9,8 @@ the simulator's own device arrays are. On a GPU without CuPy the storage stays i
 arrays and every numba launch copies its arguments across (the course's own behaviour:
 correct, slow).
 
-Nothing here runs at `import minitorch`: numba.cuda and CuPy load on first use.
+Nothing here runs at `import minitorch`: this module, numba.cuda and CuPy load on first use.
+Loading it applies `numpy_compat_for_numba_cuda()` (below), before any numba CUDA compile.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 from ..core.tensor_data import strides_from_shape
 
 __all__ = [
+    "numpy_compat_for_numba_cuda",
     "simulator_enabled",
     "gpu_available",
     "array_module",
@@ -33,6 +35,26 @@ __all__ = [
     "strided_view",
     "synchronize",
 ]
+
+
+def numpy_compat_for_numba_cuda() -> bool:
+    """Give numpy back the one alias numba-cuda still needs; True when it was missing.
+
+    numba-cuda 0.30.x (`numba_cuda/numba/cuda/np/arrayobj.py`) registers
+    `overload(np.row_stack)` unguarded while loading its typing registries, i.e. at the first
+    kernel compile; numpy 2.5 removed `row_stack` (an alias of `vstack`, deprecated in 2.0), so
+    with numba-cuda 0.30.4 and numpy 2.5.2 no CUDA kernel compiles at all (AttributeError).
+    The alias is put back only when numpy lacks it, only when the CUDA backend first loads
+    (this module), and as `vstack` itself -- what numpy 2.0-2.4 had under that name. Its other
+    removed names (`trapz`, `in1d`, ...) numba-cuda already guards by numpy version.
+    """
+    if hasattr(np, "row_stack"):
+        return False
+    np.row_stack = np.vstack  # type: ignore[attr-defined]
+    return True
+
+
+numpy_compat_for_numba_cuda()
 
 
 def simulator_enabled() -> bool:
