@@ -56,6 +56,9 @@ def _sgd(data, grad, buffer, first, lr, momentum, one_minus_dampening, weight_de
         i += cuda.gridsize(1)
 
 
+# The CuPy kernels' bodies: statements `[T] name = expression;` in the part of C that is also
+# Python over numpy arrays (`where` as in cuda_array_ops.PREAMBLE), so that tests/cuda/fake_cupy.py
+# runs the same text on the CPU. Output parameters are read and written in place.
 _ADAM_BODY = """
 T p = data * decay;
 T g = grad + weight_decay * p;
@@ -66,41 +69,41 @@ exp_avg_sq = v;
 %s
 data = p - step_size * (m / (sqrt(v) / bias_correction2_sqrt + eps));
 """
+_AMSGRAD = "v = where(v > max_exp_avg_sq, v, max_exp_avg_sq);\nmax_exp_avg_sq = v;"
 _ADAM_SCALARS = (
     "T beta1, T beta2, T one_minus_beta1, T one_minus_beta2, T step_size, T bias_correction2_sqrt, T eps, "
     "T weight_decay, T decay"
 )
+_SGD_PARAMS = "T grad, bool first, T lr, T momentum, T one_minus_dampening, T weight_decay, bool nesterov"
+_SGD_DECAY = "T g = where(weight_decay != 0, grad + weight_decay * data, grad);\n"
+_SGD_MOMENTUM = """
+T b = where(first, g, buffer * momentum + one_minus_dampening * g);
+buffer = b;
+g = where(nesterov, g + momentum * b, b);
+"""
 
 
 @lru_cache(maxsize=None)
 def _cupy_kernels() -> Any:
-    """(Adam, Adam with AMSGrad, SGD) as CuPy elementwise kernels."""
+    """(Adam, Adam with AMSGrad, SGD with momentum, SGD without) as CuPy elementwise kernels."""
     import cupy
 
-    adam = cupy.ElementwiseKernel(
-        f"T grad, {_ADAM_SCALARS}", "T data, T exp_avg, T exp_avg_sq", _ADAM_BODY % "", "minitorch_adam_step"
-    )
-    amsgrad = cupy.ElementwiseKernel(
+    from .cuda_array_ops import PREAMBLE
+
+    def kernel(params: str, outputs: str, body: str, name: str) -> Any:
+        return cupy.ElementwiseKernel(params, outputs, body, name, preamble=PREAMBLE)
+
+    adam = kernel(f"T grad, {_ADAM_SCALARS}", "T data, T exp_avg, T exp_avg_sq", _ADAM_BODY % "", "minitorch_adam_step")
+    amsgrad = kernel(
         f"T grad, {_ADAM_SCALARS}",
         "T data, T exp_avg, T exp_avg_sq, T max_exp_avg_sq",
-        _ADAM_BODY % "v = v > max_exp_avg_sq ? v : max_exp_avg_sq; max_exp_avg_sq = v;",
+        _ADAM_BODY % _AMSGRAD,
         "minitorch_adam_amsgrad_step",
     )
-    sgd = cupy.ElementwiseKernel(
-        "T grad, bool first, T lr, T momentum, T one_minus_dampening, T weight_decay, bool nesterov",
-        "T data, T buffer",
-        """
-        T g = weight_decay != 0 ? grad + weight_decay * data : grad;
-        if (momentum != 0) {
-            T b = first ? g : buffer * momentum + one_minus_dampening * g;
-            buffer = b;
-            g = nesterov ? g + momentum * b : b;
-        }
-        data = data - lr * g;
-        """,
-        "minitorch_sgd_step",
-    )
-    return adam, amsgrad, sgd
+    update = "data = data - lr * g;"
+    sgd = kernel(_SGD_PARAMS, "T data, T buffer", _SGD_DECAY + _SGD_MOMENTUM + update, "minitorch_sgd_momentum_step")
+    plain = kernel(_SGD_PARAMS, "T data", _SGD_DECAY + update, "minitorch_sgd_step")
+    return adam, amsgrad, sgd, plain
 
 
 def adam_step(
@@ -115,7 +118,7 @@ def adam_step(
         cast(bias_correction2_sqrt), cast(eps), cast(weight_decay), cast(decay),
     )
     if not isinstance(data, np.ndarray):
-        adam, adam_amsgrad, _ = _cupy_kernels()
+        adam, adam_amsgrad, _, _ = _cupy_kernels()
         if amsgrad:
             adam_amsgrad(grad, *scalars, data, exp_avg, exp_avg_sq, max_exp_avg_sq)
         else:
@@ -133,12 +136,16 @@ def sgd_step(data: Any, grad: Any, buffer: Any, *, first: bool, lr: float, momen
              weight_decay: float, nesterov: bool) -> None:
     """One SGD update of flat, contiguous device arrays in place: g = grad + weight_decay * p;
     with momentum b = g (first step) or b * momentum + (1 - dampening) * g, then g = g +
-    momentum * b (Nesterov) or b; p = p - lr * g. `buffer` is ignored without momentum."""
+    momentum * b (Nesterov) or b; p = p - lr * g. `buffer` is ignored without momentum (it
+    may then be any array, `data` itself included)."""
     cast = np.dtype(data.dtype).type
     scalars = (cast(lr), cast(momentum), cast(1.0 - dampening), cast(weight_decay))
     if not isinstance(data, np.ndarray):
-        lr_, momentum_, one_minus_dampening, decay_ = scalars
-        _cupy_kernels()[2](grad, first, lr_, momentum_, one_minus_dampening, decay_, nesterov, data, buffer)
+        _, _, with_momentum, plain = _cupy_kernels()
+        if momentum != 0:
+            with_momentum(grad, first, *scalars, nesterov, data, buffer)
+        else:
+            plain(grad, first, *scalars, nesterov, data)
         return
     if data.size == 0:
         return
