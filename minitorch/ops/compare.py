@@ -14,13 +14,14 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Union
+from typing import List, Union
 
 from ..core.tensor import Tensor
 from ..core.tensor_data import shape_broadcast
 from ..core.tensor_math import promote_pair
 from ..errors import DTypeError
 from .arrays import array, from_array, namespace
+from .device import same_device
 
 __all__ = [
     "lt",
@@ -52,7 +53,14 @@ def _compare(ufunc: str, a: Operand, b: Operand) -> Tensor:
     a, b = promote_pair(a, b)
     if a.shape != b.shape:
         shape_broadcast(a.shape, b.shape)  # IndexingError naming both shapes
+    a, b = _one_device(ufunc, a, b)
     return from_array(a, getattr(namespace(a), ufunc)(array(a), array(b)))
+
+
+def _one_device(op: str, a: Tensor, b: Tensor) -> List[Tensor]:
+    """[a, b] on one device: the rule of `Function.apply` (DeviceError, or a course GPU backend
+    taking the CPU side along), which these array-level ops do not pass through."""
+    return [a, b] if a.backend is b.backend else same_device(op, [a, b])
 
 
 def lt(input: Operand, other: Operand) -> Tensor:
@@ -95,6 +103,7 @@ def is_close(input: Operand, other: Operand) -> Tensor:
     input, other = promote_pair(input, other)
     if input.shape != other.shape:
         shape_broadcast(input.shape, other.shape)
+    input, other = _one_device("is_close", input, other)
     xp = namespace(input)
     return from_array(input, xp.abs(array(input) - array(other)) < 1e-2)
 
@@ -107,6 +116,7 @@ def isclose(input: Operand, other: Operand, rtol: float = 1e-05, atol: float = 1
     input, other = promote_pair(input, other)
     if input.shape != other.shape:
         shape_broadcast(input.shape, other.shape)
+    input, other = _one_device("isclose", input, other)
     xp = namespace(input)
     return from_array(input, xp.isclose(array(input), array(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
@@ -182,6 +192,7 @@ def _truth(ufunc: str, a: Operand, b: Operand) -> Tensor:
     a, b = promote_pair(a, b)
     if a.shape != b.shape:
         shape_broadcast(a.shape, b.shape)
+    a, b = _one_device(ufunc, a, b)
     return from_array(a, getattr(namespace(a), ufunc)(array(a) != 0, array(b) != 0))
 
 

@@ -26,6 +26,7 @@ from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
 from ..errors import IndexingError, ShapeError
 from .arrays import array, from_array, namespace, quiet
+from .device import same_device
 from .loss_reduce import check_reduction, reduce_loss, scale_grad
 
 __all__ = ["ClassLoss", "Targets", "cross_entropy", "nll_loss"]
@@ -154,6 +155,11 @@ def _class_indices(op: str, input: Tensor, target: Any, sample_shape: Tuple[int,
 
 def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> Targets:
     """The loss's `Targets` from class indices or probabilities, weights and smoothing."""
+    if isinstance(target, Tensor) or isinstance(weight, Tensor):  # one device (read as arrays, not through apply)
+        given = [t for t in (target, weight) if isinstance(t, Tensor)]
+        placed = iter(same_device(op, [input, *given])[1:])
+        target = next(placed) if isinstance(target, Tensor) else target
+        weight = next(placed) if isinstance(weight, Tensor) else weight
     xp = namespace(input)
     rows, sample_shape = _class_last(input)
     count, classes = rows.shape

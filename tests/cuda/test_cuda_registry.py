@@ -60,3 +60,33 @@ def test_bad_input_is_refused_on_cuda(cuda, spec, k, error_case):
         spec.ours(*inputs, **error_case.kwargs)
     for fragment in error_case.match:
         assert fragment in str(info.value), f"{spec.name}: message {str(info.value)!r} lacks {fragment!r}"
+
+
+SHAPE_ONLY = {"expand_as"}  # reads only the other tensor's shape (PyTorch's expand_as takes any device)
+MIXED = [spec for spec in SPECS if spec.name not in SHAPE_ONLY and sum(np.issubdtype(np.asarray(a).dtype, np.floating) for a in spec.sample(np.random.default_rng(0), True).inputs) >= 2]
+
+
+@pytest.mark.parametrize("index", range(len(MIXED)), ids=[s.name for s in MIXED])
+def test_mixing_devices_raises_or_follows_the_course(cuda, index):
+    """Every op of two or more tensors: a GPU tensor beside a CPU one raises DeviceError on
+    `.to("cuda")`'s backend (PyTorch's rule), and on a course-built TensorBackend(CudaOps) the
+    CPU side is taken along (the course's rule), giving the all-CPU result."""
+    from minitorch.backends.device import cuda_backend
+    from minitorch.errors import DeviceError
+
+    spec = MIXED[index]
+    case = spec.sample(np.random.default_rng(zlib.crc32(spec.name.encode())), True)
+    floats = [i for i, a in enumerate(case.inputs) if np.issubdtype(np.asarray(a).dtype, np.floating)]
+
+    def inputs(first_backend):
+        return [
+            (make_tensor(a, first_backend if i == floats[0] else minitorch.FastBackend) if i in floats else np.asarray(a))
+            for i, a in enumerate(case.inputs)
+        ]
+
+    with pytest.raises(DeviceError, match="cuda.*cpu|cpu.*cuda"):
+        spec.ours(*inputs(cuda_backend()), **case.kwargs)
+    mixed = spec.ours(*inputs(cuda), **case.kwargs)
+    want = spec.ours(*inputs(minitorch.FastBackend), **case.kwargs)
+    assert mixed.device == "cuda", f"{spec.name}: a course backend's result stays on the GPU"
+    np.testing.assert_allclose(to_numpy(mixed), to_numpy(want), rtol=1e-12, atol=1e-12, err_msg=spec.name)
