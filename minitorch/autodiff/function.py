@@ -88,17 +88,28 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        # (every op passes here: plain loops, no generator expressions, one grad-mode read)
         tensors = [a for a in args if isinstance(a, Tensor)]
-        if len(tensors) > 1 and any(t.backend is not tensors[0].backend for t in tensors):
-            args, tensors = _on_one_device(cls.__name__.lower(), args, tensors)
-        need_grad = _grad_mode.enabled and any(t.history is not None for t in tensors)
+        if len(tensors) > 1:
+            backend = tensors[0].backend
+            for t in tensors:
+                if t.backend is not backend:
+                    args, tensors = _on_one_device(cls.__name__.lower(), args, tensors)
+                    break
+        mode = _grad_mode
+        if not mode.enabled:  # no graph is recorded: forward runs as it is
+            return cls.forward(Context(True), *args, **kwargs)
+        need_grad = False
+        for t in tensors:
+            if t.history is not None:
+                need_grad = True
+                break
         ctx = Context(not need_grad)
-        previous = _grad_mode.enabled
-        _grad_mode.enabled = False
+        mode.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
-            _grad_mode.enabled = previous
+            mode.enabled = True
         if need_grad:
             out.history = History(cls, ctx, tensors)
         return out

@@ -114,9 +114,10 @@ class TensorOps:
         kernel = cls.map_kernel(fn)
 
         def apply(a: "Tensor", out: Optional["Tensor"] = None) -> "Tensor":
+            data = a._tensor
             if out is None:
-                out = a._new_empty(a.shape, a.dtype)
-            kernel(out._tensor, a._tensor)
+                out = a._new_empty(data._shape, data._storage.dtype)
+            kernel(out._tensor, data)
             return out
 
         return apply
@@ -127,9 +128,13 @@ class TensorOps:
         kernel = cls.zip_kernel(fn)
 
         def apply(a: "Tensor", b: "Tensor") -> "Tensor":
-            shape = a.shape if a.shape == b.shape else shape_broadcast(a.shape, b.shape)
-            out = a._new_empty(shape, _result_dtype(a, b))
-            kernel(out._tensor, a._tensor, b._tensor)
+            da, db = a._tensor, b._tensor  # (every elementwise op passes here: fields read once)
+            shape = da._shape if da._shape == db._shape else shape_broadcast(da._shape, db._shape)
+            dtype = da._storage.dtype
+            if dtype != db._storage.dtype:
+                dtype = np.promote_types(dtype, db._storage.dtype)
+            out = a._new_empty(shape, dtype)
+            kernel(out._tensor, da, db)
             return out
 
         return apply

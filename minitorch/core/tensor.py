@@ -21,7 +21,7 @@ from ..errors import DTypeError, ShapeError
 from .dispatch import ops
 from .dtypes import scalar_dtype
 from .tensor_convert import ConvertMethods
-from .tensor_data import Storage, TensorData, UserShape, shape_broadcast
+from .tensor_data import Storage, TensorData, UserShape, row_major, shape_broadcast
 from .tensor_elementwise import ElementwiseMethods
 from .tensor_index import IndexMethods
 from .tensor_math import MathMethods
@@ -105,7 +105,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     ):
         if backend is None:
             backend = ops.default_backend
-        if backend.cuda:  # host storage given to a GPU backend moves into device memory
+        if backend.cuda and isinstance(v._storage, np.ndarray):  # host storage given to a GPU backend moves in
             v = backend.ops.adopt(v)
         self._tensor = v
         self.history = back
@@ -138,7 +138,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     def _new(self, data: TensorData) -> "Tensor":
         """A constant tensor over `data` (storage of this tensor's backend) on this backend."""
         backend = self.backend
-        if backend.cuda:
+        if backend.cuda and isinstance(data._storage, np.ndarray):  # host storage: moved in by __init__
             return Tensor(data, backend=backend)
         t = Tensor.__new__(Tensor)  # what __init__ does, without its argument handling (views are hot)
         t._tensor = data
@@ -148,10 +148,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
         return t
 
     def _new_empty(self, shape: Tuple[int, ...], dtype: np.dtype) -> "Tensor":
-        size = 1
-        for s in shape:
-            size *= s
-        return self._new(TensorData._trusted(self.backend.xp.empty(size, dtype=dtype), shape, None, size))
+        return self._new(TensorData._trusted(self.backend.xp.empty(row_major(shape)[1], dtype=dtype), shape))
 
     def _ensure_tensor(self, b: Any) -> "Tensor":
         if isinstance(b, Tensor):

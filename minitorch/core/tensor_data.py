@@ -11,6 +11,7 @@ by the fast backend (numba) from this same source.
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Iterable, Optional, Sequence, Tuple, Union
 
@@ -142,6 +143,13 @@ def strides_from_shape(shape: UserShape) -> Tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+@functools.lru_cache(maxsize=4096)
+def row_major(shape: Tuple[int, ...]) -> Tuple[Tuple[int, ...], int]:
+    """(row-major strides, element count) of a shape tuple; cached, as every op's output asks
+    again for the shapes it has asked for before."""
+    return strides_from_shape(shape), _prod(shape)
+
+
 def _storable(dtype: np.dtype) -> np.dtype:
     """The supported dtype an array of `dtype` is stored as (int64 for integers, else float64)."""
     if dtype.kind in "iu":
@@ -219,11 +227,15 @@ class TensorData:
         data = cls.__new__(cls)
         data._storage = storage
         data._shape = shape
-        data._strides = strides_from_shape(shape) if strides is None else strides
         data.dims = len(shape)
-        data.size = _prod(shape) if size is None else size
         data._view = None
-        data._contiguous = True if strides is None else None
+        if strides is None:  # row-major: strides and size from a cache (every op's output asks again)
+            data._strides, data.size = row_major(shape) if type(shape) is tuple else (strides_from_shape(shape), _prod(shape))
+            data._contiguous = True
+        else:
+            data._strides = strides
+            data.size = _prod(shape) if size is None else size
+            data._contiguous = None
         return data
 
     @property
