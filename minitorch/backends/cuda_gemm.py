@@ -93,7 +93,7 @@ def gemm_kernel(dtype_name: str) -> Any:
                     if col < cols:
                         out[batch, row, col] = acc[i, j]
 
-    return cuda.jit(_gemm)
+    return cuda.jit(cache=True)(_gemm)  # (cached on disk per dtype: the closure holds only it)
 
 
 def batched_gemm(out: Any, a: Any, b: Any) -> None:

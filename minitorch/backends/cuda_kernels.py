@@ -22,6 +22,10 @@ strides travel as tuples (passed by value, so a launch copies no index arrays to
 device); storages are device arrays (CuPy or numba) or, under `NUMBA_ENABLE_CUDASIM=1`,
 numpy arrays. Every kernel loops grid-stride, so any launch size covers any tensor (the
 simulator launches a few threads; a GPU launches one per element).
+
+Compiling a CUDA kernel takes numba about a second: the module-level kernels here (and in
+cuda_window, cuda_rows, cuda_optim, cuda_gemm) are cached on disk (`cache=True`), so a second
+process loads them; the kernels made from a scalar function are compiled once per process.
 """
 
 from __future__ import annotations
@@ -240,14 +244,14 @@ def _tensor_matrix_multiply(out, out_strides, a, a_strides, b, b_strides, shape,
         batch += cuda.gridDim.z
 
 
-tensor_matrix_multiply = cuda.jit(_tensor_matrix_multiply)
+tensor_matrix_multiply = cuda.jit(cache=True)(_tensor_matrix_multiply)
 
 
 # The practice kernels' block edge (the course's BLOCK_DIM).
 PRACTICE_BLOCK = 32
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def sum_practice_kernel(out, a, size):  # pragma: no cover - device code
     """out[block] = sum of a[32 block : 32 block + 32]: a shared-memory fold per block of 32."""
     cache = cuda.shared.array(PRACTICE_BLOCK, numba.float64)
@@ -265,7 +269,7 @@ def sum_practice_kernel(out, a, size):  # pragma: no cover - device code
         out[cuda.blockIdx.x] = cache[0]
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def mm_practice_kernel(out, a, b, size):  # pragma: no cover - device code
     """out = a @ b for square row-major (size, size) matrices, size <= 32, in one 32 x 32 block:
     both copied to shared memory first (every global value read once), each output written once."""

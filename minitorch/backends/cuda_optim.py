@@ -25,7 +25,7 @@ from .cuda_device import kernel_array
 __all__ = ["adam_step", "sgd_step"]
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _adam(data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, beta1, beta2, one_minus_beta1, one_minus_beta2,
           step_size, bias_correction2_sqrt, eps, weight_decay, decay):  # pragma: no cover - device code
     i = cuda.grid(1)
@@ -43,7 +43,7 @@ def _adam(data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, beta1, beta2
         i += cuda.gridsize(1)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _sgd(data, grad, buffer, first, lr, momentum, one_minus_dampening, weight_decay, nesterov):  # pragma: no cover
     i = cuda.grid(1)
     while i < data.size:

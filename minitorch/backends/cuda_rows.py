@@ -74,7 +74,7 @@ def _shift(cache, x, row):  # pragma: no cover - device code
     return top, _block_fold(cache, total, False)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _normalise(x, out, log):  # pragma: no cover - device code
     """softmax (log False) or log-softmax (log True) of every row."""
     cache = cuda.shared.array(ROW_THREADS, numba.float64)
@@ -91,7 +91,7 @@ def _normalise(x, out, log):  # pragma: no cover - device code
         row += cuda.gridDim.x
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _logsumexp(x, out):  # pragma: no cover - device code
     cache = cuda.shared.array(ROW_THREADS, numba.float64)
     row = cuda.blockIdx.x
@@ -102,7 +102,7 @@ def _logsumexp(x, out):  # pragma: no cover - device code
         row += cuda.gridDim.x
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _normalise_backward(y, grad_out, grad_in, mode):  # pragma: no cover - device code
     cache = cuda.shared.array(ROW_THREADS, numba.float64)
     rows, n = y.shape
@@ -124,7 +124,7 @@ def _normalise_backward(y, grad_out, grad_in, mode):  # pragma: no cover - devic
         row += cuda.gridDim.x
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _row_max(x, out, indices):  # pragma: no cover - device code
     values = cuda.shared.array(ROW_THREADS, numba.float64)
     positions = cuda.shared.array(ROW_THREADS, numba.int64)

@@ -49,7 +49,7 @@ def _window_start(o, stride, padding, size, out_size, adaptive):  # pragma: no c
     return o * stride - padding, -1  # -1: the kernel size (taken by the caller)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _unfold(x, out, kernel, stride, dilation, padding):  # pragma: no cover - device code
     channels, kd_size, kh_size, kw_size, batch, od_size, oh_size, ow_size = out.shape
     depth, height, width = x.shape[2], x.shape[3], x.shape[4]
@@ -90,7 +90,7 @@ def _source(position, k, dilation, stride, padding, out_size):  # pragma: no cov
     return o if o < out_size else -1
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _fold(cols, out, stride, dilation, padding):  # pragma: no cover - device code
     kd_size, kh_size, kw_size = cols.shape[1], cols.shape[2], cols.shape[3]
     od_size, oh_size, ow_size = cols.shape[5], cols.shape[6], cols.shape[7]
@@ -154,7 +154,7 @@ def _tap(t, sd, nh, sh, nw, sw, dilation, plane_shape):  # pragma: no cover - de
     return -1
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _max_pool_forward(x, plane_shape, out, indices, out_shape, kernel, stride, dilation, padding, adaptive):  # pragma: no cover
     """x (P, S) and out / indices (P, O): the planes and windows, flattened."""
     i = cuda.grid(1)
@@ -176,7 +176,7 @@ def _max_pool_forward(x, plane_shape, out, indices, out_shape, kernel, stride, d
         i += cuda.gridsize(1)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _max_pool_backward(grad_out, indices, grad_in):  # pragma: no cover - device code
     i = cuda.grid(1)
     outputs = grad_out.shape[1]
@@ -189,7 +189,7 @@ def _max_pool_backward(grad_out, indices, grad_in):  # pragma: no cover - device
         i += cuda.gridsize(1)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _avg_pool(x, plane_shape, scale, out, out_shape, kernel, stride, dilation, padding, adaptive, backward):  # pragma: no cover
     """Forward: out[p, o] = scale[o] * the sum of plane x[p] over window o's input taps.
     Backward (x is grad_out, out is grad_in): every input tap of window o gets scale[o] * x[p, o]
@@ -213,7 +213,7 @@ def _avg_pool(x, plane_shape, scale, out, out_shape, kernel, stride, dilation, p
         i += cuda.gridsize(1)
 
 
-@cuda.jit
+@cuda.jit(cache=True)
 def _index_add(target, index, values):  # pragma: no cover - device code
     i = cuda.grid(1)
     inner = values.shape[1]
