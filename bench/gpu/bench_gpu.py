@@ -9,10 +9,12 @@ Sections (each runs on its own: a failure is recorded in its table and the next 
 * training steps: LeNet-5 and the course network at batch 64 and 256 (SGD momentum 0.9);
 * one epoch over MNIST's t10k file (LeNet-5, batch 64), when the data is there.
 
-Timing: warm-up calls first, then the median of alternating ours / torch calls, each ended by
-a device synchronisation. Writes OUT/bench.md and OUT/bench.json (OUT: $OUT or ./gpu-results).
+Timing: warm-up calls first (the first call, which compiles, is logged), then the median of
+alternating ours / torch calls, each ended by a device synchronisation. Sections run in the
+order given; once --budget seconds have passed, the remaining sections and cases are recorded
+as skipped. Writes OUT/bench.md and OUT/bench.json (OUT: $OUT or ./gpu-results).
 
-Run: python bench/gpu/bench_gpu.py [--sections matmul,launch,conv,train,mnist] [--mnist DIR]
+Run: python bench/gpu/bench_gpu.py [--sections launch,matmul,conv,train,mnist] [--mnist DIR] [--budget S]
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ sys.path.insert(0, str(ROOT))
 
 import minitorch  # noqa: E402
 from minitorch import optim  # noqa: E402
+from minitorch.backends.base import TensorOps  # noqa: E402
+from minitorch.backends.cuda import CudaOps  # noqa: E402
 from minitorch.backends.cuda_device import synchronize, uses_cupy  # noqa: E402
+from minitorch.backends.device import cuda_backend  # noqa: E402
 from minitorch.models import CourseNetwork, LeNet5  # noqa: E402
 from minitorch.nn import functional as F  # noqa: E402
 
@@ -44,6 +49,12 @@ RESULTS: Dict[str, Any] = {"sections": {}}
 MARKDOWN: List[str] = []
 TORCH_DEVICE = "cuda" if torch.cuda.is_available() else "cpu"  # cpu: --quick smoke runs without a GPU
 QUICK = False  # --quick: tiny sizes and few repeats, to check the script itself (e.g. in the simulator)
+START = time.monotonic()
+BUDGET = float("inf")  # --budget: seconds after which what is left is skipped
+
+
+def over_budget() -> bool:
+    return time.monotonic() - START > BUDGET
 
 
 def log(message: str) -> None:
@@ -66,16 +77,20 @@ def timed(fn: Callable[[], Any]) -> float:
 def median_seconds(fn: Callable[[], Any], repeats: int = 10, warmup: int = 2) -> float:
     """Median seconds of fn(), each call synchronised."""
     repeats, warmup = (1, 1) if QUICK else (repeats, warmup)
-    for _ in range(warmup):
+    log(f"  first call (compiling): {timed(fn):.3f} s")
+    for _ in range(warmup - 1):
         fn()
     sync()
     return statistics.median(timed(fn) for _ in range(repeats))
 
 
 def paired(ours: Callable[[], Any], theirs: Callable[[], Any], repeats: int = 20, warmup: int = 3) -> Tuple[float, float]:
-    """Median seconds of ours() and theirs(), alternating, each call synchronised."""
+    """Median seconds of ours() and theirs(), alternating, each call synchronised (the first
+    calls, which compile, are logged)."""
     repeats, warmup = (1, 1) if QUICK else (repeats, warmup)
-    for _ in range(warmup):
+    first = timed(ours), timed(theirs)
+    log(f"  first calls (compiling): ours {first[0]:.3f} s, torch {first[1]:.3f} s")
+    for _ in range(warmup - 1):
         ours()
         theirs()
     sync()
@@ -92,6 +107,12 @@ def section(name: str, header: str):
     def wrap(fn: Callable[[List[List[str]]], None]) -> Callable[[], None]:
         def run() -> None:
             rows: List[List[str]] = []
+            if over_budget():
+                log(f"section {name}: skipped (budget of {BUDGET:.0f} s spent)")
+                RESULTS["sections"][name] = {"status": "skipped: budget", "seconds": 0.0, "rows": []}
+                MARKDOWN.append(f"### {name}\n\nskipped: the run's {BUDGET:.0f} s budget was spent\n")
+                write()
+                return
             log(f"section {name}: start")
             start = time.perf_counter()
             try:
@@ -202,13 +223,31 @@ def launch(rows: List[List[str]]) -> None:
     tx, ty = torch.from_numpy(x_np).to(TORCH_DEVICE), torch.from_numpy(y_np).to(TORCH_DEVICE)
     count = 5 if QUICK else 200
     cases = [
-        ("x + y", lambda: x + y, lambda: tx + ty),
-        ("x * y", lambda: x * y, lambda: tx * ty),
-        ("x.relu()", lambda: x.relu(), lambda: tx.relu()),
-        ("x.sigmoid()", lambda: x.sigmoid(), lambda: tx.sigmoid()),
-        ("x.sum()", lambda: x.sum(), lambda: tx.sum()),
+        ("x + y", lambda: x + y, lambda: tx + ty, "<= 2.0x"),
+        ("x * y", lambda: x * y, lambda: tx * ty, "<= 2.0x"),
+        ("x.relu()", lambda: x.relu(), lambda: tx.relu(), "<= 2.0x"),
+        ("x.sigmoid()", lambda: x.sigmoid(), lambda: tx.sigmoid(), "<= 2.0x"),
+        ("x * 2.0", lambda: x * 2.0, lambda: tx * 2.0, "<= 2.0x"),
+        ("x.sum()", lambda: x.sum(), lambda: tx.sum(), "<= 2.0x"),
     ]
-    for name, ours_op, torch_op in cases:
+    if uses_cupy():  # where the time goes: CuPy's own floor beside torch's
+        import cupy
+
+        from minitorch import operators
+        from minitorch.backends import cuda_array_ops
+
+        cx, cy, cz = x.backend.ops.array(x._tensor), y.backend.ops.array(y._tensor), cupy.empty(1000, dtype=cupy.float32)
+        tz = torch.empty_like(tx)
+        flat_add = cuda_array_ops._flat(operators.add, np.dtype(np.float32))
+        cases += [
+            ("(floor) cupy.empty(1000) vs torch.empty", lambda: cupy.empty(1000, dtype=cupy.float32),
+             lambda: torch.empty(1000, device=TORCH_DEVICE), ""),
+            ("(floor) cupy.add(x, y, out=z) vs torch.add(out=)", lambda: cupy.add(cx, cy, out=cz),
+             lambda: torch.add(tx, ty, out=tz), ""),
+            ("(floor) our flat add RawKernel launch vs torch.add(out=)",
+             lambda: flat_add((4,), (256,), (cz, cx, cy, 1, 1, 1000)), lambda: torch.add(tx, ty, out=tz), ""),
+        ]
+    for name, ours_op, torch_op, target in cases:
         def ours_loop(op=ours_op):
             with minitorch.no_grad():
                 for _ in range(count):
@@ -221,7 +260,7 @@ def launch(rows: List[List[str]]) -> None:
 
         ours_s, torch_s = paired(ours_loop, torch_loop, repeats=10)
         ratio = ours_s / torch_s
-        row = [name, f"{ours_s / count * 1e6:.1f}", f"{torch_s / count * 1e6:.1f}", f"{ratio:.2f}x", "<= 2.0x"]
+        row = [name, f"{ours_s / count * 1e6:.1f}", f"{torch_s / count * 1e6:.1f}", f"{ratio:.2f}x", target]
         log(" | ".join(row))
         rows.append(row)
 
@@ -237,17 +276,24 @@ CONV_CASES = [  # bench/bench_conv.py's: name, dims, (N, C_in, *spatial), C_out,
 @section("convolution forward + backward, fp32", "| case | ours ms | torch (cuDNN) ms | ratio | target |\n|---|---|---|---|---|")
 def conv(rows: List[List[str]]) -> None:
     for name, dims, shape, c_out, kernel, padding in CONV_CASES:
+        if over_budget():
+            rows.append([name, "skipped: budget", "", "", "<= 2.0x"])
+            continue
         if QUICK:
             shape = (2, shape[1] // 8 or 1) + tuple(max(s // 8, 5) for s in shape[2:])
             c_out = max(c_out // 8, 2)
-        try:
-            rows.append(_conv_case(name, dims, shape, c_out, kernel, padding))
-        except Exception as error:
-            traceback.print_exc()
-            rows.append([name, f"failed: {type(error).__name__}: {str(error)[:150]}", "", "", "<= 2.0x"])
+        for variant in ("cuda", "generic"):
+            label = name if variant == "cuda" else f"{name} (generic CuPy im2col/col2im)"
+            if variant != "cuda" and over_budget():
+                continue
+            try:
+                rows.append(_conv_case(label, dims, shape, c_out, kernel, padding, variant))
+            except Exception as error:
+                traceback.print_exc()
+                rows.append([label, f"failed: {type(error).__name__}: {str(error)[:150]}", "", "", "<= 2.0x"])
 
 
-def _conv_case(name: str, dims: int, shape: Tuple[int, ...], c_out: int, kernel: int, padding: Any) -> List[str]:
+def _conv_case(name: str, dims: int, shape: Tuple[int, ...], c_out: int, kernel: int, padding: Any, variant: str) -> List[str]:
     rng = np.random.default_rng(0)
     x = rng.standard_normal(shape).astype(np.float32)
     w = (rng.standard_normal((c_out, shape[1]) + (kernel,) * dims) * 0.1).astype(np.float32)
@@ -257,8 +303,8 @@ def _conv_case(name: str, dims: int, shape: Tuple[int, ...], c_out: int, kernel:
     tx = torch.from_numpy(x).to(TORCH_DEVICE).requires_grad_()
     tw, tb = torch.from_numpy(w).to(TORCH_DEVICE).requires_grad_(), torch.from_numpy(b).to(TORCH_DEVICE).requires_grad_()
     tg = torch.randn_like(torch_fn(tx, tw, tb, padding=padding))
-    mx, mw, mb = cuda_tensor(x, True), cuda_tensor(w, True), cuda_tensor(b, True)
-    mg = cuda_tensor(tg.detach().cpu().numpy())
+    mx, mw, mb = (_on(variant, cuda_tensor(v)).requires_grad_() for v in (x, w, b))
+    mg = _on(variant, cuda_tensor(tg.detach().cpu().numpy()))
 
     def ours() -> None:
         ours_fn(mx, mw, mb, padding=padding).backward(mg)
@@ -303,21 +349,52 @@ class TorchLeNet(torch.nn.Module):
         return self.fc3(torch.relu(self.fc2(torch.relu(self.fc1(x)))))
 
 
-def _models(kind: str) -> Tuple[Any, Any, bool]:
+class GenericWindowOps(CudaOps):
+    """CudaOps with TensorOps' generic window and row kernels (written over CuPy: a few CuPy
+    launches each) in place of the numba ones (one numba launch each): which is faster here?"""
+
+    name = "cuda (generic CuPy window/row kernels)"
+
+
+for _kernel in ("unfold", "fold", "max_pool_forward", "max_pool_backward", "avg_pool_forward", "avg_pool_backward",
+                "index_add", "softmax_forward", "softmax_backward", "log_softmax_forward", "log_softmax_backward",
+                "logsumexp_forward", "row_max_forward"):
+    setattr(GenericWindowOps, _kernel, staticmethod(getattr(TensorOps, _kernel)))
+
+
+_BACKENDS: Dict[str, Any] = {}
+
+
+def _backend(variant: str) -> Any:
+    """The CUDA backend of a benchmark variant: "cuda" (the default), "generic" (GenericWindowOps)."""
+    if variant == "cuda":
+        return cuda_backend()
+    if variant not in _BACKENDS:
+        _BACKENDS[variant] = minitorch.TensorBackend(GenericWindowOps)
+        _BACKENDS[variant].strict_devices = True
+    return _BACKENDS[variant]
+
+
+def _on(variant: str, t: Any) -> Any:
+    """`t` (a CUDA tensor) on the variant's backend (the same device storage)."""
+    return t if variant == "cuda" else minitorch.Tensor(t._tensor, backend=_backend(variant))
+
+
+def _models(kind: str, variant: str = "cuda") -> Tuple[Any, Any, bool]:
     """(ours on the GPU, torch on the GPU with the same weights, whether the output is log-probabilities)."""
     ours, theirs, log_probs = (LeNet5(), TorchLeNet(), False) if kind == "lenet" else (CourseNetwork(), TorchCourse(), True)
     ours.float()
     state = {name: torch.from_numpy(np.array(p.value.to_numpy())) for name, p in ours.named_parameters()}
     theirs.load_state_dict(state)
-    return ours.to("cuda"), theirs.to(TORCH_DEVICE), log_probs
+    return ours.to(_backend(variant)), theirs.to(TORCH_DEVICE), log_probs
 
 
-def _step_pair(kind: str, batch: int) -> Tuple[Callable[[], Any], Callable[[], Any]]:
-    ours_model, torch_model, log_probs = _models(kind)
+def _step_pair(kind: str, batch: int, variant: str = "cuda") -> Tuple[Callable[[], Any], Callable[[], Any]]:
+    ours_model, torch_model, log_probs = _models(kind, variant)
     rng = np.random.default_rng(0)
     x_np = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
     y_np = rng.integers(0, 10, batch)
-    x, y = cuda_tensor(x_np), y_np  # class labels as a numpy array (copied over by the loss)
+    x, y = _on(variant, cuda_tensor(x_np)), y_np  # class labels as a numpy array (copied over by the loss)
     tx, ty = torch.from_numpy(x_np).to(TORCH_DEVICE), torch.from_numpy(y_np).to(TORCH_DEVICE)
     ours_opt = optim.SGD(ours_model.parameters(), lr=0.01, momentum=0.9)
     torch_opt = torch.optim.SGD(torch_model.parameters(), lr=0.01, momentum=0.9)
@@ -339,16 +416,21 @@ def _step_pair(kind: str, batch: int) -> Tuple[Callable[[], Any], Callable[[], A
 
 @section("training step (zero_grad, forward, loss, backward, SGD momentum 0.9), fp32", "| case | ours ms | torch ms | ratio | target |\n|---|---|---|---|---|")
 def train(rows: List[List[str]]) -> None:
-    for kind, label in (("lenet", "LeNet-5"), ("course", "course network")):
-        for batch in (2, 4) if QUICK else (64, 256):
-            name = f"{label} step, batch {batch}"
-            try:
-                ours, theirs = _step_pair(kind, batch)
-                target = "<= 2.0x" if kind == "lenet" and batch == 256 else ""
-                rows.append(ratio_row(name, *paired(ours, theirs, repeats=30, warmup=5), target))
-            except Exception as error:
-                traceback.print_exc()
-                rows.append([name, f"failed: {type(error).__name__}: {str(error)[:150]}", "", "", ""])
+    cases = [(kind, label, batch, "cuda") for kind, label in (("lenet", "LeNet-5"), ("course", "course network"))
+             for batch in ((2, 4) if QUICK else (64, 256))]
+    cases += [("lenet", "LeNet-5 (generic CuPy window/row kernels)", batch, "generic") for batch in ((4,) if QUICK else (64, 256))]
+    for kind, label, batch, variant in cases:
+        name = f"{label} step, batch {batch}"
+        if over_budget():
+            rows.append([name, "skipped: budget", "", "", ""])
+            continue
+        try:
+            ours, theirs = _step_pair(kind, batch, variant)
+            target = "<= 2.0x" if kind == "lenet" and batch == 256 and variant == "cuda" else ""
+            rows.append(ratio_row(name, *paired(ours, theirs, repeats=30, warmup=5), target))
+        except Exception as error:
+            traceback.print_exc()
+            rows.append([name, f"failed: {type(error).__name__}: {str(error)[:150]}", "", "", ""])
 
 
 def mnist_epoch(rows: List[List[str]], root: Path) -> None:
@@ -396,19 +478,23 @@ def mnist_epoch(rows: List[List[str]], root: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sections", default="matmul,launch,conv,train,mnist")
+    parser.add_argument("--sections", default="launch,matmul,conv,train,mnist")
+    parser.add_argument("--budget", type=float, default=float("inf"), help="seconds; later sections are skipped")
     parser.add_argument("--mnist", default=os.environ.get("MNIST_DIR", str(ROOT / ".gpu-data" / "mnist")))
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one repeat: check the script itself")
     args = parser.parse_args()
-    global QUICK
-    QUICK = args.quick
+    global QUICK, BUDGET
+    QUICK, BUDGET = args.quick, args.budget
     wanted = args.sections.split(",")
     environment()
     runs = {"matmul": matmul, "launch": launch, "conv": conv, "train": train}
     for name in wanted:
         if name in runs:
             runs[name]()
-    if "mnist" in wanted:
+    if "mnist" in wanted and over_budget():
+        MARKDOWN.append(f"### one epoch over MNIST t10k\n\nskipped: the run's {BUDGET:.0f} s budget was spent\n")
+        write()
+    elif "mnist" in wanted:
         root = Path(args.mnist)
         if (root / "t10k-images-idx3-ubyte.gz").exists() or (root / "t10k-images-idx3-ubyte").exists():
             header = "| library | seconds | images/s | mean train loss | train accuracy (online) |\n|---|---|---|---|---|"
