@@ -50,7 +50,7 @@ def numpy_compat_for_numba_cuda() -> bool:
     """
     if hasattr(np, "row_stack"):
         return False
-    np.row_stack = np.vstack  # type: ignore[attr-defined]
+    setattr(np, "row_stack", np.vstack)  # (numpy 2.5 stubs lack the name)
     return True
 
 
