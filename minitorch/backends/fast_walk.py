@@ -7,8 +7,8 @@ a contiguous (64, 6, 28, 28) relu is one dim of 301,056; (1000, 1000) + (1000,) 
 1000 whose second operand steps 0 per row; the course's 2x2 tile view of (64, 8, 28, 28) copied
 to row-major order walks as (7168, 14, 2, 2).
 
-`elementwise(fn)` compiles, from any scalar function numba can compile (those of
-`minitorch.operators` or a user's), two kernels that share one loop body:
+`elementwise(fn, arity)` compiles, from any scalar function numba can compile (those of
+`minitorch.operators` or a user's), two kernels:
 
 * `flat(out, a, b, first, count)`: one merged dim, every stride 1 (the common case: same
   shapes, contiguous) -- a plain loop LLVM vectorises;
@@ -16,13 +16,13 @@ to row-major order walks as (7168, 14, 2, 2).
   layout. The first row's position comes from the course's index math, `to_index`,
   `broadcast_index` and `index_to_position` of `core/tensor_data.py`, compiled here by numba;
   later rows step by strides (an odometer over the outer dims), and each row is one inner
-  loop, unit-stride rows on the vectorised path.
+  loop: unit-stride rows vectorised in place, strided rows through small unit-stride blocks.
 
 A map is a zip whose second operand is its first (the unused load is dropped by LLVM), so
 maps and zips share the kernels. Both take a range, so the caller can split work across
-threads (`fast_threads.py`); each kernel is compiled on first use for the dtypes it sees and
-cached on disk (`cache=True`: the scalar function is a global of the kernel, which keeps numba's
-cache key stable across processes). `reducer(fn)` walks the same way with an inner loop
+threads (`threads.py`); each kernel is compiled on first use for the dtypes it sees and
+cached on disk (`cache=True`: the kernels close over the plain Python function, registered with
+numba as jitable, which keeps numba's cache key stable across processes). `reducer(fn)` walks the same way with an inner loop
 along the reduced dim.
 """
 
