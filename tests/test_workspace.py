@@ -13,7 +13,7 @@ from minitorch import optim
 from minitorch.backends import fast
 from minitorch.models import LeNet5
 from minitorch.nn import functional as F
-from minitorch.backends.workspace import MIN_BYTES, Workspace
+from minitorch.backends.workspace import MIN_BYTES, Workspace, size_class
 
 BIG = (256, 256)  # 256 KiB of float32
 
@@ -45,6 +45,14 @@ def test_values_written_to_a_block_stay_until_it_is_released():
     np.testing.assert_array_equal(a, 7.0)
     del a, b
     np.testing.assert_array_equal(ws.zeros(BIG, np.float64), 0.0)  # a reused block, zeroed
+
+
+def test_size_classes_waste_at_most_a_quarter():
+    sizes = [MIN_BYTES, MIN_BYTES + 1, 300_000, 1_204_224, 1_204_225, 10**8 + 7]
+    for nbytes in sizes:
+        block = size_class(nbytes)
+        assert nbytes <= block <= nbytes * 1.25 + 4096 and block % 4096 == 0
+    assert size_class(1_200_000) == size_class(1_204_224)  # nearby batch sizes share a class
 
 
 def test_small_requests_and_the_limit():

@@ -7,12 +7,15 @@ step, so every page is faulted in and zeroed anew: about 1,900 page faults per L
 which made a plain process 1.6x slower than one with the allocator tuned (issue 15). Like
 PyTorch's caching allocators, `Workspace` keeps freed blocks and hands them out again:
 
-* `empty(shape, dtype)` of at least `MIN_BYTES` takes a free block of the same (page-rounded)
-  size or allocates one; smaller requests go to numpy as they are;
+* `empty(shape, dtype)` of at least `MIN_BYTES` takes a free block of its size class (sizes
+  rounded up to 5/8, 6/8, 7/8 or 8/8 of the next power of two: at most 25% unused, and batches of
+  varying size -- trimmed text batches -- still find blocks) or allocates one; smaller requests
+  go to numpy as they are;
 * the array is a view of the block through a small owner object (a ctypes array over the
   block's memory); numpy views and slices of it keep that owner alive, so the block returns to
   the free list exactly when the last array using it is gone (a weak-reference callback);
-* at most `limit` bytes of free blocks are kept; `clear()` drops them.
+* at most `limit` bytes of free blocks are kept (a sixteenth of memory, at most 1 GiB);
+  `clear()` drops them.
 
 The fast backend's namespace (`FastOps.xp`) is numpy with these `empty`, `zeros`, `empty_like`
 and `zeros_like`: ops allocate through `t.backend.xp`, so they use the workspace unchanged.
@@ -30,19 +33,26 @@ from typing import Any, Dict, List, Literal, Tuple
 
 import numpy as np
 
-__all__ = ["Workspace", "MIN_BYTES", "default_limit"]
+__all__ = ["Workspace", "MIN_BYTES", "default_limit", "size_class"]
 
 MIN_BYTES = 1 << 16  # smaller arrays come from numpy's own allocator (cheap, no page faults)
 _PAGE = 4096
 
 
 def default_limit() -> int:
-    """Bytes of free blocks kept: an eighth of the machine's memory, at most 2 GiB."""
+    """Bytes of free blocks kept: a sixteenth of the machine's memory, at most 1 GiB."""
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # pragma: no cover - not POSIX
         memory = 8 << 30
-    return min(2 << 30, memory // 8)
+    return min(1 << 30, memory // 16)
+
+
+def size_class(nbytes: int) -> int:
+    """The block size serving `nbytes`: a page multiple of 5/8, 6/8, 7/8 or 8/8 of the next power of two."""
+    size = max(int(nbytes), _PAGE)
+    step = max((1 << (size - 1).bit_length()) // 8, _PAGE)
+    return -(-size // step) * step
 
 
 class Workspace:
@@ -74,7 +84,7 @@ class Workspace:
         nbytes = math.prod(shape) * dtype.itemsize
         if nbytes < MIN_BYTES or order != "C" or dtype.hasobject:
             return np.empty(shape, dtype=dtype, order=order)
-        size = -(-nbytes // _PAGE) * _PAGE
+        size = size_class(nbytes)
         with self._lock:
             blocks = self._free.get(size)
             block = blocks.pop() if blocks else None
