@@ -35,10 +35,13 @@ from .cuda_device import strided_view
 
 __all__ = ["EXPRESSIONS", "PREAMBLE", "kernel_for", "matrix_multiply"]
 
-# A C (and numpy) definition of where(); both branches are evaluated, as numpy.where does.
+# A C (and numpy) definition of where(); both branches are evaluated, as numpy.where does. The
+# result is returned by value (C++14 `auto`): a trailing `-> decltype(c ? a : b)` made it a
+# reference to a parameter whenever both branches had one type -- garbage on the H100 (GPU check
+# run 2) for eq, lt, is_close, max, sigmoid and the SGD/AMSGrad updates, fine where they differed.
 PREAMBLE = """
 template <typename C, typename A, typename B>
-__device__ __forceinline__ auto where(C c, A a, B b) -> decltype(c ? a : b) { return c ? a : b; }
+__device__ __forceinline__ auto where(C c, A a, B b) { return c ? a : b; }
 """
 
 # fn -> (arity, expression over x (and y)); each mirrors its scalar function in operators.py

@@ -31,6 +31,7 @@ else:
     BM, BN, BK, TM, TN = 128, 128, 8, 8, 8
 THREADS_X, THREADS_Y = BN // TN, BM // TM  # 16 x 16 = 256 threads on a GPU
 THREADS = THREADS_X * THREADS_Y
+A_COLS = BM + 4  # the transposed a tile's row, padded (a constant: numba sizes shared arrays from constants only)
 A_LOADS = BM * BK // THREADS  # tile elements each thread copies to shared memory
 B_LOADS = BK * BN // THREADS
 
@@ -41,7 +42,7 @@ def gemm_kernel(dtype_name: str) -> Any:
     dtype = getattr(numba, dtype_name)
 
     def _gemm(out, a, b):  # pragma: no cover - device code
-        a_tile = cuda.shared.array((BK, BM + 4), dtype)  # a transposed: a_tile[k, m]
+        a_tile = cuda.shared.array((BK, A_COLS), dtype)  # a transposed: a_tile[k, m]
         b_tile = cuda.shared.array((BK, BN), dtype)
         acc = cuda.local.array((TM, TN), dtype)
         a_frag = cuda.local.array(TM, dtype)

@@ -36,8 +36,8 @@ def _adam(data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, beta1, beta2
         v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
         exp_avg[i] = m
         exp_avg_sq[i] = v
-        if amsgrad:
-            v = max(max_exp_avg_sq[i], v)
+        if amsgrad:  # max(v_max, v) spelled out: builtin max does not compile on every numba CUDA target
+            v = v if v > max_exp_avg_sq[i] else max_exp_avg_sq[i]
             max_exp_avg_sq[i] = v
         data[i] = p - step_size * (m / (math.sqrt(v) / bias_correction2_sqrt + eps))
         i += cuda.gridsize(1)
