@@ -92,6 +92,14 @@ class TensorOps:
         over threads when `work` (elements touched) is large enough. Serial here."""
         task(*args, 0, total)
 
+    @classmethod
+    def constant(cls, value: Any, dtype: np.dtype) -> Any:
+        """A one-element array of `xp` holding the number `value` as `dtype`: what a Python number
+        becomes beside a tensor (`x * 2.0`). Read-only by contract: a backend may hand out one
+        array again for the same number (the GPU backend does: allocating and filling it costs
+        more than the op)."""
+        return cls.xp.full(1, value, dtype=dtype)
+
     @staticmethod
     def map_kernel(fn: Callable[[float], float]) -> Callable[..., None]:
         raise NotImplementedError

@@ -319,6 +319,21 @@ class CudaOps(TensorOps, metaclass=_DeviceNamespace):
             return data
         return TensorData._trusted(to_device(storage), data.shape, data.strides)
 
+    _constants: Dict[Tuple[Any, ...], Any] = {}
+
+    @classmethod
+    def constant(cls, value: Any, dtype: np.dtype) -> Any:
+        """The number `value` as a one-element device array, the same array for the same number
+        and dtype (up to 4096 of them): `cupy.full` costs more than the op it feeds (`x * 2.0`:
+        47 us against 14 us for `x * y` on the H100). NaN is never shared; -0.0 is not 0.0."""
+        key = (dtype, type(value), value, bool(np.signbit(value)) if isinstance(value, (float, np.floating)) else False)
+        array = cls._constants.get(key)
+        if array is None:
+            array = cls.xp.full(1, value, dtype=dtype)
+            if value == value and len(cls._constants) < 4096:
+                cls._constants[key] = array
+        return array
+
     @staticmethod
     def array(data: TensorData) -> Any:
         """A zero-copy array of the device module over `data` (its shape and strides)."""

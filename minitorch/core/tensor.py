@@ -155,7 +155,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
             return b
         if isinstance(b, (int, float, np.floating, np.integer, bool, np.bool_)):
             dtype = scalar_dtype(self.dtype, b)
-            return Tensor(TensorData._trusted(self.backend.xp.full(1, b, dtype=dtype), (1,), (1,)), backend=self.backend)
+            return self._new(TensorData._trusted(self.backend.ops.constant(b, dtype), (1,), (1,)))
         raise TypeError(f"Tensor: cannot combine a tensor with {type(b).__name__}; use minitorch.tensor(...)")
 
     # ----------------------------------------------------------------- properties

@@ -166,3 +166,18 @@ def test_the_command_line_trains_on_the_gpu(tmp_path):
     assert (run / "metrics.json").exists() and (run / "checkpoint.safetensors").exists()
     model, _ = load_trained(run / "checkpoint.safetensors")
     assert all(p.value.device == "cpu" for p in model.parameters())
+
+
+def test_numbers_beside_gpu_tensors_become_shared_read_only_constants():
+    """`x * 2.0` on the GPU: the one-element array for 2.0 is made once (cupy.full cost three ops'
+    time), -0.0 stays apart from 0.0, NaN is never shared, and results are right."""
+    from minitorch.backends.cuda import CudaOps
+
+    x = minitorch.tensor([1.0, -2.0]).cuda()
+    a, b = CudaOps.constant(2.0, x.dtype), CudaOps.constant(2.0, x.dtype)
+    assert a is b and CudaOps.constant(2.0, np.dtype(np.float32)) is not a
+    assert CudaOps.constant(-0.0, x.dtype) is not CudaOps.constant(0.0, x.dtype)
+    assert CudaOps.constant(float("nan"), x.dtype) is not CudaOps.constant(float("nan"), x.dtype)
+    assert (x * 2.0).tolist() == [2.0, -4.0] and (x * 2.0).tolist() == [2.0, -4.0]
+    assert (1.0 / (x * 0.0)).tolist() == [float("inf"), float("-inf")] and (x * -0.0).tolist() == [-0.0, 0.0]
+    assert minitorch.FastOps.constant(2.0, x.dtype) is not minitorch.FastOps.constant(2.0, x.dtype)  # the CPU's: fresh
