@@ -400,7 +400,7 @@ def _step_pair(kind: str, batch: int, variant: str = "cuda") -> Tuple[Callable[[
     rng = np.random.default_rng(0)
     x_np = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
     y_np = rng.integers(0, 10, batch)
-    x, y = _on(variant, cuda_tensor(x_np)), y_np  # class labels as a numpy array (copied over by the loss)
+    x, y = _on(variant, cuda_tensor(x_np)), _on(variant, cuda_tensor(y_np))  # labels on the device, as torch's
     tx, ty = torch.from_numpy(x_np).to(TORCH_DEVICE), torch.from_numpy(y_np).to(TORCH_DEVICE)
     ours_opt = optim.SGD(ours_model.parameters(), lr=0.01, momentum=0.9)
     torch_opt = torch.optim.SGD(torch_model.parameters(), lr=0.01, momentum=0.9)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, Tuple, Union, cast
 
 from ..autodiff.function import Context, Function
+from ..backends.namespace import array_namespace
 from ..core.tensor import Tensor
 from ..errors import IndexingError, ShapeError
 from .arrays import array, from_array, namespace, quiet
@@ -128,29 +129,35 @@ def _class_first(like: Tensor, rows: Any, shape: Tuple[int, ...]) -> Tensor:
 
 def _class_indices(op: str, input: Tensor, target: Any, sample_shape: Tuple[int, ...], classes: int,
                    ignore_index: int) -> Tuple[Any, Optional[Any]]:
-    """Validated class-index targets (M,) and the mask of non-ignored samples (None: all count)."""
+    """Validated class-index targets (M,) and the mask of non-ignored samples (None: all count).
+
+    Labels are checked where they are -- host labels (a numpy array, a list) on the host, before
+    their one copy to the input's device, so a GPU step waits on no device-to-host read for them.
+    """
     xp = namespace(input)
-    t = array(target) if isinstance(target, Tensor) else xp.asarray(target)
+    t = array(target) if isinstance(target, Tensor) else target
+    ns = array_namespace(t)  # the labels' own array library (numpy for host labels and lists)
+    t = ns.asarray(t)
     if t.shape != sample_shape and not (sample_shape == (1,) and t.size == 1):
         raise ShapeError(f"{op}: target has shape {t.shape}, expected {sample_shape} (one class index per sample)")
     flat = t.reshape(-1)  # (N, *d) -> (M,)
     if flat.dtype.kind == "f":
-        if not bool(xp.all(xp.isfinite(flat))) or bool(xp.any(flat != xp.round(flat))):
+        if not bool(ns.all(ns.isfinite(flat))) or bool(ns.any(flat != ns.round(flat))):
             raise ShapeError(f"{op}: class-index targets must be whole numbers, got {flat[:5]}...; pass integer labels")
     elif flat.dtype.kind not in "iub":
         raise ShapeError(f"{op}: target of dtype {flat.dtype} cannot hold class indices; pass integers")
-    flat = flat.astype(xp.int64, copy=False)
-    in_range = flat.size == 0 or (int(flat.min()) >= 0 and int(flat.max()) < classes)
-    if in_range and not 0 <= ignore_index < classes:
-        return flat, None  # the common case: every label valid, none ignored
+    flat = flat.astype(ns.int64, copy=False)
+    low, high = (int(v) for v in ns.stack((flat.min(), flat.max())).tolist()) if flat.size else (0, 0)  # one read
+    if 0 <= low and high < classes and not 0 <= ignore_index < classes:
+        return xp.asarray(flat), None  # the common case: every label valid, none ignored
     valid = flat != ignore_index
     bad = valid & ((flat < 0) | (flat >= classes))
-    if bool(xp.any(bad)):
+    if bool(ns.any(bad)):
         raise IndexingError(
             f"{op}: target {int(flat[bad][0])} is out of bounds for {classes} classes; "
             f"labels must lie in [0, {classes - 1}] (or equal ignore_index={ignore_index})"
         )
-    return xp.where(valid, flat, 0), valid
+    return xp.asarray(ns.where(valid, flat, 0)), xp.asarray(valid)
 
 
 def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> Targets:
