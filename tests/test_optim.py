@@ -11,6 +11,7 @@ import minitorch
 import minitorch.nn as nn
 import minitorch.nn.functional as F
 from minitorch import optim
+from minitorch.errors import DomainError
 from minitorch.optim.lr_scheduler import CosineAnnealingLR, StepLR
 
 from .helpers import to_numpy
@@ -54,6 +55,19 @@ CONFIGS = [
     (optim.Adam, torch.optim.Adam, dict(lr=0.01, amsgrad=True)),
     (optim.AdamW, torch.optim.AdamW, dict(lr=0.01)),
     (optim.AdamW, torch.optim.AdamW, dict(lr=0.03, weight_decay=0.2, amsgrad=True)),
+    (optim.SGD, torch.optim.SGD, dict(lr=0.05, momentum=0.9, maximize=True, foreach=False)),
+    (optim.Adam, torch.optim.Adam, dict(lr=0.01, maximize=True, weight_decay=0.1)),
+    (optim.AdamW, torch.optim.AdamW, dict(lr=0.01, maximize=True)),
+    (optim.RMSprop, torch.optim.RMSprop, dict()),
+    (optim.RMSprop, torch.optim.RMSprop, dict(lr=0.003, alpha=0.9, eps=1e-6, weight_decay=0.05)),
+    (optim.RMSprop, torch.optim.RMSprop, dict(lr=0.003, momentum=0.9)),
+    (optim.RMSprop, torch.optim.RMSprop, dict(lr=0.003, centered=True)),
+    (optim.RMSprop, torch.optim.RMSprop, dict(lr=0.002, alpha=0.95, centered=True, momentum=0.8, weight_decay=0.1)),
+    (optim.RMSprop, torch.optim.RMSprop, dict(lr=0.003, momentum=0.5, maximize=True, foreach=False)),
+    (optim.Adagrad, torch.optim.Adagrad, dict()),
+    (optim.Adagrad, torch.optim.Adagrad, dict(lr=0.1, lr_decay=0.05, weight_decay=0.02)),
+    (optim.Adagrad, torch.optim.Adagrad, dict(lr=0.1, initial_accumulator_value=0.3, eps=1e-6)),
+    (optim.Adagrad, torch.optim.Adagrad, dict(lr=0.05, lr_decay=0.01, maximize=True, foreach=False)),
 ]
 
 
@@ -111,7 +125,16 @@ def test_parameters_without_gradient_are_skipped():
     np.testing.assert_array_equal(before, to_numpy(model[1].weight.value))
 
 
-def test_state_dict_round_trip_resumes_exactly(tmp_path):
+RESUMABLE = [
+    lambda p: optim.Adam(p, lr=0.01, amsgrad=True),
+    lambda p: optim.SGD(p, lr=0.05, momentum=0.9),
+    lambda p: optim.RMSprop(p, lr=0.01, centered=True, momentum=0.5),
+    lambda p: optim.Adagrad(p, lr=0.05, lr_decay=0.1, initial_accumulator_value=0.1),
+]
+
+
+@pytest.mark.parametrize("make", RESUMABLE, ids=["Adam", "SGD", "RMSprop", "Adagrad"])
+def test_state_dict_round_trip_resumes_exactly(tmp_path, make):
     x, y = _data()
 
     def step(model, opt):
@@ -121,20 +144,57 @@ def test_state_dict_round_trip_resumes_exactly(tmp_path):
 
     a, _ = _pair()
     b, _ = _pair()
-    opt_a = optim.Adam(a.parameters(), lr=0.01, amsgrad=True)
+    opt_a = make(a.parameters())
     for _ in range(3):
         step(a, opt_a)
     minitorch.save({"model": a.state_dict(), "optimizer": opt_a.state_dict()}, tmp_path / "ckpt.safetensors")
     state = minitorch.load(tmp_path / "ckpt.safetensors")
     b.load_state_dict(state["model"])
-    opt_b = optim.Adam(b.parameters(), lr=0.5)
+    opt_b = type(opt_a)(b.parameters(), lr=0.5)
     opt_b.load_state_dict(state["optimizer"])
-    assert opt_b.param_groups[0]["lr"] == 0.01 and opt_b.param_groups[0]["betas"] == (0.9, 0.999)
+    assert {k: v for k, v in opt_b.param_groups[0].items() if k != "params"} == {
+        k: v for k, v in opt_a.param_groups[0].items() if k != "params"}
     for _ in range(3):
         step(a, opt_a)
         step(b, opt_b)
     for p, q in zip(a.parameters(), b.parameters()):
         np.testing.assert_array_equal(to_numpy(p.value), to_numpy(q.value))
+
+
+def test_state_dict_keys_match_torch():
+    """The same names in each parameter's state and in each group as torch (so a reader of either knows the other)."""
+    for make, make_ref in [
+        (lambda p: optim.RMSprop(p, centered=True, momentum=0.9), lambda p: torch.optim.RMSprop(p, centered=True, momentum=0.9)),
+        (lambda p: optim.Adagrad(p), lambda p: torch.optim.Adagrad(p)),
+    ]:
+        ours, theirs = _pair()
+        opt, ref_opt = make(ours.parameters()), make_ref(theirs.parameters())
+        _train(ours, theirs, opt, ref_opt, steps=1)
+        mine, ref = opt.state_dict(), ref_opt.state_dict()
+        assert set(mine["state"]) == set(ref["state"])
+        assert all(set(mine["state"][i]) == set(ref["state"][i]) for i in ref["state"])
+        assert set(mine["param_groups"][0]) <= set(ref["param_groups"][0])
+
+
+def test_adagrad_has_state_before_its_first_step():
+    assert optim.Adagrad(nn.Linear(2, 2).parameters(), initial_accumulator_value=0.5).state_dict()["state"][0]["sum"].tolist() == [[0.5, 0.5], [0.5, 0.5]]
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda p: optim.SGD(p, lr=-0.1), "lr"),
+    (lambda p: optim.SGD(p, lr=0.1, momentum=-1), "momentum"),
+    (lambda p: optim.Adam(p, eps=-1e-8), "eps"),
+    (lambda p: optim.AdamW(p, weight_decay=-1), "weight_decay"),
+    (lambda p: optim.RMSprop(p, alpha=-0.5), "alpha"),
+    (lambda p: optim.RMSprop(p, lr=float("nan")), "lr"),
+    (lambda p: optim.RMSprop(p, momentum=-0.1), "momentum"),
+    (lambda p: optim.Adagrad(p, lr_decay=-1), "lr_decay"),
+    (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), "initial_accumulator_value"),
+    (lambda p: optim.Adagrad(p, eps=-1), "eps"),
+])
+def test_negative_hyperparameters_are_refused_as_torch_does(make, message):
+    with pytest.raises(DomainError, match=f"invalid {message} "):
+        make(nn.Linear(2, 2).parameters())
 
 
 def test_bad_arguments_are_refused():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, Tuple
+from typing import Any, Dict, Iterable, Optional, Tuple
 
 import numpy as np
 
 from ..backends.namespace import array_namespace
 from .kernels import adam_step
-from .optimizer import Optimizer
+from ..errors import DomainError
+from .optimizer import Optimizer, check_nonnegative
 
 __all__ = ["Adam", "AdamW"]
 
@@ -31,6 +32,11 @@ class Adam(Optimizer):
         eps: default 1e-8.
         weight_decay: default 0.
         amsgrad: default False.
+        maximize: ascend the objective (the gradient negated), default False.
+        foreach: accepted for torch's signature and ignored (every update is one fused pass per parameter).
+
+    Raises:
+        DomainError: lr, eps or weight_decay below 0, or a beta outside [0, 1).
 
     Example:
         >>> from minitorch.nn import Linear
@@ -40,13 +46,14 @@ class Adam(Optimizer):
     _decoupled = False
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: Tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False):
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
+                 foreach: Optional[bool] = None, maximize: bool = False):
         name = type(self).__name__
-        if lr < 0 or eps < 0 or weight_decay < 0:
-            raise ValueError(f"{name}: lr ({lr}), eps ({eps}) and weight_decay ({weight_decay}) must be >= 0")
+        check_nonnegative(name, lr=lr, eps=eps, weight_decay=weight_decay)
         if not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(f"{name}: betas must lie in [0, 1), got {betas}")
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
+            raise DomainError(f"{name}: betas must lie in [0, 1), got {betas}")
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                                      foreach=foreach, maximize=maximize))
 
     def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:
         lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
@@ -96,12 +103,13 @@ class AdamW(Adam):
     before the Adam step, instead of adding weight_decay * p to the gradient.
 
     Args:
-        params, lr (1e-3), betas ((0.9, 0.999)), eps (1e-8), amsgrad (False): as `Adam`.
+        params, lr (1e-3), betas ((0.9, 0.999)), eps (1e-8), amsgrad (False), maximize, foreach: as `Adam`.
         weight_decay: default 1e-2.
     """
 
     _decoupled = True
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, betas: Tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False):
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: Optional[bool] = None):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize)

@@ -18,9 +18,21 @@ import numpy as np
 
 from ..backends.namespace import array_namespace
 from ..core.tensor import Tensor
+from ..errors import DomainError
 from ..nn.module import Parameter
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer", "check_nonnegative"]
+
+
+def check_nonnegative(optimizer: str, **values: float) -> None:
+    """Refuse a hyper-parameter below 0 (or NaN), as torch's `Invalid learning rate: -0.1` checks do.
+
+    Raises:
+        DomainError: naming the optimizer, the argument and its value.
+    """
+    for name, value in values.items():
+        if not value >= 0:
+            raise DomainError(f"{optimizer}: invalid {name} {value!r}; it must be >= 0")
 
 
 def _as_tensor(parameter: Any) -> Tensor:
@@ -42,8 +54,9 @@ class Optimizer:
             giving per-group settings.
         defaults: the hyper-parameters a group gets when it does not set them.
 
-    Subclasses implement `_update(group, data, grad, state)`: update the numpy view `data` in
-    place from `grad`, keeping per-parameter arrays in the dict `state`.
+    Subclasses implement `_update(group, data, grad, state)`: update the array `data` (numpy, or
+    the device library's) in place from `grad`, keeping per-parameter arrays in the dict `state`.
+    A group with "maximize" set gets the negated gradient (ascent), as torch's optimizers.
     """
 
     def __init__(self, params: Iterable[Any], defaults: Dict[str, Any]):
@@ -93,6 +106,8 @@ class Optimizer:
                 grad = _array(value.grad)
                 if grad.dtype != data.dtype:
                     grad = grad.astype(data.dtype)
+                if group.get("maximize", False):
+                    grad = -grad
                 self._update(group, data, grad, self.state.setdefault(p, {}))
 
     def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:

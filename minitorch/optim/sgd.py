@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, Optional
 
 import numpy as np
 
 from ..backends.namespace import array_namespace
-from .optimizer import Optimizer
+from ..errors import DomainError
+from .optimizer import Optimizer, check_nonnegative
 
 __all__ = ["SGD"]
 
@@ -29,6 +30,11 @@ class SGD(Optimizer):
         dampening: default 0.
         weight_decay: L2 penalty, default 0.
         nesterov: Nesterov momentum (needs momentum > 0 and dampening 0), default False.
+        maximize: ascend the objective (the gradient negated), default False.
+        foreach: accepted for torch's signature and ignored (every update is one pass per parameter).
+
+    Raises:
+        DomainError: lr, momentum or weight_decay below 0; nesterov without momentum or with dampening.
 
     Example:
         >>> from minitorch.nn import Linear
@@ -36,13 +42,13 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False):
-        if lr < 0 or momentum < 0 or weight_decay < 0:
-            raise ValueError(f"SGD: lr ({lr}), momentum ({momentum}) and weight_decay ({weight_decay}) must be >= 0")
+                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: Optional[bool] = None):
+        check_nonnegative("SGD", lr=lr, momentum=momentum, weight_decay=weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
+            raise DomainError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov))
+                                      nesterov=nesterov, maximize=maximize, foreach=foreach))
 
     def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:
         weight_decay, momentum = group["weight_decay"], group["momentum"]

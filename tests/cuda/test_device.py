@@ -93,8 +93,10 @@ def _pair(dtype):
         lambda p: optim.SGD(p, lr=0.05, momentum=0.9, dampening=0.1),
         lambda p: optim.Adam(p, lr=1e-2, amsgrad=True, weight_decay=1e-3),
         lambda p: optim.AdamW(p, lr=1e-2),
+        lambda p: optim.RMSprop(p, lr=1e-2, momentum=0.5, centered=True, weight_decay=1e-3),
+        lambda p: optim.Adagrad(p, lr=1e-2, lr_decay=0.1, initial_accumulator_value=0.1),
     ],
-    ids=["sgd-nesterov", "sgd-dampening", "adam-amsgrad", "adamw"],
+    ids=["sgd-nesterov", "sgd-dampening", "adam-amsgrad", "adamw", "rmsprop-centered", "adagrad"],
 )
 def test_training_on_the_gpu_equals_training_on_the_cpu(make_optimizer):
     """Three float64 steps of a small CNN: the same losses and weights to rounding, the optimizer state
