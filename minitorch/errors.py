@@ -6,7 +6,7 @@ built-in exception a Python user would expect, so `except ValueError` keeps work
 
 from __future__ import annotations
 
-__all__ = ["IndexingError", "ShapeError", "DTypeError", "AutodiffError", "DomainError", "DeviceError"]
+__all__ = ["IndexingError", "ShapeError", "DTypeError", "AutodiffError", "DomainError", "DeviceError", "NonFiniteError"]
 
 
 class IndexingError(IndexError):
@@ -33,3 +33,8 @@ class DomainError(ValueError):
 
 class DeviceError(RuntimeError):
     """Tensors on different devices (CPU, GPU) in one op, or a device that is not there."""
+
+
+class NonFiniteError(RuntimeError):
+    """A value that must be finite is inf or NaN: the total gradient norm `clip_grad_norm_` was
+    asked to check (`error_if_nonfinite=True`), as torch's RuntimeError there."""

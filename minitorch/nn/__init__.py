@@ -11,7 +11,7 @@ from ..ops.dropout import course_dropout as dropout
 from ..ops.max import Max, argmax, max
 from ..ops.softmax import logsoftmax, softmax
 from ..ops.tile import avgpool2d, maxpool2d, tile
-from . import functional, init, scanning
+from . import functional, init, scanning, utils
 from .activation import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .container import ModuleList, Sequential
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
@@ -109,6 +109,7 @@ __all__ = [
     "functional",
     "init",
     "scanning",
+    "utils",
     # the MiniTorch course's minitorch.nn functions
     "Max",
     "argmax",
