@@ -232,8 +232,8 @@ class Trainer:
             scheduler.T_max = self.config.epochs
         if hasattr(scheduler, "step_size"):
             scheduler.step_size = max(1, self.config.epochs // 3)
-        for group, base_lr in zip(self.optimizer.param_groups, scheduler.base_lrs):
-            group["lr"] = scheduler.lr_at(base_lr, scheduler.last_epoch)
+        for group, lr in zip(self.optimizer.param_groups, scheduler._get_closed_form_lr()):
+            group["lr"] = lr
 
     # ------------------------------------------------------------------ loop
     def _say(self, message: str) -> None:
