@@ -23,6 +23,7 @@ from ..ops.flatten import flatten, unflatten
 from ..ops.linear import linear
 from ..ops.loss import cross_entropy, nll_loss
 from ..ops.loss_elementwise import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
+from ..ops.normalization import batch_norm, group_norm, instance_norm, layer_norm
 from ..ops.pad import pad
 from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..ops.resample import downsample, upsample
@@ -35,6 +36,7 @@ __all__ = [
     "adaptive_max_pool2d",
     "avg_pool1d",
     "avg_pool2d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "conv1d",
@@ -48,6 +50,9 @@ __all__ = [
     "dropout",
     "embedding",
     "flatten",
+    "group_norm",
+    "instance_norm",
+    "layer_norm",
     "linear",
     "log_softmax",
     "logsumexp",

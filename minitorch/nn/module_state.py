@@ -53,7 +53,8 @@ class StateDictMixin:
         for module_name, module in self._all_modules_with_repeats():
             dotted = f"{module_name}." if module_name else ""
             for name, parameter in module._parameters.items():
-                state[dotted + name] = _detached(parameter.value)
+                if parameter is not None:  # an absent parameter (a disabled bias) is not saved, as in PyTorch
+                    state[dotted + name] = _detached(parameter.value)
             for name, buffer in module._buffers.items():
                 if buffer is not None and name not in module._non_persistent_buffers:
                     state[dotted + name] = _detached(buffer)
@@ -128,7 +129,8 @@ class StateDictMixin:
         for module_name, module in self._all_modules_with_repeats():
             dotted = f"{module_name}." if module_name else ""
             for name, parameter in module._parameters.items():
-                slots[dotted + name] = (module, "parameter", parameter.value)
+                if parameter is not None:
+                    slots[dotted + name] = (module, "parameter", parameter.value)
             for name, buffer in module._buffers.items():
                 if buffer is not None and name not in module._non_persistent_buffers:
                     slots[dotted + name] = (module, "buffer", buffer)

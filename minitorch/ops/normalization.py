@@ -1,0 +1,381 @@
+"""Normalization: batch_norm, instance_norm, group_norm and layer_norm, one fused Function.
+
+All four map x to x_hat = (x - mean) / sqrt(var + eps), with the biased variance, then apply
+an affine map y = x_hat * weight + bias; they differ only in which entries share a mean:
+
+* batch_norm: each channel c, over the batch and the spatial dims (N, *);
+* instance_norm: each (sample, channel), over the spatial dims (*);
+* group_norm: each (sample, group of C / G channels), over those channels and (*);
+* layer_norm: each sample, over the trailing `normalized_shape` dims, whose entries each get
+  their own weight and bias.
+
+So every op sees its input as (N, C, S) -- S the product of the spatial dims -- with the affine
+map per channel: layer_norm is (M, K, 1) with K = prod(normalized_shape) and one group; instance
+norm is group norm with G = C. `Normalize` computes forward and the whole backward of that one
+form on the backend's arrays (a few passes each, no graph of small ops). batch_norm and
+instance_norm update running statistics in place when given (the unbiased variance, as PyTorch).
+
+Shape:
+    batch_norm, instance_norm, group_norm: input (N, C, *) -> (N, C, *); weight, bias,
+    running_mean, running_var (C,).
+    layer_norm: input (*, *normalized_shape) -> the same shape; weight, bias normalized_shape.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional, Sequence, Tuple
+
+from ..autodiff.function import Context, Function
+from ..core.tensor import Tensor
+from ..errors import DTypeError, ShapeError
+from .arrays import array, from_array, is_int, namespace, quiet
+
+__all__ = ["Normalize", "batch_norm", "group_norm", "instance_norm", "layer_norm"]
+
+# (N, C, S, G): the input seen as (N, C, S); G = 0 for statistics per channel over (N, S)
+# (batch norm), else per (sample, group of C / G channels) over (C / G, S).
+Layout = Tuple[int, int, int, int]
+
+
+def _letters(ndim: int, axes: Tuple[int, ...]) -> str:
+    """einsum's output subscripts for a reduction of `ndim`-d operands over `axes`."""
+    return "".join("abc"[i] for i in range(ndim) if i not in axes)
+
+
+def _sum(xp: Any, a: Any, axes: Tuple[int, ...]) -> Any:
+    """a summed over `axes`, keeping them as size 1 (one pass; einsum beats sum for rows)."""
+    out = xp.einsum(f"{'abc'[:a.ndim]}->{_letters(a.ndim, axes)}", a)
+    return out.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
+
+
+def _dot(xp: Any, a: Any, b: Any, axes: Tuple[int, ...]) -> Any:
+    """sum of a * b over `axes`, kept as size 1, without the product's temporary."""
+    subscripts = "abc"[:a.ndim]
+    out = xp.einsum(f"{subscripts},{subscripts}->{_letters(a.ndim, axes)}", a, b)
+    return out.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
+
+
+def _stats_view(layout: Layout) -> Tuple[Tuple[int, int, int], Tuple[int, ...], int]:
+    """(shape, reduced axes, entries per statistic) of the view in which the statistics live."""
+    n, c, s, groups = layout
+    if groups == 0:
+        return (n, c, s), (0, 2), n * s  # per channel over (N, S)
+    return (n, groups, c // groups * s), (2,), c // groups * s  # per (sample, group)
+
+
+class Normalize(Function):
+    """x_hat * weight + bias with x_hat from the batch's statistics (or given running ones).
+
+    Forward saves x_hat and 1 / std; backward is, per statistic over its m entries,
+    dx = rstd * (g_hat - mean(g_hat) - x_hat * mean(g_hat * x_hat)) with g_hat = g * weight,
+    dweight = sum(g * x_hat), dbias = sum(g) over (N, S) -- a few passes over the arrays.
+    """
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, weight: Optional[Tensor], bias: Optional[Tensor],
+                running_mean: Optional[Tensor], running_var: Optional[Tensor], layout: Layout,
+                batch_stats: bool, momentum: float, eps: float) -> Tensor:
+        xp = namespace(input)
+        n, c, s, groups = layout
+        x = array(input).reshape(n, c, s)  # (N, C, S); a copy only if strided
+        w = None if weight is None else array(weight).reshape(1, c, 1)
+        b = None if bias is None else array(bias).reshape(1, c, 1)
+        ctx.layout, ctx.batch_stats, ctx.shape = layout, batch_stats, input.shape
+        ctx.needs = (input.history is not None, weight is not None and weight.history is not None,
+                     bias is not None and bias.history is not None)
+        ctx.given = (weight is not None, bias is not None, running_mean is not None, running_var is not None)
+        ctx.weight_shape = (weight if weight is not None else bias if bias is not None else input).shape
+        with quiet(input):
+            if batch_stats:
+                shape, axes, count = _stats_view(layout)
+                xs = x.reshape(shape)
+                mean = _sum(xp, xs, axes) / count
+                x_hat = xp.subtract(xs, mean, out=xp.empty(shape, dtype=x.dtype))
+                var = _dot(xp, x_hat, x_hat, axes) / count
+                rstd = 1.0 / xp.sqrt(var + eps)
+                x_hat *= rstd
+                if running_mean is not None and x.size:
+                    _update_running(xp, running_mean, running_var, mean, var, groups, count, momentum)
+                x_hat = x_hat.reshape(n, c, s)
+                ctx.save_for_backward(x_hat, rstd, w)
+                out = x_hat  # shared with the saved x_hat: the output is never written in place
+                if w is not None or b is not None:
+                    out = xp.empty(x_hat.shape, dtype=x.dtype)
+                    if w is None:
+                        xp.add(x_hat, b, out=out)
+                    else:
+                        xp.multiply(x_hat, w, out=out)
+                        if b is not None:
+                            out += b
+            else:  # the running statistics: one multiply-add per entry
+                mean = array(running_mean).reshape(1, c, 1)
+                rstd = 1.0 / xp.sqrt(array(running_var).reshape(1, c, 1) + eps)
+                scale = rstd if w is None else w * rstd
+                shift = -mean * scale if b is None else b - mean * scale
+                out = xp.multiply(x, scale, out=xp.empty(x.shape, dtype=x.dtype))
+                out += shift
+                ctx.save_for_backward(x, mean, rstd, w)
+        return from_array(input, out, input.shape)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
+        xp = namespace(grad_output)
+        n, c, s, groups = ctx.layout
+        need_x, need_w, need_b = ctx.needs
+        g = array(grad_output).reshape(n, c, s)  # (N, C, S)
+        with quiet(grad_output):
+            if ctx.batch_stats:
+                x_hat, rstd, w = ctx.saved_values
+                dx, dw, db = _batch_stats_grads(xp, g, x_hat, rstd, w, ctx.layout, need_x, need_w)
+            else:
+                x, mean, rstd, w = ctx.saved_values
+                x_hat = (x - mean) * rstd if need_w else None
+                dw = _dot(xp, g, x_hat, (0, 2)) if need_w else None
+                db = None
+                dx = xp.multiply(g, rstd if w is None else w * rstd, out=xp.empty(g.shape, dtype=g.dtype)) if need_x else None
+            if need_b and db is None:
+                db = _sum(xp, g, (0, 2))
+        weight_given, bias_given, mean_given, var_given = ctx.given
+        grads = [from_array(grad_output, dx, ctx.shape) if need_x else None]
+        for given, need, grad in ((weight_given, need_w, dw), (bias_given, need_b, db)):
+            if given:
+                grads.append(from_array(grad_output, grad, ctx.weight_shape) if need else None)
+        grads += [None] * (mean_given + var_given)  # running statistics get no gradient
+        return tuple(grads)
+
+
+def _batch_stats_grads(xp: Any, g: Any, x_hat: Any, rstd: Any, w: Any, layout: Layout,
+                       need_x: bool, need_w: bool) -> Tuple[Any, Any, Any]:
+    """(dx, dweight, dbias) for x_hat from the batch's statistics; None where not needed."""
+    n, c, s, groups = layout
+    shape, axes, count = _stats_view(layout)
+    if groups == 0:  # per-channel statistics: their sums are dbias and dweight themselves
+        db = _sum(xp, g, (0, 2))
+        dw = _dot(xp, g, x_hat, (0, 2))
+        if not need_x:
+            return None, dw, db
+        dx = xp.multiply(x_hat, dw / count, out=xp.empty(g.shape, dtype=g.dtype))  # (N, C, S)
+        xp.subtract(g, dx, out=dx)
+        dx -= db / count
+        dx *= rstd if w is None else rstd * w
+        return dx, dw, db
+    dw = _dot(xp, g, x_hat, (0, 2)) if need_w else None
+    if not need_x:
+        return None, dw, None
+    g_hat = g if w is None else xp.multiply(g, w, out=xp.empty(g.shape, dtype=g.dtype))
+    g_hat = g_hat.reshape(shape)  # (N, G, C / G * S)
+    x_hat = x_hat.reshape(shape)
+    dx = xp.multiply(x_hat, _dot(xp, g_hat, x_hat, axes) / count, out=xp.empty(shape, dtype=g.dtype))
+    xp.subtract(g_hat, dx, out=dx)
+    dx -= _sum(xp, g_hat, axes) / count
+    dx *= rstd
+    return dx, dw, None
+
+
+def _update_running(xp: Any, running_mean: Tensor, running_var: Tensor, mean: Any, var: Any,
+                    groups: int, count: int, momentum: float) -> None:
+    """running = (1 - momentum) running + momentum * batch statistic, in place; the variance
+    unbiased (var * m / (m - 1)); per-instance statistics averaged over the batch first."""
+    mean, var = mean.reshape(-1, running_mean.size), var.reshape(-1, running_mean.size)  # (1 or N, C)
+    unbiased = var * (count / (count - 1))
+    for target, batch in ((array(running_mean), mean), (array(running_var), unbiased)):
+        target[...] = (1.0 - momentum) * target + momentum * batch.mean(axis=0)
+
+
+# ## Checks and the functional faces
+
+
+def _check_float(op: str, input: Tensor, **others: Optional[Tensor]) -> None:
+    if input.dtype.kind != "f":
+        raise DTypeError(f"{op}: input must be a floating tensor, got {input.dtype}; convert with .float() or .double()")
+    for name, t in others.items():
+        if t is not None and t.dtype != input.dtype:
+            raise DTypeError(
+                f"{op}: {name} is {t.dtype} but input is {input.dtype}; give both one dtype "
+                f"({name}.to(input.dtype), or Module.to(dtype) for a layer)"
+            )
+
+
+def _check_size(op: str, name: str, t: Optional[Tensor], size: int, input: Tensor) -> None:
+    if t is not None and t.size != size:
+        raise ShapeError(f"{op}: {name} should contain {size} elements (one per channel of input {input.shape}), "
+                         f"not {t.size} (shape {t.shape})")
+
+
+def _check_channels(op: str, input: Tensor) -> Tuple[int, int, int]:
+    """(N, C, S) of an input (N, C, *), or a ShapeError."""
+    if input.dims < 2:
+        raise ShapeError(f"{op}: input must be (N, C, *) with at least 2 dims, got shape {input.shape}; "
+                         f"add a batch dim with .unsqueeze(0)")
+    return input.shape[0], input.shape[1], math.prod(input.shape[2:])
+
+
+def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
+               weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Batch normalization (as `torch.nn.functional.batch_norm`).
+
+    y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias per channel, E and Var (biased) over the
+    batch and spatial dims when `training`, else the running statistics. In training, given
+    running statistics are updated in place: r = (1 - momentum) r + momentum * batch statistic
+    (the variance unbiased).
+
+    Args:
+        input: (N, C, *).
+        running_mean, running_var: (C,) or None (then batch statistics even in evaluation).
+        weight, bias: (C,) or None.
+        training: use the batch's statistics (and update the running ones). Default False.
+        momentum: weight of the batch statistic in the running update. Default 0.1.
+        eps: added to the variance. Default 1e-5.
+
+    Shape:
+        (N, C, *) -> (N, C, *).
+
+    Raises:
+        ShapeError: for an input of fewer than 2 dims, parameters of another size than C, or a
+            training batch with one value per channel.
+        DTypeError: for running statistics missing in evaluation, or mismatched dtypes.
+
+    Example:
+        >>> x = minitorch.tensor([[1.0, 2.0], [3.0, 6.0]])
+        >>> batch_norm(x, None, None, training=True).to_numpy().round(4).tolist()
+        [[-1.0, -1.0], [1.0, 1.0]]
+    """
+    op = "batch_norm"
+    n, c, s = _check_channels(op, input)
+    if (running_mean is None) != (running_var is None):
+        raise ShapeError(f"{op}: running_mean and running_var must either both be None or neither be None")
+    if not training and running_mean is None:
+        raise DTypeError(f"{op}: running_mean and running_var must be given in evaluation (training=False); "
+                         "pass training=True to normalise with the batch's statistics")
+    _check_float(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        _check_size(op, name, t, c, input)
+    if training and n * s == 1:
+        raise ShapeError(f"{op}: expected more than 1 value per channel when training, got input size "
+                         f"{input.shape}; use a batch of more than one sample, or eval()")
+    return Normalize.apply(input, weight, bias, running_mean, running_var, (n, c, s, 0), bool(training),
+                           float(momentum), float(eps))
+
+
+def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_var: Optional[Tensor] = None,
+                  weight: Optional[Tensor] = None, bias: Optional[Tensor] = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Instance normalization (as `torch.nn.functional.instance_norm`).
+
+    y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias, E and Var (biased) over the spatial dims
+    of each (sample, channel) when `use_input_stats`, else the running statistics; given running
+    statistics are then updated in place with the batch's mean of the instance statistics.
+
+    Args:
+        input: (N, C, *).
+        running_mean, running_var: (C,) or None.
+        weight, bias: (C,) or None.
+        use_input_stats: normalise with each instance's statistics. Default True.
+        momentum: weight of the new statistic in the running update. Default 0.1.
+        eps: added to the variance. Default 1e-5.
+
+    Shape:
+        (N, C, *) -> (N, C, *).
+
+    Raises:
+        ShapeError: for an input of fewer than 2 dims, parameters of another size than C, or one
+            spatial element with use_input_stats.
+        DTypeError: for running statistics missing without use_input_stats, or mismatched dtypes.
+
+    Example:
+        >>> instance_norm(minitorch.tensor([[[1.0, 3.0]]])).to_numpy().round(4).tolist()
+        [[[-1.0, 1.0]]]
+    """
+    op = "instance_norm"
+    n, c, s = _check_channels(op, input)
+    if (running_mean is None) != (running_var is None):
+        raise ShapeError(f"{op}: running_mean and running_var must either both be None or neither be None")
+    if not use_input_stats and running_mean is None:
+        raise DTypeError(f"{op}: running_mean and running_var must be given when use_input_stats=False")
+    _check_float(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        _check_size(op, name, t, c, input)
+    if use_input_stats and s == 1:
+        raise ShapeError(f"{op}: expected more than 1 spatial element when training, got input size {input.shape}")
+    return Normalize.apply(input, weight, bias, running_mean, running_var, (n, c, s, c if use_input_stats else 0),
+                           use_input_stats, float(momentum), float(eps))
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Optional[Tensor] = None, bias: Optional[Tensor] = None,
+               eps: float = 1e-5) -> Tensor:
+    """Group normalization (as `torch.nn.functional.group_norm`).
+
+    The C channels are split into `num_groups` groups of C / G; y = (x - E[x]) / sqrt(Var[x] + eps)
+    * weight + bias with E and Var (biased) over each sample's group and spatial dims.
+
+    Args:
+        input: (N, C, *).
+        num_groups: G, a divisor of C.
+        weight, bias: (C,) or None.
+        eps: added to the variance. Default 1e-5.
+
+    Shape:
+        (N, C, *) -> (N, C, *).
+
+    Raises:
+        ShapeError: for an input of fewer than 2 dims, C not divisible by G, or weight/bias not (C,).
+
+    Example:
+        >>> group_norm(minitorch.tensor([[1.0, 3.0, 5.0, 9.0]]), 2).to_numpy().round(4).tolist()
+        [[-1.0, 1.0, -1.0, 1.0]]
+    """
+    op = "group_norm"
+    n, c, s = _check_channels(op, input)
+    if not is_int(num_groups) or num_groups <= 0 or c % num_groups:
+        raise ShapeError(f"{op}: expected number of channels in input to be divisible by num_groups, but got input "
+                         f"of shape {input.shape} and num_groups={num_groups}")
+    _check_float(op, input, weight=weight, bias=bias)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.shape != (c,):
+            raise ShapeError(f"{op}: expected {name} to be a vector of size equal to the number of channels in "
+                             f"input, but got {name} of shape {t.shape} and input of shape {input.shape}")
+    return Normalize.apply(input, weight, bias, None, None, (n, c, s, int(num_groups)), True, 0.0, float(eps))
+
+
+def layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Optional[Tensor] = None,
+               bias: Optional[Tensor] = None, eps: float = 1e-5) -> Tensor:
+    """Layer normalization (as `torch.nn.functional.layer_norm`).
+
+    y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias, E and Var (biased) over the last
+    len(normalized_shape) dims of each sample; weight and bias have one entry per normalised entry.
+
+    Args:
+        input: (*, *normalized_shape).
+        normalized_shape: the trailing shape to normalise over (a tuple or list of ints).
+        weight, bias: normalized_shape, or None.
+        eps: added to the variance. Default 1e-5.
+
+    Shape:
+        (*, *normalized_shape) -> the same shape.
+
+    Raises:
+        ShapeError: when input's trailing dims or weight/bias are not normalized_shape.
+        DTypeError: for a normalized_shape that is not a sequence of ints.
+
+    Example:
+        >>> layer_norm(minitorch.tensor([[1.0, 3.0]]), (2,)).to_numpy().round(4).tolist()
+        [[-1.0, 1.0]]
+    """
+    op = "layer_norm"
+    if is_int(normalized_shape) or not all(is_int(d) for d in normalized_shape):
+        raise DTypeError(f"{op}: normalized_shape must be a tuple or list of ints, got {normalized_shape!r}; "
+                         f"write ({normalized_shape},) for one dim")
+    shape = tuple(int(d) for d in normalized_shape)
+    k = len(shape)
+    if k == 0 or input.dims < k or input.shape[input.dims - k:] != shape:
+        raise ShapeError(f"{op}: given normalized_shape={list(shape)}, expected input with shape [*, "
+                         f"{', '.join(map(str, shape))}], but got input of size {input.shape}")
+    _check_float(op, input, weight=weight, bias=bias)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t.shape != shape:
+            raise ShapeError(f"{op}: expected {name} to be of same shape as normalized_shape, but got {name} of "
+                             f"shape {t.shape} and normalized_shape = {list(shape)}")
+    rows = math.prod(input.shape[: input.dims - k])
+    return Normalize.apply(input, weight, bias, None, None, (rows, math.prod(shape), 1, 1), True, 0.0, float(eps))
