@@ -227,3 +227,25 @@ def test_buffers_follow_the_module_to_another_backend():
     layer(x).sum().backward()
     np.testing.assert_allclose(to_numpy(layer.running_mean), [0.2, 0.4])
     np.testing.assert_allclose(to_numpy(layer.running_var), [0.9 + 0.1 * 2.0, 0.9 + 0.1 * 8.0])
+
+
+@pytest.mark.parametrize("shape,groups", [((5, 8, 1), 1), ((3, 6, 7), 2), ((2, 4, 9), 4), ((4, 3, 1), 3), ((0, 4, 3), 2)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("affine", [True, False])
+def test_fast_group_norm_kernels_match_the_generic_ones(shape, groups, dtype, affine):
+    from minitorch.backends import fast_norm, norm_kernels
+
+    rng = np.random.default_rng(8)
+    n, c, s = shape
+    x, g = rng.normal(3.0, 2.0, shape).astype(dtype), rng.standard_normal(shape).astype(dtype)
+    w, b = (rng.normal(size=c).astype(dtype), rng.normal(size=c).astype(dtype)) if affine else (None, None)
+    results = []
+    for kernels in (norm_kernels, fast_norm):
+        out, mean, rstd = np.empty(shape, dtype), np.empty((n, groups), dtype), np.empty((n, groups), dtype)
+        kernels.group_norm_forward(x, w, b, groups, 1e-5, out, mean, rstd)
+        grad_in, grad_w, grad_b = np.empty(shape, dtype), np.empty(c, dtype), np.empty(c, dtype)
+        kernels.group_norm_backward(g[:, :, ::-1][:, :, ::-1], x, w, groups, mean, rstd, grad_in, grad_w, grad_b)
+        results.append((out, mean, rstd, grad_in, grad_w, grad_b))
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    for name, generic, fast in zip(("out", "mean", "rstd", "grad_in", "grad_weight", "grad_bias"), *results):
+        np.testing.assert_allclose(fast, generic, rtol=tol, atol=tol, err_msg=name)

@@ -15,9 +15,10 @@ every backend. A backend supplies:
   `matmul_kernel(out, a, b)` (batched over broadcast leading dims);
 * `parallel_for(task, args, total, work, grain)` and `parallel_parts(work, grain)`: how ops may
   split independent work (conv's batch chunks) over the backend's threads (serial by default);
-* named window and row kernels on arrays of `xp` (`unfold`, `fold`, pooling, softmax rows,
-  `row_max_forward`, `index_add`): `TensorOps` provides generic versions written once over
-  `xp` (`window_kernels.py`, `row_kernels.py`), which a backend may replace with faster ones.
+* named window, row and normalization kernels on arrays of `xp` (`unfold`, `fold`, pooling,
+  softmax rows, `row_max_forward`, `index_add`, `group_norm_forward/backward`): `TensorOps`
+  provides generic versions written once over `xp` (`window_kernels.py`, `row_kernels.py`,
+  `norm_kernels.py`), which a backend may replace with faster ones.
 
 Everything else -- allocating outputs, broadcasting shapes, dtype promotion, validating
 matmul shapes -- is written once here, in `TensorOps`.
@@ -32,7 +33,7 @@ import numpy as np
 from .. import operators
 from ..core.tensor_data import TensorData, shape_broadcast
 from ..errors import ShapeError
-from . import row_kernels, window_kernels
+from . import norm_kernels, row_kernels, window_kernels
 from .namespace import quiet
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class TensorOps:
         """A context in which `xp` raises no floating-point warnings (inf and NaN are results)."""
         return quiet(cls.xp)
 
-    # Named window and row kernels: generic versions over `xp`; a backend may override each.
+    # Named window, row and normalization kernels: generic versions over `xp`; a backend may override each.
     unfold = staticmethod(window_kernels.unfold)
     fold = staticmethod(window_kernels.fold)
     max_pool_forward = staticmethod(window_kernels.max_pool_forward)
@@ -80,6 +81,8 @@ class TensorOps:
     log_softmax_backward = staticmethod(row_kernels.log_softmax_backward)
     logsumexp_forward = staticmethod(row_kernels.logsumexp_forward)
     row_max_forward = staticmethod(row_kernels.row_max_forward)
+    group_norm_forward = staticmethod(norm_kernels.group_norm_forward)
+    group_norm_backward = staticmethod(norm_kernels.group_norm_backward)
 
     @staticmethod
     def parallel_parts(work: int, grain: int) -> int:

@@ -28,7 +28,7 @@ from numba import njit, uint64
 
 from .. import operators
 from ..core.tensor_data import TensorData
-from . import fast_conv, fast_pool, fast_rows, fast_scatter, fast_walk
+from . import fast_conv, fast_norm, fast_pool, fast_rows, fast_scatter, fast_walk
 from .base import TensorBackend, TensorOps
 from .fast_exp import sigmoid as sigmoid_vectorised
 from .namespace import numpy_with
@@ -227,6 +227,8 @@ class FastOps(TensorOps):
     log_softmax_backward = staticmethod(fast_rows.log_softmax_backward)
     logsumexp_forward = staticmethod(fast_rows.logsumexp_forward)
     row_max_forward = staticmethod(fast_rows.row_max_forward)
+    group_norm_forward = staticmethod(fast_norm.group_norm_forward)
+    group_norm_backward = staticmethod(fast_norm.group_norm_backward)
     index_add = staticmethod(fast_scatter.index_add)
 
 

@@ -12,8 +12,10 @@ an affine map y = x_hat * weight + bias; they differ only in which entries share
 So every op sees its input as (N, C, S) -- S the product of the spatial dims -- with the affine
 map per channel: layer_norm is (M, K, 1) with K = prod(normalized_shape) and one group; instance
 norm is group norm with G = C. `Normalize` computes forward and the whole backward of that one
-form on the backend's arrays (a few passes each, no graph of small ops). batch_norm and
-instance_norm update running statistics in place when given (the unbiased variance, as PyTorch).
+form as one node: batch norm's per-channel statistics in a few passes over the backend's arrays,
+the per-(sample, group) statistics by the backend's fused `group_norm_forward/backward` kernels.
+batch_norm and instance_norm update given running statistics in place (the unbiased variance,
+as PyTorch).
 
 Shape:
     batch_norm, instance_norm, group_norm: input (N, C, *) -> (N, C, *); weight, bias,
@@ -38,38 +40,24 @@ __all__ = ["Normalize", "batch_norm", "group_norm", "instance_norm", "layer_norm
 Layout = Tuple[int, int, int, int]
 
 
-def _letters(ndim: int, axes: Tuple[int, ...]) -> str:
-    """einsum's output subscripts for a reduction of `ndim`-d operands over `axes`."""
-    return "".join("abc"[i] for i in range(ndim) if i not in axes)
+def _channel_sum(xp: Any, a: Any) -> Any:
+    """a (N, C, S) summed per channel, as (1, C, 1) (einsum: one pass, no temporary)."""
+    return xp.einsum("ncs->c", a).reshape(1, -1, 1)
 
 
-def _sum(xp: Any, a: Any, axes: Tuple[int, ...]) -> Any:
-    """a summed over `axes`, keeping them as size 1 (one pass; einsum beats sum for rows)."""
-    out = xp.einsum(f"{'abc'[:a.ndim]}->{_letters(a.ndim, axes)}", a)
-    return out.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
-
-
-def _dot(xp: Any, a: Any, b: Any, axes: Tuple[int, ...]) -> Any:
-    """sum of a * b over `axes`, kept as size 1, without the product's temporary."""
-    subscripts = "abc"[:a.ndim]
-    out = xp.einsum(f"{subscripts},{subscripts}->{_letters(a.ndim, axes)}", a, b)
-    return out.reshape(tuple(1 if i in axes else n for i, n in enumerate(a.shape)))
-
-
-def _stats_view(layout: Layout) -> Tuple[Tuple[int, int, int], Tuple[int, ...], int]:
-    """(shape, reduced axes, entries per statistic) of the view in which the statistics live."""
-    n, c, s, groups = layout
-    if groups == 0:
-        return (n, c, s), (0, 2), n * s  # per channel over (N, S)
-    return (n, groups, c // groups * s), (2,), c // groups * s  # per (sample, group)
+def _channel_dot(xp: Any, a: Any, b: Any) -> Any:
+    """sum of a * b (N, C, S) per channel, as (1, C, 1), without the product's temporary."""
+    return xp.einsum("ncs,ncs->c", a, b).reshape(1, -1, 1)
 
 
 class Normalize(Function):
     """x_hat * weight + bias with x_hat from the batch's statistics (or given running ones).
 
-    Forward saves x_hat and 1 / std; backward is, per statistic over its m entries,
-    dx = rstd * (g_hat - mean(g_hat) - x_hat * mean(g_hat * x_hat)) with g_hat = g * weight,
-    dweight = sum(g * x_hat), dbias = sum(g) over (N, S) -- a few passes over the arrays.
+    Backward is, per statistic over its m entries, dx = rstd * (g_hat - mean(g_hat) - x_hat *
+    mean(g_hat * x_hat)) with g_hat = g * weight, dweight = sum(g * x_hat) and dbias = sum(g)
+    over (N, S). Three forms: statistics per channel (batch norm in training: a few array passes
+    here), per (sample, group) (the backend's fused `group_norm_forward/backward` kernels: layer,
+    group and instance norm), and the running statistics (one multiply-add per entry).
     """
 
     @staticmethod
@@ -79,43 +67,37 @@ class Normalize(Function):
         xp = namespace(input)
         n, c, s, groups = layout
         x = array(input).reshape(n, c, s)  # (N, C, S); a copy only if strided
-        w = None if weight is None else array(weight).reshape(1, c, 1)
-        b = None if bias is None else array(bias).reshape(1, c, 1)
+        w = None if weight is None else array(weight).reshape(c)
+        b = None if bias is None else array(bias).reshape(c)
         ctx.layout, ctx.batch_stats, ctx.shape = layout, batch_stats, input.shape
         ctx.needs = (input.history is not None, weight is not None and weight.history is not None,
                      bias is not None and bias.history is not None)
         ctx.given = (weight is not None, bias is not None, running_mean is not None, running_var is not None)
         ctx.weight_shape = (weight if weight is not None else bias if bias is not None else input).shape
         with quiet(input):
-            if batch_stats:
-                shape, axes, count = _stats_view(layout)
-                xs = x.reshape(shape)
-                mean = _sum(xp, xs, axes) / count
-                x_hat = xp.subtract(xs, mean, out=xp.empty(shape, dtype=x.dtype))
-                var = _dot(xp, x_hat, x_hat, axes) / count
-                rstd = 1.0 / xp.sqrt(var + eps)
-                x_hat *= rstd
-                if running_mean is not None and x.size:
-                    _update_running(xp, running_mean, running_var, mean, var, groups, count, momentum)
-                x_hat = x_hat.reshape(n, c, s)
-                ctx.save_for_backward(x_hat, rstd, w)
-                out = x_hat  # shared with the saved x_hat: the output is never written in place
-                if w is not None or b is not None:
-                    out = xp.empty(x_hat.shape, dtype=x.dtype)
-                    if w is None:
-                        xp.add(x_hat, b, out=out)
-                    else:
-                        xp.multiply(x_hat, w, out=out)
-                        if b is not None:
-                            out += b
-            else:  # the running statistics: one multiply-add per entry
+            if not batch_stats:
                 mean = array(running_mean).reshape(1, c, 1)
                 rstd = 1.0 / xp.sqrt(array(running_var).reshape(1, c, 1) + eps)
-                scale = rstd if w is None else w * rstd
-                shift = -mean * scale if b is None else b - mean * scale
-                out = xp.multiply(x, scale, out=xp.empty(x.shape, dtype=x.dtype))
-                out += shift
+                out = _affine(xp, x, mean, rstd, w, b)
                 ctx.save_for_backward(x, mean, rstd, w)
+            elif groups:
+                x = xp.ascontiguousarray(x)
+                out = xp.empty((n, c, s), dtype=x.dtype)
+                mean, rstd = xp.empty((n, groups), dtype=x.dtype), xp.empty((n, groups), dtype=x.dtype)
+                input.backend.ops.group_norm_forward(x, w, b, groups, eps, out, mean, rstd)
+                if running_mean is not None and x.size:  # instance norm: var from rstd = 1 / sqrt(var + eps)
+                    _update_running(running_mean, running_var, mean, 1.0 / (rstd * rstd) - eps, s, momentum)
+                ctx.save_for_backward(x, mean, rstd, w)
+            else:
+                mean = _channel_sum(xp, x) / (n * s)  # (1, C, 1)
+                x_hat = xp.subtract(x, mean, out=xp.empty(x.shape, dtype=x.dtype))
+                var = _channel_dot(xp, x_hat, x_hat) / (n * s)
+                rstd = 1.0 / xp.sqrt(var + eps)
+                if running_mean is not None and x.size:
+                    _update_running(running_mean, running_var, mean, var, n * s, momentum)
+                x_hat *= rstd
+                out = x_hat if w is None and b is None else _affine(xp, x_hat, 0.0, 1.0, w, b)
+                ctx.save_for_backward(x_hat, rstd, w)  # x_hat may be the output: never written in place
         return from_array(input, out, input.shape)
 
     @staticmethod
@@ -125,17 +107,25 @@ class Normalize(Function):
         need_x, need_w, need_b = ctx.needs
         g = array(grad_output).reshape(n, c, s)  # (N, C, S)
         with quiet(grad_output):
-            if ctx.batch_stats:
-                x_hat, rstd, w = ctx.saved_values
-                dx, dw, db = _batch_stats_grads(xp, g, x_hat, rstd, w, ctx.layout, need_x, need_w)
-            else:
+            if not ctx.batch_stats:
                 x, mean, rstd, w = ctx.saved_values
-                x_hat = (x - mean) * rstd if need_w else None
-                dw = _dot(xp, g, x_hat, (0, 2)) if need_w else None
-                db = None
-                dx = xp.multiply(g, rstd if w is None else w * rstd, out=xp.empty(g.shape, dtype=g.dtype)) if need_x else None
-            if need_b and db is None:
-                db = _sum(xp, g, (0, 2))
+                dw = _channel_dot(xp, g, (x - mean) * rstd) if need_w else None
+                db = _channel_sum(xp, g) if need_b else None
+                dx = xp.multiply(g, rstd if w is None else w[:, None] * rstd, out=xp.empty(g.shape, dtype=g.dtype))
+            elif groups:
+                x, mean, rstd, w = ctx.saved_values
+                dx = xp.empty((n, c, s), dtype=x.dtype)
+                dw = xp.empty(c, dtype=x.dtype) if need_w else None
+                db = xp.empty(c, dtype=x.dtype) if need_b else None
+                grad_output.backend.ops.group_norm_backward(g, x, w, groups, mean, rstd, dx, dw, db)
+            else:  # per-channel statistics: their sums are dbias and dweight themselves
+                x_hat, rstd, w = ctx.saved_values
+                count = n * s
+                db, dw = _channel_sum(xp, g), _channel_dot(xp, g, x_hat)  # (1, C, 1)
+                dx = xp.multiply(x_hat, dw / count, out=xp.empty(g.shape, dtype=g.dtype))  # (N, C, S)
+                xp.subtract(g, dx, out=dx)
+                dx -= db / count
+                dx *= rstd if w is None else rstd * w[:, None]
         weight_given, bias_given, mean_given, var_given = ctx.given
         grads = [from_array(grad_output, dx, ctx.shape) if need_x else None]
         for given, need, grad in ((weight_given, need_w, dw), (bias_given, need_b, db)):
@@ -145,42 +135,24 @@ class Normalize(Function):
         return tuple(grads)
 
 
-def _batch_stats_grads(xp: Any, g: Any, x_hat: Any, rstd: Any, w: Any, layout: Layout,
-                       need_x: bool, need_w: bool) -> Tuple[Any, Any, Any]:
-    """(dx, dweight, dbias) for x_hat from the batch's statistics; None where not needed."""
-    n, c, s, groups = layout
-    shape, axes, count = _stats_view(layout)
-    if groups == 0:  # per-channel statistics: their sums are dbias and dweight themselves
-        db = _sum(xp, g, (0, 2))
-        dw = _dot(xp, g, x_hat, (0, 2))
-        if not need_x:
-            return None, dw, db
-        dx = xp.multiply(x_hat, dw / count, out=xp.empty(g.shape, dtype=g.dtype))  # (N, C, S)
-        xp.subtract(g, dx, out=dx)
-        dx -= db / count
-        dx *= rstd if w is None else rstd * w
-        return dx, dw, db
-    dw = _dot(xp, g, x_hat, (0, 2)) if need_w else None
-    if not need_x:
-        return None, dw, None
-    g_hat = g if w is None else xp.multiply(g, w, out=xp.empty(g.shape, dtype=g.dtype))
-    g_hat = g_hat.reshape(shape)  # (N, G, C / G * S)
-    x_hat = x_hat.reshape(shape)
-    dx = xp.multiply(x_hat, _dot(xp, g_hat, x_hat, axes) / count, out=xp.empty(shape, dtype=g.dtype))
-    xp.subtract(g_hat, dx, out=dx)
-    dx -= _sum(xp, g_hat, axes) / count
-    dx *= rstd
-    return dx, dw, None
+def _affine(xp: Any, x: Any, mean: Any, rstd: Any, w: Optional[Any], b: Optional[Any]) -> Any:
+    """(x - mean) * rstd * w + b for x (N, C, S), with per-channel w, b (C,) or None, as one
+    multiply and one add: scale = rstd * w, shift = b - mean * scale."""
+    scale = rstd if w is None else w[:, None] * rstd
+    shift = -mean * scale if b is None else b[:, None] - mean * scale
+    out = xp.multiply(x, scale, out=xp.empty(x.shape, dtype=x.dtype))
+    out += shift
+    return out
 
 
-def _update_running(xp: Any, running_mean: Tensor, running_var: Tensor, mean: Any, var: Any,
-                    groups: int, count: int, momentum: float) -> None:
+def _update_running(running_mean: Tensor, running_var: Tensor, mean: Any, var: Any, count: int,
+                    momentum: float) -> None:
     """running = (1 - momentum) running + momentum * batch statistic, in place; the variance
-    unbiased (var * m / (m - 1)); per-instance statistics averaged over the batch first."""
-    mean, var = mean.reshape(-1, running_mean.size), var.reshape(-1, running_mean.size)  # (1 or N, C)
+    unbiased (var * m / (m - 1) over m entries); per-instance statistics averaged over the batch."""
+    c = running_mean.size
     unbiased = var * (count / (count - 1))
     for target, batch in ((array(running_mean), mean), (array(running_var), unbiased)):
-        target[...] = (1.0 - momentum) * target + momentum * batch.mean(axis=0)
+        target[...] = (1.0 - momentum) * target + momentum * batch.reshape(-1, c).mean(axis=0)  # (1 or N, C)
 
 
 # ## Checks and the functional faces
