@@ -11,7 +11,7 @@ on one device (`DeviceError` otherwise; see `ops/device.py`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Type
 
 from ..core.dispatch import ops
 from ..core.tensor import Tensor
@@ -61,10 +61,10 @@ class History:
 
     def __init__(
         self,
-        last_fn: Optional[type] = None,
+        last_fn: Optional[Type[Function]] = None,
         ctx: Optional[Context] = None,
         inputs: Sequence[Any] = (),
-    ):
+    ) -> None:
         self.last_fn = last_fn
         self.ctx = ctx
         self.inputs = inputs

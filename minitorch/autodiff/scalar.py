@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from typing import Any, Callable, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, SupportsFloat, Tuple, Type, Union
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from .scalar_functions import (
     Mul,
     Neg,
     ReLU,
+    ScalarFunction,
     Sigmoid,
 )
 
@@ -54,10 +55,10 @@ class ScalarHistory(History):
 
     def __init__(
         self,
-        last_fn: Optional[type] = None,
+        last_fn: Optional[Type[ScalarFunction]] = None,
         ctx: Optional[Context] = None,
         inputs: Sequence["Scalar"] = (),
-    ):
+    ) -> None:
         super().__init__(last_fn, ctx, inputs)
 
     def __repr__(self) -> str:
@@ -92,7 +93,7 @@ class Scalar:
         4.5
     """
 
-    def __init__(self, v: float, back: Optional[ScalarHistory] = _NEW_LEAF, name: Optional[str] = None):
+    def __init__(self, v: SupportsFloat, back: Optional[ScalarHistory] = _NEW_LEAF, name: Optional[str] = None):
         self.unique_id = next(_ids)
         self.data = float(v)
         self.history = ScalarHistory() if back is _NEW_LEAF else back
@@ -183,7 +184,7 @@ class Scalar:
         Constant inputs are paired too (the engine skips them).
         """
         h = self.history
-        if h is None or h.last_fn is None:
+        if h is None or h.last_fn is None or h.ctx is None:
             raise RuntimeError(
                 f"Scalar.chain_rule: {self!r} is a leaf or a constant and has no function to "
                 "differentiate; call chain_rule only on computed Scalars"

@@ -9,12 +9,15 @@ so the shared engine in `graph.py` can call backward later.
 from __future__ import annotations
 
 import numbers
-from typing import Any, List, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Tuple, Union
 
 from .. import operators
 from ..errors import DTypeError
 from .function import Context, Function
 from .graph import is_grad_enabled
+
+if TYPE_CHECKING:
+    from .scalar import Scalar
 
 __all__ = [
     "ScalarFunction",
@@ -30,7 +33,7 @@ __all__ = [
     "EQ",
 ]
 
-ScalarLike = Union[float, int, "Scalar"]  # noqa: F821 (Scalar lives in scalar.py)
+ScalarLike = Union[float, int, "Scalar"]
 
 
 class ScalarFunction(Function):

@@ -65,6 +65,8 @@ class Size(int):
         (6, (2, 3), 3)
     """
 
+    shape: Tuple[int, ...]
+
     def __new__(cls, numel: int, shape: Tuple[int, ...]) -> "Size":
         size = super().__new__(cls, numel)
         size.shape = shape
@@ -102,7 +104,7 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
         back: Any = None,
         name: Optional[str] = None,
         backend: Any = None,
-    ):
+    ) -> None:
         if backend is None:
             backend = ops.default_backend
         if backend.cuda and isinstance(v._storage, np.ndarray):  # host storage given to a GPU backend moves in

@@ -32,11 +32,19 @@ class ConvertMethods:
     _tensor: TensorData  # (what these methods use of Tensor)
     history: Any
     backend: Any
-    dtype: Any
-    shape: Tuple[int, ...]
-    size: Any
     _new: Callable[[TensorData], "Tensor"]
     detach: Callable[[], "Tensor"]
+
+    if TYPE_CHECKING:  # Tensor's read-only properties (declared for the type checker only)
+
+        @property
+        def dtype(self) -> np.dtype: ...
+
+        @property
+        def shape(self) -> Tuple[int, ...]: ...
+
+        @property
+        def size(self) -> Any: ...
 
     def to_numpy(self) -> np.ndarray:
         """A numpy view of the data (zero-copy; writes go through to the tensor). For a GPU

@@ -40,9 +40,10 @@ __all__ = [
 
 Storage = npt.NDArray[np.generic]
 OutIndex = npt.NDArray[np.int64]
-Index = npt.NDArray[np.int64]
-Shape = npt.NDArray[np.int64]
-Strides = npt.NDArray[np.int64]
+# the index helpers take arrays (in compiled kernels) and tuples (in Python) alike
+Index = Union[npt.NDArray[np.int64], Sequence[int]]
+Shape = Union[npt.NDArray[np.int64], Sequence[int]]
+Strides = Union[npt.NDArray[np.int64], Sequence[int]]
 
 UserIndex = Sequence[int]
 UserShape = Sequence[int]
@@ -189,15 +190,17 @@ class TensorData:
         storage: Union[Sequence[float], Storage],
         shape: UserShape,
         strides: Optional[UserStrides] = None,
-    ):
+    ) -> None:
         if isinstance(storage, np.ndarray):
             if storage.dtype not in SUPPORTED_DTYPES:
                 storage = storage.astype(_storable(storage.dtype))
             self._storage = storage if storage.ndim == 1 else storage.reshape(-1)
         elif (hasattr(storage, "__array_namespace__") or hasattr(storage, "__cuda_array_interface__")) and (
-            storage.dtype in SUPPORTED_DTYPES
+            # a device array (the GPU backend's storage): no numpy type describes it, and mypy
+            # cannot tell it from the Sequence[float] case by hasattr
+            storage.dtype in SUPPORTED_DTYPES  # type: ignore[attr-defined]
         ):
-            self._storage = storage  # a device array (the GPU backend's storage)
+            self._storage = storage  # type: ignore[assignment]
         else:
             self._storage = np.array(storage, dtype=np.float64).reshape(-1)
         self._shape = tuple(int(s) for s in shape)

@@ -10,7 +10,7 @@ and `topk`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Sequence, Union
 
 from .dispatch import ops
 
@@ -19,87 +19,89 @@ if TYPE_CHECKING:
 
 __all__ = ["ReduceMethods"]
 
+Dims = Union[int, Sequence[int], None]  # one dim, several, or every dim
+
 
 class ReduceMethods:
     """Reductions of `Tensor`."""
 
-    def sum(self: "Tensor", dim: Any = None, keepdim: Optional[bool] = None) -> "Tensor":
+    def sum(self, dim: Dims = None, keepdim: Optional[bool] = None) -> "Tensor":
         """Sum over `dim` (kept with size 1), or over everything (shape (1,)); see `ops.reduce.sum`."""
         return ops.sum(self, dim, keepdim)
 
-    def mean(self: "Tensor", dim: Any = None, keepdim: Optional[bool] = None) -> "Tensor":
+    def mean(self, dim: Dims = None, keepdim: Optional[bool] = None) -> "Tensor":
         """Mean over `dim` (kept with size 1), or over everything (shape (1,)); see `ops.statistics.mean`."""
         return ops.mean(self, dim, keepdim)
 
-    def var(self: "Tensor", dim: Any = None, unbiased: Optional[bool] = None, keepdim: bool = False, *,
+    def var(self, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False, *,
             correction: Optional[float] = None) -> "Tensor":
         """Variance (as `torch.var`; correction 1 by default)."""
         return ops.var(self, dim, unbiased, keepdim, correction=correction)
 
-    def std(self: "Tensor", dim: Any = None, unbiased: Optional[bool] = None, keepdim: bool = False, *,
+    def std(self, dim: Dims = None, unbiased: Optional[bool] = None, keepdim: bool = False, *,
             correction: Optional[float] = None) -> "Tensor":
         """Standard deviation (as `torch.std`; correction 1 by default)."""
         return ops.std(self, dim, unbiased, keepdim, correction=correction)
 
-    def prod(self: "Tensor", dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+    def prod(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
         return ops.prod(self, dim, keepdim)
 
-    def cumsum(self: "Tensor", dim: int) -> "Tensor":
+    def cumsum(self, dim: int) -> "Tensor":
         return ops.cumsum(self, dim)
 
-    def cumprod(self: "Tensor", dim: int) -> "Tensor":
+    def cumprod(self, dim: int) -> "Tensor":
         return ops.cumprod(self, dim)
 
-    def max(self: "Tensor", dim: Any = None, keepdim: bool = False) -> Any:
+    def max(self, dim: Union[int, "Tensor", None] = None, keepdim: bool = False) -> Any:
         """The maximum: 0-d, or (values, indices) along `dim`, or maximum(self, other tensor)."""
         return ops.max(self, dim, keepdim)
 
-    def min(self: "Tensor", dim: Any = None, keepdim: bool = False) -> Any:
+    def min(self, dim: Union[int, "Tensor", None] = None, keepdim: bool = False) -> Any:
         """The minimum: 0-d, or (values, indices) along `dim`, or minimum(self, other tensor)."""
         return ops.min(self, dim, keepdim)
 
-    def amax(self: "Tensor", dim: Any = (), keepdim: bool = False) -> "Tensor":
+    def amax(self, dim: Union[int, Sequence[int]] = (), keepdim: bool = False) -> "Tensor":
         """The maximum over `dim` (every dim by default); ties share the gradient (as `torch.amax`)."""
         return ops.amax(self, dim, keepdim)
 
-    def amin(self: "Tensor", dim: Any = (), keepdim: bool = False) -> "Tensor":
+    def amin(self, dim: Union[int, Sequence[int]] = (), keepdim: bool = False) -> "Tensor":
         """The minimum over `dim` (every dim by default); ties share the gradient (as `torch.amin`)."""
         return ops.amin(self, dim, keepdim)
 
-    def norm(self: "Tensor", p: Union[float, str] = "fro", dim: Any = None, keepdim: bool = False,
+    def norm(self, p: Union[float, str] = "fro", dim: Dims = None, keepdim: bool = False,
              dtype: Any = None) -> "Tensor":
         """The vector p-norm over `dim` (every dim by default); see `minitorch.ops.norm.norm`."""
         return ops.norm(self, p, dim, keepdim, dtype)
 
-    def logsumexp(self: "Tensor", dim: Any, keepdim: bool = False) -> "Tensor":
+    def logsumexp(self, dim: Union[int, Sequence[int]], keepdim: bool = False) -> "Tensor":
         """log(sum(exp(self))) over `dim`, computed stably (as `torch.logsumexp`)."""
         return ops.logsumexp(self, dim, keepdim)
 
-    def count_nonzero(self: "Tensor", dim: Any = None) -> "Tensor":
+    def count_nonzero(self, dim: Dims = None) -> "Tensor":
         """The number of non-zero entries over `dim` (every dim by default), int64."""
-        return ops.sum(self != 0, dim, keepdim=False)
+        return ops.sum(ops.ne(self, 0), dim, keepdim=False)
 
-    def argmax(self: "Tensor", dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+    def argmax(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
         return ops.argmax(self, dim, keepdim)
 
-    def argmin(self: "Tensor", dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
+    def argmin(self, dim: Optional[int] = None, keepdim: bool = False) -> "Tensor":
         return ops.argmin(self, dim, keepdim)
 
-    def all(self: "Tensor", dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def all(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
         """True where every entry (along `dim`) is non-zero (bool)."""
         return ops.all(self, dim, keepdim)
 
-    def any(self: "Tensor", dim: Any = None, keepdim: bool = False) -> "Tensor":
+    def any(self, dim: Dims = None, keepdim: bool = False) -> "Tensor":
         """True where some entry (along `dim`) is non-zero (bool)."""
         return ops.any(self, dim, keepdim)
 
-    def sort(self: "Tensor", dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
         """(values, indices) sorted along `dim` (see `minitorch.ops.sort.sort`)."""
         return ops.sort(self, dim, descending, stable)
 
-    def argsort(self: "Tensor", dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> "Tensor":
         return ops.argsort(self, dim, descending, stable)
 
-    def topk(self: "Tensor", k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
         """(values, indices) of the k largest (or smallest) along `dim` (see `minitorch.ops.sort.topk`)."""
         return ops.topk(self, k, dim, largest, sorted)

@@ -8,13 +8,14 @@ diagonal) never copy; reshape is a view whenever the strides allow.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, List, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Self, Sequence, Tuple, Union
 
 from ..errors import ShapeError
 from .dispatch import ops
 
 if TYPE_CHECKING:
     from .tensor import Tensor
+    from .tensor_data import TensorData
 
 __all__ = ["ShapeMethods", "sizes_arg"]
 
@@ -29,11 +30,22 @@ def sizes_arg(sizes: Sequence[Any]) -> Tuple[int, ...]:
 class ShapeMethods:
     """Shape changes of `Tensor`."""
 
-    def permute(self: "Tensor", *order: int) -> "Tensor":
+    if TYPE_CHECKING:  # what these methods use of Tensor (declared for the type checker only)
+        _tensor: TensorData
+
+        @property
+        def shape(self) -> Tuple[int, ...]: ...
+
+        @property
+        def dims(self) -> int: ...
+
+        def _reduce_to_shape(self, other: Any) -> "Tensor": ...  # (expand(gradient) passes a Tensor)
+
+    def permute(self, *order: Union[int, Sequence[int]]) -> Self:
         """The same data with dimensions reordered (no copy)."""
         return ops.Permute.apply(self, tuple(int(o) % max(self.dims, 1) for o in sizes_arg(order)))
 
-    def view(self: "Tensor", *shape: int) -> "Tensor":
+    def view(self, *shape: Union[int, Sequence[int]]) -> Self:
         """The same data with a new shape, never a copy (as `torch.Tensor.view`: row-major data,
         or strides that allow it); one size may be -1."""
         shape = sizes_arg(shape)
@@ -41,30 +53,30 @@ class ShapeMethods:
             return self
         return ops.view(self, shape)
 
-    def reshape(self: "Tensor", *shape: int) -> "Tensor":
+    def reshape(self, *shape: Union[int, Sequence[int]]) -> Self:
         """A view with a new shape when the strides allow one, else a copy (as `torch.reshape`)."""
         shape = sizes_arg(shape)
         if shape == self.shape:
             return self
         return ops.reshape(self, shape)
 
-    def contiguous(self: "Tensor") -> "Tensor":
+    def contiguous(self) -> Self:
         """Self if already row-major, else a row-major copy."""
         if self._tensor.is_contiguous():
             return self
         return ops.Copy.apply(self)
 
-    def clone(self: "Tensor") -> "Tensor":
+    def clone(self) -> "Tensor":
         """A row-major copy (differentiable: the gradient passes through)."""
         return ops.Copy.apply(self)
 
-    def view_as(self: "Tensor", other: "Tensor") -> "Tensor":
+    def view_as(self, other: "Tensor") -> Self:
         return self.view(*other.shape)
 
-    def reshape_as(self: "Tensor", other: "Tensor") -> "Tensor":
+    def reshape_as(self, other: "Tensor") -> Self:
         return self.reshape(*other.shape)
 
-    def transpose(self: "Tensor", dim0: int, dim1: int) -> "Tensor":
+    def transpose(self, dim0: int, dim1: int) -> Self:
         """Swap two dimensions (no copy)."""
         order: List[int] = list(range(self.dims))
         order[dim0], order[dim1] = order[dim1], order[dim0]
@@ -72,46 +84,46 @@ class ShapeMethods:
 
     swapaxes = swapdims = transpose
 
-    def t(self: "Tensor") -> "Tensor":
+    def t(self) -> Self:
         """A matrix transposed (as `torch.Tensor.t`: 0-, 1- and 2-D tensors; no copy)."""
         if self.dims > 2:
             raise ShapeError(f"t: needs at most 2 dims, got shape {self.shape}; use transpose(dim0, dim1) or .mT")
         return self.transpose(0, 1) if self.dims == 2 else self
 
-    def movedim(self: "Tensor", source: Any, destination: Any) -> "Tensor":
+    def movedim(self, source: Union[int, Sequence[int]], destination: Union[int, Sequence[int]]) -> "Tensor":
         """Dims moved from `source` to `destination` (as `torch.movedim`; no copy)."""
         return ops.movedim(self, source, destination)
 
     moveaxis = movedim
 
     @property
-    def T(self: "Tensor") -> "Tensor":
+    def T(self) -> Self:
         """The dims reversed (no copy)."""
         return self.permute(*reversed(range(self.dims)))
 
     @property
-    def mT(self: "Tensor") -> "Tensor":
+    def mT(self) -> Self:
         """The last two dims swapped (a batch of matrices transposed; no copy)."""
         return self.transpose(-2, -1)
 
-    def flatten(self: "Tensor", start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         """Dims start_dim..end_dim merged into one (as `torch.flatten`: everything by default)."""
         return ops.flatten(self, start_dim, end_dim)
 
-    def ravel(self: "Tensor") -> "Tensor":
+    def ravel(self) -> Self:
         """The entries as one dim (a view when the strides allow, as `torch.ravel`)."""
         return self.reshape(self._tensor.size)
 
-    def unflatten(self: "Tensor", dim: int, sizes: Sequence[int]) -> "Tensor":
+    def unflatten(self, dim: int, sizes: Sequence[int]) -> "Tensor":
         return ops.unflatten(self, dim, sizes)
 
-    def squeeze(self: "Tensor", dim: Any = None) -> "Tensor":
+    def squeeze(self, dim: Union[int, Sequence[int], None] = None) -> "Tensor":
         return ops.squeeze(self, dim)
 
-    def unsqueeze(self: "Tensor", dim: int) -> "Tensor":
+    def unsqueeze(self, dim: int) -> "Tensor":
         return ops.unsqueeze(self, dim)
 
-    def expand(self: "Tensor", *sizes: Any) -> "Tensor":
+    def expand(self, *sizes: Union[int, Sequence[int], "Tensor"]) -> "Tensor":
         """A view broadcast to `sizes` (as `torch.Tensor.expand`).
 
         MiniTorch's engine also calls `expand(gradient)` with a tensor: then it returns that
@@ -121,45 +133,45 @@ class ShapeMethods:
             return self._reduce_to_shape(sizes[0])
         return ops.expand(self, *sizes)
 
-    def expand_as(self: "Tensor", other: "Tensor") -> "Tensor":
+    def expand_as(self, other: "Tensor") -> "Tensor":
         return ops.expand_as(self, other)
 
-    def broadcast_to(self: "Tensor", size: Sequence[int]) -> "Tensor":
+    def broadcast_to(self, size: Sequence[int]) -> "Tensor":
         return ops.expand(self, *size)
 
-    def repeat(self: "Tensor", *repeats: Any) -> "Tensor":
+    def repeat(self, *repeats: Union[int, Sequence[int]]) -> "Tensor":
         return ops.repeat(self, *repeats)
 
-    def split(self: "Tensor", split_size: Union[int, Sequence[int]], dim: int = 0) -> Tuple["Tensor", ...]:
+    def split(self, split_size: Union[int, Sequence[int]], dim: int = 0) -> Tuple["Tensor", ...]:
         return ops.split(self, split_size, dim)
 
-    def chunk(self: "Tensor", chunks: int, dim: int = 0) -> Tuple["Tensor", ...]:
+    def chunk(self, chunks: int, dim: int = 0) -> Tuple["Tensor", ...]:
         return ops.chunk(self, chunks, dim)
 
-    def unbind(self: "Tensor", dim: int = 0) -> Tuple["Tensor", ...]:
+    def unbind(self, dim: int = 0) -> Tuple["Tensor", ...]:
         return ops.unbind(self, dim)
 
-    def narrow(self: "Tensor", dim: int, start: int, length: int) -> "Tensor":
+    def narrow(self, dim: int, start: int, length: int) -> "Tensor":
         return ops.narrow(self, dim, start, length)
 
-    def flip(self: "Tensor", *dims: Any) -> "Tensor":
+    def flip(self, *dims: Union[int, Sequence[int]]) -> "Tensor":
         """Entries reversed along `dims` (as `torch.flip`; a copy); `flip(0, 1)` or `flip((0, 1))`."""
         return ops.flip(self, sizes_arg(dims))
 
-    def roll(self: "Tensor", shifts: Any, dims: Any = None) -> "Tensor":
+    def roll(self, shifts: Union[int, Sequence[int]], dims: Union[int, Sequence[int], None] = None) -> "Tensor":
         return ops.roll(self, shifts, dims)
 
-    def diagonal(self: "Tensor", offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> "Tensor":
         return ops.diagonal(self, offset, dim1, dim2)
 
-    def diag(self: "Tensor", diagonal: int = 0) -> "Tensor":
+    def diag(self, diagonal: int = 0) -> "Tensor":
         return ops.diag(self, diagonal)
 
-    def trace(self: "Tensor") -> "Tensor":
+    def trace(self) -> "Tensor":
         return ops.trace(self)
 
-    def triu(self: "Tensor", diagonal: int = 0) -> "Tensor":
+    def triu(self, diagonal: int = 0) -> "Tensor":
         return ops.triu(self, diagonal)
 
-    def tril(self: "Tensor", diagonal: int = 0) -> "Tensor":
+    def tril(self, diagonal: int = 0) -> "Tensor":
         return ops.tril(self, diagonal)

@@ -8,7 +8,7 @@ store floats and losses such as `cross_entropy` take integer class targets as nu
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Sequence, cast
 
 import numpy as np
 
@@ -84,7 +84,8 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.drop_last = drop_last
-        self.seed = int(np.random.SeedSequence().entropy % 2**63) if seed is None else int(seed)
+        # (a fresh SeedSequence's entropy is an int, drawn from the OS)
+        self.seed = int(cast(int, np.random.SeedSequence().entropy) % 2**63) if seed is None else int(seed)
         self.dtype = np.dtype(dtype)
         self.backend = backend
         self.epoch = 0

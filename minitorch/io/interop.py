@@ -16,14 +16,17 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..core.tensor import Tensor
 
 __all__ = ["from_dlpack"]
 
 
-def from_dlpack(obj: Any, backend: Any = None, requires_grad: bool = False):
+def from_dlpack(obj: Any, backend: Any = None, requires_grad: bool = False) -> Tensor:
     """A minitorch Tensor sharing the memory of a DLPack producer (CPU only).
 
     Args:

@@ -56,7 +56,8 @@ def parse_layers(text: str) -> list[ConvSpec]:
         except ValueError:
             raise ValueError(f"parse_layers: cannot read layer {item!r}; write CHANNELS:KERNEL[:STRIDE[:ACTIVATION]], "
                              f"e.g. '32:3' or '64:3:2:relu'") from None
-        specs.append(ConvSpec(*numbers, *fields[3:]))
+        # the fields in declaration order: 2-3 ints, then the activation's name
+        specs.append(ConvSpec(*numbers, *fields[3:]))  # type: ignore[arg-type]
     return specs
 
 

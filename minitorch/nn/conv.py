@@ -108,7 +108,7 @@ class _Conv(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         conv = type(self)._function
-        padding = self.padding
+        padding: Union[str, IntOrTuple] = self.padding
         if self.padding_mode != "zeros":
             input, padding = self._pad_input(input), 0
         return conv(input, self.weight.value, self._bias(), self.stride, padding, self.dilation, self.groups)

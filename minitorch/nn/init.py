@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Tuple, Union
 
 import numpy as np
 
@@ -46,7 +46,7 @@ def _tensor(t: Any) -> Tensor:
     return tensor
 
 
-def _fill(t: Any, values: np.ndarray) -> Any:
+def _fill(t: Any, values: Union[np.ndarray, float]) -> Any:
     _tensor(t).to_numpy()[...] = values
     return t
 

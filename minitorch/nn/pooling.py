@@ -6,11 +6,11 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Tuple, Union
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 from ..core.tensor import Tensor
 from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d
-from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
+from ..ops.pool import MaxPoolResult, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from .module import Module
 
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
@@ -52,7 +52,7 @@ class MaxPool1d(_MaxPoolNd):
         (1, 3, 4)
     """
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> MaxPoolResult:
         return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                           self.return_indices)
 
@@ -68,7 +68,7 @@ class MaxPool2d(_MaxPoolNd):
         (1, 6, 14, 14)
     """
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> MaxPoolResult:
         return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                           self.return_indices)
 
@@ -91,9 +91,10 @@ class AvgPool1d(Module):
     def __init__(self, kernel_size: IntOrTuple, stride: Optional[IntOrTuple] = None, padding: IntOrTuple = 0,
                  ceil_mode: bool = False, count_include_pad: bool = True):
         super().__init__()
-        self.kernel_size = _single(kernel_size)  # PyTorch keeps 1-tuples here (and shows them)
-        self.stride = _single(stride if stride is not None else kernel_size)
-        self.padding = _single(padding)
+        # PyTorch keeps 1-tuples here (and shows them); AvgPool2d keeps what it is given
+        self.kernel_size: IntOrTuple = _single(kernel_size)
+        self.stride: IntOrTuple = _single(stride if stride is not None else kernel_size)
+        self.padding: IntOrTuple = _single(padding)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
@@ -189,13 +190,13 @@ class AdaptiveMaxPool1d(Module):
         [[[5.0, 3.0]]]
     """
 
-    _function = staticmethod(adaptive_max_pool1d)
+    _function: Callable[..., MaxPoolResult] = staticmethod(adaptive_max_pool1d)
 
     def __init__(self, output_size: IntOrTuple, return_indices: bool = False):
         super().__init__()
         self.output_size, self.return_indices = output_size, return_indices
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> MaxPoolResult:
         return self._function(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:

@@ -94,6 +94,7 @@ def _conv(weight: np.ndarray, bias: Optional[np.ndarray], stride: int) -> Conv1d
     layer = Conv1d(in_channels, out_channels, kernel, stride=stride, bias=bias is not None, dtype=weight.dtype)
     layer.weight.value.to_numpy()[...] = weight
     if bias is not None:
+        assert layer.bias is not None  # made with bias=True just above
         layer.bias.value.to_numpy()[...] = bias
     return layer
 
@@ -284,7 +285,8 @@ def distributed_mlp_to_conv1d(weights: Sequence[Any], window: int, stride: int, 
                 f"{c_in} channels and {counts[l + 1]} copies of a unit"
             )
         units.append(w[: kernels[l] * c_in, :c_out])  # copy 0's unit: (k_l C_{l-1}, C_l)
-        unit_biases.append(None if full_biases[l] is None else full_biases[l][:c_out])
+        full_bias = full_biases[l]
+        unit_biases.append(None if full_bias is None else full_bias[:c_out])
         c_in = c_out
     for l, (w, unit) in enumerate(zip(mats, units)):
         problem = _sharing_problem(w, unit, full_biases[l], unit_biases[l], counts[l + 1], kernels[l], strides[l])

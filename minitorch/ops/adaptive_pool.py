@@ -14,14 +14,14 @@ Shape:
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Literal, Optional, Sequence, Tuple, Union, overload
 
 from ..core.tensor import Tensor
 from ..core.window import Window
 from ..errors import ShapeError
 from .arrays import is_int
 from .conv import lift
-from .pool import AvgPool, check_pool_input, divisors, max_pool
+from .pool import AvgPool, MaxPoolResult, check_pool_input, divisors, max_pool
 
 __all__ = ["adaptive_window", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
 
@@ -96,7 +96,15 @@ def adaptive_avg_pool2d(input: Tensor, output_size: SizeArg) -> Tensor:
     return AvgPool.apply(input, window, 2, divisors(window, False))
 
 
-def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: bool = False):
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: Literal[False] = ...) -> Tensor: ...
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, *, return_indices: Literal[True]) -> Tuple[Tensor, Tensor]: ...
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: bool = ...) -> MaxPoolResult: ...
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: bool = False) -> MaxPoolResult:
     """1-D adaptive max pooling (as `torch.nn.functional.adaptive_max_pool1d`).
 
     out[n, c, o] = max of x[n, c, floor(o L / L_out) : ceil((o + 1) L / L_out)]; the gradient
@@ -117,7 +125,15 @@ def adaptive_max_pool1d(input: Tensor, output_size: SizeArg, return_indices: boo
     return max_pool(input, _adaptive("adaptive_max_pool1d", input, 1, output_size), 1, return_indices)
 
 
-def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: bool = False):
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: Literal[False] = ...) -> Tensor: ...
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, *, return_indices: Literal[True]) -> Tuple[Tensor, Tensor]: ...
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: bool = ...) -> MaxPoolResult: ...
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: SizeArg, return_indices: bool = False) -> MaxPoolResult:
     """2-D adaptive max pooling (as `torch.nn.functional.adaptive_max_pool2d`).
 
     out[n, c, i, j] = max over the same windows as `adaptive_avg_pool2d`; the gradient goes

@@ -208,7 +208,8 @@ def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, group
     return out.view(*out.shape[1:]) if unbatched else out
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+def conv1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,
+           padding: Union[str, IntOrTuple] = 0, dilation: IntOrTuple = 1, groups: int = 1) -> Tensor:
     """1-D convolution (cross-correlation, as in PyTorch) over a batch of signals.
 
     out[n, o, l] = bias[o] + sum_{c, k} weight[o, c, k] * input_pad[n, g*C_in/G + c, l*S + k*d]
@@ -235,7 +236,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+def conv2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,
+           padding: Union[str, IntOrTuple] = 0, dilation: IntOrTuple = 1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation, as in PyTorch) over a batch of images.
 
     out[n, o, i, j] = bias[o] + sum_{c, kh, kw} weight[o, c, kh, kw]
@@ -261,7 +263,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
+def conv3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,
+           padding: Union[str, IntOrTuple] = 0, dilation: IntOrTuple = 1, groups: int = 1) -> Tensor:
     """3-D convolution (cross-correlation, as in PyTorch) over a batch of volumes.
 
     out[n, o, i, j, l] = bias[o] + sum_{c, kd, kh, kw} weight[o, c, kd, kh, kw]

@@ -147,7 +147,9 @@ def _conv_transpose(op, n, input, weight, bias, stride, padding, output_padding,
     return out.view(*out.shape[1:]) if unbatched else out
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor:
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,
+                     padding: IntOrTuple = 0, output_padding: IntOrTuple = 0, groups: int = 1,
+                     dilation: IntOrTuple = 1) -> Tensor:
     """1-D transposed convolution ("deconvolution"), the adjoint of `conv1d`.
 
     Every input element scatters weight[c, o, :] * input[n, c, l] onto output positions
@@ -175,7 +177,9 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     return _conv_transpose("conv_transpose1d", 1, input, weight, bias, *args)
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor:
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,
+                     padding: IntOrTuple = 0, output_padding: IntOrTuple = 0, groups: int = 1,
+                     dilation: IntOrTuple = 1) -> Tensor:
     """2-D transposed convolution ("deconvolution"), the adjoint of `conv2d`.
 
     Every input pixel scatters weight[c, o] * input[n, c, i, j] onto the output window at
@@ -200,7 +204,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     return _conv_transpose("conv_transpose2d", 2, input, weight, bias, *args)
 
 
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1) -> Tensor:
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,
+                     padding: IntOrTuple = 0, output_padding: IntOrTuple = 0, groups: int = 1,
+                     dilation: IntOrTuple = 1) -> Tensor:
     """3-D transposed convolution, the adjoint of `conv3d`.
 
     Args:

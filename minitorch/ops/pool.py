@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import Any, List, Literal, Optional, Sequence, Tuple, Union, overload
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 IntOrTuple = Union[int, Sequence[int]]
+MaxPoolResult = Union[Tensor, Tuple[Tensor, Tensor]]  # the output, or (output, indices) with return_indices
 
 
 @lru_cache(maxsize=256)
@@ -213,7 +214,7 @@ def divisors(window: Window, count_include_pad: bool) -> Tuple[float, ...]:
     return tuple(float(d * h * w) for d in per_dim[0] for h in per_dim[1] for w in per_dim[2])
 
 
-def max_pool(input: Tensor, window: Window, n: int, return_indices: bool) -> Any:
+def max_pool(input: Tensor, window: Window, n: int, return_indices: bool) -> MaxPoolResult:
     """Max pooling over `window` (ordinary or adaptive), with the argmax positions on request."""
     if not return_indices:
         return MaxPool.apply(input, window, n)
@@ -227,6 +228,17 @@ def _max_pool(op, n, input, kernel_size, stride, padding, dilation, ceil_mode, r
     return max_pool(input, window, n, return_indices)
 
 
+@overload
+def max_pool1d(input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple] = ..., padding: IntOrTuple = ...,
+               dilation: IntOrTuple = ..., ceil_mode: bool = ..., return_indices: Literal[False] = ...) -> Tensor: ...
+@overload
+def max_pool1d(input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple] = ..., padding: IntOrTuple = ...,
+               dilation: IntOrTuple = ..., ceil_mode: bool = ..., *, return_indices: Literal[True]) -> Tuple[Tensor, Tensor]: ...
+@overload
+def max_pool1d(input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple] = ..., padding: IntOrTuple = ...,
+               dilation: IntOrTuple = ..., ceil_mode: bool = ..., return_indices: bool = ...) -> MaxPoolResult: ...
+
+
 def max_pool1d(
     input: Tensor,
     kernel_size: IntOrTuple,
@@ -235,7 +247,7 @@ def max_pool1d(
     dilation: IntOrTuple = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-):
+) -> MaxPoolResult:
     """1-D max pooling over the last dim (as `torch.nn.functional.max_pool1d`).
 
     out[n, c, l] = max_{k < K} x[n, c, l * S - P + k * D] over in-range positions; padding
@@ -262,6 +274,17 @@ def max_pool1d(
     return _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
+@overload
+def max_pool2d(input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple] = ..., padding: IntOrTuple = ...,
+               dilation: IntOrTuple = ..., ceil_mode: bool = ..., return_indices: Literal[False] = ...) -> Tensor: ...
+@overload
+def max_pool2d(input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple] = ..., padding: IntOrTuple = ...,
+               dilation: IntOrTuple = ..., ceil_mode: bool = ..., *, return_indices: Literal[True]) -> Tuple[Tensor, Tensor]: ...
+@overload
+def max_pool2d(input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple] = ..., padding: IntOrTuple = ...,
+               dilation: IntOrTuple = ..., ceil_mode: bool = ..., return_indices: bool = ...) -> MaxPoolResult: ...
+
+
 def max_pool2d(
     input: Tensor,
     kernel_size: IntOrTuple,
@@ -270,7 +293,7 @@ def max_pool2d(
     dilation: IntOrTuple = 1,
     ceil_mode: bool = False,
     return_indices: bool = False,
-):
+) -> MaxPoolResult:
     """2-D max pooling over the last two dims (as `torch.nn.functional.max_pool2d`).
 
     out[n, c, i, j] = max over in-range (i * S_h - P_h + a * D_h, j * S_w - P_w + b * D_w),
