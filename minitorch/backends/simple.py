@@ -7,7 +7,7 @@ Slow by design; every other backend is tested against the same oracle it is.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from .base import TensorBackend, TensorOps
 __all__ = ["SimpleOps", "SimpleBackend"]
 
 
-def _size(shape) -> int:
+def _size(shape: Sequence[int]) -> int:
     total = 1
     for s in shape:
         total *= s
