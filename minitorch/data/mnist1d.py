@@ -24,6 +24,7 @@ first train_split share (80%) is the training split.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
 
@@ -123,7 +124,7 @@ def _generate(items: tuple) -> tuple[np.ndarray, np.ndarray]:
     return xs, ys
 
 
-def make_mnist1d(**overrides) -> dict[str, np.ndarray]:
+def make_mnist1d(**overrides: Any) -> dict[str, np.ndarray]:
     """Generate MNIST-1D and split it.
 
     Args:
@@ -149,7 +150,7 @@ def make_mnist1d(**overrides) -> dict[str, np.ndarray]:
     return {"x": xs[:split].copy(), "y": ys[:split].copy(), "x_test": xs[split:].copy(), "y_test": ys[split:].copy()}
 
 
-def load_mnist1d(split: str = "train", **overrides) -> tuple[np.ndarray, np.ndarray]:
+def load_mnist1d(split: str = "train", **overrides: Any) -> tuple[np.ndarray, np.ndarray]:
     """One split of MNIST-1D as (x, y): float64 (N, 40) signals and int64 (N,) labels.
 
     Args:

@@ -10,7 +10,7 @@ The arithmetic is in `minitorch.ops.conv` / `ops.conv_transpose`.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 from ..core.creation import zeros
 from ..core.tensor import Tensor
@@ -76,7 +76,7 @@ class _ConvNd(Module):
             bound = 1.0 / math.sqrt(fan_in) if fan_in > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
-    def _bias(self):
+    def _bias(self) -> Optional[Tensor]:
         return None if self.bias is None else self.bias.value
 
     def extra_repr(self) -> str:

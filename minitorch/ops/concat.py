@@ -7,7 +7,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Sequence, Tuple
+from typing import Any, Sequence, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -21,7 +21,7 @@ class Cat(Function):
     """Join tensors along `dim`; the gradient is the matching slice of grad_output for each."""
 
     @staticmethod
-    def forward(ctx: Context, *args) -> Tensor:
+    def forward(ctx: Context, *args: Any) -> Tensor:
         *tensors, dim = args
         ctx.dim = dim
         ctx.sizes = [t.shape[dim] for t in tensors]

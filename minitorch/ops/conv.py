@@ -60,7 +60,9 @@ def lift(values: Tuple[int, ...], fill: int) -> Tuple[int, int, int]:
     return (fill,) * (3 - len(values)) + tuple(values)  # type: ignore[return-value]
 
 
-def resolve_padding(op, padding, n, kernel, stride, dilation, shapes) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+def resolve_padding(op: str, padding: Union[str, IntOrTuple], n: int, kernel: Tuple[int, ...], stride: Tuple[int, ...],
+                    dilation: Tuple[int, ...], shapes: Tuple[Tuple[int, ...], Tuple[int, ...]]
+                    ) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
     """(low, high) padding per dim from an int, a tuple, 'valid' or 'same'."""
     if isinstance(padding, str):
         if padding == "valid":
@@ -195,12 +197,14 @@ def bias_grad(like: Tensor, grad: Any) -> Tensor:
     return from_array(like, summed, (grad.shape[1],))
 
 
-def _conv(op: str, n: int, input, weight, bias, stride, padding, dilation, groups) -> Tensor:
+def _conv(op: str, n: int, input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: IntOrTuple,
+          padding: Union[str, IntOrTuple], dilation: IntOrTuple, groups: int) -> Tensor:
     """Shared body of conv1d/2d/3d: accepts an unbatched (C_in, *spatial) input as PyTorch does."""
     unbatched = len(input.shape) == n + 1
     if unbatched:
         input = input.reshape(1, *input.shape)
-    stride, padding, dilation = (tuple(a) if isinstance(a, list) else a for a in (stride, padding, dilation))
+    stride, dilation = (tuple(a) if isinstance(a, list) else a for a in (stride, dilation))
+    padding = tuple(padding) if isinstance(padding, list) else padding
     window = conv_geometry(op, input.shape, weight.shape, n, stride, padding, dilation, groups)
     if bias is not None and bias.shape != (weight.shape[0],):
         raise ShapeError(f"{op}: bias must have shape ({weight.shape[0]},) = (C_out,), got {bias.shape}")

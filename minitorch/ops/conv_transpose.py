@@ -134,7 +134,8 @@ class ConvTranspose(Function):
         return grad_input, grad_weight, bias_grad(grad_output, grad)
 
 
-def _conv_transpose(op, n, input, weight, bias, stride, padding, output_padding, groups, dilation) -> Tensor:
+def _conv_transpose(op: str, n: int, input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: IntOrTuple,
+                    padding: IntOrTuple, output_padding: IntOrTuple, groups: int, dilation: IntOrTuple) -> Tensor:
     """Shared body of conv_transpose1d/2d/3d: accepts an unbatched (C_in, *spatial) input."""
     unbatched = len(input.shape) == n + 1
     if unbatched:

@@ -7,7 +7,7 @@ Shape:
 from __future__ import annotations
 
 import numbers
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.random import batch_random, default_generator
@@ -30,7 +30,7 @@ class Dropout(Function):
         return input.f.mul_zip(input, mask)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor):
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Tensor, None]:
         (mask,) = ctx.saved_values
         return grad_output.f.mul_zip(grad_output, mask), None
 

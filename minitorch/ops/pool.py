@@ -223,7 +223,8 @@ def max_pool(input: Tensor, window: Window, n: int, return_indices: bool) -> Max
     return out, from_array(out, sink[0], out.shape)  # int64 (P, OD, OH, OW) -> the output's shape
 
 
-def _max_pool(op, n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+def _max_pool(op: str, n: int, input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple], padding: IntOrTuple,
+              dilation: IntOrTuple, ceil_mode: bool, return_indices: bool) -> MaxPoolResult:
     window = sliding_window(op, input, n, kernel_size, stride, padding, dilation, ceil_mode)
     return max_pool(input, window, n, return_indices)
 
@@ -319,7 +320,8 @@ def max_pool2d(
     return _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def _avg_pool(op, n, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override=None):
+def _avg_pool(op: str, n: int, input: Tensor, kernel_size: IntOrTuple, stride: Optional[IntOrTuple], padding: IntOrTuple,
+              ceil_mode: bool, count_include_pad: bool, divisor_override: Optional[int] = None) -> Tensor:
     window = sliding_window(op, input, n, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None:
         if divisor_override == 0:

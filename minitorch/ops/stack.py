@@ -6,7 +6,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Sequence, Tuple
+from typing import Any, Sequence, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -22,7 +22,7 @@ class Stack(Function):
     """Join equal-shaped tensors along a new dim; each gradient is a view of g's slice."""
 
     @staticmethod
-    def forward(ctx: Context, *args) -> Tensor:
+    def forward(ctx: Context, *args: Any) -> Tensor:
         *tensors, dim = args
         ctx.dim, ctx.count = dim, len(tensors)
         return from_array(tensors[0], namespace(tensors[0]).stack([array(t) for t in tensors], axis=dim))
