@@ -7,7 +7,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Any, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -157,7 +157,7 @@ class Cast(Function):
     """
 
     @staticmethod
-    def forward(ctx: Context, a: Tensor, dtype) -> Tensor:
+    def forward(ctx: Context, a: Tensor, dtype: Any) -> Tensor:  # (a dtype of the backend's arrays)
         ctx.dtype = a.dtype
         return from_array(a, array(a).astype(dtype))
 
@@ -166,7 +166,7 @@ class Cast(Function):
         return grad_output.to(ctx.dtype)
 
 
-def cast(a: Tensor, dtype) -> Tensor:
+def cast(a: Tensor, dtype: Any) -> Tensor:
     """`a` converted to `dtype` (differentiable)."""
     return Cast.apply(a, dtype)
 

@@ -160,7 +160,8 @@ def _class_indices(op: str, input: Tensor, target: Any, sample_shape: Tuple[int,
     return xp.asarray(ns.where(valid, flat, 0)), xp.asarray(valid)
 
 
-def _coefficients(op, input, target, weight, ignore_index, label_smoothing) -> Targets:
+def _coefficients(op: str, input: Tensor, target: Any, weight: Optional[Any], ignore_index: int,
+                  label_smoothing: float) -> Targets:
     """The loss's `Targets` from class indices or probabilities, weights and smoothing."""
     if isinstance(target, Tensor) or isinstance(weight, Tensor):  # one device (read as arrays, not through apply)
         given = [t for t in (target, weight) if isinstance(t, Tensor)]
