@@ -81,7 +81,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
-    def step(self, epoch: Optional[float] = None) -> None:  # type: ignore[override]
+    def step(self, epoch: Optional[float] = None) -> None:
         """Advance one epoch, or go to `epoch` (a float: a point within an epoch)."""
         if epoch is None and self.last_epoch < 0:
             epoch = 0

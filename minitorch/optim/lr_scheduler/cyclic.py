@@ -91,6 +91,7 @@ class OneCycleLR(LRScheduler):
             raise DomainError(f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
         self._anneal_func_type = anneal_strategy
         rise = float(pct_start * self.total_steps) - 1
+        self._schedule_phases: List[Dict[str, Any]]  # end_step (a float) and the group keys to anneal between
         if three_phase:
             self._schedule_phases = [
                 dict(end_step=rise, start_lr="initial_lr", end_lr="max_lr", start_momentum="max_momentum",

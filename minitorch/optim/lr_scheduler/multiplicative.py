@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import types
 from collections import Counter
-from typing import Any, Callable, Dict, Iterable, List, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Sequence, Union, cast
 
 from ...errors import DomainError, DTypeError
 from ..optimizer import Optimizer
@@ -31,7 +31,7 @@ class _LambdaScheduler(LRScheduler):
                                   f"got {len(lr_lambda)}")
             self.lr_lambdas: List[Lambda] = list(lr_lambda)
         else:
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+            self.lr_lambdas = [cast(Lambda, lr_lambda)] * len(optimizer.param_groups)
         for function in self.lr_lambdas:
             if not callable(function):
                 raise DTypeError(f"{name}: lr_lambda must be a function of the epoch, got {type(function).__name__}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union, cast
 import warnings
 
 from ...errors import DomainError
@@ -50,7 +50,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.factor = factor
         self.optimizer = optimizer
         self.min_lrs: List[float] = per_group("ReduceLROnPlateau", "min_lr", optimizer, min_lr)
-        self.default_min_lr: Optional[float] = None if isinstance(min_lr, (list, tuple)) else min_lr
+        self.default_min_lr: Optional[float] = None if isinstance(min_lr, (list, tuple)) else cast(float, min_lr)
         self.patience, self.cooldown, self.eps = patience, cooldown, eps
         self.last_epoch = 0
         self._last_lr = group_values(optimizer, "lr")
