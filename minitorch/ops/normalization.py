@@ -76,6 +76,7 @@ class Normalize(Function):
         ctx.weight_shape = (weight if weight is not None else bias if bias is not None else input).shape
         with quiet(input):
             if not batch_stats:
+                assert running_mean is not None and running_var is not None  # (batch_norm/instance_norm checked)
                 mean = array(running_mean).reshape(1, c, 1)
                 rstd = 1.0 / xp.sqrt(array(running_var).reshape(1, c, 1) + eps)
                 out = _affine(xp, x, mean, rstd, w, b)
@@ -85,7 +86,7 @@ class Normalize(Function):
                 out = xp.empty((n, c, s), dtype=x.dtype)
                 mean, rstd = xp.empty((n, groups), dtype=x.dtype), xp.empty((n, groups), dtype=x.dtype)
                 input.backend.ops.group_norm_forward(x, w, b, groups, eps, out, mean, rstd)
-                if running_mean is not None and x.size:  # instance norm: var from rstd = 1 / sqrt(var + eps)
+                if running_mean is not None and running_var is not None and x.size:  # instance norm: var from rstd = 1 / sqrt(var + eps)
                     _update_running(running_mean, running_var, mean, 1.0 / (rstd * rstd) - eps, s, momentum)
                 ctx.save_for_backward(x, mean, rstd, w)
             else:
@@ -93,7 +94,7 @@ class Normalize(Function):
                 x_hat = xp.subtract(x, mean, out=xp.empty(x.shape, dtype=x.dtype))
                 var = _channel_dot(xp, x_hat, x_hat) / (n * s)
                 rstd = 1.0 / xp.sqrt(var + eps)
-                if running_mean is not None and x.size:
+                if running_mean is not None and running_var is not None and x.size:
                     _update_running(running_mean, running_var, mean, var, n * s, momentum)
                 x_hat *= rstd
                 out = x_hat if w is None and b is None else _affine(xp, x_hat, 0.0, 1.0, w, b)
