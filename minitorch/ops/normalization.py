@@ -170,18 +170,30 @@ def _check_float(op: str, input: Tensor, **others: Optional[Tensor]) -> None:
             )
 
 
-def _check_size(op: str, name: str, t: Optional[Tensor], size: int, input: Tensor) -> None:
-    if t is not None and t.size != size:
-        raise ShapeError(f"{op}: {name} should contain {size} elements (one per channel of input {input.shape}), "
-                         f"not {t.size} (shape {t.shape})")
-
-
 def _check_channels(op: str, input: Tensor) -> Tuple[int, int, int]:
     """(N, C, S) of an input (N, C, *), or a ShapeError."""
     if input.dims < 2:
         raise ShapeError(f"{op}: input must be (N, C, *) with at least 2 dims, got shape {input.shape}; "
                          f"add a batch dim with .unsqueeze(0)")
     return input.shape[0], input.shape[1], math.prod(input.shape[2:])
+
+
+def _check_per_channel(op: str, input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
+                       weight: Optional[Tensor], bias: Optional[Tensor], batch_stats: bool,
+                       without_stats: str) -> Tuple[int, int, int]:
+    """(N, C, S) of batch_norm's or instance_norm's input after checking it and its (C,)
+    parameters; running statistics are required unless `batch_stats` (`without_stats` says when)."""
+    n, c, s = _check_channels(op, input)
+    if (running_mean is None) != (running_var is None):
+        raise ShapeError(f"{op}: running_mean and running_var must either both be None or neither be None")
+    if not batch_stats and running_mean is None:
+        raise DTypeError(f"{op}: running_mean and running_var must be given {without_stats}")
+    _check_float(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and t.size != c:
+            raise ShapeError(f"{op}: {name} should contain {c} elements (one per channel of input {input.shape}), "
+                             f"not {t.size} (shape {t.shape})")
+    return n, c, s
 
 
 def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optional[Tensor],
@@ -216,15 +228,9 @@ def batch_norm(input: Tensor, running_mean: Optional[Tensor], running_var: Optio
         [[-1.0, -1.0], [1.0, 1.0]]
     """
     op = "batch_norm"
-    n, c, s = _check_channels(op, input)
-    if (running_mean is None) != (running_var is None):
-        raise ShapeError(f"{op}: running_mean and running_var must either both be None or neither be None")
-    if not training and running_mean is None:
-        raise DTypeError(f"{op}: running_mean and running_var must be given in evaluation (training=False); "
-                         "pass training=True to normalise with the batch's statistics")
-    _check_float(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
-    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
-        _check_size(op, name, t, c, input)
+    n, c, s = _check_per_channel(op, input, running_mean, running_var, weight, bias, training,
+                                 "in evaluation (training=False); pass training=True to normalise with the batch's "
+                                 "statistics")
     if training and n * s == 1:
         raise ShapeError(f"{op}: expected more than 1 value per channel when training, got input size "
                          f"{input.shape}; use a batch of more than one sample, or eval()")
@@ -262,14 +268,8 @@ def instance_norm(input: Tensor, running_mean: Optional[Tensor] = None, running_
         [[[-1.0, 1.0]]]
     """
     op = "instance_norm"
-    n, c, s = _check_channels(op, input)
-    if (running_mean is None) != (running_var is None):
-        raise ShapeError(f"{op}: running_mean and running_var must either both be None or neither be None")
-    if not use_input_stats and running_mean is None:
-        raise DTypeError(f"{op}: running_mean and running_var must be given when use_input_stats=False")
-    _check_float(op, input, weight=weight, bias=bias, running_mean=running_mean, running_var=running_var)
-    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
-        _check_size(op, name, t, c, input)
+    n, c, s = _check_per_channel(op, input, running_mean, running_var, weight, bias, use_input_stats,
+                                 "when use_input_stats=False")
     if use_input_stats and s == 1:
         raise ShapeError(f"{op}: expected more than 1 spatial element when training, got input size {input.shape}")
     return Normalize.apply(input, weight, bias, running_mean, running_var, (n, c, s, c if use_input_stats else 0),
