@@ -249,3 +249,19 @@ def test_fast_group_norm_kernels_match_the_generic_ones(shape, groups, dtype, af
     tol = 1e-12 if dtype == np.float64 else 2e-5
     for name, generic, fast in zip(("out", "mean", "rstd", "grad_in", "grad_weight", "grad_bias"), *results):
         np.testing.assert_allclose(fast, generic, rtol=tol, atol=tol, err_msg=name)
+
+
+@pytest.mark.parametrize("name,args,shape,train", [
+    ("BatchNorm2d", (3,), (4, 3, 2, 2), True), ("BatchNorm2d", (3,), (4, 3, 2, 2), False),
+    ("LayerNorm", (5,), (3, 5), True), ("GroupNorm", (2, 4), (3, 4, 3), True),
+])
+def test_parameter_gradients_for_an_input_that_needs_none(name, args, shape, train):
+    ours, theirs = _twins(name, *args)
+    ours.train(train)
+    theirs.train(train)
+    x = np.random.default_rng(9).normal(size=shape)
+    ours(minitorch.tensor(x)).sum().backward()
+    theirs(torch.tensor(x)).sum().backward()
+    grads = dict(ours.named_parameters())
+    for key, p in theirs.named_parameters():
+        np.testing.assert_allclose(to_numpy(grads[key].value.grad), p.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=key)

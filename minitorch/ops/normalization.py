@@ -112,7 +112,8 @@ class Normalize(Function):
                 x, mean, rstd, w = ctx.saved_values
                 dw = _channel_dot(xp, g, (x - mean) * rstd) if need_w else None
                 db = _channel_sum(xp, g) if need_b else None
-                dx = xp.multiply(g, rstd if w is None else w[:, None] * rstd, out=xp.empty(g.shape, dtype=g.dtype))
+                scale = rstd if w is None else w[:, None] * rstd
+                dx = xp.multiply(g, scale, out=xp.empty(g.shape, dtype=g.dtype)) if need_x else None
             elif groups:
                 x, mean, rstd, w = ctx.saved_values
                 dx = xp.empty((n, c, s), dtype=x.dtype)
