@@ -13,7 +13,7 @@ in when it is imported (core imports nothing above itself).
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, Iterable, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
 
@@ -207,7 +207,12 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     def is_contiguous(self) -> bool:
         return self._tensor.is_contiguous()
 
-    def stride(self, dim: Optional[int] = None) -> Any:
+    @overload
+    def stride(self) -> Tuple[int, ...]: ...
+    @overload
+    def stride(self, dim: int) -> int: ...
+
+    def stride(self, dim: Optional[int] = None) -> Union[int, Tuple[int, ...]]:
         """The strides in elements (as `torch.Tensor.stride`), or one dim's."""
         return self._tensor.strides if dim is None else self._tensor.strides[dim]
 

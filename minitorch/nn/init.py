@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 import math
-from typing import Any, Optional, Tuple, Union
+from typing import Any, Optional, Tuple, TypeVar, Union
 
 import numpy as np
 
@@ -38,6 +38,8 @@ __all__ = [
     "xavier_normal_",
 ]
 
+T = TypeVar("T")  # a Tensor, or a Parameter holding one: the fill functions return what they are given
+
 
 def _tensor(t: Any) -> Tensor:
     tensor = getattr(t, "value", t)  # a Parameter holds its tensor in .value
@@ -46,7 +48,7 @@ def _tensor(t: Any) -> Tensor:
     return tensor
 
 
-def _fill(t: Any, values: Union[np.ndarray, float]) -> Any:
+def _fill(t: T, values: Union[np.ndarray, float]) -> T:
     _tensor(t).to_numpy()[...] = values
     return t
 
@@ -85,27 +87,27 @@ def calculate_fan_in_and_fan_out(t: Any) -> Tuple[int, int]:
     return shape[1] * receptive, shape[0] * receptive
 
 
-def uniform_(t: Any, a: float = 0.0, b: float = 1.0, generator: Optional[np.random.Generator] = None) -> Any:
+def uniform_(t: T, a: float = 0.0, b: float = 1.0, generator: Optional[np.random.Generator] = None) -> T:
     """Fill with draws from U(a, b)."""
     return _fill(t, _rng(generator).uniform(a, b, _tensor(t).shape))
 
 
-def normal_(t: Any, mean: float = 0.0, std: float = 1.0, generator: Optional[np.random.Generator] = None) -> Any:
+def normal_(t: T, mean: float = 0.0, std: float = 1.0, generator: Optional[np.random.Generator] = None) -> T:
     """Fill with draws from N(mean, std^2)."""
     return _fill(t, _rng(generator).normal(mean, std, _tensor(t).shape))
 
 
-def constant_(t: Any, val: float) -> Any:
+def constant_(t: T, val: float) -> T:
     """Fill with `val`."""
     return _fill(t, val)
 
 
-def zeros_(t: Any) -> Any:
+def zeros_(t: T) -> T:
     """Fill with 0."""
     return _fill(t, 0.0)
 
 
-def ones_(t: Any) -> Any:
+def ones_(t: T) -> T:
     """Fill with 1."""
     return _fill(t, 1.0)
 
@@ -119,12 +121,12 @@ def _kaiming_std(t: Any, a: float, mode: str, nonlinearity: str) -> float:
 
 
 def kaiming_uniform_(
-    t: Any,
+    t: T,
     a: float = 0.0,
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
     generator: Optional[np.random.Generator] = None,
-) -> Any:
+) -> T:
     """He initialisation: U(-bound, bound) with bound = gain * sqrt(3 / fan).
 
     With a = sqrt(5) (what PyTorch's layers use) the bound is 1 / sqrt(fan_in).
@@ -134,24 +136,24 @@ def kaiming_uniform_(
 
 
 def kaiming_normal_(
-    t: Any,
+    t: T,
     a: float = 0.0,
     mode: str = "fan_in",
     nonlinearity: str = "leaky_relu",
     generator: Optional[np.random.Generator] = None,
-) -> Any:
+) -> T:
     """He initialisation: N(0, std^2) with std = gain / sqrt(fan)."""
     return normal_(t, 0.0, _kaiming_std(t, a, mode, nonlinearity), generator)
 
 
-def xavier_uniform_(t: Any, gain: float = 1.0, generator: Optional[np.random.Generator] = None) -> Any:
+def xavier_uniform_(t: T, gain: float = 1.0, generator: Optional[np.random.Generator] = None) -> T:
     """Glorot initialisation: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(t)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform_(t, -bound, bound, generator)
 
 
-def xavier_normal_(t: Any, gain: float = 1.0, generator: Optional[np.random.Generator] = None) -> Any:
+def xavier_normal_(t: T, gain: float = 1.0, generator: Optional[np.random.Generator] = None) -> T:
     """Glorot initialisation: N(0, std^2) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = calculate_fan_in_and_fan_out(t)
     return normal_(t, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
