@@ -9,7 +9,7 @@ NumPy/PyTorch (see `core/indexing.py`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Optional, Self
+from typing import TYPE_CHECKING, Any, Callable, Literal, Optional, Self, Tuple, Union, overload
 
 import numpy as np
 
@@ -86,7 +86,14 @@ class IndexMethods:
         """The entries where `mask` holds, as a 1-D tensor (as `torch.masked_select`)."""
         return ops.masked_select(self, mask)
 
-    def nonzero(self, *, as_tuple: bool = False) -> Any:
+    @overload
+    def nonzero(self, *, as_tuple: Literal[False] = ...) -> "Tensor": ...
+    @overload
+    def nonzero(self, *, as_tuple: Literal[True]) -> Tuple["Tensor", ...]: ...
+    @overload
+    def nonzero(self, *, as_tuple: bool = ...) -> Union["Tensor", Tuple["Tensor", ...]]: ...
+
+    def nonzero(self, *, as_tuple: bool = False) -> Union["Tensor", Tuple["Tensor", ...]]:
         """The indices of the non-zero entries (as `torch.nonzero`)."""
         return ops.nonzero(self, as_tuple=as_tuple)
 

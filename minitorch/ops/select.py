@@ -10,7 +10,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Any, Tuple, Union
+from typing import Any, Literal, Tuple, Union, overload
 
 from ..autodiff.function import Context, Function
 from ..core.dtypes import result_type
@@ -60,7 +60,14 @@ def _check_condition(op: str, condition: Any) -> Tensor:
     return condition
 
 
-def where(condition: Tensor, input: Union[Tensor, Number, None] = None, other: Union[Tensor, Number, None] = None) -> Any:
+@overload
+def where(condition: Tensor) -> Tuple[Tensor, ...]: ...
+@overload
+def where(condition: Tensor, input: Union[Tensor, Number], other: Union[Tensor, Number]) -> Tensor: ...
+
+
+def where(condition: Tensor, input: Union[Tensor, Number, None] = None,
+          other: Union[Tensor, Number, None] = None) -> Union[Tensor, Tuple[Tensor, ...]]:
     """Entries of `input` where `condition` holds, else of `other` (as `torch.where`).
 
     out_i = input_i if condition_i else other_i. Either value may be a number; the result
@@ -149,7 +156,15 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     return input.expand(*shape)[mask.expand(*shape)] if shape else input.view(1)[mask.view(1)]
 
 
-def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[False] = ...) -> Tensor: ...
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[True]) -> Tuple[Tensor, ...]: ...
+@overload
+def nonzero(input: Tensor, *, as_tuple: bool = ...) -> Union[Tensor, Tuple[Tensor, ...]]: ...
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Union[Tensor, Tuple[Tensor, ...]]:
     """The indices of the non-zero entries, in row-major order (as `torch.nonzero`).
 
     Args:
