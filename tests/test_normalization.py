@@ -265,3 +265,16 @@ def test_parameter_gradients_for_an_input_that_needs_none(name, args, shape, tra
     grads = dict(ours.named_parameters())
     for key, p in theirs.named_parameters():
         np.testing.assert_allclose(to_numpy(grads[key].value.grad), p.grad.numpy(), rtol=1e-10, atol=1e-12, err_msg=key)
+
+
+def test_reset_parameters_restores_the_initial_state():
+    layer = nn.BatchNorm2d(3)
+    for p in layer.parameters():
+        p.value.grad = None
+    layer(minitorch.rand((4, 3, 2, 2)) * 5.0).sum().backward()
+    minitorch.optim.SGD(layer.parameters(), lr=0.5).step()
+    layer.reset_parameters()
+    for name, value in layer.state_dict().items():
+        expected = 1.0 if name in ("weight", "running_var") else 0.0
+        np.testing.assert_array_equal(to_numpy(value), np.full(to_numpy(value).shape, expected), err_msg=name)
+    nn.BatchNorm1d(2, affine=False, track_running_stats=False).reset_parameters()  # nothing to reset

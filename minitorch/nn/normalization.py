@@ -32,14 +32,23 @@ __all__ = [
 ]
 
 
+def _place(value: Tensor, device: Any) -> Tensor:
+    return value if device is None else value.to(device)
+
+
 def _affine(module: Module, shape: Tuple[int, ...], affine: bool, bias: bool, device: Any, dtype: Any,
             backend: Any) -> None:
     """weight = 1 and bias = 0 of `shape` as parameters (or None), on `device` / `backend`."""
-    def make(value: Tensor) -> Parameter:
-        return Parameter(value if device is None else value.to(device))
+    weight = Parameter(_place(ones(shape, backend=backend, dtype=dtype), device)) if affine else None
+    module.register_parameter("weight", weight)
+    module.register_parameter("bias", Parameter(_place(zeros(shape, backend=backend, dtype=dtype), device))
+                              if affine and bias else None)
 
-    module.register_parameter("weight", make(ones(shape, backend=backend, dtype=dtype)) if affine else None)
-    module.register_parameter("bias", make(zeros(shape, backend=backend, dtype=dtype)) if affine and bias else None)
+
+def _fill(t: Optional[Any], value: float) -> None:
+    """Write `value` into every entry of a tensor or parameter, in place (on its device; no graph)."""
+    if t is not None:
+        array(getattr(t, "value", t))[...] = value
 
 
 def _value(parameter: Optional[Parameter]) -> Optional[Tensor]:
@@ -60,30 +69,24 @@ class _NormBase(Module):
         self.affine, self.track_running_stats = affine, track_running_stats
         _affine(self, (self.num_features,), affine, bias, device, dtype, backend)
         if track_running_stats:
-            def make(value: Tensor) -> Tensor:
-                return value if device is None else value.to(device)
-
-            self.register_buffer("running_mean", make(zeros((self.num_features,), backend=backend, dtype=dtype)))
-            self.register_buffer("running_var", make(ones((self.num_features,), backend=backend, dtype=dtype)))
-            self.register_buffer("num_batches_tracked", make(zeros((), backend=backend, dtype="int64")))
+            c = (self.num_features,)
+            self.register_buffer("running_mean", _place(zeros(c, backend=backend, dtype=dtype), device))
+            self.register_buffer("running_var", _place(ones(c, backend=backend, dtype=dtype), device))
+            self.register_buffer("num_batches_tracked", _place(zeros((), backend=backend, dtype="int64"), device))
         else:
             for name in ("running_mean", "running_var", "num_batches_tracked"):
                 self.register_buffer(name, None)
 
     def reset_running_stats(self) -> None:
         """running_mean = 0, running_var = 1, num_batches_tracked = 0."""
-        if self.track_running_stats:
-            self.running_mean.fill_(0.0)
-            self.running_var.fill_(1.0)
-            self.num_batches_tracked.fill_(0)
+        for name, value in (("running_mean", 0.0), ("running_var", 1.0), ("num_batches_tracked", 0)):
+            _fill(self._buffers[name], value)
 
     def reset_parameters(self) -> None:
         """The running statistics reset; weight = 1, bias = 0."""
         self.reset_running_stats()
-        if self.weight is not None:
-            self.weight.value.fill_(1.0)
-        if self.bias is not None:
-            self.bias.value.fill_(0.0)
+        _fill(self.weight, 1.0)
+        _fill(self.bias, 0.0)
 
     def _check_input_dim(self, input: Tensor) -> None:
         if input.dims not in self._dims:
@@ -275,6 +278,11 @@ class GroupNorm(Module):
         self.num_groups, self.num_channels, self.eps, self.affine = int(num_groups), int(num_channels), eps, affine
         _affine(self, (self.num_channels,), affine, bias, device, dtype, backend)
 
+    def reset_parameters(self) -> None:
+        """weight = 1, bias = 0."""
+        _fill(self.weight, 1.0)
+        _fill(self.bias, 0.0)
+
     def forward(self, input: Tensor) -> Tensor:
         return group_norm(input, self.num_groups, _value(self.weight), _value(self.bias), self.eps)
 
@@ -312,6 +320,11 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(int(d) for d in shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         _affine(self, self.normalized_shape, elementwise_affine, bias, device, dtype, backend)
+
+    def reset_parameters(self) -> None:
+        """weight = 1, bias = 0."""
+        _fill(self.weight, 1.0)
+        _fill(self.bias, 0.0)
 
     def forward(self, input: Tensor) -> Tensor:
         return layer_norm(input, self.normalized_shape, _value(self.weight), _value(self.bias), self.eps)
