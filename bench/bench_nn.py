@@ -1,4 +1,5 @@
-"""Layer, loss and optimizer speed: fused Linear, fused cross-entropy, SGD/Adam steps, ours vs PyTorch.
+"""Layer, loss and optimizer speed: fused Linear, fused cross-entropy, activations, SGD/Adam steps,
+ours vs PyTorch.
 
 float32, one thread, both libraries in this process on the same data. "fwd+bwd" = forward,
 then backward of a fixed upstream gradient (Linear) or of the loss itself (cross-entropy).
@@ -55,6 +56,24 @@ def cross_entropy_case(batch: int, classes: int, smoothing: float):
     return ours, theirs
 
 
+def activation_case(ours_fn, theirs_fn, shape=(64, 256, 32)):
+    """An elementwise activation forward, then backward of a fixed upstream gradient."""
+    rng = np.random.default_rng(3)
+    x_np, g_np = rng.standard_normal(shape).astype(np.float32), rng.standard_normal(shape).astype(np.float32)
+    x, tx = minitorch.from_numpy(x_np, requires_grad=True), torch.from_numpy(x_np).requires_grad_(True)
+    g, tg = minitorch.from_numpy(g_np), torch.from_numpy(g_np)
+
+    def ours():
+        x.grad = None
+        ours_fn(x).backward(g)
+
+    def theirs():
+        tx.grad = None
+        theirs_fn(tx).backward(tg)
+
+    return ours, theirs
+
+
 def optimizer_case(make, make_ref):
     """One step over LeNet-5-sized parameters with fixed gradients."""
     shapes = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (120, 400), (120,), (84, 120), (84,), (10, 84), (10,)]
@@ -79,6 +98,8 @@ def main() -> None:
         ("Linear 84->10 fwd+bwd, batch 64", linear_case(64, 84, 10)),
         ("cross_entropy fwd+bwd, (64, 10)", cross_entropy_case(64, 10, 0.0)),
         ("cross_entropy label_smoothing=0.1 fwd+bwd, (256, 100)", cross_entropy_case(256, 100, 0.1)),
+        ("gelu fwd+bwd, (64, 256, 32)", activation_case(F.gelu, torch.nn.functional.gelu)),
+        ("leaky_relu fwd+bwd, (64, 256, 32)", activation_case(F.leaky_relu, torch.nn.functional.leaky_relu)),
         ("SGD(momentum=0.9) step, LeNet-5 params", optimizer_case(
             lambda p: optim.SGD(p, lr=0.01, momentum=0.9), lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9))),
         ("Adam step, LeNet-5 params", optimizer_case(

@@ -18,20 +18,32 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from minitorch.backends import cuda_array_ops
+import math
 
-VALUES = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -2.5, 3.0, 100.0, -100.0, 0.5]
-FUNCTIONS = sorted(cuda_array_ops.EXPRESSIONS, key=lambda fn: fn.__name__)
+from minitorch.backends import cuda_array_ops
+from minitorch.ops import activation_scalars as activations
+
+VALUES = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-30, -2.5, 3.0, -3.0, 6.0, 100.0, -100.0, 0.5]
+# the activations' own expressions (one instance of each parameterised family, odd parameters)
+ACTIVATIONS = [
+    activations.GELU, activations.GELU_TANH, activations.SILU, activations.MISH, activations.HARDSWISH,
+    activations.HARDSIGMOID, activations.LOGSIGMOID, activations.SOFTSIGN, activations.TANHSHRINK,
+    activations.leaky_relu_pair(0.2), activations.elu_pair(0.5, 1.25, 2.0), activations.softplus_pair(2.0, 5.0),
+    activations.hardtanh_pair(-2.0, 6.0),
+]
+FUNCTIONS = sorted(cuda_array_ops.EXPRESSIONS, key=lambda fn: fn.__name__) + [fn for pair in ACTIVATIONS for fn in pair]
 C_TYPES = {"float": np.float32, "double": np.float64}
 
 
 def _program() -> str:
     lines = [
-        "#include <cmath>", "#include <cstdio>", "using std::exp; using std::log; using std::fabs; using std::isnan;",
+        "#include <cmath>", "#include <cstdio>",
+        "using std::exp; using std::log; using std::fabs; using std::isnan; using std::expm1; using std::log1p;"
+        " using std::tanh; using std::erf;",
         "#define __device__", "#define __forceinline__ inline", cuda_array_ops.PREAMBLE,
     ]
     for fn in FUNCTIONS:
-        _, expression = cuda_array_ops.EXPRESSIONS[fn]
+        _, expression = cuda_array_ops.expression_of(fn)
         lines.append(f"template <typename T> T f_{fn.__name__}(T x, T y) {{ (void)y; return {expression}; }}")
     values = ", ".join(repr(float(v)).replace("nan", "NAN").replace("inf", "INFINITY") for v in VALUES)
     lines += [f"const double VALUES[] = {{{values}}};", "template <typename T> void run(const char* type) {"]
@@ -55,12 +67,17 @@ def test_expressions_mean_in_cpp_what_they_mean_in_numpy(tmp_path: Path):
         ctype, name, value = line.split()
         results.setdefault((ctype, name), []).append(float.fromhex(value) if "nan" not in value else np.nan)
     x, y = (np.array(v) for v in zip(*itertools.product(VALUES, VALUES)))
-    namespace = {"where": np.where, "exp": np.exp, "log": np.log, "fabs": np.abs, "isnan": np.isnan}
+    namespace = {"where": np.where, "exp": np.exp, "log": np.log, "fabs": np.abs, "isnan": np.isnan, "expm1": np.expm1,
+                 "log1p": np.log1p, "tanh": np.tanh, "erf": np.vectorize(math.erf, otypes=[float])}
+    activation_functions = {fn for pair in ACTIVATIONS for fn in pair}
     for fn in FUNCTIONS:
-        _, expression = cuda_array_ops.EXPRESSIONS[fn]
+        _, expression = cuda_array_ops.expression_of(fn)
         for ctype, dtype in C_TYPES.items():
+            # the activations' literals are doubles: C computes them in double, then rounds to T
+            math_dtype = np.float64 if fn in activation_functions else dtype
+            operands = {"x": x.astype(dtype).astype(math_dtype), "y": y.astype(dtype).astype(math_dtype)}
             with np.errstate(all="ignore"):
-                want = np.broadcast_to(eval(expression, namespace, {"x": x.astype(dtype), "y": y.astype(dtype)}), x.shape)
+                want = np.broadcast_to(eval(expression, namespace, operands), x.shape).astype(dtype)
             got = np.array(results[(ctype, fn.__name__)])
             rtol = 1e-6 if dtype is np.float32 else 1e-14
             np.testing.assert_allclose(got, want.astype(np.float64), rtol=rtol, atol=np.finfo(dtype).tiny, equal_nan=True,

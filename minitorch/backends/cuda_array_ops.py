@@ -2,7 +2,10 @@
 
 Each named function has one expression (`EXPRESSIONS`) over `x` (and `y`), written in the part
 of C that is also Python over numpy arrays: arithmetic, comparisons, numeric literals and calls
-of `where(c, a, b)`, `fabs`, `exp`, `log`, `isnan` (`where` is defined for C in `PREAMBLE`).
+of `where(c, a, b)`, `fabs`, `exp`, `expm1`, `log`, `log1p`, `tanh`, `erf`, `isnan` (`where` is
+defined for C in `PREAMBLE`). Any other scalar function may carry its own as an attribute
+`fn.expression = (arity, text)` (the activations of `ops/activation_scalars.py` do:
+`expression_of`).
 The same text compiles into two CuPy kernels:
 
 * `_flat`: a RawKernel over flat storage, `out[i] = f(a[i * sa], b[i * sb])`, for operands of
@@ -33,7 +36,7 @@ from .. import operators
 from ..core.tensor_data import TensorData
 from .cuda_device import strided_view
 
-__all__ = ["EXPRESSIONS", "PREAMBLE", "kernel_for", "matrix_multiply"]
+__all__ = ["EXPRESSIONS", "PREAMBLE", "expression_of", "kernel_for", "matrix_multiply"]
 
 # A C (and numpy) definition of where(); both branches are evaluated, as numpy.where does. The
 # result is returned by value (C++14 `auto`): a trailing `-> decltype(c ? a : b)` made it a
@@ -66,6 +69,15 @@ if operators.log(1.0) == 0.0 and operators.log(1e-30) < -60:  # the exact log (n
     EXPRESSIONS[operators.log] = (1, "log(x)")
     EXPRESSIONS[operators.log_back] = (2, "y / x")
 
+
+
+def expression_of(fn: Callable) -> Optional[Tuple[int, str]]:
+    """(arity, expression) of a scalar function: from `EXPRESSIONS`, else the function's own
+    `expression` attribute; None when it has neither."""
+    found = EXPRESSIONS.get(fn)
+    return found if found is not None else getattr(fn, "expression", None)
+
+
 _C_TYPES = {np.dtype(np.float32): "float", np.dtype(np.float64): "double"}
 _FLAT_THREADS = 256
 _FLAT_MAX_BLOCKS = 1 << 16  # grid-stride beyond
@@ -88,7 +100,7 @@ def _flat(fn: Callable, dtype: np.dtype) -> Any:
     (grid, block, (out, a, b, sa, sb, n)); a unary function ignores b)."""
     import cupy
 
-    _, expression = EXPRESSIONS[fn]
+    _, expression = expression_of(fn)  # type: ignore[misc]
     name = f"minitorch_flat_{fn.__name__}_{_C_TYPES[dtype]}"
     source = f"typedef {_C_TYPES[dtype]} T;\n{PREAMBLE}{_FLAT_SOURCE.format(name=name, expression=expression)}"
     return cupy.RawKernel(source, name).kernel
@@ -99,7 +111,7 @@ def _strided(fn: Callable) -> Any:
     """The ElementwiseKernel of `fn` over strided views: (x, z) or (x, y, z), any dtypes, z the output."""
     import cupy
 
-    arity, expression = EXPRESSIONS[fn]
+    arity, expression = expression_of(fn)  # type: ignore[misc]
     params = "X x" if arity == 1 else "X x, Y y"
     return cupy.ElementwiseKernel(params, "Z z", f"z = {expression}", f"minitorch_{fn.__name__}", preamble=PREAMBLE)
 
@@ -158,7 +170,7 @@ def _reductions() -> Dict[Callable, Tuple[Any, float]]:
 def kernel_for(kind: str, fn: Callable, *args: Any) -> Optional[Callable[..., None]]:
     """The CuPy raw kernel of `kind` ("map", "zip", "reduce") for `fn`, or None when CuPy has none."""
     if kind in ("map", "zip"):
-        arity = EXPRESSIONS.get(fn, (0, ""))[0]
+        arity = (expression_of(fn) or (0, ""))[0]
         if arity != (1 if kind == "map" else 2):
             return None
         return _map_kernel(fn) if kind == "map" else _zip_kernel(fn)

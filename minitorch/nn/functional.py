@@ -13,7 +13,25 @@ Example:
 from __future__ import annotations
 
 from ..core.tensor import Tensor
-from ..ops.activation import tanh
+from ..ops.activation import (
+    celu,
+    elu,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    silu,
+    softplus,
+    softsign,
+    tanh,
+    tanhshrink,
+)
+from ..ops.activation_channel import glu, prelu, softmin
 from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.conv import conv1d, conv2d, conv3d
 from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
@@ -39,6 +57,7 @@ __all__ = [
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "celu",
     "conv1d",
     "conv2d",
     "conv3d",
@@ -48,30 +67,48 @@ __all__ = [
     "cross_entropy",
     "downsample",
     "dropout",
+    "elu",
     "embedding",
     "flatten",
+    "gelu",
+    "glu",
     "group_norm",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
     "instance_norm",
     "layer_norm",
+    "leaky_relu",
     "linear",
     "log_softmax",
+    "logsigmoid",
     "logsumexp",
     "max_pool1d",
     "max_pool2d",
+    "mish",
     "mse_loss",
     "nll_loss",
     "pad",
+    "prelu",
     "relu",
+    "relu6",
+    "selu",
     "sigmoid",
+    "silu",
     "softmax",
+    "softmin",
+    "softplus",
+    "softsign",
     "tanh",
+    "tanhshrink",
     "unflatten",
     "upsample",
 ]
 
 
-def relu(input: Tensor) -> Tensor:
-    """max(x, 0) elementwise (as `torch.nn.functional.relu`); gradient 0 at 0.
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0) elementwise (as `torch.nn.functional.relu`); gradient 0 at 0. `inplace` is
+    accepted; the result is always a new tensor.
 
     Shape:
         (*) -> (*).

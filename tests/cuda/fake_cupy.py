@@ -15,8 +15,8 @@ numpy computes; what is CuPy's is the contract around it, held as strictly as Cu
   args): arrays are raw pointers (so they must be C-contiguous), scalars Python or numpy ones.
   Both *run their own source*: the bodies are statements `[type] name = expression;` in the
   part of C that is also Python over numpy arrays (cuda_array_ops.py says which), executed
-  with `i` the vector of every index and `where`, `exp`, `log`, `fabs`, `isnan`, `sqrt` as
-  numpy's. A body outside that subset fails here, loudly.
+  with `i` the vector of every index and `where`, `exp`, `expm1`, `log`, `log1p`, `tanh`, `fabs`,
+  `isnan`, `sqrt` as numpy's (`erf`: math.erf over each element). A body outside that subset fails here, loudly.
 
 Not modelled: streams, memory pools, devices other than 0, NVRTC's own compile errors.
 `install()` puts the module in `sys.modules["cupy"]`; tests/cuda/conftest.py does that when
@@ -25,6 +25,7 @@ MINITORCH_FAKE_CUPY=1 (tests/test_cuda_simulator.py runs tests/cuda so, in numba
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import types
@@ -258,7 +259,8 @@ class ufunc:
 
 # -------------------------------------------------------------------- kernels that run their source
 
-_NAMESPACE = {"where": np.where, "exp": np.exp, "log": np.log, "fabs": np.abs, "isnan": np.isnan, "sqrt": np.sqrt}
+_NAMESPACE = {"where": np.where, "exp": np.exp, "log": np.log, "fabs": np.abs, "isnan": np.isnan, "sqrt": np.sqrt,
+              "expm1": np.expm1, "log1p": np.log1p, "tanh": np.tanh, "erf": np.vectorize(math.erf, otypes=[float])}
 _STATEMENT = re.compile(r"^(?:(?:const\s+)?([A-Za-z_][A-Za-z_0-9]*)\s+(?=[A-Za-z_][A-Za-z_0-9]*\s*=[^=]))?(.+)$", re.S)
 _C_TYPE_NAMES = {"float", "double", "int", "bool", "auto"}
 
