@@ -73,6 +73,12 @@ def test_single_sample_1d_logits_with_a_scalar_target():
     (lambda: nn.MSELoss(), lambda: torch.nn.MSELoss(), "values"),
     (lambda: nn.BCEWithLogitsLoss(reduction="none"), lambda: torch.nn.BCEWithLogitsLoss(reduction="none"), "values"),
     (lambda: nn.BCELoss(), lambda: torch.nn.BCELoss(), "probabilities"),
+    (lambda: nn.L1Loss(reduction="sum"), lambda: torch.nn.L1Loss(reduction="sum"), "values"),
+    (lambda: nn.SmoothL1Loss(beta=0.5), lambda: torch.nn.SmoothL1Loss(beta=0.5), "values"),
+    (lambda: nn.HuberLoss(reduction="none", delta=0.3), lambda: torch.nn.HuberLoss(reduction="none", delta=0.3), "values"),
+    (lambda: nn.KLDivLoss(reduction="batchmean"), lambda: torch.nn.KLDivLoss(reduction="batchmean"), "probabilities"),
+    (lambda: nn.KLDivLoss(reduction="sum", log_target=True), lambda: torch.nn.KLDivLoss(reduction="sum", log_target=True),
+     "values"),
 ])
 def test_loss_modules_match_torch(make, make_ref, target):
     rng = np.random.default_rng(0)
@@ -87,6 +93,10 @@ def test_loss_modules_match_torch(make, make_ref, target):
 def test_loss_reduction_is_checked_at_construction():
     with pytest.raises(ValueError, match="reduction"):
         nn.MSELoss(reduction="average")
+    with pytest.raises(ValueError, match="batchmean"):
+        nn.KLDivLoss(reduction="batch")
+    with pytest.raises(ValueError, match="reduction"):
+        nn.L1Loss(reduction="batchmean")  # kl_div's alone, as in torch
 
 
 def test_non_integer_class_targets_are_refused():

@@ -25,7 +25,7 @@ DIFFERENT_CONTRACT = {
                 "interpolate alias; no nn.Upsample",
 }
 # Arguments torch lacks, each a deliberate extension.
-EXTRA_ARGUMENTS = {("dropout", "generator")}
+EXTRA_ARGUMENTS = {("dropout", "generator"), ("dropout1d", "generator"), ("dropout2d", "generator"), ("dropout3d", "generator")}
 # Arguments torch lets default to a deprecated implicit choice, which we require.
 REQUIRED_HERE = {("softmax", "dim"), ("log_softmax", "dim")}
 # torch's own deprecated arguments, which we leave out.

@@ -1,17 +1,19 @@
-"""Containers: `Sequential` (modules applied in order) and `ModuleList` (an indexable list).
+"""Containers: `Sequential` (modules applied in order), `ModuleList` (an indexable list) and
+`ModuleDict` (modules by name).
 
-Children are registered under their position ("0", "1", ...), so parameter names are
-PyTorch's (`0.weight`, `3.bias`) and state dicts move between the two libraries unchanged.
+Children are registered under their position ("0", "1", ...) or name, so parameter names are
+PyTorch's (`0.weight`, `3.bias`, `encoder.weight`) and state dicts move between the two
+libraries unchanged.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 from .module import Module
 
-__all__ = ["Sequential", "ModuleList"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
 def _check_module(owner: str, module: Any) -> Module:
@@ -104,3 +106,83 @@ class Sequential(ModuleList):
         for module in self._modules.values():
             input = module(input)
         return input
+
+
+class ModuleDict(Module):
+    """Sub-modules by name, registered so their parameters are found, in insertion order (as
+    `torch.nn.ModuleDict`): `d[name]`, `d[name] = module`, `del d[name]`, `name in d`, `len`,
+    iteration over the names, `keys`, `items`, `values`, `update`, `pop`, `clear`.
+
+    Args:
+        modules: a mapping name -> Module, or an iterable of (name, Module) pairs; default empty.
+
+    Raises:
+        KeyError: a name that is not a string, is empty, holds a "." or is another attribute of
+            the module (as PyTorch). TypeError: a value that is not a Module.
+
+    Example:
+        >>> from minitorch.nn import Linear, ReLU
+        >>> blocks = ModuleDict({"encoder": Linear(4, 2), "act": ReLU()})
+        >>> [name for name, _ in blocks.named_parameters()]
+        ['encoder.weight', 'encoder.bias']
+    """
+
+    def __init__(self, modules: Optional[Union[Mapping[str, Module], Iterable[Tuple[str, Module]]]] = None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def _name(self, key: Any) -> str:
+        if not isinstance(key, str):
+            raise KeyError(f"ModuleDict: module names are strings, got {type(key).__name__} {key!r}")
+        if not key or "." in key:
+            raise KeyError(f"ModuleDict: a module name can be neither empty nor hold a '.', got {key!r}")
+        if key not in self._modules and hasattr(self, key):
+            raise KeyError(f"ModuleDict: {key!r} is already an attribute of the module; choose another name")
+        return key
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        setattr(self, self._name(key), _check_module("ModuleDict", module))
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
+        return self._modules.keys()
+
+    def items(self) -> Iterable[Tuple[str, Module]]:
+        """(name, module) pairs, in insertion order."""
+        return self._modules.items()
+
+    def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
+        return self._modules.values()
+
+    def pop(self, key: str) -> Module:
+        """Remove the module named `key` and return it."""
+        return self._modules.pop(key)
+
+    def clear(self) -> None:
+        """Remove every module."""
+        self._modules.clear()
+
+    def update(self, modules: Union[Mapping[str, Module], Iterable[Tuple[str, Module]]]) -> None:
+        """Add or replace modules from a mapping or an iterable of (name, Module) pairs."""
+        pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise TypeError(f"ModuleDict.update: expected (name, Module) pairs, got {pair!r}")
+            self[pair[0]] = pair[1]

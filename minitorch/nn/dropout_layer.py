@@ -1,4 +1,5 @@
-"""`Dropout`: zero entries with probability p during training (scaled by 1 / (1 - p))."""
+"""`Dropout`: zero entries with probability p during training (scaled by 1 / (1 - p));
+`Dropout1d/2d/3d`: zero whole channels."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import Optional
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..ops.dropout import dropout
+from ..ops.dropout import dropout, dropout1d, dropout2d, dropout3d
 from .module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]
 
 
 class Dropout(Module):
@@ -35,11 +36,44 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False, generator: Optional[np.random.Generator] = None):
         super().__init__()
         if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must lie in [0, 1], got {p}")
+            raise ValueError(f"{type(self).__name__}: p must lie in [0, 1], got {p}")
         self.p, self.inplace, self.generator = float(p), inplace, generator
 
+    function = staticmethod(dropout)
+
     def forward(self, input: Tensor) -> Tensor:
-        return dropout(input, self.p, self.training, generator=self.generator)
+        return self.function(input, self.p, self.training, generator=self.generator)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(Dropout):
+    """Zero whole channels with probability `p` in training mode (as `torch.nn.Dropout1d`); the
+    identity after `eval()`. Args as `Dropout`.
+
+    Shape:
+        (N, C, L) -> (N, C, L); (C, L) -> (C, L).
+    """
+
+    function = staticmethod(dropout1d)
+
+
+class Dropout2d(Dropout):
+    """Zero whole channels of 2-D feature maps (as `torch.nn.Dropout2d`). Args as `Dropout`.
+
+    Shape:
+        (N, C, H, W) -> (N, C, H, W).
+    """
+
+    function = staticmethod(dropout2d)
+
+
+class Dropout3d(Dropout):
+    """Zero whole channels of 3-D feature maps (as `torch.nn.Dropout3d`). Args as `Dropout`.
+
+    Shape:
+        (N, C, D, H, W) -> (N, C, D, H, W); (C, D, H, W) -> (C, D, H, W).
+    """
+
+    function = staticmethod(dropout3d)

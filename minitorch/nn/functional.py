@@ -35,14 +35,25 @@ from ..ops.activation_channel import glu, prelu, softmin
 from ..ops.adaptive_pool import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.conv import conv1d, conv2d, conv3d
 from ..ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
-from ..ops.dropout import dropout
+from ..ops.distance import cosine_similarity, normalize, pairwise_distance
+from ..ops.dropout import dropout, dropout1d, dropout2d, dropout3d
 from ..ops.embedding import embedding
 from ..ops.flatten import flatten, unflatten
 from ..ops.linear import linear
 from ..ops.loss import cross_entropy, nll_loss
-from ..ops.loss_elementwise import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
+from ..ops.loss_elementwise import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    smooth_l1_loss,
+)
 from ..ops.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from ..ops.one_hot import one_hot
 from ..ops.pad import pad
+from ..ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..ops.resample import downsample, upsample
 from ..ops.softmax import log_softmax, logsumexp, softmax
@@ -64,9 +75,13 @@ __all__ = [
     "conv_transpose1d",
     "conv_transpose2d",
     "conv_transpose3d",
+    "cosine_similarity",
     "cross_entropy",
     "downsample",
     "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
     "elu",
     "embedding",
     "flatten",
@@ -76,7 +91,10 @@ __all__ = [
     "hardsigmoid",
     "hardswish",
     "hardtanh",
+    "huber_loss",
     "instance_norm",
+    "kl_div",
+    "l1_loss",
     "layer_norm",
     "leaky_relu",
     "linear",
@@ -88,13 +106,19 @@ __all__ = [
     "mish",
     "mse_loss",
     "nll_loss",
+    "normalize",
+    "one_hot",
     "pad",
+    "pairwise_distance",
+    "pixel_shuffle",
+    "pixel_unshuffle",
     "prelu",
     "relu",
     "relu6",
     "selu",
     "sigmoid",
     "silu",
+    "smooth_l1_loss",
     "softmax",
     "softmin",
     "softplus",

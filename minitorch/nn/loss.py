@@ -1,5 +1,5 @@
 """Loss layers (as `torch.nn`): `CrossEntropyLoss`, `NLLLoss`, `BCELoss`, `BCEWithLogitsLoss`,
-`MSELoss`. Each stores its settings and calls the fused functional loss; see
+`MSELoss`, `L1Loss`, `SmoothL1Loss`, `HuberLoss`, `KLDivLoss`. Each stores its settings and calls the fused functional loss; see
 `minitorch.ops.loss` and `minitorch.ops.loss_elementwise` for the math and shapes.
 
 Example:
@@ -13,11 +13,22 @@ from typing import Any, Optional
 
 from ..core.tensor import Tensor
 from ..ops.loss import cross_entropy, nll_loss
-from ..ops.loss_elementwise import binary_cross_entropy, binary_cross_entropy_with_logits, mse_loss
+from ..ops.loss_elementwise import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    smooth_l1_loss,
+)
 from ..ops.loss_reduce import check_reduction
 from .module import Module
 
-__all__ = ["CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss"]
+__all__ = [
+    "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
+    "KLDivLoss",
+]
 
 
 class _Loss(Module):
@@ -97,3 +108,61 @@ class MSELoss(_Loss):
 
     def forward(self, input: Tensor, target: Any) -> Tensor:
         return mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """`l1_loss(input, target, reduction)`: mean absolute error.
+
+    Args: reduction ("mean").
+    Shape: (*), (*) -> (1,) or (*).
+    """
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return l1_loss(input, target, self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """`smooth_l1_loss(input, target, reduction, beta)`: quadratic below beta, linear above.
+
+    Args: reduction ("mean"), beta (1.0).
+    Shape: (*), (*) -> (1,) or (*).
+    """
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0):
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return smooth_l1_loss(input, target, self.reduction, self.beta)
+
+
+class HuberLoss(_Loss):
+    """`huber_loss(input, target, reduction, delta)`: quadratic below delta, delta-sloped above.
+
+    Args: reduction ("mean"), delta (1.0).
+    Shape: (*), (*) -> (1,) or (*).
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0):
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return huber_loss(input, target, self.reduction, self.delta)
+
+
+class KLDivLoss(Module):
+    """`kl_div(input, target, reduction, log_target)` with log-probability inputs.
+
+    Args: reduction ("mean"; "batchmean" is the KL divergence per sample), log_target (False).
+    Shape: (N, *), (N, *) -> (1,) or (N, *).
+    """
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False):
+        super().__init__()
+        if reduction not in ("batchmean", "mean", "sum", "none"):
+            raise ValueError(f"KLDivLoss: reduction must be one of ('none', 'batchmean', 'mean', 'sum'), got {reduction!r}")
+        self.reduction, self.log_target = reduction, log_target
+
+    def forward(self, input: Tensor, target: Any) -> Tensor:
+        return kl_div(input, target, self.reduction, self.log_target)

@@ -1,13 +1,16 @@
-"""Registry entries for the fused losses (cross_entropy, nll_loss, BCE, BCE with logits, MSE)
-and the tanh and linear ops, against torch.nn.functional in float64."""
+"""Registry entries for the fused losses (cross_entropy, nll_loss, BCE, BCE with logits, MSE, L1,
+smooth L1, Huber, KL divergence) and the tanh and linear ops, against torch.nn.functional in
+float64."""
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import torch
 import torch.nn.functional as TF
 
-from minitorch.errors import IndexingError, ShapeError
+from minitorch.errors import DomainError, IndexingError, ShapeError
 from minitorch.nn import functional as F
 
 from .spec import ErrorCase, OpCase, OpSpec, cut_batch
@@ -81,6 +84,43 @@ def _bce_logits(rng, small):
 def _mse(rng, small):
     shape = _shape(rng, small)
     return OpCase([rng.normal(size=shape), rng.normal(size=shape)], {"reduction": str(rng.choice(REDUCTIONS))})
+
+
+def _regression(rng, small, **params):
+    """input and target with some exact ties (the kink of |d|) and differences on both sides of 1."""
+    shape = _shape(rng, small)
+    x, y = rng.normal(0, 1.5, shape), rng.normal(0, 1.5, shape)
+    y.reshape(-1)[0] = x.reshape(-1)[0]
+    return OpCase([x, y], {"reduction": str(rng.choice(REDUCTIONS)), **params})
+
+
+def _smooth_l1(rng, small):
+    return _regression(rng, small, beta=float(rng.choice([1.0, 0.5, 2.0, 0.0])))
+
+
+def _huber(rng, small):
+    return _regression(rng, small, delta=float(rng.choice([1.0, 0.3, 2.5])))
+
+
+def _torch_kl_div(x, y, **kw):
+    with warnings.catch_warnings():  # torch warns that "mean" is not the KL divergence ("batchmean" is)
+        warnings.simplefilter("ignore", UserWarning)
+        return _scalar_as_1d(TF.kl_div(x, y, **kw))
+
+
+def _kl_div(rng, small):
+    shape = (int(rng.integers(1, 4 if small else 7)), int(rng.integers(2, 5 if small else 8)))
+    logits = rng.normal(0, 2, shape)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    q = rng.dirichlet(np.ones(shape[1]), shape[0]) + 1e-3  # > 0: the target's gradient is finite
+    log_target = bool(rng.random() < 0.5)
+    reduction = str(rng.choice(("batchmean", "mean", "sum", "none")))
+    return OpCase([log_p, np.log(q) if log_target else q], {"reduction": reduction, "log_target": log_target})
+
+
+def _kl_div_zero_target():
+    """A zero probability in the target contributes 0 (0 log 0), as torch's xlogy."""
+    return [OpCase([np.log(np.full((2, 3), 1 / 3)), np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])], {"reduction": "batchmean"})]
 
 
 def _linear(rng, small):
@@ -183,6 +223,57 @@ OPS = [
         _mse,
         empty=cut_batch(0, 1),
         errors=(ErrorCase([np.zeros((4, 1)), np.zeros(4)], {}, ShapeError, ("mse_loss", "(4,)", "(4, 1)")),),
+    ),
+    OpSpec(
+        "l1_loss",
+        lambda x, y, **kw: F.l1_loss(x, y, **kw),
+        lambda x, y, **kw: _scalar_as_1d(TF.l1_loss(x, y, **kw)),
+        _regression,
+        empty=cut_batch(0, 1),
+        errors=(
+            ErrorCase([np.zeros((2, 3)), np.zeros(3)], {}, ShapeError, ("l1_loss", "(3,)", "(2, 3)")),
+            ErrorCase([np.zeros(3), np.zeros(3)], {"reduction": "avg"}, ValueError, ("reduction", "avg")),
+        ),
+    ),
+    OpSpec(
+        "smooth_l1_loss",
+        lambda x, y, **kw: F.smooth_l1_loss(x, y, **kw),
+        lambda x, y, **kw: _scalar_as_1d(TF.smooth_l1_loss(x, y, **kw)),
+        _smooth_l1,
+        empty=cut_batch(0, 1),
+        errors=(
+            ErrorCase([np.zeros(3), np.zeros(3)], {"beta": -1.0}, DomainError, ("smooth_l1_loss", "beta", "-1.0")),
+            ErrorCase([np.zeros((4, 1)), np.zeros(4)], {}, ShapeError, ("smooth_l1_loss", "(4,)", "(4, 1)")),
+        ),
+    ),
+    OpSpec(
+        "huber_loss",
+        lambda x, y, **kw: F.huber_loss(x, y, **kw),
+        lambda x, y, **kw: _scalar_as_1d(TF.huber_loss(x, y, **kw)),
+        _huber,
+        empty=cut_batch(0, 1),
+        errors=(ErrorCase([np.zeros(3), np.zeros(3)], {"delta": 0.0}, DomainError, ("huber_loss", "delta")),),
+    ),
+    OpSpec(
+        "kl_div",
+        lambda x, y, **kw: F.kl_div(x, y, **kw),
+        _torch_kl_div,
+        _kl_div,
+        empty=cut_batch(0, 1),
+        edges=_kl_div_zero_target(),
+        grad_inputs=(0,),
+        errors=(
+            ErrorCase([np.zeros((2, 3)), np.ones((2, 3))], {"reduction": "batch"}, ValueError, ("kl_div", "batchmean")),
+            ErrorCase([np.zeros((2, 3)), np.ones((3, 2))], {}, ShapeError, ("kl_div", "(3, 2)")),
+        ),
+    ),
+    OpSpec(
+        "kl_div_target_grad",
+        lambda x, y, **kw: F.kl_div(x, y, **kw),
+        _torch_kl_div,
+        _kl_div,
+        empty=cut_batch(0, 1),
+        grad_inputs=(0, 1),
     ),
     OpSpec(
         "linear",
