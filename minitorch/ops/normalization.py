@@ -91,14 +91,13 @@ class Normalize(Function):
                 ctx.save_for_backward(x, mean, rstd, w)
             else:
                 mean = _channel_sum(xp, x) / (n * s)  # (1, C, 1)
-                x_hat = xp.subtract(x, mean, out=xp.empty(x.shape, dtype=x.dtype))
-                var = _channel_dot(xp, x_hat, x_hat) / (n * s)
+                centred = xp.subtract(x, mean, out=xp.empty(x.shape, dtype=x.dtype))
+                var = _channel_dot(xp, centred, centred) / (n * s)
                 rstd = 1.0 / xp.sqrt(var + eps)
                 if running_mean is not None and running_var is not None and x.size:
                     _update_running(running_mean, running_var, mean, var, n * s, momentum)
-                x_hat *= rstd
-                out = x_hat if w is None and b is None else _affine(xp, x_hat, 0.0, 1.0, w, b)
-                ctx.save_for_backward(x_hat, rstd, w)  # x_hat may be the output: never written in place
+                out = _affine(xp, centred, 0.0, rstd, w, b)  # x_hat * w + b in one multiply-add
+                ctx.save_for_backward(centred, rstd, w)
         return from_array(input, out, input.shape)
 
     @staticmethod
@@ -121,10 +120,12 @@ class Normalize(Function):
                 db = xp.empty(c, dtype=x.dtype) if need_b else None
                 grad_output.backend.ops.group_norm_backward(g, x, w, groups, mean, rstd, dx, dw, db)
             else:  # per-channel statistics: their sums are dbias and dweight themselves
-                x_hat, rstd, w = ctx.saved_values
+                centred, rstd, w = ctx.saved_values  # x_hat = centred * rstd
                 count = n * s
-                db, dw = _channel_sum(xp, g), _channel_dot(xp, g, x_hat)  # (1, C, 1)
-                dx = xp.multiply(x_hat, dw / count, out=xp.empty(g.shape, dtype=g.dtype))  # (N, C, S)
+                db, dw = _channel_sum(xp, g), _channel_dot(xp, g, centred)  # (1, C, 1)
+                if g.size:  # (an empty batch's statistics are NaN, its sums 0)
+                    dw *= rstd
+                dx = xp.multiply(centred, rstd * dw / count, out=xp.empty(g.shape, dtype=g.dtype))  # (N, C, S)
                 xp.subtract(g, dx, out=dx)
                 dx -= db / count
                 dx *= rstd if w is None else rstd * w[:, None]
@@ -139,11 +140,15 @@ class Normalize(Function):
 
 def _affine(xp: Any, x: Any, mean: Any, rstd: Any, w: Optional[Any], b: Optional[Any]) -> Any:
     """(x - mean) * rstd * w + b for x (N, C, S), with per-channel w, b (C,) or None, as one
-    multiply and one add: scale = rstd * w, shift = b - mean * scale."""
+    multiply and one add: scale = rstd * w, shift = b - mean * scale (no add for a mean of 0.0
+    and no bias)."""
     scale = rstd if w is None else w[:, None] * rstd
-    shift = -mean * scale if b is None else b[:, None] - mean * scale
     out = xp.multiply(x, scale, out=xp.empty(x.shape, dtype=x.dtype))
-    out += shift
+    shift = None if b is None else b[:, None]
+    if not isinstance(mean, float):  # the running means
+        shift = -mean * scale if shift is None else shift - mean * scale
+    if shift is not None:
+        out += shift
     return out
 
 
