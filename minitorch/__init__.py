@@ -124,6 +124,16 @@ from . import course_paths  # noqa: E402
 
 course_paths.install(sys.modules[__name__])  # minitorch.tensor_data, minitorch.fast_ops, ... (course paths)
 
+
+def __getattr__(name: str) -> "types.ModuleType":  # noqa: F821
+    """`minitorch.utils` (torch.utils' face: `minitorch.utils.data.DataLoader`) loaded on first use,
+    so that `import minitorch` does not load the data package."""
+    if name == "utils":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.utils")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __version__ = "0.1.0"
 
 __all__ = [

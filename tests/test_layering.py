@@ -32,7 +32,7 @@ ALLOWED = {
 RANK = {
     "errors": 0, "operators": 0, "core": 1, "backends": 1, "autodiff": 2, "ops": 3, "nn": 4, "optim": 4,
     "io": 5, "data": 5, "models": 5, "train": 5, "viz": 5, "cli": 5, "__main__": 5, "datasets": 5,
-    "testing": 5, "mytorch": 5, "explain": 5, "course_paths": 5, "distributed": 5, "__init__": 6,
+    "testing": 5, "mytorch": 5, "explain": 5, "course_paths": 5, "distributed": 5, "utils": 5, "__init__": 6,
 }
 APPLICATION = 5
 

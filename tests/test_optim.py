@@ -218,3 +218,16 @@ def test_plain_leaf_tensors_can_be_optimized():
     (w * w).sum().backward()
     opt.step()
     np.testing.assert_allclose(to_numpy(w), [0.0, 0.0])
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_arguments_are_torchs_in_torchs_order_with_its_defaults(name):
+    import inspect
+
+    ours = inspect.signature(getattr(optim, name)).parameters
+    theirs = inspect.signature(getattr(torch.optim, name)).parameters
+    assert [p for p in ours if p not in theirs] == [], "arguments torch lacks"
+    assert list(ours) == [p for p in theirs if p in ours], "order"
+    assert all(ours[p].kind == theirs[p].kind for p in ours), "keyword-only as torch"
+    assert all(ours[p].default == theirs[p].default for p in ours), "defaults"
+    assert {"maximize", "foreach"} <= set(ours)
