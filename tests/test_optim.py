@@ -68,13 +68,24 @@ CONFIGS = [
     (optim.Adagrad, torch.optim.Adagrad, dict(lr=0.1, lr_decay=0.05, weight_decay=0.02)),
     (optim.Adagrad, torch.optim.Adagrad, dict(lr=0.1, initial_accumulator_value=0.3, eps=1e-6)),
     (optim.Adagrad, torch.optim.Adagrad, dict(lr=0.05, lr_decay=0.01, maximize=True, foreach=False)),
+    (optim.Adamax, torch.optim.Adamax, dict()),
+    (optim.Adamax, torch.optim.Adamax, dict(lr=0.02, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05)),
+    (optim.Adamax, torch.optim.Adamax, dict(lr=0.01, maximize=True, foreach=False)),
+    (optim.NAdam, torch.optim.NAdam, dict()),
+    (optim.NAdam, torch.optim.NAdam, dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.05, momentum_decay=0.01)),
+    (optim.NAdam, torch.optim.NAdam, dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True, maximize=True)),
 ]
 
 
 @pytest.mark.parametrize("ours_cls,ref_cls,kwargs", CONFIGS, ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CONFIGS)])
 def test_trajectory_matches_torch(ours_cls, ref_cls, kwargs):
     ours, theirs = _pair()
-    _train(ours, theirs, ours_cls(ours.parameters(), **kwargs), ref_cls(theirs.parameters(), **kwargs))
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # torch keeps scalar state (NAdam's mu_product) in it; ours is float64
+    try:
+        _train(ours, theirs, ours_cls(ours.parameters(), **kwargs), ref_cls(theirs.parameters(), **kwargs))
+    finally:
+        torch.set_default_dtype(previous)
     for (name, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
         np.testing.assert_allclose(to_numpy(p.value), q.detach().numpy(), rtol=1e-9, atol=1e-11, err_msg=name)
 
@@ -130,10 +141,12 @@ RESUMABLE = [
     lambda p: optim.SGD(p, lr=0.05, momentum=0.9),
     lambda p: optim.RMSprop(p, lr=0.01, centered=True, momentum=0.5),
     lambda p: optim.Adagrad(p, lr=0.05, lr_decay=0.1, initial_accumulator_value=0.1),
+    lambda p: optim.Adamax(p, lr=0.01, weight_decay=0.01),
+    lambda p: optim.NAdam(p, lr=0.01, weight_decay=0.01),
 ]
 
 
-@pytest.mark.parametrize("make", RESUMABLE, ids=["Adam", "SGD", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("make", RESUMABLE, ids=["Adam", "SGD", "RMSprop", "Adagrad", "Adamax", "NAdam"])
 def test_state_dict_round_trip_resumes_exactly(tmp_path, make):
     x, y = _data()
 
@@ -166,6 +179,8 @@ def test_state_dict_keys_match_torch():
     for make, make_ref in [
         (lambda p: optim.RMSprop(p, centered=True, momentum=0.9), lambda p: torch.optim.RMSprop(p, centered=True, momentum=0.9)),
         (lambda p: optim.Adagrad(p), lambda p: torch.optim.Adagrad(p)),
+        (lambda p: optim.Adamax(p), lambda p: torch.optim.Adamax(p)),
+        (lambda p: optim.NAdam(p), lambda p: torch.optim.NAdam(p)),
     ]:
         ours, theirs = _pair()
         opt, ref_opt = make(ours.parameters()), make_ref(theirs.parameters())
@@ -191,6 +206,8 @@ def test_adagrad_has_state_before_its_first_step():
     (lambda p: optim.Adagrad(p, lr_decay=-1), "lr_decay"),
     (lambda p: optim.Adagrad(p, initial_accumulator_value=-1), "initial_accumulator_value"),
     (lambda p: optim.Adagrad(p, eps=-1), "eps"),
+    (lambda p: optim.NAdam(p, momentum_decay=-1), "momentum_decay"),
+    (lambda p: optim.Adamax(p, lr=-1), "lr"),
 ])
 def test_negative_hyperparameters_are_refused_as_torch_does(make, message):
     with pytest.raises(DomainError, match=f"invalid {message} "):
@@ -220,7 +237,7 @@ def test_plain_leaf_tensors_can_be_optimized():
     np.testing.assert_allclose(to_numpy(w), [0.0, 0.0])
 
 
-@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adamax", "NAdam"])
 def test_arguments_are_torchs_in_torchs_order_with_its_defaults(name):
     import inspect
 

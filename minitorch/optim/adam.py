@@ -9,8 +9,7 @@ import numpy as np
 
 from ..backends.namespace import array_namespace
 from .kernels import adam_step
-from ..errors import DomainError
-from .optimizer import Optimizer, check_nonnegative
+from .optimizer import Optimizer, check_betas, check_nonnegative
 
 __all__ = ["Adam", "AdamW"]
 
@@ -50,8 +49,7 @@ class Adam(Optimizer):
                  foreach: Optional[bool] = None, maximize: bool = False):
         name = type(self).__name__
         check_nonnegative(name, lr=lr, eps=eps, weight_decay=weight_decay)
-        if not all(0.0 <= b < 1.0 for b in betas):
-            raise DomainError(f"{name}: betas must lie in [0, 1), got {betas}")
+        check_betas(name, betas)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       foreach=foreach, maximize=maximize))
 

@@ -21,7 +21,7 @@ from ..core.tensor import Tensor
 from ..errors import DomainError
 from ..nn.module import Parameter
 
-__all__ = ["Optimizer", "check_nonnegative"]
+__all__ = ["Optimizer", "check_betas", "check_nonnegative"]
 
 
 def check_nonnegative(optimizer: str, **values: float) -> None:
@@ -33,6 +33,16 @@ def check_nonnegative(optimizer: str, **values: float) -> None:
     for name, value in values.items():
         if not value >= 0:
             raise DomainError(f"{optimizer}: invalid {name} {value!r}; it must be >= 0")
+
+
+def check_betas(optimizer: str, betas: Any) -> None:
+    """Refuse Adam-style betas outside [0, 1) (torch's `Invalid beta parameter` checks).
+
+    Raises:
+        DomainError: naming the optimizer and the betas.
+    """
+    if not all(0.0 <= b < 1.0 for b in betas):
+        raise DomainError(f"{optimizer}: betas must lie in [0, 1), got {tuple(betas)}")
 
 
 def _as_tensor(parameter: Any) -> Tensor:

@@ -95,8 +95,10 @@ def _pair(dtype):
         lambda p: optim.AdamW(p, lr=1e-2),
         lambda p: optim.RMSprop(p, lr=1e-2, momentum=0.5, centered=True, weight_decay=1e-3),
         lambda p: optim.Adagrad(p, lr=1e-2, lr_decay=0.1, initial_accumulator_value=0.1),
+        lambda p: optim.Adamax(p, lr=1e-2, weight_decay=1e-3),
+        lambda p: optim.NAdam(p, lr=1e-2, weight_decay=1e-3, decoupled_weight_decay=True),
     ],
-    ids=["sgd-nesterov", "sgd-dampening", "adam-amsgrad", "adamw", "rmsprop-centered", "adagrad"],
+    ids=["sgd-nesterov", "sgd-dampening", "adam-amsgrad", "adamw", "rmsprop-centered", "adagrad", "adamax", "nadam"],
 )
 def test_training_on_the_gpu_equals_training_on_the_cpu(make_optimizer):
     """Three float64 steps of a small CNN: the same losses and weights to rounding, the optimizer state
