@@ -125,7 +125,7 @@ from . import course_paths  # noqa: E402
 course_paths.install(sys.modules[__name__])  # minitorch.tensor_data, minitorch.fast_ops, ... (course paths)
 
 
-def __getattr__(name: str) -> "types.ModuleType":  # noqa: F821
+def __getattr__(name: str) -> object:
     """`minitorch.utils` (torch.utils' face: `minitorch.utils.data.DataLoader`) loaded on first use,
     so that `import minitorch` does not load the data package."""
     if name == "utils":

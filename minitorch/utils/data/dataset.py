@@ -158,13 +158,17 @@ def random_split(dataset: Any, lengths: Sequence[Union[int, float]],
         for i, size in enumerate(sizes):
             if size == 0:
                 warnings.warn(f"random_split: length of split at index {i} is 0; this split will be empty")
-        lengths = sizes
-    if sum(lengths) != n:
-        raise DomainError(f"random_split: the lengths {lengths} sum to {sum(lengths)}, the dataset has {n} examples; "
+    else:
+        sizes = [int(length) for length in lengths]
+        if sizes != lengths:
+            raise DomainError(f"random_split: lengths must be ints, or fractions that sum to 1; got {lengths}")
+    if sum(sizes) != n:
+        raise DomainError(f"random_split: the lengths {sizes} sum to {sum(sizes)}, the dataset has {n} examples; "
                           "give lengths that sum to it, or fractions that sum to 1")
     order = (generator if generator is not None else default_generator()).permutation(n).tolist()
-    subsets, offset = [], 0
-    for length in lengths:
+    subsets: List[Subset] = []
+    offset = 0
+    for length in sizes:
         subsets.append(Subset(dataset, order[offset:offset + length]))
         offset += length
     return subsets
