@@ -11,7 +11,7 @@ from minitorch.errors import IndexingError
 from minitorch.ops.dropout import dropout
 from minitorch.ops.embedding import embedding
 from minitorch.ops.flatten import flatten, unflatten
-from minitorch.ops.resample import downsample, upsample
+from minitorch.ops.resample import downsample, upsample_zeros
 
 from .helpers import to_numpy
 
@@ -62,14 +62,14 @@ def test_course_dropout():
 
 def test_resampling_explicit_definitions():
     x = minitorch.tensor([[1.0, 2.0, 3.0]])
-    assert to_numpy(upsample(x, 3)).tolist() == [[1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 3.0]]
+    assert to_numpy(upsample_zeros(x, 3)).tolist() == [[1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 3.0]]
     y = minitorch.tensor(np.arange(12.0).reshape(1, 3, 4).tolist())
     assert to_numpy(downsample(y, 2, dims=2)).tolist() == [[[0.0, 2.0], [8.0, 10.0]]]
-    assert upsample(y, (2, 3), dims=2).shape == (1, 5, 10)
+    assert upsample_zeros(y, (2, 3), dims=2).shape == (1, 5, 10)
 
 
 @pytest.mark.parametrize("width,k", [(7, 3), (8, 3), (9, 2), (5, 5), (4, 1)])
-def test_downsample_backward_restores_the_width_and_is_upsample(width, k):
+def test_downsample_backward_restores_the_width_and_is_upsample_zeros(width, k):
     x = minitorch.rand((2, width), requires_grad=True)
     out = downsample(x, k)
     assert out.shape == (2, (width - 1) // k + 1)
@@ -83,10 +83,10 @@ def test_downsample_backward_restores_the_width_and_is_upsample(width, k):
 def test_upsample_and_downsample_are_adjoint():
     rng = np.random.default_rng(4)
     x, y = rng.standard_normal((2, 3, 4, 5)), rng.standard_normal((2, 3, 7, 13))
-    up = to_numpy(upsample(minitorch.from_numpy(x), (2, 3), dims=2))
+    up = to_numpy(upsample_zeros(minitorch.from_numpy(x), (2, 3), dims=2))
     down = to_numpy(downsample(minitorch.from_numpy(y), (2, 3), dims=2))
     assert np.sum(up * y) == pytest.approx(np.sum(x * down))
-    np.testing.assert_array_equal(to_numpy(downsample(upsample(minitorch.from_numpy(x), 3), 3)), x)
+    np.testing.assert_array_equal(to_numpy(downsample(upsample_zeros(minitorch.from_numpy(x), 3), 3)), x)
 
 
 def test_flatten_defaults_keep_the_batch_dim():

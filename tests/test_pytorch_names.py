@@ -19,11 +19,6 @@ import minitorch.ops
 from minitorch import nn
 from minitorch.nn import functional as F
 
-# Names torch also uses for something else, kept on purpose (README, "Known limitations").
-DIFFERENT_CONTRACT = {
-    "upsample": "zero-insertion by an integer factor (adjoint of downsample), not torch's deprecated "
-                "interpolate alias; no nn.Upsample",
-}
 # Arguments torch lacks, each a deliberate extension.
 EXTRA_ARGUMENTS = {("dropout", "generator"), ("dropout1d", "generator"), ("dropout2d", "generator"), ("dropout3d", "generator")}
 # Arguments torch lets default to a deprecated implicit choice, which we require.
@@ -69,7 +64,7 @@ def test_every_functional_with_a_torch_layer_has_our_layer():
     missing = []
     for name in sorted(set(OPS) | set(F.__all__)):
         layer = TORCH_LAYERS.get(_normalise(name)) or TORCH_LAYERS.get(_normalise(name) + "loss")
-        if layer is not None and name not in DIFFERENT_CONTRACT and not hasattr(nn, layer):
+        if layer is not None and not hasattr(nn, layer):
             missing.append(f"F.{name} -> nn.{layer}")
     assert not missing, f"torch.nn has these layers, minitorch.nn does not: {missing}"
     assert {"AdaptiveMaxPool1d", "ConvTranspose3d"} <= set(nn.__all__)
@@ -84,7 +79,7 @@ def _torch_parameters(name: str):
 
 def test_arguments_follow_torch_order_and_defaults():
     problems, compared = [], 0
-    for name in sorted(set(F.__all__) - set(DIFFERENT_CONTRACT)):
+    for name in sorted(F.__all__):
         theirs = _torch_parameters(name) if hasattr(TF, name) else None
         if theirs is None or list(theirs) == ["args", "kwargs"]:  # C builtin or a boolean dispatcher
             continue

@@ -94,6 +94,7 @@ from .padding import (
     ZeroPad3d,
 )
 from .resample import Downsample1d, Downsample2d, Upsample1d, Upsample2d
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
     "AdaptiveAvgPool1d",
@@ -183,8 +184,11 @@ __all__ = [
     "Tanh",
     "Tanhshrink",
     "Unflatten",
+    "Upsample",
     "Upsample1d",
     "Upsample2d",
+    "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
     "ZeroPad1d",
     "ZeroPad2d",
     "ZeroPad3d",

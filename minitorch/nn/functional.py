@@ -55,7 +55,8 @@ from ..ops.one_hot import one_hot
 from ..ops.pad import pad
 from ..ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
-from ..ops.resample import downsample, upsample
+from ..ops.interpolate import interpolate, upsample, upsample_bilinear, upsample_nearest
+from ..ops.resample import downsample, upsample_zeros
 from ..ops.softmax import log_softmax, logsumexp, softmax
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "hardtanh",
     "huber_loss",
     "instance_norm",
+    "interpolate",
     "kl_div",
     "l1_loss",
     "layer_norm",
@@ -127,6 +129,9 @@ __all__ = [
     "tanhshrink",
     "unflatten",
     "upsample",
+    "upsample_bilinear",
+    "upsample_nearest",
+    "upsample_zeros",
 ]
 
 

@@ -1,12 +1,13 @@
 """Resampling layers of the CMU 11-785 homework: `Upsample1d/2d` insert zeros between samples,
-`Downsample1d/2d` keep every k-th sample. Each is the other's adjoint (see `ops.resample`)."""
+`Downsample1d/2d` keep every k-th sample. Each is the other's adjoint (see `ops.resample`).
+PyTorch's interpolating `nn.Upsample` is `nn/upsampling.py`."""
 
 from __future__ import annotations
 
 from typing import Sequence, Union
 
 from ..core.tensor import Tensor
-from ..ops.resample import downsample, upsample
+from ..ops.resample import downsample, upsample_zeros
 from .module import Module
 
 __all__ = ["Upsample1d", "Upsample2d", "Downsample1d", "Downsample2d"]
@@ -35,7 +36,7 @@ class Upsample1d(Module):
         self.upsampling_factor = upsampling_factor
 
     def forward(self, input: Tensor) -> Tensor:
-        return upsample(input, self.upsampling_factor, type(self)._dims)
+        return upsample_zeros(input, self.upsampling_factor, type(self)._dims)
 
     def extra_repr(self) -> str:
         return f"upsampling_factor={self.upsampling_factor}"

@@ -1,13 +1,15 @@
-"""Resampling by an integer factor along the last one or two dims (zero-insertion / decimation).
+"""Resampling by an integer factor along the last one or two dims (zero-insertion / decimation),
+the CMU 11-785 homework's (HW2P1) up- and downsampling.
 
-upsample inserts k - 1 zeros between neighbouring samples; downsample keeps every k-th sample.
-They are each other's adjoints: upsample's backward is downsample of the gradient, and
-downsample's backward is upsample of the gradient, padded with zeros back to the original
-size (which matters when k does not divide W - 1).
+upsample_zeros inserts k - 1 zeros between neighbouring samples; downsample keeps every k-th
+sample. They are each other's adjoints: upsample_zeros' backward is downsample of the gradient,
+and downsample's backward is upsample_zeros of the gradient, padded with zeros back to the
+original size (which matters when k does not divide W - 1). (PyTorch's `upsample` is
+interpolation: `ops/interpolate.py`.)
 
 Shape:
-    upsample:   (*, W) -> (*, k (W - 1) + 1)      (and the same for H with dims=2)
-    downsample: (*, W) -> (*, (W - 1) // k + 1)
+    upsample_zeros: (*, W) -> (*, k (W - 1) + 1)      (and the same for H with dims=2)
+    downsample:     (*, W) -> (*, (W - 1) // k + 1)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from ..core.tensor import Tensor
 from ..errors import DTypeError, ShapeError
 from .arrays import array, from_array, int_tuple, is_int, namespace
 
-__all__ = ["Upsample", "Downsample", "upsample", "downsample"]
+__all__ = ["UpsampleZeros", "Downsample", "upsample_zeros", "downsample"]
 
 
 def _every(factors: Tuple[int, ...]) -> tuple:
@@ -39,7 +41,7 @@ def _gather(like: Tensor, values: Any, factors: Tuple[int, ...]) -> Tensor:
     return from_array(like, values[_every(factors)])
 
 
-class Upsample(Function):
+class UpsampleZeros(Function):
     """Zero-insertion; backward keeps every k-th gradient entry."""
 
     @staticmethod
@@ -80,7 +82,7 @@ def _factors(op: str, input: Tensor, factor: Union[int, Sequence[int]], dims: in
     return tuple(int(k) for k in factors)
 
 
-def upsample(input: Tensor, factor: Union[int, Sequence[int]], dims: int = 1) -> Tensor:
+def upsample_zeros(input: Tensor, factor: Union[int, Sequence[int]], dims: int = 1) -> Tensor:
     """Insert factor - 1 zeros between neighbouring samples of the last `dims` dims.
 
     out[..., k i] = x[..., i] and out is 0 elsewhere, for i < W; so W -> k (W - 1) + 1.
@@ -94,10 +96,10 @@ def upsample(input: Tensor, factor: Union[int, Sequence[int]], dims: int = 1) ->
         (*, W) -> (*, k (W - 1) + 1); (*, H, W) -> (*, k_h (H - 1) + 1, k_w (W - 1) + 1).
 
     Example:
-        >>> upsample(minitorch.tensor([[1.0, 2.0, 3.0]]), 2).to_numpy().tolist()
+        >>> upsample_zeros(minitorch.tensor([[1.0, 2.0, 3.0]]), 2).to_numpy().tolist()
         [[1.0, 0.0, 2.0, 0.0, 3.0]]
     """
-    return Upsample.apply(input, _factors("upsample", input, factor, dims))
+    return UpsampleZeros.apply(input, _factors("upsample_zeros", input, factor, dims))
 
 
 def downsample(input: Tensor, factor: Union[int, Sequence[int]], dims: int = 1) -> Tensor:

@@ -1,4 +1,5 @@
-"""Registry entries for resampling, flatten/unflatten, embedding and (deterministic) dropout."""
+"""Registry entries for the course's zero-insertion resampling (interpolation is in
+interpolate.py), flatten/unflatten, embedding and (deterministic) dropout."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from minitorch.errors import DTypeError, IndexingError, ShapeError
 from minitorch.ops.dropout import dropout
 from minitorch.ops.embedding import embedding
 from minitorch.ops.flatten import flatten, unflatten
-from minitorch.ops.resample import downsample, upsample
+from minitorch.ops.resample import downsample, upsample_zeros
 
 from .spec import ErrorCase, OpCase, OpSpec
 
 
-def _torch_upsample(x, factor, dims):
+def _torch_upsample_zeros(x, factor, dims):
     """The explicit definition: k - 1 zeros between neighbours of the last `dims` dims."""
     factors = (factor,) * dims if isinstance(factor, int) else tuple(factor)
     shape = x.shape[: x.ndim - dims] + tuple(k * (s - 1) + 1 for s, k in zip(x.shape[x.ndim - dims :], factors))
@@ -77,14 +78,14 @@ def _empty_leading(case):
 
 OPS = [
     OpSpec(
-        "upsample",
-        upsample,
-        _torch_upsample,
+        "upsample_zeros",
+        upsample_zeros,
+        _torch_upsample_zeros,
         _resample,
         empty=_empty_leading,
         errors=(
-            ErrorCase([np.zeros((2, 3))], {"factor": 0, "dims": 1}, ShapeError, ("upsample", "factor")),
-            ErrorCase([np.zeros(3)], {"factor": 2, "dims": 2}, ShapeError, ("upsample", "(3,)")),
+            ErrorCase([np.zeros((2, 3))], {"factor": 0, "dims": 1}, ShapeError, ("upsample_zeros", "factor")),
+            ErrorCase([np.zeros(3)], {"factor": 2, "dims": 2}, ShapeError, ("upsample_zeros", "(3,)")),
         ),
     ),
     OpSpec(

@@ -2,7 +2,7 @@
 
 Upsampling by k inserts k - 1 zeros between neighbouring samples; downsampling by k keeps every
 k-th sample and remembers the input width so its backward can scatter the gradient back. Both
-run through minitorch's `upsample` / `downsample` functions (each other's adjoints).
+run through minitorch's `upsample_zeros` / `downsample` functions (each other's adjoints).
 
 Shape:
     Upsample1d:   (N, C, W) -> (N, C, k (W - 1) + 1);   Upsample2d likewise on H and W.
@@ -16,7 +16,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ...errors import ShapeError
-from ...ops.resample import downsample, upsample
+from ...ops.resample import downsample, upsample_zeros
 from ..engine import Step, check_input, need_forward, run
 
 __all__ = ["Upsample1d", "Downsample1d", "Upsample2d", "Downsample2d"]
@@ -37,7 +37,7 @@ class _Resample:
     def forward(self, A: Any) -> np.ndarray:
         """Resample the last one (1d) or two (2d) dims of A."""
         A = check_input(type(self).__name__, A, _LAYOUT[self.dims])
-        fn = upsample if self.up else downsample
+        fn = upsample_zeros if self.up else downsample
         Z, self._step = run(type(self).__name__, lambda A: fn(A, self.factor, dims=self.dims), A=A)
         return Z
 

@@ -1,0 +1,50 @@
+"""Interpolation benchmarks: F.interpolate ours vs PyTorch (CPU), one process, float32.
+
+Run: python bench/bench_interpolate.py  (BENCH_THREADS=2 for 2 threads). Prints a markdown table
+and, with --write, replaces the "## Interpolation" section of bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from common import THREADS, Table, write_section  # noqa: I001  (pins threads before imports)
+
+import numpy as np  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from bench_pool import compare  # noqa: E402
+from minitorch.ops.interpolate import interpolate  # noqa: E402
+
+SECTION = "Interpolation"
+NOTES = """
+Timings alternate ours and torch call by call (the machine is shared), medians of 30. Each
+resized dim is a gather of its taps (`take`, one per tap) weighed and summed; the backward adds
+the weighed gradient rows back with the backend's `index_add`, one dim after the other.
+"""
+
+CASES = [
+    ("bilinear", {"scale_factor": 2, "mode": "bilinear"}),
+    ("nearest", {"scale_factor": 2, "mode": "nearest"}),
+    ("bicubic", {"scale_factor": 2, "mode": "bicubic"}),
+]
+
+
+def main() -> Table:
+    table = Table(f"Interpolation, float32, {THREADS} thread(s)", unit="ms")
+    x = np.random.default_rng(0).standard_normal((32, 16, 32, 32)).astype(np.float32)
+    for name, kwargs in CASES:
+        compare(table, f"{name} 2x upsample 32x16x32x32", lambda t, k=kwargs: interpolate(t, **k),
+                lambda t, k=kwargs: F.interpolate(t, **k), x, (32, 16, 64, 64))
+    return table
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    result = main()
+    print()
+    print(result.markdown())
+    if "--write" in sys.argv:
+        write_section(SECTION, f"`python bench/bench_interpolate.py --write`\n{NOTES}\n" + result.markdown())
+    print(f"(ran in {time.perf_counter() - started:.0f} s)")
