@@ -6,8 +6,8 @@ Every mode is separable: output sample o of a resized dim reads a few input samp
 `index[k, o]` with weights `weight[k, o]` (`ops/interpolate_taps.py`: PyTorch's rules), and a
 2-D or 3-D resize is those 1-D resizes one dim after the other. So one `Interpolate` Function
 does all modes: forward gathers along each dim in turn (`take`), backward applies the adjoints
-in reverse order (the backend's `index_add`, which sums the gradients of input samples that
-several outputs read). (The course's zero-insertion upsampling is `ops/resample.py`.)
+in reverse order -- the same gather with the transposed taps (each input sample's readers), so
+no scatter is needed. (The course's zero-insertion upsampling is `ops/resample.py`.)
 
 Shape:
     (N, C, W_in) -> (N, C, W_out); (N, C, H_in, W_in) -> (N, C, H_out, W_out);
@@ -41,7 +41,8 @@ ScaleArg = Union[float, Sequence[float], None]
 
 class Interpolate(Function):
     """A separable resize: along each (axis, index, weight) in turn, out[o] = sum_k weight[k, o]
-    x[index[k, o]]; the backward adds weight[k, o] g[o] into position index[k, o]."""
+    x[index[k, o]]. The backward is the same gather with the transposed taps: input sample i
+    sums weight g[o] over the outputs o that read it."""
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, taps: Tuple[Taps, ...]) -> Tensor:
@@ -59,7 +60,11 @@ class Interpolate(Function):
         xp = namespace(grad_output)
         g = array(grad_output)
         for (axis, index, weight), size in zip(reversed(ctx.taps), reversed(ctx.sizes)):
-            g = _scatter(grad_output.backend.ops, xp, g, axis, index, weight, size)
+            index, weight = _transposed(xp, index, weight, size, g.dtype)
+            if index.shape[0] == 0:  # no output read this dim (an empty output)
+                g = xp.zeros(g.shape[:axis] + (size,) + g.shape[axis + 1 :], dtype=g.dtype)
+            else:
+                g = _gather(xp, g, axis, index, weight)
         return from_array(grad_output, g)
 
 
@@ -70,22 +75,35 @@ def _along(weight_row: Any, axis: int, ndim: int) -> Any:
 
 def _gather(xp: Any, x: Any, axis: int, index: Any, weight: Optional[Any]) -> Any:
     """out[..., o, ...] = sum_k weight[k, o] x[..., index[k, o], ...] along `axis`."""
+    out = xp.take(x, index[0], axis=axis)
     if weight is None:  # nearest: one tap of weight 1
-        return xp.take(x, index[0], axis=axis)
-    out = xp.take(x, index[0], axis=axis) * _along(weight[0], axis, x.ndim)
+        return out
+    out *= _along(weight[0], axis, x.ndim)
     for k in range(1, index.shape[0]):
-        out += xp.take(x, index[k], axis=axis) * _along(weight[k], axis, x.ndim)
+        term = xp.take(x, index[k], axis=axis)
+        term *= _along(weight[k], axis, x.ndim)
+        out += term
     return out
 
 
-def _scatter(kernels: Any, xp: Any, g: Any, axis: int, index: Any, weight: Optional[Any], size: int) -> Any:
-    """The adjoint of `_gather`: a gradient of `size` samples along `axis`."""
-    rows = xp.moveaxis(g, axis, 0)  # (O, ...rest): the backend's index_add adds rows
-    out = xp.zeros((size,) + rows.shape[1:], dtype=g.dtype)
-    for k in range(index.shape[0]):
-        values = rows if weight is None else rows * _along(weight[k], 0, rows.ndim)
-        kernels.index_add(out, index[k], xp.ascontiguousarray(values))
-    return xp.moveaxis(out, 0, axis)
+def _transposed(xp: Any, index: Any, weight: Optional[Any], size: int, dtype: Any) -> Tuple[Any, Any]:
+    """The taps of the adjoint: (index, weight) of shape (k', size) such that input sample i
+    receives sum_j weight[j, i] g[index[j, i]] -- every (output o, weight) that read i, padded
+    with weight-0 taps to the largest count k'."""
+    k, out = index.shape
+    read = index.reshape(-1)  # (k O,): the input sample of each tap
+    reader = xp.broadcast_to(xp.arange(out, dtype=xp.int64), (k, out)).reshape(-1)  # its output sample
+    values = xp.ones(k * out, dtype=dtype) if weight is None else weight.reshape(-1)
+    order = xp.argsort(read)
+    read = read[order]
+    counts = xp.bincount(read, minlength=size)
+    rank = xp.arange(read.size, dtype=xp.int64) - (xp.cumsum(counts) - counts)[read]  # place among i's readers
+    width = int(counts.max()) if read.size else 0
+    t_index = xp.zeros((width, size), dtype=xp.int64)
+    t_weight = xp.zeros((width, size), dtype=dtype)
+    t_index[rank, read] = reader[order]
+    t_weight[rank, read] = values[order]
+    return t_index, t_weight
 
 
 # ## Arguments
@@ -224,6 +242,8 @@ def interpolate(
         if dim is not None:
             index, weight = dim
             taps.append((axis, index, None if weight is None else weight.astype(input.dtype)))
+    if taps and taps[-1][0] == input.dims - 1 and math.prod(out[:-1]) > math.prod(input.shape[2:-1]):
+        taps.insert(0, taps.pop())  # gather along W (the slow axis to gather) while the other dims are small
     return Interpolate.apply(input, tuple(taps)) if taps else input.clone()
 
 
