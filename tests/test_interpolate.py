@@ -111,7 +111,7 @@ def test_antialias_to_width_one_is_torch_on_the_transposed_input():
     # torch's anti-aliased kernel returns zeros for an output width of 1 under a changed height
     # (torch 2.x CPU); the transposed resize, which torch computes right, is the oracle
     x = np.random.default_rng(1).standard_normal((2, 3, 4, 6))
-    for mode in ("bilinear", "bicubic"):
+    for mode in ("bilinear", "bicubic", "lanczos"):
         ours = F.interpolate(minitorch.from_numpy(x), size=(7, 1), mode=mode, antialias=True)
         expected = TF.interpolate(torch.from_numpy(x).transpose(2, 3), size=(1, 7), mode=mode, antialias=True)
         np.testing.assert_allclose(to_numpy(ours), expected.transpose(2, 3).numpy(), atol=1e-12)

@@ -31,7 +31,8 @@ from .interpolate_taps import dim_taps
 __all__ = ["Interpolate", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear"]
 
 # mode -> the number of spatial dims it needs (None: any of 1, 2, 3)
-MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+MODES = {"nearest": None, "nearest-exact": None, "area": None, "linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3,
+         "lanczos": 2}
 _LAYOUTS = {1: "(N, C, W)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}
 
 Taps = Tuple[int, Any, Optional[Any]]  # (axis, index (k, O) int64, weight (k, O) or None)
@@ -173,8 +174,12 @@ def _check(op: str, input: Tensor, mode: str, align_corners: Optional[bool], ant
     if mode in ("nearest", "nearest-exact", "area") and align_corners is not None:
         raise DomainError(f"{op}: align_corners applies to the modes linear, bilinear, bicubic and trilinear only, "
                           f"not {mode!r}; leave it None")
-    if antialias and mode not in ("bilinear", "bicubic"):
-        raise DomainError(f"{op}: antialias applies to the modes bilinear and bicubic (4-D input) only, not {mode!r}")
+    if antialias and mode not in ("bilinear", "bicubic", "lanczos"):
+        raise DomainError(f"{op}: antialias applies to the modes bilinear, bicubic and lanczos (4-D input) only, "
+                          f"not {mode!r}")
+    if mode == "lanczos" and (align_corners or not antialias):
+        raise DomainError(f"{op}: mode 'lanczos' is Pillow's anti-aliased filter: pass antialias=True and leave "
+                          f"align_corners False, got antialias={antialias!r}, align_corners={align_corners!r}")
 
 
 def interpolate(
@@ -196,8 +201,8 @@ def interpolate(
     (a = -0.75), edges replicated; 'area' averages the adaptive window
     [floor(o I / O), ceil((o + 1) I / O)). s = 1 / scale_factor when a scale_factor is given and
     recompute_scale_factor is not True, else I / O. With antialias=True, shrinking by s > 1
-    stretches the linear (or cubic, a = -0.5) filter s times (Pillow's resize). Where PyTorch
-    picks nearest samples in float32 arithmetic, so does this.
+    stretches the linear (cubic with a = -0.5, Lanczos-3 for 'lanczos') filter s times
+    (Pillow's resize). Where PyTorch picks nearest samples in float32 arithmetic, so does this.
 
     Args:
         input: (N, C, W), (N, C, H, W) or (N, C, D, H, W), floating point.
@@ -205,13 +210,13 @@ def interpolate(
         scale_factor: multiplier of the spatial size (out = floor(in * scale_factor)): a number
             or one per spatial dim. Give exactly one of size and scale_factor. Default None.
         mode: 'nearest' (default), 'nearest-exact', 'linear' (3-D input), 'bilinear' (4-D),
-            'bicubic' (4-D), 'trilinear' (5-D) or 'area'.
+            'bicubic' (4-D), 'trilinear' (5-D), 'lanczos' (4-D, antialias=True only) or 'area'.
         align_corners: interpolating modes only: align the centres of the corner samples of
             input and output instead of their outer edges. Default None (False).
         recompute_scale_factor: True: place samples by the output size alone (as if `size`
             had been given) instead of by scale_factor. Default None (False).
-        antialias: bilinear and bicubic only: PyTorch's anti-aliased filter when shrinking.
-            Default False.
+        antialias: bilinear, bicubic and lanczos only: PyTorch's (and Pillow's) anti-aliased
+            filter when shrinking. Default False.
 
     Shape:
         (N, C, *in) -> (N, C, *out), out[d] = size[d] or floor(in[d] * scale_factor[d]).
@@ -221,7 +226,8 @@ def interpolate(
             missing, a mode that needs another input rank, empty input or output sizes.
         DTypeError: a non-float input, or a size / scale_factor that is not a number.
         DomainError: an unknown mode, align_corners with a nearest mode or 'area', antialias
-            with a mode other than bilinear / bicubic, recompute_scale_factor with a size.
+            with a mode other than bilinear / bicubic / lanczos, 'lanczos' without antialias or
+            with align_corners=True, recompute_scale_factor with a size.
 
     Example:
         >>> x = minitorch.tensor([[[1.0, 2.0]]])

@@ -6,7 +6,8 @@ kernel for them does) and floored after rounding to float32, as PyTorch's `floor
 
 A dim of input size I resized to O samples is `(index, weight)`: output sample o is
 sum_k weight[k, o] * x[index[k, o]] (k taps: 1 for the nearest modes, whose weight is None, 2
-for linear, 4 for bicubic, a window's worth for 'area' and the anti-aliased filters).
+for linear, 4 for bicubic, a window's worth for 'area' and the anti-aliased filters, lanczos's
+among them).
 `dim_taps` chooses the rule; `ops/interpolate.py` applies the taps of every resized dim.
 
 Shape:
@@ -23,6 +24,7 @@ __all__ = ["dim_taps", "LINEAR_MODES"]
 LINEAR_MODES = ("linear", "bilinear", "trilinear")
 _CUBIC_A = -0.75  # PyTorch's (and OpenCV's) bicubic convolution parameter
 _AA_CUBIC_A = -0.5  # the anti-aliased bicubic filter's (Pillow's)
+_AA_HALF_WIDTH = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}  # the anti-aliased filters' half-widths
 
 Taps = Tuple[Any, Optional[Any]]
 
@@ -45,7 +47,7 @@ def dim_taps(xp: Any, in_size: int, out_size: int, scale: Optional[float], mode:
     if mode == "area":
         return _area(xp, in_size, out_size, real)
     if antialias:
-        return _antialiased(xp, in_size, out_size, scale, align_corners, mode == "bicubic", real)
+        return _antialiased(xp, in_size, out_size, scale, align_corners, mode, real)
     if mode == "bicubic":
         return _cubic(xp, in_size, out_size, scale, align_corners, real)
     return _linear(xp, in_size, out_size, scale, align_corners, real)
@@ -127,13 +129,14 @@ def _cubic(xp: Any, in_size: int, out_size: int, scale: Optional[float], align_c
     return index, weight
 
 
-def _antialiased(xp: Any, in_size: int, out_size: int, scale: Optional[float], align_corners: bool, cubic: bool,
+def _antialiased(xp: Any, in_size: int, out_size: int, scale: Optional[float], align_corners: bool, mode: str,
                  real: Any) -> Taps:
-    """PyTorch's (and Pillow's) anti-aliased resize: shrinking by s > 1 stretches the triangle
-    (or cubic, a = -0.5) filter s times, so it averages every input sample it covers; the
-    weights of the samples inside the input are normalised to sum to 1."""
+    """PyTorch's (and Pillow's) anti-aliased resize: shrinking by s > 1 stretches the filter --
+    triangle (bilinear), cubic with a = -0.5 (bicubic) or Lanczos-3, sinc(x) sinc(x / 3)
+    (lanczos) -- s times, so it averages every input sample it covers; the weights of the
+    samples inside the input are normalised to sum to 1."""
     s = _area_scale(in_size, out_size, scale, align_corners, real)
-    half = real(2.0 if cubic else 1.0)  # the filter's half-width at scale 1
+    half = real(_AA_HALF_WIDTH[mode])  # the filter's half-width at scale 1
     support = half * s if s >= 1 else half
     invscale = real(1) / s if s >= 1 else real(1)
     taps = 2 * math.ceil(float(support)) + 1
@@ -142,9 +145,11 @@ def _antialiased(xp: Any, in_size: int, out_size: int, scale: Optional[float], a
     count = xp.clip(xp.minimum(xp.trunc(center + support + real(0.5)).astype(xp.int64), in_size) - first, 0, taps)
     k = xp.arange(taps, dtype=xp.int64)[:, None]  # (taps, 1)
     x = xp.abs((k + first - center + real(0.5)) * invscale)  # (taps, O): distances in filter units
-    if cubic:
+    if mode == "bicubic":
         a = real(_AA_CUBIC_A)
         weight = xp.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1, xp.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0))
+    elif mode == "lanczos":
+        weight = xp.where(x < 3, xp.sinc(x) * xp.sinc(x / real(3)), 0)
     else:
         weight = xp.maximum(real(1) - x, real(0))
     weight = xp.where(k < count, weight, real(0)).astype(real)

@@ -23,7 +23,7 @@ from minitorch.ops.interpolate import interpolate, upsample, upsample_bilinear, 
 
 from .spec import ErrorCase, OpCase, OpSpec
 
-SPATIAL_MODES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+SPATIAL_MODES = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3, "lanczos": 2}
 FACTORS = (0.5, 0.7, 1.0, 1.3, 1.5, 2.0, 2.5, 3.0, 1 / 3)
 
 
@@ -76,7 +76,11 @@ def _sampler(modes, extra=None):
 
 
 def _antialias(rng, mode, kwargs):
-    if rng.random() < 0.5:
+    if mode == "lanczos":  # anti-aliased only, corners never aligned
+        kwargs["antialias"] = True
+        if kwargs.get("align_corners"):
+            del kwargs["align_corners"]
+    elif rng.random() < 0.5:
         kwargs["antialias"] = True
 
 
@@ -132,6 +136,9 @@ BAD = [
     ErrorCase([np.zeros((1, 1, 4))], {"size": 3, "mode": "cubic"}, DomainError, ("interpolate", "'cubic'", "bicubic")),
     ErrorCase([np.zeros((1, 1, 4))], {"size": 3, "mode": "linear", "antialias": True}, DomainError, ("interpolate", "antialias")),
     ErrorCase([np.zeros((1, 1, 4))], {"size": 3, "recompute_scale_factor": True}, DomainError, ("interpolate", "recompute_scale_factor")),
+    ErrorCase([np.zeros((1, 1, 4, 4))], {"size": 3, "mode": "lanczos"}, DomainError, ("interpolate", "lanczos", "antialias=True")),
+    ErrorCase([np.zeros((1, 1, 4, 4))], {"size": 3, "mode": "lanczos", "antialias": True, "align_corners": True}, DomainError,
+              ("interpolate", "lanczos", "align_corners")),
     ErrorCase([np.zeros((4, 4))], {"size": 3}, ShapeError, ("interpolate", "(4, 4)", "(N, C, W)")),
     ErrorCase([np.zeros((1, 1, 4))], {"size": 0, "mode": "linear"}, ShapeError, ("interpolate", "(0,)", "positive")),
     ErrorCase([np.zeros((1, 1, 4))], {"scale_factor": 0.2}, ShapeError, ("interpolate", "(0,)", "positive")),
@@ -176,10 +183,10 @@ OPS = [
         ),
     ),
     OpSpec(
-        "interpolate_bicubic",
+        "interpolate_bicubic_antialias",
         interpolate,
         TF.interpolate,
-        _sampler(("bilinear", "bicubic"), _antialias),
+        _sampler(("bilinear", "bicubic", "lanczos"), _antialias),
         edges=(
             _edge((1, 2, 9, 7), size=(2, 3), mode="bicubic"),
             _edge((1, 2, 9, 7), size=(2, 3), mode="bicubic", align_corners=True),
@@ -188,6 +195,8 @@ OPS = [
             _edge((1, 2, 9, 12), size=(4, 5), mode="bicubic", antialias=True),
             _edge((1, 2, 9, 12), size=(4, 5), mode="bicubic", antialias=True, align_corners=True),
             _edge((1, 2, 3, 4), size=(7, 9), mode="bilinear", antialias=True),  # growing: plain bilinear
+            _edge((1, 2, 13, 11), size=(4, 5), mode="lanczos", antialias=True),
+            _edge((1, 2, 4, 3), scale_factor=(2.5, 1.5), mode="lanczos", antialias=True, align_corners=False),
         ),
     ),
     OpSpec(
