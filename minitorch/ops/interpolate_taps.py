@@ -6,9 +6,9 @@ kernel for them does) and floored after rounding to float32, as PyTorch's `floor
 
 A dim of input size I resized to O samples is `(index, weight)`: output sample o is
 sum_k weight[k, o] * x[index[k, o]] (k taps: 1 for the nearest modes, whose weight is None, 2
-for linear, 4 for bicubic, a window's worth for 'area' and the anti-aliased filters, lanczos's
-among them).
-`dim_taps` chooses the rule; `ops/interpolate.py` applies the taps of every resized dim.
+for linear, 4 for bicubic, a window's worth for 'area' and the anti-aliased filters, lanczos
+among them). `dim_taps` chooses the rule; `ops/interpolate.py` applies the taps of every
+resized dim.
 
 Shape:
     index: (k, O) int64 in [0, I); weight: (k, O) of the input's real dtype, or None.
@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 from typing import Any, Optional, Tuple
 
-__all__ = ["dim_taps", "LINEAR_MODES"]
+__all__ = ["dim_taps"]
 
-LINEAR_MODES = ("linear", "bilinear", "trilinear")
+_LINEAR_MODES = ("linear", "bilinear", "trilinear")
 _CUBIC_A = -0.75  # PyTorch's (and OpenCV's) bicubic convolution parameter
 _AA_CUBIC_A = -0.5  # the anti-aliased bicubic filter's (Pillow's)
 _AA_HALF_WIDTH = {"bilinear": 1.0, "bicubic": 2.0, "lanczos": 3.0}  # the anti-aliased filters' half-widths
@@ -37,7 +37,7 @@ def dim_taps(xp: Any, in_size: int, out_size: int, scale: Optional[float], mode:
     decide); `real` is the dtype the kernels compute in (the input's float dtype); `small_2d`:
     a 2-D resize to H_out + W_out <= 128, which PyTorch's CPU kernel for the nearest modes
     computes another way (its channels-last kernel, which it prefers there)."""
-    if in_size == out_size and (scale is None or antialias or mode in LINEAR_MODES or mode == "area"):
+    if in_size == out_size and (scale is None or antialias or mode in _LINEAR_MODES or mode == "area"):
         return None  # PyTorch copies: these sizes and modes read sample o for output o
     if mode in ("nearest", "nearest-exact"):
         real = xp.float32 if small_2d else real  # that kernel picks in float32 whatever the dtype
@@ -53,23 +53,26 @@ def dim_taps(xp: Any, in_size: int, out_size: int, scale: Optional[float], mode:
     return _linear(xp, in_size, out_size, scale, align_corners, real)
 
 
-def _nearest_scale(in_size: int, out_size: int, scale: Optional[float], real: Any) -> Any:
-    """Input samples per output sample of the nearest modes in `real`: 1 / scale_factor
-    (divided in double, then rounded) or real(I) / real(O)."""
+def _scale(in_size: int, out_size: int, scale: Optional[float], align_corners: bool, real: Any) -> Any:
+    """Input samples per output sample, in `real` (PyTorch's `area_pixel_compute_scale`):
+    (I - 1) / (O - 1) aligning corners, else 1 / scale_factor (divided in double, then rounded)
+    or real(I) / real(O)."""
+    if align_corners:
+        return real(in_size - 1) / real(out_size - 1) if out_size > 1 else real(0)
     return real(1.0 / scale) if scale else real(in_size) / real(out_size)
 
 
 def _nearest(xp: Any, in_size: int, out_size: int, scale: Optional[float], small_2d: bool, real: Any) -> Any:
     """'nearest': sample floor(o s), computed in `real`, floored in float32 (float32 rounding
-    decides some samples), PyTorch's legacy rule. Its small 2-D kernel reads sample o when O == I and o // 2 when
-    O == 2 I, whatever the scale factor; its other kernels do so only in their backward (here
-    the gradient is always this forward's adjoint)."""
+    decides some samples), PyTorch's legacy rule. Its small 2-D kernel reads sample o when
+    O == I and o // 2 when O == 2 I, whatever the scale factor; its other kernels do so only in
+    their backward (here the gradient is always this forward's adjoint)."""
     o = xp.arange(out_size, dtype=xp.int64)
     if small_2d and out_size == in_size:
         return o[None]
     if small_2d and out_size == 2 * in_size:
         return (o // 2)[None]
-    source = xp.floor((o.astype(real) * _nearest_scale(in_size, out_size, scale, real)).astype(xp.float32))  # floorf
+    source = xp.floor((o.astype(real) * _scale(in_size, out_size, scale, False, real)).astype(xp.float32))  # floorf
     return xp.minimum(source.astype(xp.int64), in_size - 1)[None]
 
 
@@ -77,16 +80,8 @@ def _nearest_exact(xp: Any, in_size: int, out_size: int, scale: Optional[float],
     """'nearest-exact': sample floor((o + 1/2) s), computed in `real`, floored in float32, as
     Pillow and scipy's zoom choose."""
     o = xp.arange(out_size, dtype=real)
-    source = xp.floor(((o + real(0.5)) * _nearest_scale(in_size, out_size, scale, real)).astype(xp.float32))  # floorf
+    source = xp.floor(((o + real(0.5)) * _scale(in_size, out_size, scale, False, real)).astype(xp.float32))  # floorf
     return xp.minimum(source.astype(xp.int64), in_size - 1)[None]
-
-
-def _area_scale(in_size: int, out_size: int, scale: Optional[float], align_corners: bool, real: Any) -> Any:
-    """Input samples per output sample of the interpolating modes (PyTorch's
-    `area_pixel_compute_scale`): (I - 1) / (O - 1) aligning corners, else 1 / scale_factor or I / O."""
-    if align_corners:
-        return real(in_size - 1) / real(out_size - 1) if out_size > 1 else real(0)
-    return real(1.0 / scale) if scale else real(in_size) / real(out_size)
 
 
 def _source(xp: Any, in_size: int, out_size: int, scale: Optional[float], align_corners: bool, cubic: bool,
@@ -94,7 +89,7 @@ def _source(xp: Any, in_size: int, out_size: int, scale: Optional[float], align_
     """(first input sample, fraction t in [0, 1]) of each output sample's source position
     x = o s (align_corners) or (o + 1/2) s - 1/2, clamped at 0 except for bicubic."""
     o = xp.arange(out_size, dtype=real)
-    s = _area_scale(in_size, out_size, scale, align_corners, real)
+    s = _scale(in_size, out_size, scale, align_corners, real)
     if align_corners:
         source = o * s
     else:
@@ -135,7 +130,7 @@ def _antialiased(xp: Any, in_size: int, out_size: int, scale: Optional[float], a
     triangle (bilinear), cubic with a = -0.5 (bicubic) or Lanczos-3, sinc(x) sinc(x / 3)
     (lanczos) -- s times, so it averages every input sample it covers; the weights of the
     samples inside the input are normalised to sum to 1."""
-    s = _area_scale(in_size, out_size, scale, align_corners, real)
+    s = _scale(in_size, out_size, scale, align_corners, real)
     half = real(_AA_HALF_WIDTH[mode])  # the filter's half-width at scale 1
     support = half * s if s >= 1 else half
     invscale = real(1) / s if s >= 1 else real(1)
