@@ -4,7 +4,7 @@ zero-insertion layers are `nn/resample.py` (`Upsample1d`, `Upsample2d`)."""
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence, Union, cast
 
 from ..core.tensor import Tensor
 from ..ops.interpolate import interpolate
@@ -46,7 +46,7 @@ class Upsample(Module):
         if isinstance(scale_factor, tuple):
             self.scale_factor: Scale = tuple(float(factor) for factor in scale_factor)
         else:
-            self.scale_factor = float(scale_factor) if scale_factor else None
+            self.scale_factor = float(cast(float, scale_factor)) if scale_factor else None  # a list: TypeError, as torch
         self.mode = mode
         self.align_corners = align_corners
         self.recompute_scale_factor = recompute_scale_factor

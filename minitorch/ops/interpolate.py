@@ -135,7 +135,8 @@ def _output_sizes(op: str, input: Tensor, mode: str, size: SizeArg, scale_factor
         sizes = _per_dim(op, "size", size, n, input)
         if not all(is_int(s) and not isinstance(s, bool) for s in sizes):
             raise DTypeError(f"{op}: size must be an int or a tuple of {n} ints, got {size!r}")
-        out, scales = tuple(int(s) for s in sizes), (None,) * n
+        out = tuple(int(s) for s in sizes)
+        scales: Tuple[Optional[float], ...] = (None,) * n
     else:
         factors = _per_dim(op, "scale_factor", scale_factor, n, input)
         if not all(isinstance(f, numbers.Real) and not isinstance(f, bool) for f in factors):
