@@ -39,6 +39,7 @@ from ..ops.distance import cosine_similarity, normalize, pairwise_distance
 from ..ops.dropout import dropout, dropout1d, dropout2d, dropout3d
 from ..ops.embedding import embedding
 from ..ops.flatten import flatten, unflatten
+from ..ops.interpolate import interpolate, upsample, upsample_bilinear, upsample_nearest
 from ..ops.linear import linear
 from ..ops.loss import cross_entropy, nll_loss
 from ..ops.loss_elementwise import (
@@ -55,7 +56,6 @@ from ..ops.one_hot import one_hot
 from ..ops.pad import pad
 from ..ops.pixel_shuffle import pixel_shuffle, pixel_unshuffle
 from ..ops.pool import avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
-from ..ops.interpolate import interpolate, upsample, upsample_bilinear, upsample_nearest
 from ..ops.resample import downsample, upsample_zeros
 from ..ops.softmax import log_softmax, logsumexp, softmax
 
