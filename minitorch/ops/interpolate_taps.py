@@ -144,13 +144,20 @@ def _antialiased(xp: Any, in_size: int, out_size: int, scale: Optional[float], a
         a = real(_AA_CUBIC_A)
         weight = xp.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1, xp.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0))
     elif mode == "lanczos":
-        weight = xp.where(x < 3, xp.sinc(x) * xp.sinc(x / real(3)), 0)
+        weight = xp.where(x < 3, _sinc(xp, x, real) * _sinc(xp, x / real(3), real), 0)
     else:
         weight = xp.maximum(real(1) - x, real(0))
     weight = xp.where(k < count, weight, real(0)).astype(real)
     total = weight.sum(axis=0)
     weight = weight / xp.where(total != 0, total, real(1))
     return xp.minimum(k + first, in_size - 1), weight
+
+
+def _sinc(xp: Any, x: Any, real: Any) -> Any:
+    """sin(pi x) / (pi x), 1 at 0 (Pillow's `sinc_filter`)."""
+    zero = x == 0
+    pix = xp.where(zero, real(1), x * real(math.pi))
+    return xp.where(zero, real(1), xp.sin(pix) / pix)
 
 
 def _area(xp: Any, in_size: int, out_size: int, real: Any) -> Taps:
