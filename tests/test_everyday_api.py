@@ -205,3 +205,17 @@ def test_the_everyday_pytorch_names_exist():
     missing = [n for n in EVERYDAY_METHODS if not hasattr(x, n)] + [f"minitorch.{n}" for n in EVERYDAY_FUNCTIONS if not hasattr(minitorch, n)]
     assert not missing, missing
     assert all(hasattr(torch.Tensor, n) for n in EVERYDAY_METHODS) and all(hasattr(torch, n) for n in EVERYDAY_FUNCTIONS)
+
+
+def test_zero_dim_tensor_with_a_python_number_stays_zero_dim() -> None:
+    """0-d op number keeps torch's shape () (it broadcast to (1,) once), also in place."""
+    x = minitorch.zeros((), requires_grad=True)
+    for result, expected in [(x + 1.0, torch.zeros(()) + 1.0), (2.0 - x, 2.0 - torch.zeros(())),
+                             (x * 3, torch.zeros(()) * 3), (x > 0.5, torch.zeros(()) > 0.5)]:
+        assert result.shape == tuple(expected.shape) == ()
+    (x * 3.0 + 1.0).backward()
+    assert x.grad is not None and x.grad.shape == () and x.grad.item() == 3.0
+    counter = minitorch.zeros((), dtype="int64")
+    counter.add_(1)
+    assert counter.shape == () and counter.item() == 1
+    assert (minitorch.zeros(3) + 1.0).shape == (3,)

@@ -157,7 +157,9 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
             return b
         if isinstance(b, (int, float, np.floating, np.integer, bool, np.bool_)):
             dtype = scalar_dtype(self.dtype, b)
-            return self._new(TensorData._trusted(self.backend.ops.constant(b, dtype), (1,), (1,)))
+            # shape (1,) as the course makes it; beside a 0-d tensor a 0-d one (0-d + 1.0 stays 0-d, as torch)
+            shape = (1,) if self._tensor.dims else ()
+            return self._new(TensorData._trusted(self.backend.ops.constant(b, dtype), shape, shape))
         raise TypeError(f"Tensor: cannot combine a tensor with {type(b).__name__}; use minitorch.tensor(...)")
 
     # ----------------------------------------------------------------- properties
