@@ -114,3 +114,35 @@ def test_a_steady_training_step_faults_few_pages():
     for _ in range(10):
         step()
     assert (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 10 < 100
+
+
+def test_threads_allocating_and_releasing_at_once_never_share_a_block():
+    """Blocks are taken under the lock and released from weak-reference callbacks that may run
+    on any thread: no block is ever handed to two live arrays, and the accounting adds up."""
+    import threading
+
+    ws = Workspace()
+    errors = []
+
+    def work(value: float) -> None:
+        try:
+            for _ in range(300):
+                arrays = [ws.empty(BIG, np.float32) for _ in range(3)]
+                for a in arrays:
+                    a.fill(value)
+                views = [a[1:] for a in arrays]  # a view keeps its block after the array is gone
+                del arrays
+                for v in views:
+                    if not (v == value).all():
+                        errors.append(value)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(float(i),)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert not ws._in_use  # every block came back
+    assert ws.free_bytes == sum(size * len(blocks) for size, blocks in ws._free.items())
