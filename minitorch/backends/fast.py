@@ -31,7 +31,7 @@ from ..core.tensor_data import TensorData
 from . import fast_conv, fast_norm, fast_pool, fast_rows, fast_scatter, fast_walk
 from .base import TensorBackend, TensorOps
 from .fast_exp import sigmoid as sigmoid_vectorised
-from .namespace import numpy_with
+from .namespace import numpy_with, quiet
 from .threads import get_num_threads, matmul, parallel_for, parallel_parts
 from .workspace import Workspace
 
@@ -101,7 +101,8 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
             return
         layout = fast_walk.merge(out, a, a, "map")
         if ufunc is not None and _numpy_runs(fn, layout, out.size):
-            ufunc(a.to_numpy_view(), out=out.to_numpy_view())
+            with quiet(np):  # inf and NaN are results (log(0), exp(1000)), as in PyTorch
+                ufunc(a.to_numpy_view(), out=out.to_numpy_view())
         elif fn is operators.id and layout is not None and fast_walk.copies_in_tuned_kernel(out, layout):
             fast_walk.copy_to_contiguous(out._storage, a._storage, layout)
         else:
@@ -119,7 +120,8 @@ def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
             return
         layout = fast_walk.merge(out, a, b, "zip")
         if ufunc is not None and _numpy_runs(fn, layout, out.size):
-            ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
+            with quiet(np):  # inf - inf is NaN, quietly
+                ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
         else:
             _run_walk(fn, 2, out, a, b, layout)
 
@@ -139,7 +141,8 @@ def fast_reduce(fn: Callable[[float, float], float], start: Optional[float] = No
         if ufunc is np.add and a.size >= BLAS_SUM_THRESHOLD and a.is_contiguous() and out.is_contiguous():
             _sum_contiguous(out, a, dim)
         elif ufunc is not None:
-            ufunc.reduce(a.to_numpy_view(), axis=dim, keepdims=True, out=out.to_numpy_view())
+            with quiet(np):  # a sum of inf and -inf is NaN, quietly
+                ufunc.reduce(a.to_numpy_view(), axis=dim, keepdims=True, out=out.to_numpy_view())
         else:
             layout = fast_walk.merge_reduce(out, a, dim)  # one row per output element
             parallel_for(fast_walk.reducer(fn), (out._storage, a._storage, layout), out.size, a.size, PARALLEL_GRAIN)

@@ -26,11 +26,37 @@ def array_namespace(array: Any) -> Any:
     return xp
 
 
+_ERRSTATE: Any = None  # numpy >= 2 keeps its error state in a context variable: setting it costs
+try:  # ~0.3 us against ~3.8 us for entering np.errstate (measured, load ~11)
+    _ERRSTATE = getattr(importlib.import_module("numpy._core._ufunc_config"), "_extobj_contextvar")
+    with numpy.errstate(all="ignore"):
+        _IGNORE_ALL = _ERRSTATE.get()
+except (ImportError, AttributeError):  # pragma: no cover - numpy 1.26: np.errstate below
+    _ERRSTATE = None
+
+
+class _QuietNumpy:
+    """`numpy.errstate(all="ignore")` at the cost of a context-variable set and reset (every
+    elementwise op of the fast backend runs in one)."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _ERRSTATE.set(_IGNORE_ALL)
+
+    def __exit__(self, *exc: Any) -> None:
+        _ERRSTATE.reset(self._token)
+
+
 def quiet(xp: Any) -> ContextManager[Any]:
     """Silence overflow / invalid / divide warnings of `xp` (inf and NaN are results here, as in
     PyTorch); a namespace without `errstate` computes quietly already."""
     errstate = getattr(xp, "errstate", None)
-    return errstate(all="ignore") if errstate is not None else contextlib.nullcontext()
+    if errstate is None:
+        return contextlib.nullcontext()
+    if errstate is numpy.errstate and _ERRSTATE is not None:
+        return _QuietNumpy()
+    return errstate(all="ignore")
 
 
 def numpy_with(description: str, **overrides: Callable[..., Any]) -> types.ModuleType:

@@ -15,7 +15,7 @@ from typing import Optional, Sequence, Tuple, Union
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
-from .arrays import array, from_array, namespace
+from .arrays import array, from_array, namespace, quiet
 from .rows import normalise_dims
 
 __all__ = ["Sum", "Prod", "sum", "prod", "all", "any", "reduced_dims", "drop_dims"]
@@ -107,8 +107,9 @@ class Prod(Function):
         after = xp.concatenate(
             [ones, xp.cumprod(xp.take(flipped, xp.arange(n - 1), axis=ctx.dim), axis=ctx.dim)], axis=ctx.dim
         )
-        others = before * xp.flip(after, axis=ctx.dim)  # prod_{j != i} x_j
-        return from_array(grad_output, array(grad_output) * others)
+        with quiet(grad_output):  # inf * 0 is NaN, as in PyTorch
+            others = before * xp.flip(after, axis=ctx.dim)  # prod_{j != i} x_j
+            return from_array(grad_output, array(grad_output) * others)
 
 
 def prod(input: Tensor, dim: Optional[int] = None, keepdim: bool = False) -> Tensor:
