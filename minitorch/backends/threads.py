@@ -165,12 +165,13 @@ def serial_blas() -> Iterator[None]:
 def matmul(a: Any, b: Any, out: Any = None, **kwargs: Any) -> Any:
     """`numpy.matmul`, with BLAS's threads only for products of at least BLAS_THREADS_MIN
     multiply-adds per matrix (see the module docstring)."""
-    m = a.shape[-2] if np.ndim(a) > 1 else 1
-    n = b.shape[-1] if np.ndim(b) > 1 else 1
-    size = m * n * (a.shape[-1] if np.ndim(a) else 1)
-    if _OPENBLAS_THREADS_FROM <= size < BLAS_THREADS_MIN and not _state["serial_depth"] and get_num_threads() > 1:
-        with serial_blas():
-            return np.matmul(a, b, out=out, **kwargs)
+    if (_state["threads"] or get_num_threads()) > 1 and not _state["serial_depth"]:  # (1 thread: straight to numpy)
+        m = a.shape[-2] if np.ndim(a) > 1 else 1
+        n = b.shape[-1] if np.ndim(b) > 1 else 1
+        size = m * n * (a.shape[-1] if np.ndim(a) else 1)
+        if _OPENBLAS_THREADS_FROM <= size < BLAS_THREADS_MIN:
+            with serial_blas():
+                return np.matmul(a, b, out=out, **kwargs)
     return np.matmul(a, b, out=out, **kwargs)
 
 
@@ -184,7 +185,7 @@ def _workers(threads: int) -> ThreadPoolExecutor:
 
 def parallel_parts(work: int, grain: int) -> int:
     """Into how many ranges `parallel_for` splits `work` elements (given enough rows)."""
-    if _state["serial_depth"]:
+    if _state["serial_depth"] or _state["threads"] == 1:
         return 1
     return max(1, min(get_num_threads(), work // grain if grain else get_num_threads()))
 
@@ -193,6 +194,9 @@ def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, 
     """`task(*args, first, count)` over `0 <= first < total`, split into one contiguous range
     per thread when `work` (elements touched) is at least `grain`, more than one thread is set
     and no parallel region is running already; BLAS runs on one thread meanwhile."""
+    if work < 2 * grain or _state["threads"] == 1:  # the common case, before any bookkeeping
+        task(*args, 0, total)
+        return
     parts = min(parallel_parts(work, grain), total)
     if parts < 2:
         task(*args, 0, total)
