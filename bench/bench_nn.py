@@ -74,6 +74,21 @@ def activation_case(ours_fn, theirs_fn, shape=(64, 256, 32)):
     return ours, theirs
 
 
+TF = torch.nn.functional
+# the activations whose float32 forms are vectorised (backends/fast_activation.py)
+TRANSCENDENTAL = [
+    ("gelu tanh", lambda x: F.gelu(x, approximate="tanh"), lambda x: TF.gelu(x, approximate="tanh")),
+    ("silu", F.silu, TF.silu),
+    ("mish", F.mish, TF.mish),
+    ("elu", F.elu, TF.elu),
+    ("selu", F.selu, TF.selu),
+    ("celu alpha=2", lambda x: F.celu(x, 2.0), lambda x: TF.celu(x, 2.0)),
+    ("softplus", F.softplus, TF.softplus),
+    ("logsigmoid", F.logsigmoid, TF.logsigmoid),
+    ("tanhshrink", F.tanhshrink, TF.tanhshrink),
+]
+
+
 def optimizer_case(make, make_ref):
     """One step over LeNet-5-sized parameters with fixed gradients."""
     shapes = [(6, 1, 5, 5), (6,), (16, 6, 5, 5), (16,), (120, 400), (120,), (84, 120), (84,), (10, 84), (10,)]
@@ -100,6 +115,9 @@ def main() -> None:
         ("cross_entropy label_smoothing=0.1 fwd+bwd, (256, 100)", cross_entropy_case(256, 100, 0.1)),
         ("gelu fwd+bwd, (64, 256, 32)", activation_case(F.gelu, torch.nn.functional.gelu)),
         ("leaky_relu fwd+bwd, (64, 256, 32)", activation_case(F.leaky_relu, torch.nn.functional.leaky_relu)),
+    ] + [
+        (f"{name} fwd+bwd, (64, 256, 32)", activation_case(ours, theirs)) for name, ours, theirs in TRANSCENDENTAL
+    ] + [
         ("SGD(momentum=0.9) step, LeNet-5 params", optimizer_case(
             lambda p: optim.SGD(p, lr=0.01, momentum=0.9), lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9))),
         ("Adam step, LeNet-5 params", optimizer_case(

@@ -9,7 +9,8 @@ Every map and zip first merges the operands' dims (`fast_walk.merge`), then runs
 * otherwise the strided walk of `fast_walk.py`, compiled by numba from the scalar function
   (any function of `minitorch.operators`, or a user's), flat or row by row, split over threads
   above `PARALLEL_GRAIN` elements. `sigmoid` is compiled in a form numba vectorises
-  (`fast_exp.sigmoid`, tested against `operators.sigmoid`);
+  (`fast_exp.sigmoid`, tested against `operators.sigmoid`), and so, on float32, is every
+  activation whose scalar function names a `float32_form` (`fast_activation.py`);
 * a copy to row-major order (`contiguous()`, broadcast copies such as expand) runs in the walk's
   tuned copy kernel (`fast_walk.copy_to_contiguous`, unrolled for the course's tile view).
 
@@ -30,6 +31,7 @@ from .. import operators
 from ..core.tensor_data import TensorData
 from . import fast_conv, fast_norm, fast_pool, fast_rows, fast_scatter, fast_walk
 from .base import TensorBackend, TensorOps
+from .fast_activation import float32_form
 from .fast_exp import sigmoid as sigmoid_vectorised
 from .namespace import numpy_with, quiet
 from .threads import get_num_threads, matmul, parallel_for, parallel_parts
@@ -79,7 +81,8 @@ REDUCE_UFUNCS: Dict[Callable, Tuple[np.ufunc, float]] = {
 
 def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: TensorData, layout: Optional[np.ndarray]) -> None:
     """Run `fn`'s compiled kernels over the merged layout (flat when `layout` is None)."""
-    kernels = fast_walk.elementwise(NUMBA_FORMS.get(fn, fn), arity)
+    form = float32_form(fn) if out._storage.dtype == a._storage.dtype == b._storage.dtype == np.float32 else None
+    kernels = fast_walk.elementwise(form or NUMBA_FORMS.get(fn, fn), arity)
     size = out.size
     if layout is None:
         parallel_for(kernels.flat, (out._storage, a._storage, b._storage), size, size, PARALLEL_GRAIN)

@@ -22,7 +22,8 @@ A map is a zip whose second operand is its first (the unused load is dropped by 
 maps and zips share the kernels. Both take a range, so the caller can split work across
 threads (`threads.py`); each kernel is compiled on first use for the dtypes it sees and
 cached on disk (`cache=True`: the kernels close over the plain Python function, registered with
-numba as jitable, which keeps numba's cache key stable across processes). `reducer(fn)` walks the same way with an inner loop
+numba as jitable, which keeps numba's cache key stable across processes, and over a hash of its
+code, `code_version.py`, so that editing the function compiles it anew). `reducer(fn)` walks the same way with an inner loop
 along the reduced dim.
 """
 
@@ -39,6 +40,7 @@ from numba.extending import register_jitable
 from ..core import tensor_data
 from ..core.tensor_data import TensorData
 from ..errors import ShapeError
+from .code_version import code_version
 
 __all__ = [
     "merge",
@@ -55,12 +57,12 @@ __all__ = [
 _registered: Dict[Any, Any] = {}
 
 
-def jitable(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """`fn`, callable from numba code: a Python function is registered once (the kernels then
-    name the function itself, which keeps their disk-cache key stable); numba dispatchers and
-    the builtins numba knows are used as they are."""
+def jitable(fn: Callable[..., Any], **options: Any) -> Callable[..., Any]:
+    """`fn`, callable from numba code: a Python function is registered once, with the numba
+    `options` of its first registration (the kernels then name the function itself, which keeps
+    their disk-cache key stable); numba dispatchers and the builtins numba knows are used as they are."""
     if inspect.isfunction(fn) and fn not in _registered:
-        _registered[fn] = register_jitable(fn)
+        _registered[fn] = register_jitable(**options)(fn) if options else register_jitable(fn)
     return fn
 
 
@@ -195,13 +197,16 @@ def _binary(fn: Callable[..., Any], arity: int) -> Callable[[Any, Any], Any]:
 def elementwise(fn: Callable[..., Any], arity: int) -> Elementwise:
     """The `flat` and `walk` kernels of `fn` (one or two arguments), compiled lazily, cached."""
     scalar = _binary(fn, arity)
+    version = code_version(fn)  # in the disk-cache key (numba keys it on the closure's cells)
 
     def flat(out, a, b, first, count):  # pragma: no cover - numba
+        version  # noqa: B018
         # unsigned indices: no negative-index wraparound check, so the loop vectorises
         for i in range(uint64(first), uint64(first + count)):
             out[i] = scalar(a[i], b[i])
 
     def walk(out, a, b, layout, first, count):  # pragma: no cover - numba
+        version  # noqa: B018
         nd = layout.shape[1]
         n = layout[SHAPE, nd - 1]
         os, ps, qs = layout[OUT_STRIDES, nd - 1], layout[A_STRIDES, nd - 1], layout[B_STRIDES, nd - 1]
@@ -243,8 +248,10 @@ def reducer(fn: Callable[[Any, Any], Any]) -> Any:
     first + count` of the outer dims of a `merge_reduce` layout, fold `fn` along the last
     (reduced) dim, starting from the value out holds."""
     scalar = jitable(fn)
+    version = code_version(fn)
 
     def reduce(out, a, layout, first, count):  # pragma: no cover - numba
+        version  # noqa: B018
         nd = layout.shape[1]
         n = layout[SHAPE, nd - 1]
         step = uint64(layout[A_STRIDES, nd - 1])

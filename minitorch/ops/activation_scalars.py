@@ -39,9 +39,15 @@ class Pair(NamedTuple):
     backward: Callable[[float, float], float]
 
 
-def _pair(forward: Callable, forward_c: str, backward: Callable, backward_c: str) -> Pair:
+def _pair(forward: Callable, forward_c: str, backward: Callable, backward_c: str, form: tuple = ()) -> Pair:
+    """The pair, each function given its C `expression` and, when `form` names one (name, then
+    parameters), its `float32_form` (the fast backend's vectorised float32 form of the same formula,
+    `backends/fast_activation.py`)."""
     forward.expression = (1, forward_c)  # type: ignore[attr-defined]
     backward.expression = (2, backward_c)  # type: ignore[attr-defined]
+    if form:
+        forward.float32_form = (form[0], False, form[1:])  # type: ignore[attr-defined]
+        backward.float32_form = (form[0], True, form[1:])  # type: ignore[attr-defined]
     return Pair(forward, backward)
 
 
@@ -72,6 +78,7 @@ def gelu_back(x, g):
 GELU = _pair(
     gelu, f"0.5 * x * (1 + erf(x * {_SQRT1_2!r}))",
     gelu_back, f"y * (0.5 * (1 + erf(x * {_SQRT1_2!r})) + x * {_INV_SQRT_2PI!r} * exp(-0.5 * x * x))",
+    ("gelu",),
 )
 
 
@@ -90,6 +97,7 @@ GELU_TANH = _pair(
     gelu_tanh_back,
     f"y * (0.5 * (1 + {_TANH_INNER}) + 0.5 * x * (1 - {_TANH_INNER} * {_TANH_INNER}) * {_SQRT_2_PI!r}"
     f" * (1 + {3 * _GELU_C!r} * x * x))",
+    ("gelu_tanh",),
 )
 
 # the logistic function without overflow: e = exp(-|x|), sigmoid(x) = 1 / (1 + e) or e / (1 + e)
@@ -107,7 +115,7 @@ def silu_back(x, g):
     return g * s * (1.0 + x * (1.0 - s))
 
 
-SILU = _pair(silu, f"x * {_SIGMOID_C}", silu_back, f"y * {_SIGMOID_C} * (1 + x * (1 - {_SIGMOID_C}))")
+SILU = _pair(silu, f"x * {_SIGMOID_C}", silu_back, f"y * {_SIGMOID_C} * (1 + x * (1 - {_SIGMOID_C}))", ("silu",))
 
 
 # mish(x) = x tanh(softplus(x)); past x = 20, tanh(softplus(x)) is 1 in float64
@@ -128,6 +136,7 @@ _MISH_T = "tanh(log1p(exp(where(x > 20, 20, x))))"
 MISH = _pair(
     mish, f"where(x > 20, x, x * {_MISH_T})",
     mish_back, f"where(x > 20, y, y * ({_MISH_T} + x * {_SIGMOID_C} * (1 - {_MISH_T} * {_MISH_T})))",
+    ("mish",),
 )
 
 
@@ -176,6 +185,7 @@ def logsigmoid_back(x, g):
 LOGSIGMOID = _pair(
     logsigmoid, "where(x < 0, x, 0) - log1p(exp(-fabs(x)))",
     logsigmoid_back, "where(x < 0, y / (1 + exp(-fabs(x))), y * exp(-fabs(x)) / (1 + exp(-fabs(x))))",
+    ("logsigmoid",),
 )
 
 
@@ -200,7 +210,7 @@ def tanhshrink_back(x, g):
     return g * t * t
 
 
-TANHSHRINK = _pair(tanhshrink, "x - tanh(x)", tanhshrink_back, "y * tanh(x) * tanh(x)")
+TANHSHRINK = _pair(tanhshrink, "x - tanh(x)", tanhshrink_back, "y * tanh(x) * tanh(x)", ("tanhshrink",))
 
 
 @functools.lru_cache(maxsize=None)
@@ -235,6 +245,7 @@ def elu_pair(alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Pair
     return _pair(
         elu, f"where(x <= 0, {k} * {a} * expm1(x * {c}), {k} * x)",
         elu_back, f"where(x <= 0, y * {k} * {a} * {c} * exp(x * {c}), y * {k})",
+        ("elu", alpha, scale, input_scale),
     )
 
 
@@ -262,6 +273,7 @@ def softplus_pair(beta: float, threshold: float) -> Pair:
     return _pair(
         softplus, f"where({z} > {t}, x, log1p(exp({z})) / {b})",
         softplus_back, f"where(x * {b} > {t}, y, y * {sigmoid})",
+        ("softplus", beta, threshold),
     )
 
 
