@@ -215,10 +215,12 @@ def _row_max_forward_4(x, out, indices, first, count):  # pragma: no cover - com
     With no loop inside a row, LLVM vectorises across rows: 9x faster than the general scan,
     whose per-element branches mispredict on random data (measured, 100K rows).
     """
-    flat = x.ravel()
-    out_flat = out.ravel()
-    indices_flat = indices.ravel()
-    for r in range(first, first + count):
+    # the thread's rows sliced first and walked from 0: a loop over range(first, first + count)
+    # indexing 4 * r is not vectorised by LLVM (10x slower, measured: 0.33 vs 0.035 ms, 100K rows)
+    flat = x[first:first + count].ravel()
+    out_flat = out[first:first + count].ravel()
+    indices_flat = indices[first:first + count].ravel()
+    for r in range(count):
         at = 4 * r
         low, low_at = _first_max(flat[at], 0, flat[at + 1], 1)
         high, high_at = _first_max(flat[at + 2], 2, flat[at + 3], 3)
