@@ -114,10 +114,11 @@ same process, timed alternately, median of 31 repeats (7 for case c); threads pi
 im2col into a channel-major (C_in*K) x (n*L) matrix, one BLAS call per sample straight into the
 (N, C_out, L) output; weight grad from the same unrolled matrix (the forward's last chunk is
 reused, the others rebuilt); input grad W^T @ grad_out then numba col2im. The 2-core machine is
-shared with other jobs, so single runs drift by 10-50% (both columns move together; the ratio
-is steadier, but b2 has read anywhere from 0.95x to 1.11x across runs, 0.97-1.01x in the last
-four full runs; and the course conv2d row's absolute time follows the machine: 0.70-1.0 ms while
-torch's column moved between 3.7 and 4.4 ms, a steady 0.19-0.23x of torch).
+shared with other jobs, so single runs drift by 10-50%, and the ratios with them: on a loaded
+machine PyTorch's column slows more than ours (b2 read 0.95-1.11x then), on an idle one (load ~0,
+2026-11-27) b2 is 1.32-1.34x, d2 1.08-1.23x and d3 1.24-1.29x, the code of f97f417 measuring the
+same within 3-8% in the same minute: those rows miss their 1.0x line. The course conv2d row's
+absolute time follows the machine (0.7-1.0 ms; its 0.8 ms line is met only in the faster moments).
 At 2 threads only BLAS is threaded (the numba copies are serial, see backends/fast_conv.py) and
 both libraries are timed in blocks; whenever another job holds one of the two cores, 2-thread
 timings of both libraries mostly measure waiting for that core.

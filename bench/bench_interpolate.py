@@ -19,9 +19,9 @@ from minitorch.ops.interpolate import interpolate  # noqa: E402
 
 SECTION = "Interpolation"
 NOTES = """
-Timings alternate ours and torch call by call (the machine is shared: these were measured with a
-load average of 15-22 on its 2 cores while a test suite ran, so single numbers swing by 1.5x;
-the ratio is the figure to read), medians of 30. Each resized dim is a gather of its taps
+Timings alternate ours and torch call by call (the machine is shared; the table below is from
+an idle moment, load ~0, 2026-11-27: earlier runs at load 15-22 swung by 1.5x, the ratio is the
+figure to read), medians of 30. Each resized dim is a gather of its taps
 (`take`, one per tap) weighed and summed, W first when the other dims grow (gathering along the
 last axis is the slow one); the backward is the same gather with the transposed taps (each
 input sample's readers), no scatter. PyTorch's 2-D nearest kernel for H_out + W_out <= 128
