@@ -334,6 +334,14 @@ class TensorData:
         storage = self._storage
         return TensorData._trusted(storage[offset:] if offset else storage, shape, strides, size)
 
+    def expand(self, shape: Tuple[int, ...]) -> "TensorData":
+        """The same storage seen broadcast to `shape` (a broadcast of this shape, checked by the
+        caller): stride 0 along new leading dims and along dims grown from size 1."""
+        lead = len(shape) - self.dims
+        strides = (0,) * lead + tuple(stride if own == size else 0
+                                      for size, own, stride in zip(shape[lead:], self._shape, self._strides))
+        return TensorData._trusted(self._storage, shape, strides)
+
     def permute(self, *order: int) -> "TensorData":
         """The same storage seen with dimensions reordered.
 
