@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import math
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -30,6 +30,18 @@ from minitorch.core.random import batch_rows
 from minitorch.distributed.group import DistributedError, ProcessGroup
 
 __all__ = ["Shard", "shard", "DataParallel"]
+
+
+@dataclass
+class _Layout:
+    """The dense gradients' places in `DataParallel`'s buffer (parameter indices, starts, stops,
+    their end) and the gradient tensors made over those places."""
+
+    dense: List[int]
+    starts: List[int]
+    stops: List[int]
+    end: int
+    grads: Dict[int, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,7 +119,9 @@ class DataParallel:
         self.dtype = dtypes.pop() if len(dtypes) == 1 else np.dtype(np.float64)
         self.sizes = [p.value.size for p in self.parameters]
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
-        self._buffer: Optional[np.ndarray] = None  # reused: gradients, then one flag per parameter, then extras
+        # reused: the dense gradients, the rows of the sparse ones, one flag per parameter, the extras
+        self._buffer: Optional[np.ndarray] = None
+        self._layouts: Dict[Tuple[int, ...], _Layout] = {}  # by the indices of the sparse parameters
 
     @property
     def enabled(self) -> bool:
@@ -121,8 +135,20 @@ class DataParallel:
         """The reused buffer, large enough for every gradient in full, one flag per parameter and `extras`."""
         length = int(self.offsets[-1]) + len(self.parameters) + extras
         if self._buffer is None or len(self._buffer) < length:
-            self._buffer = np.empty(length, dtype=self.dtype)
+            self._buffer = np.empty(max(length, int(self.offsets[-1]) + len(self.parameters) + 8), dtype=self.dtype)
+            self._layouts.clear()  # their gradient tensors view the old buffer
         return self._buffer
+
+    def _layout(self, sparse: Tuple[int, ...]) -> "_Layout":
+        """Where each dense gradient lives in the buffer when the parameters at `sparse` send rows:
+        the dense ones first, at offsets that do not change from step to step."""
+        layout = self._layouts.get(sparse)
+        if layout is None:
+            dense = [i for i in range(len(self.parameters)) if i not in sparse]
+            stops = np.cumsum([self.sizes[i] for i in dense], dtype=np.int64)
+            layout = self._layouts[sparse] = _Layout(dense, [int(s) for s in stops - np.take(self.sizes, dense)],
+                                                     [int(s) for s in stops], int(stops[-1]) if len(stops) else 0)
+        return layout
 
     def broadcast_parameters(self, root: int = 0) -> None:
         """Copy rank `root`'s parameter values into every rank's replica."""
@@ -142,7 +168,8 @@ class DataParallel:
 
         A parameter keeps no gradient (None, skipped by the optimizer) only when it has none on
         every rank. Returns the summed extras (e.g. loss sums and correct counts) as an array.
-        One all-reduce carries everything.
+        One all-reduce carries everything. The dense gradients handed back are views of one
+        reused buffer (as PyTorch DDP's bucket views): the next call overwrites them.
 
         Args:
             weight: this rank's share of the global batch, b_r / n (`Shard.weight`).
@@ -153,38 +180,63 @@ class DataParallel:
         """
         if not self.enabled:
             return np.asarray(extras, dtype=np.float64)
-        sparse = {id(p): np.asarray(r, dtype=np.int64) for p, r in (rows or {}).items()}
-        sizes = [len(sparse[id(p)]) * (size // max(p.value.shape[0], 1)) if id(p) in sparse else size
-                 for p, size in zip(self.parameters, self.sizes)]
-        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        end = int(offsets[-1])
-        buffer = self._buffer_for(len(extras))[:end + len(self.parameters) + len(extras)]
-        flags = buffer[end:end + len(self.parameters)]
-        for i, (p, start, stop) in enumerate(zip(self.parameters, offsets[:-1], offsets[1:])):
-            grad = p.value.grad
-            part = buffer[start:stop]
+        parameters, count = self.parameters, len(self.parameters)
+        buffer = self._buffer_for(len(extras))
+        sparse = {}
+        if rows:
+            index = {id(p): i for i, p in enumerate(parameters)}
+            sparse = {index[id(p)]: np.asarray(r, dtype=np.int64) for p, r in rows.items()}
+        layout = self._layout(tuple(sorted(sparse)))
+        # [dense gradients][rows of the sparse ones][one flag per parameter][extras]
+        start = layout.end
+        sparse_parts = {}
+        for i, index_rows in sorted(sparse.items()):
+            shape = parameters[i].value.shape
+            stop = start + len(index_rows) * (self.sizes[i] // max(shape[0], 1))
+            sparse_parts[i] = (start, stop)
+            start = stop
+        end = start
+        flags = buffer[end:end + count]
+        for i, start, stop in zip(layout.dense, layout.starts, layout.stops):
+            grad = parameters[i].value.grad
+            if grad is None:
+                flags[i] = 0.0
+                buffer[start:stop] = 0.0
+            else:
+                flags[i] = 1.0
+                np.multiply(grad.to_numpy().reshape(-1), weight, out=buffer[start:stop], casting="unsafe")
+        for i, (start, stop) in sparse_parts.items():
+            grad = parameters[i].value.grad
             flags[i] = 0.0 if grad is None else 1.0
             if grad is None:
-                part[...] = 0.0
-            elif id(p) in sparse:
-                part[...] = grad.to_numpy()[sparse[id(p)]].reshape(-1)  # (k, *) rows
-                part *= weight
+                buffer[start:stop] = 0.0
             else:
-                np.multiply(grad.to_numpy().reshape(-1), weight, out=part, casting="unsafe")
-        buffer[end + len(self.parameters):] = extras
-        self.group.all_reduce_(buffer)
-        for i, (p, start, stop) in enumerate(zip(self.parameters, offsets[:-1], offsets[1:])):
-            value = p.value
+                part = buffer[start:stop]
+                part[...] = grad.to_numpy()[sparse[i]].reshape(-1)  # (k, *) rows
+                part *= weight
+        total = end + count + len(extras)
+        buffer[end + count:total] = extras
+        self.group.all_reduce_(buffer[:total])
+        for i, start, stop in zip(layout.dense, layout.starts, layout.stops):
+            value = parameters[i].value
             if flags[i] == 0:
                 value.grad = None
-            elif id(p) in sparse:  # the other rows are zero everywhere: write the summed rows in place
-                if value.grad is None:
-                    value.grad = minitorch.from_numpy(np.zeros(value.shape, dtype=self.dtype), backend=value.backend)
-                index = sparse[id(p)]
-                value.grad.to_numpy()[index] = buffer[start:stop].reshape((len(index),) + tuple(value.shape[1:]))
-            else:
-                value.grad = minitorch.from_numpy(buffer[start:stop].reshape(value.shape), backend=value.backend)
-        return np.array(buffer[end + len(self.parameters):], dtype=np.float64)
+                continue
+            grad = layout.grads.get(i)  # a tensor over its part of the buffer, made once
+            if grad is None or grad.backend is not value.backend:
+                grad = layout.grads[i] = minitorch.from_numpy(buffer[start:stop].reshape(value.shape),
+                                                              backend=value.backend)
+            value.grad = grad
+        for i, (start, stop) in sparse_parts.items():
+            value = parameters[i].value
+            if flags[i] == 0:
+                value.grad = None
+                continue
+            if value.grad is None:  # the other rows are zero everywhere: write the summed rows in place
+                value.grad = minitorch.from_numpy(np.zeros(value.shape, dtype=self.dtype), backend=value.backend)
+            index_rows = sparse[i]
+            value.grad.to_numpy()[index_rows] = buffer[start:stop].reshape((len(index_rows),) + tuple(value.shape[1:]))
+        return np.array(buffer[end + count:total], dtype=np.float64)
 
     def reduce_sum(self, values: Sequence[float]) -> np.ndarray:
         """The sums over ranks of a few numbers (float64)."""
