@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from minitorch.data import (
     DatasetError,
@@ -134,16 +135,17 @@ def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int,
     `rows` (a slice) translates only those images, exactly as the whole batch's shift would
     (the draws and the fill value still come from all N): a data-parallel rank's shard.
     """
-    n, _, height, width = images.shape
+    n, channels, height, width = images.shape
     shifts = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
     part, shifts = images[rows], shifts[rows]  # a view: writes reach the batch
-    shape = (len(part), images.shape[1], height + 2 * max_shift, width + 2 * max_shift)
-    padded = np.full(shape, images.min(), dtype=images.dtype)
+    size = 2 * max_shift + 1
+    padded = np.full((len(part), channels, height + size - 1, width + size - 1), images.min(), dtype=images.dtype)
     padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = part
-    for dy, dx in {tuple(s) for s in shifts.tolist()}:
-        chosen = np.flatnonzero((shifts[:, 0] == dy) & (shifts[:, 1] == dx))
-        top, left = max_shift - dy, max_shift - dx
-        part[chosen] = padded[chosen, :, top:top + height, left:left + width]
+    # every (H, W) window of the padded images, (n, C, size, size, H, W); image i takes the one at its shift
+    strides = padded.strides
+    windows = as_strided(padded, (len(part), channels, size, size, height, width), strides + strides[2:],
+                         writeable=False)
+    part[...] = windows[np.arange(len(part)), :, max_shift - shifts[:, 0], max_shift - shifts[:, 1]]
     return images
 
 
