@@ -285,8 +285,10 @@ class Trainer:
             loss_sum += step_loss
             correct += int(round(step_correct))
             seen += count
-            bar.set_postfix({"loss": f"{loss_sum / seen:.4f}", "acc": f"{100.0 * correct / seen:.1f}%"}, refresh=False)
-            bar.update(count)
+            if not bar.disable:  # (formatting the postfix of a hidden bar costs as much as a small op)
+                bar.set_postfix({"loss": f"{loss_sum / seen:.4f}", "acc": f"{100.0 * correct / seen:.1f}%"},
+                                refresh=False)
+                bar.update(count)
         bar.close()
         seconds = time.perf_counter() - start
         return {"train_loss": loss_sum / max(seen, 1), "train_acc": correct / max(seen, 1),
