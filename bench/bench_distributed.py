@@ -6,15 +6,26 @@
    torch.distributed's gloo backend (TCP on 127.0.0.1), and our whole per-step overhead
    (`DataParallel.reduce_gradients`: gather the gradients into one buffer, all-reduce, hand them
    back). Ranks meet at a barrier before each repetition; medians.
-2. `minitorch train digits` and the MNIST split (`--data DIR`: train on the first 8,000 t10k
+2. `minitorch train digits` and the MNIST split (`--mnist DIR`: train on the first 8,000 t10k
    images, test on the last 2,000), one process at one thread against `--workers 2` at one
-   thread each: test accuracy, training throughput (median examples/s over epochs 2..E) and
-   wall time of the whole command.
-3. The machine's parallel capacity at that moment: two independent CPU-bound processes against
-   one (the ceiling of any speed-up from 2 ranks; 2.0 on an idle 2-core machine).
+   thread each: test accuracy, training throughput (examples/s of rank 0's training loop, the
+   same definition for 1 and 2 processes: the global batch's examples over the epoch's seconds,
+   evaluation and checkpointing excluded; median over epochs 2..E) and wall time of the command.
+   With --repeats N the 1- and 2-worker runs alternate N times and the medians are reported.
+3. The machine's parallel capacity before and after: two independent CPU-bound processes
+   against one (the ceiling of any speed-up from 2 ranks; 2.0 on an idle 2-core machine).
 
-Run: python bench/bench_distributed.py [--mnist DIR] [--skip-training]
-     (writes "## Data-parallel training" in bench/RESULTS.md)
+Measuring (the throughput rows mean nothing on a shared machine: two lockstep ranks wait for
+each other whenever either is descheduled):
+  1. nothing else running: `uptime` shows a 1-minute load average under ~0.3;
+  2. python bench/bench_distributed.py --mnist /work/shared/data/mnist --repeats 3
+     (MNIST t10k IDX files; about 3 minutes; add --training-only to skip the all-reduce table,
+     which also needs torch);
+  3. the printed capacity must be >= 1.9 before and after, else rerun later. The section
+     "## Data-parallel training" in bench/RESULTS.md is rewritten with the load averages and
+     capacities of the run.
+
+Run: python bench/bench_distributed.py [--mnist DIR] [--repeats N] [--skip-training | --training-only]
 """
 
 from __future__ import annotations
@@ -142,14 +153,19 @@ def _train(task: str, workers: int, folder: Path, extra: list) -> dict:
     return {"acc": rows[-1]["test_acc"], "rate": rate, "wall": wall, "epochs": len(rows)}
 
 
-def training_table(mnist: str | None) -> str:
+def training_table(mnist: str | None, repeats: int = 1) -> str:
     runs = [("digits", [])] + ([("mnist", ["--data", mnist])] if mnist else [])
     lines = ["| task (default recipe) | epochs | test acc, 1 process | test acc, 2 workers | examples/s, 1 | "
              "examples/s, 2 | throughput ratio | wall s, 1 | wall s, 2 | wall ratio |", "|---|---|---|---|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as folder:
         for task, extra in runs:
-            one, two = (_train(task, workers, Path(folder), extra) for workers in (1, 2))
-            lines.append(f"| {task} | {one['epochs']} | {100 * one['acc']:.2f}% | {100 * two['acc']:.2f}% | "
+            pairs = [tuple(_train(task, workers, Path(folder) / str(i), extra) for workers in (1, 2))
+                     for i in range(repeats)]
+            for i, (one, two) in enumerate(pairs):
+                print(f"{task} run {i + 1}: {one['rate']:.0f} -> {two['rate']:.0f} examples/s "
+                      f"({two['rate'] / one['rate']:.2f}x), load {_load()}", flush=True)
+            one, two = ({key: statistics.median(run[k][key] for run in pairs) for key in pairs[0][k]} for k in (0, 1))
+            lines.append(f"| {task} | {one['epochs']:.0f} | {100 * one['acc']:.2f}% | {100 * two['acc']:.2f}% | "
                          f"{one['rate']:.0f} | {two['rate']:.0f} | {two['rate'] / one['rate']:.2f}x | "
                          f"{one['wall']:.1f} | {two['wall']:.1f} | {one['wall'] / two['wall']:.2f}x |")
             print(lines[-1], flush=True)
@@ -199,9 +215,14 @@ def _load() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mnist", metavar="DIR", help="folder with the MNIST t10k IDX files (the MNIST split row)")
-    parser.add_argument("--skip-training", action="store_true", help="only the all-reduce table")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mnist", metavar="DIR", help="folder with the MNIST t10k IDX files (the MNIST split row), "
+                        "e.g. /work/shared/data/mnist")
+    parser.add_argument("--repeats", type=int, default=1, metavar="N",
+                        help="alternate the 1- and 2-worker trainings N times and report medians (default 1)")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--skip-training", action="store_true", help="only the all-reduce table")
+    only.add_argument("--training-only", action="store_true", help="only the training table (no torch needed)")
     parser.add_argument("--mpi-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--spin-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -211,19 +232,26 @@ def main() -> None:
     if args.spin_child:
         spin_child()
         return
-    before = _load()
-    reduce = all_reduce_table()
-    training = "" if args.skip_training else training_table(args.mnist)
+    before, cores_before = _load(), capacity()
+    print(f"capacity before: 2 independent processes at {cores_before:.2f}x of one (load {before})", flush=True)
+    reduce = "" if args.training_only else all_reduce_table()
+    training = "" if args.skip_training else training_table(args.mnist, max(1, args.repeats))
     cores = capacity()
-    print(f"capacity: 2 independent processes at {cores:.2f}x of one", flush=True)
-    body = (f"`python bench/bench_distributed.py --mnist DIR` on {machine()}; process niceness {os.nice(0)}; load "
-            f"average (1, 5, 15 min) {before} before, {_load()} after. 2 ranks on this machine (shared memory for MPI, TCP on "
-            f"127.0.0.1 for gloo), float32, medians.\n\n### All-reduce per step\n\n{reduce}\n")
+    print(f"capacity after: {cores:.2f}x", flush=True)
+    if min(cores, cores_before) < 1.9:
+        print("WARNING: the machine was not idle (capacity < 1.9): the throughput ratios are not valid", flush=True)
+    command = "python bench/bench_distributed.py" + (" --mnist DIR" if args.mnist else "") + (
+        f" --repeats {args.repeats}" if args.repeats > 1 else "") + (" --training-only" if args.training_only else "")
+    body = (f"`{command}` on {machine()}; process niceness {os.nice(0)}; load average (1, 5, 15 min) {before} "
+            f"before, {_load()} after. 2 ranks on this machine (shared memory for MPI, TCP on 127.0.0.1 for gloo), "
+            f"float32, medians.\n")
+    if reduce:
+        body += f"\n### All-reduce per step\n\n{reduce}\n"
     if training:
         body += f"\n### Two workers against one process (1 thread each)\n\n{training}\n"
-    body += (f"\nThe machine's parallel capacity right after (`capacity()`: two independent single-threaded "
+    body += (f"\nThe machine's parallel capacity before and after (`capacity()`: two independent single-threaded "
              f"CPU-bound processes together, against one alone; 2.00x on an idle 2-core machine, and the ceiling "
-             f"of any 2-rank speed-up): **{cores:.2f}x**.\n")
+             f"of any 2-rank speed-up): **{cores_before:.2f}x** and **{cores:.2f}x**.\n")
     write_section("Data-parallel training", body + NOTES)
 
 
