@@ -16,7 +16,7 @@ import pytest
 
 import minitorch
 from minitorch import operators
-from minitorch.backends import fast, fast_walk
+from minitorch.backends import fast, fast_layout, fast_walk
 from minitorch.backends import threads as policy
 from minitorch.backends.simple import tensor_map, tensor_reduce, tensor_zip
 from minitorch.core.tensor_data import TensorData
@@ -139,11 +139,11 @@ def test_tuned_copy_matches_the_general_walk(seed):
         return
     a = _strided(rng, values)
     copied, walked = (TensorData(np.zeros(max(1, math.prod(shape)), np.float32), shape) for _ in range(2))
-    layout = fast_walk.merge(copied, a, a)
+    layout = fast_layout.merge(copied, a, a)
     if layout is None:
         return
     fast_walk.copy_to_contiguous(copied._storage, a._storage, layout)
-    rows, _ = fast_walk.rows_of(layout, copied.size)
+    rows, _ = fast_layout.rows_of(layout, copied.size)
     fast_walk.elementwise(operators.id, 1).walk(walked._storage, a._storage, a._storage, layout, 0, rows)
     np.testing.assert_array_equal(copied.to_numpy_view(), walked.to_numpy_view())
     np.testing.assert_array_equal(copied.to_numpy_view(), np.broadcast_to(a.to_numpy_view(), shape))
@@ -151,15 +151,15 @@ def test_tuned_copy_matches_the_general_walk(seed):
 
 def test_merge_collapses_runs_of_dims():
     x = TensorData(np.zeros(64 * 6 * 28 * 28), (64, 6, 28, 28))
-    assert fast_walk.merge(x, x, x) is None  # contiguous and same shape: one flat run
+    assert fast_layout.merge(x, x, x) is None  # contiguous and same shape: one flat run
     square, row = TensorData(np.zeros(10**6), (1000, 1000)), TensorData(np.zeros(1000), (1000,))
-    layout = fast_walk.merge(square, square, row)
+    layout = fast_layout.merge(square, square, row)
     np.testing.assert_array_equal(layout, [[1000, 1000], [1000, 1], [1000, 1000], [1000, 1], [1, 1000], [0, 1]])
     # the course's 2x2 tile view of (64, 8, 28, 28), copied to row-major order
     tiles = TensorData(np.zeros(64 * 8 * 28 * 28), (64, 8, 14, 2, 14, 2)).permute(0, 1, 2, 4, 3, 5)
     out = TensorData(np.zeros(tiles.size), tiles.shape)
-    layout = fast_walk.merge(out, tiles, tiles)
-    np.testing.assert_array_equal(layout[fast_walk.SHAPE], [7168, 14, 2, 2])
+    layout = fast_layout.merge(out, tiles, tiles)
+    np.testing.assert_array_equal(layout[fast_layout.SHAPE], [7168, 14, 2, 2])
     np.testing.assert_array_equal(layout[fast_walk.A_STRIDES], [56, 2, 28, 1])
 
 

@@ -2,7 +2,7 @@
 
 `adam_step` (Adam, AdamW, AMSGrad) and `sgd_step` (momentum, dampening, Nesterov, weight decay)
 apply the arithmetic of `minitorch/optim` element by element, in the same order as the CPU
-kernel (`optim/kernels.py`) and the numpy formulation, so trajectories agree to rounding.
+kernel (`fast_optim.py`) and the numpy formulation, so trajectories agree to rounding.
 
 Each has two implementations of the same expression: a numba CUDA kernel (what runs under the
 simulator, and on a GPU without CuPy) and a CuPy elementwise kernel (what runs where CuPy holds
@@ -111,7 +111,7 @@ def adam_step(
     step_size: float, bias_correction2_sqrt: float, eps: float, weight_decay: float, decay: float, amsgrad: bool,
 ) -> None:
     """One Adam/AdamW update of flat, contiguous device arrays in place (the contract of
-    `optim.kernels.adam_step`; scalars cast to the parameter's dtype first, as there)."""
+    `fast_optim.adam_step`; scalars cast to the parameter's dtype first, as there)."""
     cast = np.dtype(data.dtype).type
     scalars = (
         cast(beta1), cast(beta2), cast(1.0 - beta1), cast(1.0 - beta2), cast(step_size),

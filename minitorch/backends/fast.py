@@ -1,6 +1,6 @@
 """FastOps: the fast CPU backend (numba kernels, numpy's SIMD loops and BLAS).
 
-Every map and zip first merges the operands' dims (`fast_walk.merge`), then runs in one of:
+Every map and zip first merges the operands' dims (`fast_layout.merge`), then runs in one of:
 
 * numpy's ufunc over zero-copy views, for the functions numpy has one for, when the merged
   layout is flat (same shapes, contiguous) and the call runs on one thread -- numpy's SIMD
@@ -17,6 +17,10 @@ Every map and zip first merges the operands' dims (`fast_walk.merge`), then runs
 Reductions: add, mul and max run as numpy's `ufunc.reduce` over strided views (large
 contiguous sums as a BLAS matrix-vector product with ones); any other function in the
 strided walk's reduce kernel. Matrix multiply is `numpy.matmul` (BLAS), batched and broadcast.
+
+This module imports no numba: the compiled kernels (the walk, conv, pooling, row and norm
+kernels) load through `compiled.py` at their first call, so the first program to compile one
+pays numba's import, and `import minitorch` does not.
 """
 
 from __future__ import annotations
@@ -25,14 +29,12 @@ import math
 from typing import Any, Callable, Dict, Optional, Tuple
 
 import numpy as np
-from numba import njit, uint64
 
 from .. import operators
 from ..core.tensor_data import TensorData
-from . import fast_conv, fast_norm, fast_pool, fast_rows, fast_scatter, fast_walk
+from . import compiled, fast_layout
 from .base import TensorBackend, TensorOps
-from .fast_activation import float32_form
-from .fast_exp import sigmoid as sigmoid_vectorised
+from .compiled import Kernel
 from .namespace import numpy_with, quiet
 from .threads import get_num_threads, matmul, parallel_for, parallel_parts
 from .workspace import Workspace
@@ -68,9 +70,6 @@ if operators.log(1.0) == 0.0 and operators.log(1e-30) < -60:  # exact log (no ep
     UNARY_UFUNCS[operators.log] = np.log
     LIBM.add(operators.log)
 
-# Scalar functions compiled in another form numba vectorises (same results; tests compare).
-NUMBA_FORMS: Dict[Callable, Callable] = {operators.sigmoid: sigmoid_vectorised}
-
 # (ufunc, the start value it reduces from): numpy's ufunc.reduce overwrites out
 REDUCE_UFUNCS: Dict[Callable, Tuple[np.ufunc, float]] = {
     operators.add: (np.add, 0.0),
@@ -80,14 +79,18 @@ REDUCE_UFUNCS: Dict[Callable, Tuple[np.ufunc, float]] = {
 
 
 def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: TensorData, layout: Optional[np.ndarray]) -> None:
-    """Run `fn`'s compiled kernels over the merged layout (flat when `layout` is None)."""
-    form = float32_form(fn) if out._storage.dtype == a._storage.dtype == b._storage.dtype == np.float32 else None
-    kernels = fast_walk.elementwise(form or NUMBA_FORMS.get(fn, fn), arity)
+    """Run `fn`'s compiled kernels over the merged layout (flat when `layout` is None). numba
+    compiles a form it vectorises where there is one (same results; tests compare): on float32
+    operands the activation's `float32_form`, and sigmoid's (`fast_exp.sigmoid`)."""
+    form = compiled.fast_activation.float32_form(fn) if out._storage.dtype == a._storage.dtype == b._storage.dtype == np.float32 else None
+    if form is None and fn is operators.sigmoid:
+        form = compiled.fast_exp.sigmoid
+    kernels = compiled.fast_walk.elementwise(form or fn, arity)
     size = out.size
     if layout is None:
         parallel_for(kernels.flat, (out._storage, a._storage, b._storage), size, size, PARALLEL_GRAIN)
     else:
-        rows, _ = fast_walk.rows_of(layout, size)
+        rows, _ = fast_layout.rows_of(layout, size)
         parallel_for(kernels.walk, (out._storage, a._storage, b._storage, layout), rows, size, PARALLEL_GRAIN)
 
 
@@ -102,12 +105,12 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
     def kernel(out: TensorData, a: TensorData) -> None:
         if out.size == 0:
             return
-        layout = fast_walk.merge(out, a, a, "map")
+        layout = fast_layout.merge(out, a, a, "map")
         if ufunc is not None and _numpy_runs(fn, layout, out.size):
             with quiet(np):  # inf and NaN are results (log(0), exp(1000)), as in PyTorch
                 ufunc(a.to_numpy_view(), out=out.to_numpy_view())
-        elif fn is operators.id and layout is not None and fast_walk.copies_in_tuned_kernel(out, layout):
-            fast_walk.copy_to_contiguous(out._storage, a._storage, layout)
+        elif fn is operators.id and layout is not None and fast_layout.copies_in_tuned_kernel(out, layout):
+            compiled.fast_walk.copy_to_contiguous(out._storage, a._storage, layout)
         else:
             _run_walk(fn, 1, out, a, a, layout)
 
@@ -121,7 +124,7 @@ def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
     def kernel(out: TensorData, a: TensorData, b: TensorData) -> None:
         if out.size == 0:
             return
-        layout = fast_walk.merge(out, a, b, "zip")
+        layout = fast_layout.merge(out, a, b, "zip")
         if ufunc is not None and _numpy_runs(fn, layout, out.size):
             with quiet(np):  # inf - inf is NaN, quietly
                 ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
@@ -147,8 +150,8 @@ def fast_reduce(fn: Callable[[float, float], float], start: Optional[float] = No
             with quiet(np):  # a sum of inf and -inf is NaN, quietly
                 ufunc.reduce(a.to_numpy_view(), axis=dim, keepdims=True, out=out.to_numpy_view())
         else:
-            layout = fast_walk.merge_reduce(out, a, dim)  # one row per output element
-            parallel_for(fast_walk.reducer(fn), (out._storage, a._storage, layout), out.size, a.size, PARALLEL_GRAIN)
+            layout = fast_layout.merge_reduce(out, a, dim)  # one row per output element
+            parallel_for(compiled.fast_walk.reducer(fn), (out._storage, a._storage, layout), out.size, a.size, PARALLEL_GRAIN)
 
     return kernel
 
@@ -158,19 +161,9 @@ def fast_reduce(fn: Callable[[float, float], float], start: Optional[float] = No
 BLAS_SUM_THRESHOLD = 1 << 14
 
 
-@njit(cache=True)
-def _sum_rows_of_4(out, a, rows):  # pragma: no cover - numba
-    """out[r] = (a[4r] + a[4r + 1]) + (a[4r + 2] + a[4r + 3]): sums of rows of 4 (the course's
-    2x2 tile average pooling). With no loop inside a row LLVM vectorises across rows, 9x faster
-    than BLAS's matrix-vector product with ones, whose rows of 4 are too short (measured)."""
-    for r in range(uint64(rows)):
-        p = uint64(4) * r
-        out[r] = (a[p] + a[p + uint64(1)]) + (a[p + uint64(2)] + a[p + uint64(3)])
-
-
 def _sum_contiguous(out: TensorData, a: TensorData, dim: int) -> None:
     """Sum of contiguous `a` along `dim` into contiguous `out`: as a BLAS matrix-vector product
-    with ones, except rows of 4 along the last dim (a numba kernel; BLAS is slow on them)."""
+    with ones, except rows of 4 along the last dim (`fast_walk.sum_rows_of_4`: BLAS is slow on them)."""
     shape = a.shape
     outer = 1
     for size in shape[:dim]:
@@ -178,7 +171,7 @@ def _sum_contiguous(out: TensorData, a: TensorData, dim: int) -> None:
     length = shape[dim]
     inner = a.size // (outer * length)
     if inner == 1 and length == 4:
-        _sum_rows_of_4(out._storage, a._storage, outer)
+        compiled.fast_walk.sum_rows_of_4(out._storage, a._storage, outer)
         return
     ones = np.ones(length, dtype=a.dtype)
     if inner == 1:
@@ -220,22 +213,23 @@ class FastOps(TensorOps):
         reduce from their identity only)."""
         return cls.reduce_with(fast_reduce(fn, start), start)
 
-    # measured speed-ups of the generic window and row kernels (tested against them)
-    unfold = staticmethod(fast_conv.unfold)
-    fold = staticmethod(fast_conv.fold)
-    max_pool_forward = staticmethod(fast_pool.max_pool_forward)
-    max_pool_backward = staticmethod(fast_pool.max_pool_backward)
-    avg_pool_forward = staticmethod(fast_pool.avg_pool_forward)
-    avg_pool_backward = staticmethod(fast_pool.avg_pool_backward)
-    softmax_forward = staticmethod(fast_rows.softmax_forward)
-    softmax_backward = staticmethod(fast_rows.softmax_backward)
-    log_softmax_forward = staticmethod(fast_rows.log_softmax_forward)
-    log_softmax_backward = staticmethod(fast_rows.log_softmax_backward)
-    logsumexp_forward = staticmethod(fast_rows.logsumexp_forward)
-    row_max_forward = staticmethod(fast_rows.row_max_forward)
-    group_norm_forward = staticmethod(fast_norm.group_norm_forward)
-    group_norm_backward = staticmethod(fast_norm.group_norm_backward)
-    index_add = staticmethod(fast_scatter.index_add)
+    # measured speed-ups of the generic window and row kernels (tested against them), each
+    # imported at its first read (numba: see compiled.py)
+    unfold = Kernel("fast_conv")
+    fold = Kernel("fast_conv")
+    max_pool_forward = Kernel("fast_pool")
+    max_pool_backward = Kernel("fast_pool")
+    avg_pool_forward = Kernel("fast_pool")
+    avg_pool_backward = Kernel("fast_pool")
+    softmax_forward = Kernel("fast_rows")
+    softmax_backward = Kernel("fast_rows")
+    log_softmax_forward = Kernel("fast_rows")
+    log_softmax_backward = Kernel("fast_rows")
+    logsumexp_forward = Kernel("fast_rows")
+    row_max_forward = Kernel("fast_rows")
+    group_norm_forward = Kernel("fast_norm")
+    group_norm_backward = Kernel("fast_norm")
+    index_add = Kernel("fast_scatter")
 
 
 FastBackend = TensorBackend(FastOps)

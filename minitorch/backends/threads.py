@@ -28,9 +28,12 @@ import contextlib
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from types import ModuleType
 from typing import Any, Callable, Iterator, List, Optional
 
 import numpy as np
+
+from . import compiled
 
 __all__ = [
     "set_num_threads",
@@ -123,16 +126,20 @@ def set_num_threads(threads: int) -> None:
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1:
         raise ValueError(f"set_num_threads: threads must be a positive int, got {threads!r}")
     threads = int(threads)
-    import numba
-
     with _lock:
         _state["threads"] = threads
-        numba.set_num_threads(min(threads, getattr(numba.config, "NUMBA_NUM_THREADS")))
         for controller in _find_blas():
             controller.set_num_threads(threads)
         pool, _pool[0] = _pool[0], None
     if pool is not None:
         pool.shutdown(wait=False)
+    compiled.with_numba(_numba_threads)
+
+
+def _numba_threads(numba: ModuleType) -> None:
+    """numba's own thread count (its `parallel=True` code, the user's) follows the policy: set
+    now if numba is imported, else when it is (`compiled.with_numba`)."""
+    numba.set_num_threads(min(_state["threads"], getattr(numba.config, "NUMBA_NUM_THREADS")))
 
 
 def get_num_threads() -> int:

@@ -7,8 +7,8 @@ from typing import Any, Dict, Iterable, Optional, Tuple
 
 import numpy as np
 
+from ..backends import compiled
 from ..backends.namespace import array_namespace
-from .kernels import adam_step
 from .optimizer import Optimizer, check_betas, check_nonnegative
 
 __all__ = ["Adam", "AdamW"]
@@ -69,7 +69,7 @@ class Adam(Optimizer):
         step = state["step"]
         decoupled = self._decoupled and weight_decay != 0
         param = data.reshape(-1)  # a copy when data is not contiguous (written back below)
-        step_kernel = adam_step if xp is np else _device_adam_step()
+        step_kernel = compiled.fast_optim.adam_step if xp is np else _device_adam_step()
         step_kernel(
             param,
             xp.ascontiguousarray(grad, dtype=data.dtype).reshape(-1),

@@ -1,9 +1,10 @@
-"""Fused optimizer update kernels (numba): one pass over a parameter and its state.
+"""Fused optimizer update kernels (numba) for host arrays: one pass over a parameter and its state.
 
 The numpy formulation of an Adam step makes about ten passes over memory and several
 temporaries; on large parameters (a 4M-entry embedding) that dominated a training step. The
 kernel below applies the same arithmetic, in the same order, element by element, so its
-trajectories equal the numpy (and PyTorch) ones to rounding.
+trajectories equal the numpy (and PyTorch) ones to rounding. `optim/adam.py` reaches it through
+`compiled.fast_optim` (numba loads at the first step); `cuda_optim.py` is its device twin.
 """
 
 from __future__ import annotations
