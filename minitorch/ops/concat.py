@@ -18,7 +18,7 @@ __all__ = ["Cat", "cat"]
 
 
 class Cat(Function):
-    """Join tensors along `dim`; the gradient is the matching slice of grad_output for each."""
+    """Join tensors along `dim`; each gradient is a view of grad_output's matching slice."""
 
     @staticmethod
     def forward(ctx: Context, *args: Any) -> Tensor:
@@ -30,13 +30,11 @@ class Cat(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Tensor, ...]:
-        grad = array(grad_output)
+        data = grad_output._tensor
         parts = []
         start = 0
-        for size in ctx.sizes:
-            # the slice start:start + size along dim
-            index = (slice(None),) * ctx.dim + (slice(start, start + size),)
-            parts.append(from_array(grad_output, grad[index]))
+        for size in ctx.sizes:  # each input's gradient: a view of its slice start:start + size along dim
+            parts.append(grad_output._new(data.narrow(ctx.dim, start, size)))
             start += size
         return tuple(parts)
 

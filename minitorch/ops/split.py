@@ -19,9 +19,10 @@ from typing import Any, Dict, Sequence, Tuple, Union
 from ..autodiff.function import Context, Function
 from ..autodiff.graph import is_grad_enabled
 from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
 from ..errors import IndexingError, ShapeError
 from .arrays import array, from_array, is_int, namespace
-from .indexing import IndexView, view_of
+from .indexing import IndexView
 from .rows import normalise_dims
 
 __all__ = ["PieceGrads", "Pieces", "Piece", "split", "chunk", "unbind", "narrow"]
@@ -30,20 +31,32 @@ Key = Tuple[Any, ...]
 
 
 class PieceGrads:
-    """The gradients some pieces of one split received, by piece number; what flows from the
-    pieces into their common `Pieces` node (the engine adds these as it adds tensors)."""
+    """The gradients some pieces of one split received: what flows from the pieces into their
+    common `Pieces` node. The engine adds these as it adds tensors; a sum only links its two
+    sides (so k pieces cost k additions, not k^2 dictionary copies) and `grads` reads it out."""
 
-    __slots__ = ("shape", "grads")
+    __slots__ = ("shape", "terms")
 
-    def __init__(self, shape: Tuple[int, ...], grads: Dict[int, Tensor]):
+    def __init__(self, shape: Tuple[int, ...], terms: Tuple[Union[Tuple[int, Tensor], "PieceGrads"], ...]):
         self.shape = shape  # the whole's shape: the engine's broadcast check sees nothing to reduce
-        self.grads = grads
+        self.terms = terms  # (piece number, gradient) pairs and the PieceGrads summed into this one
 
     def __add__(self, other: "PieceGrads") -> "PieceGrads":
-        merged = dict(self.grads)
-        for piece, grad in other.grads.items():
-            merged[piece] = merged[piece] + grad if piece in merged else grad  # a piece used twice
-        return PieceGrads(self.shape, merged)
+        return PieceGrads(self.shape, (self, other))
+
+    @property
+    def grads(self) -> Dict[int, Tensor]:
+        """The gradient of each piece that received one, by piece number (summed for a piece used twice)."""
+        grads: Dict[int, Tensor] = {}
+        pending = [self]
+        while pending:
+            for term in pending.pop().terms:
+                if isinstance(term, PieceGrads):
+                    pending.append(term)
+                else:
+                    piece, grad = term
+                    grads[piece] = grads[piece] + grad if piece in grads else grad
+        return grads
 
 
 class Pieces(Function):
@@ -59,32 +72,32 @@ class Pieces(Function):
     def backward(ctx: Context, grad_output: PieceGrads) -> Tensor:
         grads = grad_output.grads
         first = next(iter(grads.values()))
-        grad = from_array(first, namespace(first).empty(ctx.shape, dtype=first.dtype))
-        for piece, key in enumerate(ctx.keys):
-            target = array(view_of(grad, key))  # (piece shape): a view into the buffer
-            target[...] = array(grads[piece]) if piece in grads else 0
-        return grad
+        buffer = namespace(first).empty(ctx.shape, dtype=first.dtype)
+        for piece, key in enumerate(ctx.keys):  # each key is a basic index: a view of the buffer
+            buffer[key] = array(grads[piece]) if piece in grads else 0
+        return from_array(first, buffer)
 
 
 class Piece(Function):
     """One piece (a view) of the `Pieces` node; its gradient goes to that node by piece number."""
 
     @staticmethod
-    def forward(ctx: Context, whole: Tensor, piece: int, key: Key) -> Tensor:
+    def forward(ctx: Context, whole: Tensor, piece: int, view: TensorData) -> Tensor:
         ctx.piece, ctx.shape = piece, whole.shape
-        return view_of(whole, key)
+        return whole._new(view)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> PieceGrads:
-        return PieceGrads(ctx.shape, {ctx.piece: grad_output})
+        return PieceGrads(ctx.shape, ((ctx.piece, grad_output),))
 
 
-def _cut(input: Tensor, keys: Tuple[Key, ...]) -> Tuple[Tensor, ...]:
-    """The views `keys` select, with one shared backward when a gradient is recorded."""
+def _cut(input: Tensor, keys: Tuple[Key, ...], views: Sequence[TensorData]) -> Tuple[Tensor, ...]:
+    """The pieces: `views` of input's data (what `keys` select), with one shared backward when a
+    gradient is recorded."""
     if input.history is None or not is_grad_enabled():
-        return tuple(view_of(input, key) for key in keys)
+        return tuple(input._new(view) for view in views)
     whole = Pieces.apply(input, keys)
-    return tuple(Piece.apply(whole, piece, key) for piece, key in enumerate(keys))
+    return tuple(Piece.apply(whole, piece, view) for piece, view in enumerate(views))
 
 
 def split(input: Tensor, split_size_or_sections: Union[int, Sequence[int]], dim: int = 0) -> Tuple[Tensor, ...]:
@@ -117,12 +130,14 @@ def split(input: Tensor, split_size_or_sections: Union[int, Sequence[int]], dim:
                 f"split: sections {sizes} must be non-negative and add up to {size}, the size of dim {d} "
                 f"of shape {input.shape}"
             )
-    keys = []
+    data = input._tensor
+    keys, views = [], []
     start = 0
     for length in sizes:
         keys.append((slice(None),) * d + (slice(start, start + length),))
+        views.append(data.narrow(d, start, length))
         start += length
-    return _cut(input, tuple(keys))
+    return _cut(input, tuple(keys), views)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> Tuple[Tensor, ...]:
@@ -156,7 +171,8 @@ def unbind(input: Tensor, dim: int = 0) -> Tuple[Tensor, ...]:
     if input.dims == 0:
         raise ShapeError("unbind: a 0-d tensor has no dim to unbind; use .item()")
     (d,) = normalise_dims("unbind", dim, input.dims)
-    return _cut(input, tuple((slice(None),) * d + (i,) for i in range(input.shape[d])))
+    keys = tuple((slice(None),) * d + (i,) for i in range(input.shape[d]))
+    return _cut(input, keys, [input._tensor.select(key) for key in keys])
 
 
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
