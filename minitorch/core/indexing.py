@@ -18,13 +18,14 @@ shape and the fix, never an array library's message.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..errors import IndexingError
+from ..errors import IndexingError, ShapeError
 
-__all__ = ["IndexPlan", "parse_key", "view_layout", "reshape_strides"]
+__all__ = ["IndexPlan", "parse_key", "view_layout", "reshape_strides", "reshape_layout", "resolve_shape", "is_row_major"]
 
 _BASIC = (int, slice, type(None))
 _ALL = slice(None)
@@ -326,3 +327,72 @@ def reshape_strides(
     if view_d != -1:
         return None
     return tuple(new_strides)
+
+
+def is_row_major(shape: Tuple[int, ...], strides: Tuple[int, ...]) -> bool:
+    """Whether (shape, strides) lays the entries out in row-major order from position 0
+    (a contiguous tensor: size-1 dims may have any stride; an empty one always is).
+
+    Example:
+        >>> is_row_major((2, 1, 3), (3, 7, 1)), is_row_major((2, 3), (1, 2))
+        (True, False)
+    """
+    if 0 in shape:
+        return True
+    expected = 1
+    for size, stride in zip(reversed(shape), reversed(strides)):
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def resolve_shape(op: str, old: Tuple[int, ...], size: int, shape: Tuple[int, ...]) -> Tuple[int, ...]:
+    """`shape` with its -1 (at most one) worked out for `size` elements.
+
+    Raises:
+        ShapeError: more than one -1, another negative size, or sizes that do not multiply to `size`.
+    """
+    total = 1
+    negative = False
+    for s in shape:
+        total *= s
+        negative = negative or s < 0
+    if total == size and not negative:  # the common case: every size given
+        return shape
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1 or any(s < -1 for s in shape):
+        raise ShapeError(f"{op}: shape {shape} is invalid (at most one -1, no other negatives)")
+    if unknown:
+        known = -total
+        if known == 0 or size % known != 0:
+            raise ShapeError(f"{op}: cannot view a tensor of shape {old} ({size} elements) as {shape}")
+        return tuple(size // known if s == -1 else s for s in shape)
+    raise ShapeError(f"{op}: cannot view a tensor of shape {old} ({size} elements) as {shape} ({total} elements)")
+
+
+@functools.lru_cache(maxsize=1024)
+def reshape_layout(
+    op: str, shape: Tuple[int, ...], strides: Tuple[int, ...], requested: Tuple[int, ...]
+) -> Tuple[Tuple[int, ...], Optional[Tuple[int, ...]], bool]:
+    """How data of (shape, strides) is seen as `requested` (one size may be -1): (the new shape,
+    its strides -- None when the data is row-major, so the view is too --, whether a view exists;
+    when not, `reshape` copies first and the copy is row-major).
+
+    Cached: a program reshapes the same layouts again and again (`x.view(n, -1)` every step).
+
+    Raises:
+        ShapeError: (from `resolve_shape`) sizes that cannot describe the data, naming `op`.
+
+    Example:
+        >>> reshape_layout("reshape", (2, 3), (1, 2), (6,)), reshape_layout("view", (2, 3), (3, 1), (3, -1))
+        (((6,), None, False), ((3, 2), None, True))
+    """
+    size = 1
+    for s in shape:
+        size *= s
+    new_shape = resolve_shape(op, shape, size, requested)
+    if is_row_major(shape, strides):
+        return new_shape, None, True
+    new_strides = reshape_strides(shape, strides, new_shape)
+    return new_shape, new_strides, new_strides is not None

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from ..errors import IndexingError
 from .dtypes import SUPPORTED_DTYPES, as_dtype
-from .indexing import view_layout
+from .indexing import is_row_major, view_layout
 
 __all__ = [
     "IndexingError",
@@ -261,14 +261,7 @@ class TensorData:
             row_major_strides = row_major(shape)[0] if type(shape) is tuple else strides_from_shape(shape)
             self._contiguous = self.size == 0 or self._strides == row_major_strides
             if not self._contiguous:  # size-1 dims may have any stride
-                expected = 1
-                contiguous = True
-                for size, stride in zip(reversed(self._shape), reversed(self._strides)):
-                    if size != 1 and stride != expected:
-                        contiguous = False
-                        break
-                    expected *= size
-                self._contiguous = contiguous
+                self._contiguous = is_row_major(shape, self._strides)
         return self._contiguous
 
     @staticmethod

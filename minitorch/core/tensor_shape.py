@@ -24,7 +24,7 @@ def sizes_arg(sizes: Sequence[Any]) -> Tuple[int, ...]:
     """`f(2, 3)` and `f((2, 3))` both as (2, 3) (PyTorch accepts either spelling)."""
     if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
         sizes = sizes[0]
-    return tuple(int(s) for s in sizes)
+    return tuple(map(int, sizes))
 
 
 class ShapeMethods:

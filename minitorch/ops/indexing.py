@@ -14,7 +14,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, List, Optional, Tuple
 
 from ..autodiff.function import Context, Function
 from ..autodiff.graph import is_grad_enabled
@@ -31,6 +31,37 @@ def view_of(t: Tensor, entries: Tuple[Any, ...]) -> Tensor:
     return t._new(t._tensor.select(entries))
 
 
+def _outside(entries: Tuple[Any, ...], shape: Tuple[int, ...]) -> Optional[List[Tuple[Any, ...]]]:
+    """Keys of the parts of `shape` that the basic key `entries` leaves out, when it narrows at
+    most one dim to one run (an int, or a slice with step 1): then they are two slabs along
+    that dim. None for any other key (the caller zeros everything)."""
+    narrowed = None
+    dim = 0
+    for entry in entries:
+        if entry is None:
+            continue
+        size = shape[dim]
+        if entry.__class__ is int:
+            start = entry + size if entry < 0 else entry
+            stop = start + 1
+        else:
+            start, stop, step = entry.indices(size)
+            if step != 1:
+                return None
+            if start == 0 and stop == size:  # the whole dim
+                dim += 1
+                continue
+        if narrowed is not None:
+            return None
+        narrowed = (dim, start, max(start, stop))
+        dim += 1
+    if narrowed is None:
+        return []
+    dim, start, stop = narrowed
+    lead = (slice(None),) * dim
+    return [lead + (slice(0, start),), lead + (slice(stop, None),)]
+
+
 class IndexView(Function):
     """x[basic key]: a view; the gradient is g written into the same view of zeros."""
 
@@ -41,9 +72,16 @@ class IndexView(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        grad = from_array(grad_output, namespace(grad_output).zeros(ctx.shape, dtype=grad_output.dtype))
-        array(view_of(grad, ctx.entries))[...] = array(grad_output)  # (view shape) into the view
-        return grad
+        xp = namespace(grad_output)
+        outside = _outside(ctx.entries, ctx.shape)
+        if outside is None:
+            grad = xp.zeros(ctx.shape, dtype=grad_output.dtype)
+        else:  # zeros only outside the view: x[:, 1:3] of (64, 3, 32, 32) zeros a third, not all of it
+            grad = xp.empty(ctx.shape, dtype=grad_output.dtype)
+            for key in outside:
+                grad[key] = 0
+        grad[ctx.entries] = array(grad_output)  # the key is basic (ints, slices, None): a view of grad
+        return from_array(grad_output, grad)
 
 
 def _device_key(like: Tensor, arrays: Tuple[Any, ...]) -> Tuple[Any, ...]:

@@ -12,7 +12,7 @@ from typing import Optional, Tuple
 
 from ..autodiff.function import Context, Function
 from ..autodiff.graph import is_grad_enabled
-from ..core.indexing import reshape_strides
+from ..core.indexing import reshape_layout
 from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..errors import ShapeError
@@ -39,38 +39,16 @@ class Permute(Function):
         return grad_output._new(grad_output._tensor.permute(*inverse))
 
 
-def _resolve_shape(op: str, old: Tuple[int, ...], size: int, shape: Tuple[int, ...]) -> Tuple[int, ...]:
-    total = 1
-    negative = False
-    for s in shape:
-        total *= s
-        negative = negative or s < 0
-    if total == size and not negative:  # the common case: every size given
-        return shape
-    unknown = [i for i, s in enumerate(shape) if s == -1]
-    if len(unknown) > 1 or any(s < -1 for s in shape):
-        raise ShapeError(f"{op}: shape {shape} is invalid (at most one -1, no other negatives)")
-    if unknown:
-        known = -total
-        if known == 0 or size % known != 0:
-            raise ShapeError(f"{op}: cannot view a tensor of shape {old} ({size} elements) as {shape}")
-        return tuple(size // known if s == -1 else s for s in shape)
-    raise ShapeError(f"{op}: cannot view a tensor of shape {old} ({size} elements) as {shape} ({total} elements)")
-
-
 def _view_data(op: str, a: Tensor, shape: Tuple[int, ...]) -> Optional[TensorData]:
     """`a`'s storage seen as `shape` (sizes resolved), or None when its strides cannot be."""
     data = a._tensor
-    shape = _resolve_shape(op, a.shape, data.size, shape)
-    if data.is_contiguous():
-        return TensorData._trusted(data._storage, shape, None, data.size)
-    strides = reshape_strides(data.shape, data.strides, shape)
-    return None if strides is None else TensorData._trusted(data._storage, shape, strides, data.size)
+    shape, strides, is_view = reshape_layout(op, data._shape, data._strides, shape)
+    return TensorData._trusted(data._storage, shape, strides, data.size) if is_view else None
 
 
 class View(Function):
     """The same storage seen with a new shape: row-major data, or strided data whose dims
-    group into runs that the new shape can split or merge (`core.indexing.reshape_strides`).
+    group into runs that the new shape can split or merge (`core.indexing.reshape_layout`).
 
     Shape: (*) -> shape (same number of elements).
     """
@@ -127,9 +105,8 @@ def reshape(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
         (True, (3, 2))
     """
     data = input._tensor
-    shape = _resolve_shape("reshape", input.shape, data.size, shape)
-    strides = None if data.is_contiguous() else reshape_strides(data.shape, data.strides, shape)
-    if strides is None and not data.is_contiguous():
+    shape, strides, is_view = reshape_layout("reshape", data._shape, data._strides, shape)
+    if not is_view:  # a row-major copy first (strides None: row-major)
         input = Copy.apply(input)
         data = input._tensor
     if input.history is None or not is_grad_enabled():  # no graph to record: the view directly
