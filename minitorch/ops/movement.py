@@ -85,6 +85,8 @@ def view(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
         >>> view(minitorch.zeros((2, 3)), (3, -1)).shape
         (3, 2)
     """
+    if type(shape) is not tuple:  # a list: the layout cache needs a tuple
+        shape = tuple(map(int, shape))
     if input.history is None or not is_grad_enabled():
         data = _view_data("view", input, shape)
         if data is not None:
@@ -104,6 +106,8 @@ def reshape(input: Tensor, shape: Tuple[int, ...]) -> Tensor:
         >>> reshape(x, (12,)).is_contiguous(), reshape(x[:, :2], (3, 2)).shape
         (True, (3, 2))
     """
+    if type(shape) is not tuple:  # a list: the layout cache needs a tuple
+        shape = tuple(map(int, shape))
     data = input._tensor
     shape, strides, is_view = reshape_layout("reshape", data._shape, data._strides, shape)
     if not is_view:  # a row-major copy first (strides None: row-major)
