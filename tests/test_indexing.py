@@ -97,6 +97,25 @@ def test_random_keys_match_numpy_and_torch(backend_name, expression, seed, permu
     np.testing.assert_allclose(x.grad.to_numpy(), reference.grad.numpy(), atol=1e-12)
 
 
+@pytest.mark.parametrize("key", [
+    (slice(None), slice(1, 3)), 1, -1, (slice(None), 2), (slice(None), slice(3, 1)), (None, slice(None), 0),
+    slice(None), (slice(1, 3), 0), (slice(None), slice(None, None, 2)), (Ellipsis, slice(1, None)), (0, 1, None),
+])
+def test_basic_index_gradient_is_zero_outside_the_view(monkeypatch, key):
+    """The backward of x[basic key] zeros only outside the view where it can: a fresh buffer's
+    contents (NaN here) must never reach the gradient."""
+    xp = minitorch.FastBackend.xp
+    monkeypatch.setattr(xp, "empty", lambda shape, dtype=float: np.full(shape, np.nan, dtype=dtype))
+    values = np.arange(24.0).reshape(4, 3, 2)
+    x = minitorch.tensor(values, requires_grad=True)
+    reference = torch.tensor(values, requires_grad=True)
+    out, torch_out = x[key], reference[key]
+    upstream = np.random.default_rng(0).standard_normal(tuple(torch_out.shape))
+    out.backward(minitorch.tensor(upstream))
+    torch_out.backward(torch.tensor(upstream))
+    np.testing.assert_array_equal(x.grad.to_numpy(), reference.grad.numpy())
+
+
 def test_basic_index_is_a_view_sharing_storage():
     x = minitorch.tensor(np.arange(24.0).reshape(2, 3, 4))
     view = x[1, :, 1:3]

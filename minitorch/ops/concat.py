@@ -64,11 +64,13 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not -first.dims <= dim < first.dims:
         raise ShapeError(f"cat: dim {dim} is out of range for tensors with {first.dims} dims")
     dim %= first.dims
+    dtype, shape = first.dtype, first.shape
+    before, after = shape[:dim], shape[dim + 1 :]  # what every shape must repeat around dim
     for t in tensors[1:]:
-        if t.dtype != first.dtype:
+        if t.dtype != dtype:
             raise DTypeError(f"cat: dtypes differ ({first.dtype} and {t.dtype}); convert with .to(dtype) first")
-        same = t.dims == first.dims and all(t.shape[d] == first.shape[d] for d in range(first.dims) if d != dim)
-        if not same:
+        other = t.shape
+        if len(other) != len(shape) or other[:dim] != before or other[dim + 1 :] != after:
             shapes = [tuple(x.shape) for x in tensors]
             raise ShapeError(f"cat: shapes {shapes} must match in every dim except dim={dim}")
     return Cat.apply(*tensors, dim)
