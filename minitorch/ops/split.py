@@ -14,7 +14,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Any, Dict, Sequence, Tuple, Union
+from typing import Any, Sequence, Tuple, Union
 
 from ..autodiff.function import Context, Function, History
 from ..autodiff.graph import is_grad_enabled
@@ -31,32 +31,18 @@ Key = Tuple[Any, ...]
 
 
 class PieceGrads:
-    """The gradients some pieces of one split received: what flows from the pieces into their
-    common `Pieces` node. The engine adds these as it adds tensors; a sum only links its two
-    sides (so k pieces cost k additions, not k^2 dictionary copies) and `grads` reads it out."""
+    """The gradients some pieces of one split received, as (piece number, gradient) pairs: what
+    flows from the pieces into their common `Pieces` node. The engine adds these as it adds
+    tensors; a sum joins the pairs (a piece used twice appears twice)."""
 
     __slots__ = ("shape", "terms")
 
-    def __init__(self, shape: Tuple[int, ...], terms: Tuple[Union[Tuple[int, Tensor], "PieceGrads"], ...]):
+    def __init__(self, shape: Tuple[int, ...], terms: Tuple[Tuple[int, Tensor], ...]):
         self.shape = shape  # the whole's shape: the engine's broadcast check sees nothing to reduce
-        self.terms = terms  # (piece number, gradient) pairs and the PieceGrads summed into this one
+        self.terms = terms
 
     def __add__(self, other: "PieceGrads") -> "PieceGrads":
-        return PieceGrads(self.shape, (self, other))
-
-    @property
-    def grads(self) -> Dict[int, Tensor]:
-        """The gradient of each piece that received one, by piece number (summed for a piece used twice)."""
-        grads: Dict[int, Tensor] = {}
-        pending = [self]
-        while pending:
-            for term in pending.pop().terms:
-                if isinstance(term, PieceGrads):
-                    pending.append(term)
-                else:
-                    piece, grad = term
-                    grads[piece] = grads[piece] + grad if piece in grads else grad
-        return grads
+        return PieceGrads(self.shape, self.terms + other.terms)
 
 
 class Pieces(Function):
@@ -70,11 +56,19 @@ class Pieces(Function):
 
     @staticmethod
     def backward(ctx: Context, grad_output: PieceGrads) -> Tensor:
-        grads = grad_output.grads
-        first = next(iter(grads.values()))
+        terms, keys = grad_output.terms, ctx.keys
+        first = terms[0][1]
         buffer = namespace(first).empty(ctx.shape, dtype=first.dtype)
-        for piece, key in enumerate(ctx.keys):  # each key is a basic index: a view of the buffer
-            buffer[key] = array(grads[piece]) if piece in grads else 0
+        written = set()
+        for piece, grad in terms:  # each key is a basic index: a view of the buffer
+            if piece in written:  # a piece used twice: its gradients add up
+                buffer[keys[piece]] += array(grad)
+            else:
+                buffer[keys[piece]] = array(grad)
+                written.add(piece)
+        for piece, key in enumerate(keys):
+            if piece not in written:  # a piece that got no gradient
+                buffer[key] = 0
         return from_array(first, buffer)
 
 
