@@ -340,12 +340,15 @@ class TensorData:
         shape = self._shape
         whole = shape[dim]
         storage = self._storage
-        return TensorData._trusted(
+        data = TensorData._trusted(
             storage[start * self._strides[dim] :] if start and length else storage,
             shape[:dim] + (length,) + shape[dim + 1 :],
             self._strides,
             self.size // whole * length if whole else 0,
         )
+        if dim == 0 and self._contiguous:  # rows of row-major data are row-major
+            data._contiguous = True
+        return data
 
     def expand(self, shape: Tuple[int, ...]) -> "TensorData":
         """The same storage seen broadcast to `shape` (a broadcast of this shape, checked by the
