@@ -52,7 +52,9 @@ def main() -> None:
         notes = (
             "Whole processes (the torch column is empty: this measures our start-up alone); medians of "
             "BENCH_REPEATS runs; wall time with the process's CPU time beside it (on a busy machine the "
-            "CPU time is what the same run takes when it has a core to itself)."
+            "CPU time is what the same run takes when it has a core to itself). `import minitorch` imports no "
+            "numba: the first compiled kernel does (`minitorch/backends/compiled.py`), so numba's own import "
+            "(~0.15 s) is inside the first-step rows."
         )
         write_section("Cold start", f"`python bench/bench_cold.py --write`\n\n{notes}\n\n" + table.markdown())
 
