@@ -9,51 +9,39 @@ trajectories equal the numpy (and PyTorch) ones to rounding. `optim/adam.py` rea
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
 __all__ = ["adam_step"]
 
 
-@njit(cache=True, error_model="numpy", inline="always")
-def _moments(p, g, m, v, beta1, beta2, one_minus_beta1, one_minus_beta2, weight_decay, decay):  # pragma: no cover - numba
-    """(decayed parameter, new first moment, new second moment) of one element."""
-    p = p * decay
-    g = g + weight_decay * p
-    return p, m * beta1 + one_minus_beta1 * g, v * beta2 + one_minus_beta2 * (g * g)
+def _kernel(amsgrad: bool) -> Any:
+    """The update loop, with or without AMSGrad's running maximum of v. `amsgrad` is a constant of
+    the compiled code (numba freezes a closure's values), so neither loop has a branch, and with
+    weight_decay 0 when unused none is needed for it either: LLVM vectorises both."""
+
+    def step(
+        data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, one_minus_beta1, one_minus_beta2,
+        step_size, bias_correction2_sqrt, eps, weight_decay, decay,
+    ):  # pragma: no cover - numba
+        for i in range(data.size):
+            p = data[i] * decay
+            g = grad[i] + weight_decay * p
+            m = exp_avg[i] * beta1 + one_minus_beta1 * g
+            v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
+            exp_avg[i] = m
+            exp_avg_sq[i] = v
+            if amsgrad:
+                v = max(max_exp_avg_sq[i], v)
+                max_exp_avg_sq[i] = v
+            data[i] = p - step_size * (m / (np.sqrt(v) / bias_correction2_sqrt + eps))
+
+    return njit(cache=True, error_model="numpy")(step)
 
 
-@njit(cache=True, error_model="numpy")
-def _adam_step(
-    data, grad, exp_avg, exp_avg_sq, beta1, beta2, one_minus_beta1, one_minus_beta2, step_size,
-    bias_correction2_sqrt, eps, weight_decay, decay,
-):  # pragma: no cover - numba
-    # No branch in the loop (weight_decay is 0 when unused), so LLVM vectorises it.
-    for i in range(data.size):
-        p, m, v = _moments(
-            data[i], grad[i], exp_avg[i], exp_avg_sq[i], beta1, beta2, one_minus_beta1, one_minus_beta2,
-            weight_decay, decay,
-        )
-        exp_avg[i] = m
-        exp_avg_sq[i] = v
-        data[i] = p - step_size * (m / (np.sqrt(v) / bias_correction2_sqrt + eps))
-
-
-@njit(cache=True, error_model="numpy")
-def _adam_step_amsgrad(
-    data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1, beta2, one_minus_beta1, one_minus_beta2, step_size,
-    bias_correction2_sqrt, eps, weight_decay, decay,
-):  # pragma: no cover - numba
-    for i in range(data.size):
-        p, m, v = _moments(
-            data[i], grad[i], exp_avg[i], exp_avg_sq[i], beta1, beta2, one_minus_beta1, one_minus_beta2,
-            weight_decay, decay,
-        )
-        exp_avg[i] = m
-        exp_avg_sq[i] = v
-        v = max(max_exp_avg_sq[i], v)
-        max_exp_avg_sq[i] = v
-        data[i] = p - step_size * (m / (np.sqrt(v) / bias_correction2_sqrt + eps))
+_STEPS = (_kernel(False), _kernel(True))
 
 
 def adam_step(
@@ -86,7 +74,4 @@ def adam_step(
         cast(beta1), cast(beta2), cast(1.0 - beta1), cast(1.0 - beta2), cast(step_size),
         cast(bias_correction2_sqrt), cast(eps), cast(weight_decay), cast(decay),
     )
-    if amsgrad:
-        _adam_step_amsgrad(data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *scalars)
-    else:
-        _adam_step(data, grad, exp_avg, exp_avg_sq, *scalars)
+    _STEPS[bool(amsgrad)](data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, *scalars)

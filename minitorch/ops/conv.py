@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Type, Union
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -28,6 +28,7 @@ from .conv_lowering import conv_forward, conv_input_grad, conv_weight_grad
 
 __all__ = [
     "Conv",
+    "apply_conv",
     "bias_grad",
     "canonical",
     "conv1d",
@@ -38,6 +39,7 @@ __all__ = [
     "conv_transpose2d",
     "conv_transpose3d",
     "expand_arg",
+    "from_canonical",
     "lift",
     "resolve_padding",
 ]
@@ -166,8 +168,7 @@ class Conv(Function):
         ctx.save_for_backward(x, w, unrolled if ctx.needs[1] else None)
         ctx.window, ctx.groups, ctx.has_bias = window, groups, bias is not None
         ctx.shapes = (input.shape, weight.shape)
-        n_spatial = len(input.shape) - 2
-        return from_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
+        return from_canonical(input, out)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
@@ -188,6 +189,12 @@ class Conv(Function):
         return grad_input, grad_weight, bias_grad(grad_output, grad)
 
 
+def from_canonical(input: Tensor, out: Any) -> Tensor:
+    """A canonical 5-D (N, C, D, H, W) result as a tensor with `input`'s number of spatial dims."""
+    n_spatial = len(input.shape) - 2
+    return from_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
+
+
 def bias_grad(like: Tensor, grad: Any) -> Tensor:
     """The bias gradient of a convolution: grad (N, C_out, OD, OH, OW) summed to (C_out,)."""
     # (N, C_out, OD, OH, OW) -> (N, C_out, L) -> (C_out,); einsum beats a sum over two axes here.
@@ -197,19 +204,31 @@ def bias_grad(like: Tensor, grad: Any) -> Tensor:
     return from_array(like, summed, (grad.shape[1],))
 
 
-def _conv(op: str, n: int, input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: IntOrTuple,
-          padding: Union[str, IntOrTuple], dilation: IntOrTuple, groups: int) -> Tensor:
-    """Shared body of conv1d/2d/3d: accepts an unbatched (C_in, *spatial) input as PyTorch does."""
+def apply_conv(op: str, n: int, function: Type[Function], input: Tensor, weight: Tensor, bias: Optional[Tensor],
+               groups: int, out_channels: int, window_of: Callable[[Tuple[int, ...]], Window]) -> Tensor:
+    """`function` (Conv, ConvTranspose) over `input` with the window `window_of(batched input shape)`;
+    an unbatched (C_in, *spatial) input runs as a batch of one, as PyTorch accepts it.
+
+    Raises:
+        ShapeError: when the bias is not (out_channels,) (after the window's own checks).
+    """
     unbatched = len(input.shape) == n + 1
     if unbatched:
         input = input.reshape(1, *input.shape)
+    window = window_of(input.shape)
+    if bias is not None and bias.shape != (out_channels,):
+        raise ShapeError(f"{op}: bias must have shape ({out_channels},) = (C_out,), got {bias.shape}")
+    out = function.apply(input, weight, bias, window, int(groups))
+    return out.view(*out.shape[1:]) if unbatched else out
+
+
+def _conv(op: str, n: int, input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: IntOrTuple,
+          padding: Union[str, IntOrTuple], dilation: IntOrTuple, groups: int) -> Tensor:
+    """Shared body of conv1d/2d/3d."""
     stride, dilation = (tuple(a) if isinstance(a, list) else a for a in (stride, dilation))
     padding = tuple(padding) if isinstance(padding, list) else padding
-    window = conv_geometry(op, input.shape, weight.shape, n, stride, padding, dilation, groups)
-    if bias is not None and bias.shape != (weight.shape[0],):
-        raise ShapeError(f"{op}: bias must have shape ({weight.shape[0]},) = (C_out,), got {bias.shape}")
-    out = Conv.apply(input, weight, bias, window, int(groups))
-    return out.view(*out.shape[1:]) if unbatched else out
+    return apply_conv(op, n, Conv, input, weight, bias, groups, weight.shape[0],
+                      lambda shape: conv_geometry(op, shape, weight.shape, n, stride, padding, dilation, groups))
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,

@@ -20,7 +20,7 @@ from ..core.tensor import Tensor
 from ..core.window import Window
 from ..errors import ShapeError
 from .arrays import array, from_array, is_int
-from .conv import IntOrTuple, bias_grad, canonical, expand_arg, lift
+from .conv import IntOrTuple, apply_conv, bias_grad, canonical, expand_arg, from_canonical, lift
 from .conv_lowering import conv_forward, conv_input_grad, conv_weight_grad
 
 __all__ = ["ConvTranspose", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_transpose_geometry"]
@@ -109,8 +109,7 @@ class ConvTranspose(Function):
         ctx.window, ctx.groups, ctx.has_bias = window, groups, bias is not None
         ctx.shapes = (input.shape, weight.shape)
         ctx.needs = (input.requires_grad(), weight.requires_grad())
-        n_spatial = len(input.shape) - 2
-        return from_array(input, out, out.shape[:2] + out.shape[5 - n_spatial :])
+        return from_canonical(input, out)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], ...]:
@@ -136,16 +135,10 @@ class ConvTranspose(Function):
 
 def _conv_transpose(op: str, n: int, input: Tensor, weight: Tensor, bias: Optional[Tensor], stride: IntOrTuple,
                     padding: IntOrTuple, output_padding: IntOrTuple, groups: int, dilation: IntOrTuple) -> Tensor:
-    """Shared body of conv_transpose1d/2d/3d: accepts an unbatched (C_in, *spatial) input."""
-    unbatched = len(input.shape) == n + 1
-    if unbatched:
-        input = input.reshape(1, *input.shape)
-    window = conv_transpose_geometry(op, input.shape, weight.shape, n, stride, padding, output_padding, groups, dilation)
-    out_channels = weight.shape[1] * groups
-    if bias is not None and bias.shape != (out_channels,):
-        raise ShapeError(f"{op}: bias must have shape ({out_channels},) = (C_out,), got {bias.shape}")
-    out = ConvTranspose.apply(input, weight, bias, window, int(groups))
-    return out.view(*out.shape[1:]) if unbatched else out
+    """Shared body of conv_transpose1d/2d/3d."""
+    return apply_conv(op, n, ConvTranspose, input, weight, bias, groups, weight.shape[1] * groups,
+                      lambda shape: conv_transpose_geometry(op, shape, weight.shape, n, stride, padding, output_padding,
+                                                            groups, dilation))
 
 
 def conv_transpose1d(input: Tensor, weight: Tensor, bias: Optional[Tensor] = None, stride: IntOrTuple = 1,
