@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 import torch
@@ -64,6 +67,25 @@ def test_no_grad_records_nothing():
         y = x * 2.0
     assert y.history is None
     assert (x * 2.0).history is not None
+
+
+@pytest.mark.parametrize("op", ["sigmoid", "exp"])
+def test_graph_of_an_op_keeping_its_output_is_freed_without_the_cycle_collector(op):
+    # ops that save their own output for backward must not close a reference cycle
+    # (out -> history -> ctx -> out): the step's graph would wait for gc.collect()
+    x = minitorch.tensor([[0.5, -1.5, 2.0]], requires_grad=True)
+    gc.disable()
+    try:
+        y = getattr(x * 2.0, op)()
+        alive = weakref.ref(y)
+        y.sum().backward()
+        del y
+        assert alive() is None
+    finally:
+        gc.enable()
+    tx = torch.tensor([[0.5, -1.5, 2.0]], dtype=torch.float64, requires_grad=True)
+    getattr(tx * 2.0, op)().sum().backward()
+    np.testing.assert_allclose(x.grad.to_numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
 def test_backward_needs_single_element_or_gradient():

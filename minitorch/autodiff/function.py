@@ -79,6 +79,18 @@ def _on_one_device(op: str, args: Tuple[Any, ...], tensors: List[Tensor]) -> Tup
     return tuple(moved.get(id(a), a) if isinstance(a, Tensor) else a for a in args), placed
 
 
+def _without_cycle(saved: Tuple[Any, ...], out: Tensor) -> Tuple[Any, ...]:
+    """`saved` with the output itself replaced by a history-less tensor over the same data.
+
+    An output kept for backward would close a reference cycle (out -> history -> ctx -> out):
+    the whole step's graph, with its large buffers, would then wait for Python's cycle
+    collector instead of going as soon as the step drops it (and the workspace would allocate
+    anew meanwhile).
+    """
+    alias = out._new(out._tensor)
+    return tuple(alias if value is out else value for value in saved)
+
+
 class Function:
     """Base class of differentiable tensor functions.
 
@@ -112,6 +124,11 @@ class Function:
             mode.enabled = True
         if need_grad:
             out.history = History(cls, ctx, tensors)
+            saved = ctx.saved_values
+            for value in saved:
+                if value is out:  # (sigmoid, exp, softmax, ... keep their output)
+                    ctx.saved_values = _without_cycle(saved, out)
+                    break
         return out
 
     @classmethod
