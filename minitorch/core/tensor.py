@@ -13,6 +13,7 @@ in when it is imported (core imports nothing above itself).
 from __future__ import annotations
 
 import itertools
+from math import prod
 from typing import Any, Iterable, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
@@ -31,6 +32,10 @@ from .tensor_shape import ShapeMethods
 __all__ = ["Tensor", "Size", "Flag"]
 
 _ids = itertools.count()
+# _reduce_to_shape: gradients broadcast up by numpy's assignment up to this many elements (the
+# backend's strided walk above it), and the einsum letters its reduction names dims with
+_SMALL_BROADCAST = 4096
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 class Flag(int):
@@ -281,20 +286,35 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     def _reduce_to_shape(self, other: "Tensor") -> "Tensor":
         """`other`, a gradient for a broadcast of this tensor, summed down to this tensor's
         shape (MiniTorch's `expand(other)`)."""
-        if other.shape == self.shape:
+        shape = self.shape
+        if other.shape == shape:
             return other
-        full = shape_broadcast(self.shape, other.shape)
+        full = shape_broadcast(shape, other.shape)
+        backend = other.backend
+        xp = backend.xp
         if full != other.shape:  # the gradient is itself smaller: broadcast it up first (a copy)
-            # a stride-0 view over its storage, copied by the backend's strided walk (numpy's
-            # broadcasting assignment is ~2x slower on the course's rows of 4: avgpool2d's mean)
-            other = other._new(other._tensor.expand(full)).contiguous()
-        offset = len(full) - len(self.shape)
-        for dim in range(len(full)):
-            own = 1 if dim < offset else self.shape[dim - offset]
-            if own == 1 and full[dim] != 1:
-                other = self.backend.add_reduce(other, dim)
-        # (1, ..., 1, *shape) -> shape: drop the leading broadcast dims.
-        return other.contiguous().view(*self.shape) if other.shape != self.shape else other
+            if prod(full) <= _SMALL_BROADCAST:  # one numpy broadcasting assignment
+                up = xp.empty(full, dtype=other.dtype)
+                up[...] = backend.ops.array(other._tensor)
+                other = other._new(TensorData._trusted(up.reshape(-1), full))
+            else:
+                # a stride-0 view over its storage, copied by the backend's strided walk (numpy's
+                # broadcasting assignment is ~2x slower on the course's rows of 4: avgpool2d's mean)
+                other = other._new(other._tensor.expand(full)).contiguous()
+        lead = len(full) - len(shape)
+        kept = [d for d in range(len(full)) if full[d] == 1 or (d >= lead and shape[d - lead] != 1)]
+        if len(kept) == len(full):  # only leading dims of size 1 to drop
+            return other.contiguous().view(*shape)
+        if len(full) > len(_LETTERS):  # (more dims than einsum has letters)
+            for dim in range(len(full)):
+                if dim not in kept:
+                    other = backend.add_reduce(other, dim)
+            return other.contiguous().view(*shape)
+        # one einsum over every broadcast dim at once (a sum per dim cost a kernel call each)
+        letters = _LETTERS[: len(full)]
+        summed = xp.einsum(f"{letters}->{''.join(letters[d] for d in kept)}", backend.ops.array(other._tensor))
+        summed = xp.ascontiguousarray(summed)
+        return other._new(TensorData._trusted(summed.reshape(-1), shape))
 
     def backward(self, grad_output: Optional["Tensor"] = None) -> None:
         """Backpropagate from this tensor; a single-element tensor needs no `grad_output`."""
