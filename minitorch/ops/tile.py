@@ -2,9 +2,11 @@
 
 "Tensor origami": the window view (`core/window.py`) of a (B, C, H, W) tensor with stride =
 kernel is a zero-copy (B, C, H/kh, W/kw, kh, kw) view of its storage; copied contiguous and
-viewed as (B, C, H/kh, W/kw, kh * kw), pooling is a mean or max over that last dim, and every
-gradient comes from the copy, the reduction and the view's adjoint. For strides, padding or
-other geometries use `max_pool2d` / `avg_pool2d` (fused kernels over the same view).
+viewed as (B, C, H/kh, W/kw, kh * kw) (one Function, `Tile`), pooling is a mean or max over that
+last dim, and every gradient comes from the reduction and the view's adjoint (one strided copy
+back, whatever the gradient's strides: the mean's gradient reaches it as a stride-0 view, with no
+copy of its own). For strides, padding or other geometries use `max_pool2d` / `avg_pool2d`
+(fused kernels over the same view).
 """
 
 from __future__ import annotations
@@ -18,30 +20,63 @@ from ..core.window import Window
 from ..errors import DTypeError, ShapeError
 from .max import max as max_along
 
-__all__ = ["TileView", "tile", "avgpool2d", "maxpool2d"]
+__all__ = ["Tile", "TileMean", "tile", "avgpool2d", "maxpool2d"]
 
 
-class TileView(Function):
-    """The window view of a (B, C, H, W) tensor for kh x kw blocks that tile it exactly:
-    (B, C, H/kh, W/kw, kh, kw), no copy; backward is the view's adjoint (its inverse)."""
+class Tile(Function):
+    """The tile itself: the window view of a (B, C, H, W) tensor for kh x kw blocks that tile it
+    exactly, (B, C, H/kh, W/kw, kh, kw) with no copy, copied row-major and seen as
+    (B, C, H/kh, W/kw, kh * kw). Backward is the adjoint: every gradient entry goes back to the
+    one position it was read from (one strided copy; the gradient may have any strides)."""
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, window: Window) -> Tensor:
         batch, channel = input.shape[:2]
         _, stride_h, stride_w = window.stride
         s_b, s_c, s_h, s_w = input._tensor.strides
-        ctx.window, ctx.input_shape = window, input.shape
+        ctx.input_shape = input.shape
         # window (i, j), tap (a, b) reads input (i * kh + a, j * kw + b)
         shape = (batch, channel, *window.out_size[1:], *window.kernel[1:])
         strides = (s_b, s_c, stride_h * s_h, stride_w * s_w, s_h, s_w)
-        return input._new(TensorData._trusted(input._tensor._storage, shape, strides))
+        blocks = input._new(TensorData._trusted(input._tensor._storage, shape, strides)).contiguous()
+        tiled = (*shape[:4], shape[4] * shape[5])  # (B, C, H', W', kh * kw)
+        return blocks._new(TensorData._trusted(blocks._tensor._storage, tiled))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        # the blocks tile the input exactly, so the adjoint of the view is its inverse: every
-        # gradient entry goes back to the one position it was read from (one strided copy)
-        blocks = grad_output.permute(0, 1, 2, 4, 3, 5)  # (B, C, H', W', kh, kw) -> (B, C, H', kh, W', kw)
-        return blocks.contiguous().view(*ctx.input_shape)  # -> (B, C, H, W)
+        batch, channel, height, width = ctx.input_shape
+        new_height, new_width, taps = grad_output.shape[2:]
+        kh, kw = height // new_height, width // new_width
+        s_b, s_c, s_i, s_j, s_t = grad_output._tensor.strides
+        # (B, C, H', W', kh * kw) seen as (B, C, H', kh, W', kw): tap t = a * kw + b
+        blocks = TensorData._trusted(
+            grad_output._tensor._storage,
+            (batch, channel, new_height, kh, new_width, kw),
+            (s_b, s_c, s_i, kw * s_t, s_j, s_t),
+        )
+        return grad_output._new(blocks).contiguous().view(*ctx.input_shape)  # -> (B, C, H, W)
+
+
+class TileMean(Function):
+    """The mean of each tile, its dim dropped: (B, C, H', W', n) -> (B, C, H', W'), the sum
+    times 1 / n (as `tiled.mean(4)`). Backward hands each tap grad / n as a stride-0 view (no
+    copy: `Tile.backward`'s one copy reads it)."""
+
+    @staticmethod
+    def forward(ctx: Context, tiled: Tensor) -> Tensor:
+        f = tiled.f
+        scale = tiled._ensure_tensor(1.0 / tiled.shape[4])
+        ctx.scale, ctx.taps = scale, tiled.shape[4]
+        means = f.mul_zip(f.add_reduce(tiled, 4), scale)  # (B, C, H', W', 1)
+        return means._new(TensorData._trusted(means._tensor._storage, tiled.shape[:4]))
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tensor:
+        scaled = grad_output.f.mul_zip(grad_output, ctx.scale)  # (B, C, H', W'), row-major
+        # (B, C, H', W') -> (B, C, H', W', n), stride 0 along the taps
+        taps = TensorData._trusted(scaled._tensor._storage, (*scaled.shape, ctx.taps), (*scaled._tensor.strides, 0))
+        return scaled._new(taps)
+
 
 def tile(input: Tensor, kernel: Tuple[int, int]) -> Tuple[Tensor, int, int]:
     """Reshape each kh x kw block of a (B, C, H, W) tensor into the last dim (MiniTorch).
@@ -83,9 +118,7 @@ def tile(input: Tensor, kernel: Tuple[int, int]) -> Tuple[Tensor, int, int]:
         in_size=(1, height, width),
         out_size=(1, new_height, new_width),
     )
-    blocks = TileView.apply(input, window)  # (B, C, H', W', kh, kw), a view
-    tiled = blocks.contiguous().view(batch, channel, new_height, new_width, kh * kw)  # (B, C, H', W', kh*kw)
-    return tiled, new_height, new_width
+    return Tile.apply(input, window), new_height, new_width  # (B, C, H', W', kh * kw)
 
 
 def avgpool2d(input: Tensor, kernel: Tuple[int, int]) -> Tensor:
@@ -104,9 +137,8 @@ def avgpool2d(input: Tensor, kernel: Tuple[int, int]) -> Tensor:
         >>> avgpool2d(minitorch.ones((1, 1, 4, 4)), (2, 2)).shape
         (1, 1, 2, 2)
     """
-    batch, channel = input.shape[:2]
-    tiled, new_height, new_width = tile(input, kernel)
-    return tiled.mean(4).view(batch, channel, new_height, new_width)  # (B, C, H', W', 1) -> (B, C, H', W')
+    tiled, _, _ = tile(input, kernel)
+    return TileMean.apply(tiled)  # (B, C, H', W', kh * kw) -> (B, C, H', W')
 
 
 def maxpool2d(input: Tensor, kernel: Tuple[int, int]) -> Tensor:
