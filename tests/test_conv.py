@@ -58,6 +58,26 @@ def test_course_conv2d_grad_on_permuted_input(backend_name):
 
 
 @pytest.mark.parametrize("backend_name", BACKEND_NAMES)
+@pytest.mark.parametrize("width, channels, kernel", [(7, 3, 3), (4, 2, 6), (1, 5, 2)])
+def test_course_conv1d_of_channels_last_sentences(backend_name, width, channels, kernel):
+    # run_sentiment's layout: embeddings (B, W, C) permuted to (B, C, W), channels innermost
+    backend = BACKENDS[backend_name]
+    rng = np.random.default_rng(4)
+    x, w, g = rng.standard_normal((3, width, channels)), rng.standard_normal((4, channels, kernel)), rng.standard_normal((3, 4, width))
+    mx, mw = make_tensor(x, backend, requires_grad=True), make_tensor(w, backend, requires_grad=True)
+    out = minitorch.conv1d(mx.permute(0, 2, 1), mw)
+    assert out.history.last_fn is minitorch.ops.conv_course.ChannelsLastConv1d
+    out.backward(make_tensor(g, backend))
+    tx, tw = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    ref = F.conv1d(F.pad(tx.permute(0, 2, 1), (0, kernel - 1)), tw)
+    ref.backward(torch.tensor(g))
+    np.testing.assert_allclose(out.to_numpy(), ref.detach().numpy(), atol=1e-12)
+    np.testing.assert_allclose(mx.grad.to_numpy(), tx.grad.numpy(), atol=1e-12)
+    np.testing.assert_allclose(mw.grad.to_numpy(), tw.grad.numpy(), atol=1e-12)
+    minitorch.grad_check(minitorch.Conv1dFun.apply, make_tensor(x, backend).permute(0, 2, 1), make_tensor(w, backend))
+
+
+@pytest.mark.parametrize("backend_name", BACKEND_NAMES)
 def test_course_grad_check(backend_name):
     """The course's own checks: central differences through Conv1dFun, Conv2dFun and unroll."""
     backend = BACKENDS[backend_name]

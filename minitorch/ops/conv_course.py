@@ -14,16 +14,17 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
 from ..core.window import Window
 from ..errors import ShapeError
 from .arrays import array, from_array, is_int, namespace
 from .conv import Conv, canonical, lift
 
-__all__ = ["Conv1dFun", "Conv2dFun", "Unroll", "conv1d", "conv2d", "course_geometry", "unroll"]
+__all__ = ["ChannelsLastConv1d", "Conv1dFun", "Conv2dFun", "Unroll", "conv1d", "conv2d", "course_geometry", "unroll"]
 
 
 def course_geometry(op: str, input_shape: Tuple[int, ...], weight_shape: Tuple[int, ...], n: int) -> Window:
@@ -52,12 +53,79 @@ def course_geometry(op: str, input_shape: Tuple[int, ...], weight_shape: Tuple[i
 
 
 class Conv1dFun(Conv):
-    """The course's 1-D convolution Function: `Conv1dFun.apply(input, weight)`."""
+    """The course's 1-D convolution Function: `Conv1dFun.apply(input, weight)`.
+
+    An input whose channels are its innermost dim (the course's sentences, `embeddings.permute(0, 2, 1)`
+    of a (B, W, C) batch) goes to `ChannelsLastConv1d`; any other layout to the general `Conv`.
+    """
 
     @classmethod
     def apply(cls, input: Tensor, weight: Tensor) -> Tensor:
         window = course_geometry("conv1d", input.shape, weight.shape, 1)
+        if input.shape[1] > 1 and input._tensor.strides[1] == 1:
+            return ChannelsLastConv1d.apply(input, weight)
         return super().apply(input, weight, None, window, 1)
+
+
+class ChannelsLastConv1d(Function):
+    """The course's conv1d for an input laid out (B, W, C) in memory (seen as (B, C, W)).
+
+    The unrolled matrix is built as (B, W, K * C): row (b, i) holds the windows' K channel
+    vectors x[b, :, i + k] one after another, K shifted copies of contiguous runs of C (the
+    general unfold reads them with stride C, about twice the time at the course's sizes); the
+    output is one matrix product per sample with the weight as (C_out, K * C). Gradients use the
+    same matrices: dW = grad (C_out, B * W) @ cols, d cols = grad^T @ W, folded back by K
+    shifted adds into a (B, W, C) buffer, handed back in the input's own layout.
+
+    Shape: input (B, C_in, W) with stride 1 along C_in, weight (C_out, C_in, K) -> (B, C_out, W).
+    """
+
+    @staticmethod
+    def forward(ctx: Context, input: Tensor, weight: Tensor) -> Tensor:
+        xp = namespace(input)
+        (batch, channels, width), (out_channels, _, kernel) = input.shape, weight.shape
+        dtype = xp.result_type(input.dtype, weight.dtype)
+        rows = array(input).astype(dtype, copy=False).transpose(0, 2, 1)  # (B, W, C), channel runs contiguous
+        cols = xp.empty((batch, width, kernel, channels), dtype=dtype)  # cols[b, i, k, c] = x[b, c, i + k]
+        for k in range(kernel):
+            n = max(width - k, 0)
+            cols[:, :n, k] = rows[:, k : k + n]
+            cols[:, n:, k] = 0  # past the right edge
+        cols = cols.reshape(batch, width, kernel * channels)
+        # (C_out, C, K) -> (C_out, K, C) -> (C_out, K * C), tap-major like the columns
+        weight_mat = xp.ascontiguousarray(array(weight).astype(dtype, copy=False).transpose(0, 2, 1)).reshape(
+            out_channels, kernel * channels)
+        out = xp.empty((batch, out_channels, width), dtype=dtype)
+        xp.matmul(weight_mat, cols.transpose(0, 2, 1), out=out)  # (C_out, K*C) @ (B, K*C, W) -> (B, C_out, W)
+        ctx.needs = (input.requires_grad(), weight.requires_grad())
+        ctx.save_for_backward(cols if ctx.needs[1] else None, weight_mat if ctx.needs[0] else None)
+        ctx.shapes = (input.shape, weight.shape)
+        return from_array(input, out)
+
+    @staticmethod
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor]]:
+        cols, weight_mat = ctx.saved_values
+        (batch, channels, width), (out_channels, _, kernel) = ctx.shapes
+        xp = namespace(grad_output)
+        grad = array(grad_output)  # (B, C_out, W)
+        grad_input = grad_weight = None
+        if ctx.needs[1]:
+            # (C_out, B * W) @ (B * W, K * C) -> (C_out, K * C) -> (C_out, K, C) -> (C_out, C, K)
+            grad_rows = xp.ascontiguousarray(grad.transpose(1, 0, 2).astype(cols.dtype, copy=False))
+            grad_mat = xp.matmul(grad_rows.reshape(out_channels, batch * width), cols.reshape(batch * width, -1))
+            grad_weight = from_array(grad_output, grad_mat.reshape(out_channels, kernel, channels).transpose(0, 2, 1))
+        if ctx.needs[0]:
+            # (B, W, C_out) @ (C_out, K * C) -> (B, W, K, C), each tap's rows added back shifted by k
+            grad_cols = xp.matmul(grad.transpose(0, 2, 1).astype(weight_mat.dtype, copy=False), weight_mat)
+            grad_cols = grad_cols.reshape(batch, width, kernel, channels)
+            grad_rows_in = xp.zeros((batch, width, channels), dtype=weight_mat.dtype)  # (B, W, C)
+            for k in range(kernel):
+                n = max(width - k, 0)
+                grad_rows_in[:, k : k + n] += grad_cols[:, :n, k]
+            # (B, W, C) seen as (B, C, W): the input's own layout, no copy
+            data = TensorData._trusted(grad_rows_in.reshape(-1), (batch, channels, width), (width * channels, 1, channels))
+            grad_input = grad_output._new(data)
+        return grad_input, grad_weight
 
 
 class Conv2dFun(Conv):
