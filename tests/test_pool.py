@@ -156,6 +156,24 @@ def test_course_tile_shape_and_layout():
     assert to_numpy(tiled)[0, 0, 0, 1].tolist() == [2.0, 3.0, 6.0, 7.0]
 
 
+def test_course_avgpool2d_of_tile_gradients_and_int_input():
+    # avgpool2d is tile + one mean Function whose gradient reaches tile's backward as a stride-0
+    # view: values and gradients against torch on a permuted input, and a typed error for ints
+    rng = np.random.default_rng(6)
+    x, g = rng.standard_normal((2, 3, 6, 8)), rng.standard_normal((2, 3, 2, 4))
+    for backend in BACKENDS.values():
+        mx = make_tensor(x, backend, permuted=True, requires_grad=True)
+        out = minitorch.avgpool2d(mx, (3, 2))
+        out.backward(make_tensor(g, backend))
+        tx = torch.tensor(x, requires_grad=True)
+        ref = F.avg_pool2d(tx, (3, 2))
+        ref.backward(torch.tensor(g))
+        np.testing.assert_allclose(to_numpy(out), ref.detach().numpy(), atol=1e-12)
+        np.testing.assert_allclose(to_numpy(mx.grad), tx.grad.numpy(), atol=1e-12)
+    with pytest.raises(minitorch.errors.DTypeError, match="avgpool2d: needs a float tensor, got int64"):
+        minitorch.avgpool2d(minitorch.tensor([[[[1, 2], [3, 4]]]]).long(), (2, 2))
+
+
 def test_course_max_and_argmax():
     t = minitorch.tensor(np.random.default_rng(5).standard_normal((2, 3, 4)).tolist())
     out = minitorch.max(t, 2)

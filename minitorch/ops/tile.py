@@ -137,6 +137,8 @@ def avgpool2d(input: Tensor, kernel: Tuple[int, int]) -> Tensor:
         >>> avgpool2d(minitorch.ones((1, 1, 4, 4)), (2, 2)).shape
         (1, 1, 2, 2)
     """
+    if isinstance(input, Tensor) and input.dtype.kind != "f":
+        raise DTypeError(f"avgpool2d: needs a float tensor, got {input.dtype}; convert with .double() or .float() first")
     tiled, _, _ = tile(input, kernel)
     return TileMean.apply(tiled)  # (B, C, H', W', kh * kw) -> (B, C, H', W')
 
