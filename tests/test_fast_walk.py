@@ -85,6 +85,7 @@ def _same(ours: TensorData, reference: TensorData, fn) -> None:
 def split(request, monkeypatch):
     """Run each test on one thread, and on three threads splitting from one element on."""
     monkeypatch.setattr(fast, "PARALLEL_GRAIN", 1)
+    monkeypatch.setattr(fast, "TRANSCENDENTAL_GRAIN", 1)
     before = policy.get_num_threads()
     policy.set_num_threads(request.param)
     yield
@@ -199,3 +200,18 @@ def test_compiled_kernels_are_loaded_from_the_disk_cache_by_the_next_process(tmp
     (_, first_misses), (second_hits, second_misses) = (map(int, run.stdout.split()) for run in runs)
     assert first_misses == 2
     assert (second_hits, second_misses) == (2, 0)
+
+
+@pytest.mark.parametrize("threads", [2], indirect=True)
+def test_transcendental_maps_split_from_a_lower_size_than_cheap_ones(threads, monkeypatch):
+    """At 2 threads a flat 800K-element sigmoid (or gelu) is split over the threads; relu and neg of
+    the same size are not (a split costs more than it saves there: see fast.TRANSCENDENTAL_GRAIN)."""
+    from minitorch.ops.activation_scalars import gelu
+
+    calls = []
+    monkeypatch.setattr(fast, "parallel_for", lambda task, args, total, work, grain: calls.append(work >= 2 * grain))
+    n = 800_000
+    a = TensorData(np.ones(n, dtype=np.float32), (n,))
+    for fn in (operators.sigmoid, gelu, operators.relu, operators.neg):
+        fast.fast_map(fn)(TensorData(np.zeros(n, dtype=np.float32), (n,)), a)
+    assert calls == [True, True, False]  # neg runs in numpy's ufunc: no parallel_for at all

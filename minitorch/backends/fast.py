@@ -9,9 +9,10 @@ Every map and zip first merges the operands' dims (`fast_layout.merge`), then ru
   (numba could only call libm for them, one element at a time, about 17x slower);
 * otherwise the strided walk of `fast_walk.py`, compiled by numba from the scalar function
   (any function of `minitorch.operators`, or a user's), flat or row by row, split over threads
-  above `PARALLEL_GRAIN` elements. `sigmoid` is compiled in a form numba vectorises
-  (`fast_exp.sigmoid`, tested against `operators.sigmoid`), and so, on float32, is every
-  activation whose scalar function names a `float32_form` (`fast_activation.py`);
+  above `PARALLEL_GRAIN` elements (`TRANSCENDENTAL_GRAIN` for sigmoid and the activations).
+  `sigmoid` is compiled in a form numba vectorises (`fast_exp.sigmoid`, tested against
+  `operators.sigmoid`), and so, on float32, is every activation whose scalar function names a
+  `float32_form` (`fast_activation.py`);
 * a copy to row-major order (`contiguous()`, broadcast copies such as expand) runs in the walk's
   tuned copy kernel (`fast_walk.copy_to_contiguous`, unrolled for the course's tile view).
 
@@ -40,12 +41,17 @@ from .namespace import numpy_with, quiet
 from .threads import get_num_threads, matmul, parallel_for, parallel_parts
 from .workspace import Workspace
 
-__all__ = ["FastOps", "FastBackend", "PARALLEL_GRAIN", "WORKSPACE"]
+__all__ = ["FastOps", "FastBackend", "PARALLEL_GRAIN", "TRANSCENDENTAL_GRAIN", "WORKSPACE"]
 
 # Elements per thread from which an elementwise call is split over threads. Waking a sleeping
 # pool thread costs ~60 us on the development VM (measured, idle machine): below ~2M elements
 # per thread the split lost (1M-element relu 0.08 ms on one thread, 0.11 ms on two).
 PARALLEL_GRAIN = 1 << 21
+# The same for the transcendental functions (sigmoid, the float32 forms of gelu, silu, ...; libm
+# calls on float64), about 2-3x the work per element of a copy: split from 800K elements (idle
+# machine, 2 threads, flat float32 sigmoid: 512K 0.109 -> 0.137 ms, a loss; 1M 0.209 -> 0.163 ms;
+# 2M 0.414 -> 0.297 ms; add/mul/neg/relu keep PARALLEL_GRAIN: at 1M-2M a split lost 20-35%).
+TRANSCENDENTAL_GRAIN = 400_000
 
 
 def _copy(a: np.ndarray, out: np.ndarray) -> None:
@@ -88,11 +94,12 @@ def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: Tenso
         form = compiled.fast_exp.sigmoid
     kernels = compiled.fast_walk.elementwise(form or fn, arity)
     size = out.size
+    grain = TRANSCENDENTAL_GRAIN if fn is operators.sigmoid or hasattr(fn, "float32_form") else PARALLEL_GRAIN
     if layout is None:
-        parallel_for(kernels.flat, (out._storage, a._storage, b._storage), size, size, PARALLEL_GRAIN)
+        parallel_for(kernels.flat, (out._storage, a._storage, b._storage), size, size, grain)
     else:
         rows, _ = fast_layout.rows_of(layout, size)
-        parallel_for(kernels.walk, (out._storage, a._storage, b._storage, layout), rows, size, PARALLEL_GRAIN)
+        parallel_for(kernels.walk, (out._storage, a._storage, b._storage, layout), rows, size, grain)
 
 
 def _numpy_runs(fn: Callable, layout: Optional[np.ndarray], size: int) -> bool:
