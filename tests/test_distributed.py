@@ -92,6 +92,24 @@ def test_shard_draws_are_rows_of_the_whole_batch_draw():
     np.testing.assert_array_equal(batch_random(np.random.default_rng(1), (2, 2)), np.random.default_rng(1).random((2, 2)))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_shard_of_a_fresh_draw_skips_the_other_rows_and_gets_the_same_numbers(dtype):
+    """dropout's draw (the library's generator, just keyed): a shard advances past the rows before
+    it instead of drawing them -- odd offsets of float32 (half of a 64-bit step) included."""
+    import random
+
+    from minitorch.core.random import default_generator
+
+    for start, stop, total in ((0, 4, 10), (3, 7, 10), (7, 10, 10), (1, 2, 3)):
+        random.seed(11)
+        expected = default_generator().random((total, 3), dtype=dtype)  # 3 numbers a row: odd offsets
+        random.seed(11)
+        with batch_rows(start, stop, total):
+            part = batch_random(default_generator(), (stop - start, 3), dtype, fresh=True)
+        assert part.dtype == dtype
+        np.testing.assert_array_equal(part, expected[start:stop])
+
+
 def test_a_shard_shifts_its_rows_as_the_whole_batch_shift_does():
     batch = np.random.default_rng(0).standard_normal((10, 1, 6, 6))
     whole = random_shift_(batch.copy(), np.random.default_rng(3), 2)

@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import random
 from contextlib import contextmanager
 from typing import Any, Iterator, Optional, Tuple
@@ -96,8 +97,15 @@ def batch_rows(start: int, stop: int, total: int) -> Iterator[None]:
         _batch_rows = outer
 
 
-def batch_random(rng: np.random.Generator, shape: Tuple[int, ...], dtype: Any = np.float64) -> np.ndarray:
-    """Uniform [0, 1) numbers of `shape` (N, *), drawn as in `batch_rows` when inside one."""
+def batch_random(rng: np.random.Generator, shape: Tuple[int, ...], dtype: Any = np.float64,
+                 fresh: bool = False) -> np.ndarray:
+    """Uniform [0, 1) numbers of `shape` (N, *), drawn as in `batch_rows` when inside one.
+
+    `fresh`: `rng` was just keyed by `default_generator()` and nothing reads its state after
+    this draw (the next random op keys it anew), so a shard need not draw the other rows: it
+    skips the numbers before its rows (`PCG64.advance`, one 64-bit step per float64, per two
+    float32) and draws only its own -- the same numbers, at the cost of its rows only.
+    """
     if _batch_rows is None or not shape:
         return rng.random(shape, dtype=dtype)
     start, stop, total = _batch_rows
@@ -105,4 +113,14 @@ def batch_random(rng: np.random.Generator, shape: Tuple[int, ...], dtype: Any = 
         raise ValueError(f"a per-example random draw of shape {tuple(shape)} inside batch_rows({start}, {stop}, "
                          f"{total}): its leading dim should be the shard's {stop - start} rows; keep the batch "
                          f"dim first where dropout is applied in data-parallel training")
+    dtype = np.dtype(dtype)
+    if fresh and rng is _generator and dtype in (np.float32, np.float64):
+        before = start * math.prod(shape[1:])  # numbers of the rows before this shard's
+        if dtype == np.float64:
+            _bit_generator.advance(before)
+        else:  # float32 takes the low, then the high half of each 64-bit step
+            _bit_generator.advance(before // 2)
+            if before % 2:
+                rng.random(1, dtype=dtype)
+        return rng.random(shape, dtype=dtype)
     return rng.random((total, *shape[1:]), dtype=dtype)[start:stop]

@@ -88,7 +88,7 @@ def _drop(input: Tensor, p: float, mask_shape: Tuple[int, ...], generator: Optio
         rng = default_generator() if generator is None else generator
         # the host generator draws (*) in [0, 1), so seeded masks are the same on every backend (and, in
         # data-parallel training, the same as one process's: see core.random.batch_rows)
-        uniform = xp.asarray(batch_random(rng, mask_shape, input.dtype))
+        uniform = xp.asarray(batch_random(rng, mask_shape, input.dtype, fresh=generator is None))
         keep = (uniform >= p).astype(input.dtype) * xp.asarray(1.0 / (1.0 - p), dtype=input.dtype)
     return Dropout.apply(input, from_array(input, keep))
 
