@@ -121,6 +121,44 @@ def test_a_shard_shifts_its_rows_as_the_whole_batch_shift_does():
         np.testing.assert_array_equal(part[rest], batch[rest])  # the other rows are left alone
 
 
+class _Doubling(ProcessGroup):
+    """Rank 0 of 2 whose partner holds the same numbers: every all-reduce doubles the buffer."""
+
+    rank, size = 0, 2
+
+    def all_reduce_(self, array):
+        array *= 2
+        return array
+
+
+def test_reduce_gradients_reuses_its_buffer_without_stale_values():
+    """Gradient tensors made once over the buffer: new gradients each call, a switch between the
+    dense and the sparse layout, more extras than the buffer holds (a new buffer), None kept."""
+    import minitorch
+    from minitorch import nn
+    from minitorch.distributed import DataParallel
+
+    model = nn.Sequential(nn.Embedding(6, 2), nn.Linear(2, 3), nn.Linear(3, 1))
+    model.to(minitorch.FastBackend, "float64")
+    parallel = DataParallel(model, _Doubling())
+    parameters = [p.value for p in model.parameters()]
+    rng = np.random.default_rng(0)
+    for step, (sparse, extras) in enumerate([(False, [1.0]), (False, [2.0, 3.0]), (True, [4.0]),
+                                             (False, list(range(20))), (True, [5.0])]):
+        grads = [rng.standard_normal(p.shape) for p in parameters]
+        if sparse:
+            grads[0][[0, 2, 3, 5]] = 0.0  # the embedding's rows outside the batch's ids
+        for p, g in zip(parameters, grads):
+            p.grad = minitorch.from_numpy(g.copy(), backend=p.backend)
+        parameters[-1].grad = None  # on every rank: stays None
+        rows = {model.parameters()[0]: np.array([1, 4])} if sparse else None
+        sums = parallel.reduce_gradients(0.25, extras, rows=rows)
+        np.testing.assert_array_equal(sums, 2 * np.asarray(extras, dtype=np.float64))
+        for p, g in zip(parameters[:-1], grads[:-1]):
+            np.testing.assert_allclose(p.grad.to_numpy(), 0.5 * g, rtol=0, atol=1e-15, err_msg=f"step {step}")
+        assert parameters[-1].grad is None
+
+
 def test_a_trainer_refuses_a_worker_count_its_group_lacks(tmp_path):
     config = TrainConfig("digits", "cnn", epochs=1, batch_size=8, lr=1e-3, workers=2, limit=16, out=str(tmp_path))
     with pytest.raises(DistributedError, match="workers=2 but 1 process"):
