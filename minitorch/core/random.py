@@ -18,8 +18,9 @@ all of this.
 Data-parallel training (minitorch.distributed) runs one global batch as several row shards,
 one per process. Inside `batch_rows(start, stop, total)`, a per-example draw (`batch_random`,
 used by dropout) of a shard's `stop - start` rows draws for all `total` rows of the global
-batch and keeps rows start:stop, so every process advances the stream exactly as one process
-with the whole batch would, and each shard gets that process's mask rows.
+batch and keeps rows start:stop (or, from a generator just keyed by `default_generator()`, skips
+the rows before start and draws only its own), so every process advances the stream exactly as
+one process with the whole batch would, and each shard gets that process's mask rows.
 
 Example:
     >>> _ = manual_seed(0); a = minitorch.rand((3,)).to_numpy().tolist()
