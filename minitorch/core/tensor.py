@@ -99,6 +99,9 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     `zero_grad_()` or an optimizer's `zero_grad()`.
     """
 
+    # the per-tensor fields in slots (views and kernel outputs are made by the thousand: no
+    # attribute dict, fewer objects for the garbage collector); others (grad, a name) go to __dict__
+    __slots__ = ("_tensor", "history", "backend", "f", "unique_id", "__dict__", "__weakref__")
     __array_priority__ = 1000  # numpy defers `array op tensor` to Tensor's reflected operators
     grad: Optional["Tensor"] = None  # (class defaults: set per tensor only when they change)
     _name: Optional[str] = None

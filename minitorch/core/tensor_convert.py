@@ -29,6 +29,8 @@ _TYPE_NAMES = {"float64": "DoubleTensor", "float32": "FloatTensor", "int64": "Lo
 class ConvertMethods:
     """Conversions of `Tensor`."""
 
+    __slots__ = ()
+
     _tensor: TensorData  # (what these methods use of Tensor)
     history: Any
     backend: Any

@@ -23,6 +23,8 @@ TensorLike = Union[float, int, "Tensor"]
 class ElementwiseMethods:
     """Elementwise functions of `Tensor`."""
 
+    __slots__ = ()
+
     dtype: Any  # (what these methods use of Tensor)
     copy_: Callable[[Any], "Tensor"]
 

@@ -27,6 +27,8 @@ __all__ = ["IndexMethods"]
 class IndexMethods:
     """Reading and writing entries of `Tensor`."""
 
+    __slots__ = ()
+
     _tensor: TensorData
     history: Any
     _new: Callable[[TensorData], Any]

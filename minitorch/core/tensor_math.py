@@ -63,6 +63,8 @@ def _no_bool(op: str, *tensors: "MathMethods") -> None:
 class MathMethods:
     """Operators and arithmetic of `Tensor`."""
 
+    __slots__ = ()
+
     if TYPE_CHECKING:  # what these methods use of Tensor (declared for the type checker only)
 
         @property

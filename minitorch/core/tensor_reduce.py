@@ -25,6 +25,8 @@ Dims = Union[int, Sequence[int], None]  # one dim, several, or every dim
 class ReduceMethods:
     """Reductions of `Tensor`."""
 
+    __slots__ = ()
+
     def sum(self, dim: Dims = None, keepdim: Optional[bool] = None) -> "Tensor":
         """Sum over `dim` (kept with size 1), or over everything (shape (1,)); see `ops.reduce.sum`."""
         return ops.sum(self, dim, keepdim)

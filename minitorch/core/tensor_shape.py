@@ -30,6 +30,8 @@ def sizes_arg(sizes: Sequence[Any]) -> Tuple[int, ...]:
 class ShapeMethods:
     """Shape changes of `Tensor`."""
 
+    __slots__ = ()
+
     if TYPE_CHECKING:  # what these methods use of Tensor (declared for the type checker only)
         _tensor: TensorData
 
