@@ -198,7 +198,10 @@ def test_course_script_runs_unchanged(tmp_path, edition, name):
     n_train, n_val = SIZES.get(name, (0, 0))
     driver = textwrap.dedent(f"""
         import importlib.util, sys
+        sys.path[:] = [p for p in sys.path if p not in ("", ".")]  # not the edition's own minitorch/ (cwd)
         import minitorch
+        import os
+        assert not minitorch.__file__.startswith(os.getcwd()), minitorch.__file__
         from datasets import load_dataset
         import embeddings
         PTS, N_TRAIN, N_VAL = 50, {n_train}, {n_val}
