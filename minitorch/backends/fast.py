@@ -85,14 +85,25 @@ REDUCE_UFUNCS: Dict[Callable, Tuple[np.ufunc, float]] = {
 }
 
 
-def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: TensorData, layout: Optional[np.ndarray]) -> None:
-    """Run `fn`'s compiled kernels over the merged layout (flat when `layout` is None). numba
-    compiles a form it vectorises where there is one (same results; tests compare): on float32
-    operands the activation's `float32_form`, and sigmoid's (`fast_exp.sigmoid`)."""
-    form = compiled.fast_activation.float32_form(fn) if out._storage.dtype == a._storage.dtype == b._storage.dtype == np.float32 else None
+def _walk_kernels(fn: Callable, arity: int, float32: bool) -> Any:
+    """`fn`'s compiled kernels (`fast_walk.elementwise`), of the form numba vectorises where there
+    is one (same results; tests compare): on float32 operands the activation's `float32_form`,
+    and sigmoid's (`fast_exp.sigmoid`)."""
+    form = compiled.fast_activation.float32_form(fn) if float32 else None
     if form is None and fn is operators.sigmoid:
         form = compiled.fast_exp.sigmoid
-    kernels = compiled.fast_walk.elementwise(form or fn, arity)
+    return compiled.fast_walk.elementwise(form or fn, arity)
+
+
+_WALK_KERNELS: Dict[Tuple[Callable, int, bool], Any] = {}  # (fn, arity, float32) -> _walk_kernels(...)
+
+
+def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: TensorData, layout: Optional[np.ndarray]) -> None:
+    """Run `fn`'s compiled kernels over the merged layout (flat when `layout` is None)."""
+    key = (fn, arity, out._storage.dtype == a._storage.dtype == b._storage.dtype == np.float32)
+    kernels = _WALK_KERNELS.get(key)
+    if kernels is None:
+        kernels = _WALK_KERNELS[key] = _walk_kernels(*key)
     size = out.size
     grain = TRANSCENDENTAL_GRAIN if fn is operators.sigmoid or hasattr(fn, "float32_form") else PARALLEL_GRAIN
     if layout is None:
