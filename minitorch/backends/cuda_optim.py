@@ -21,6 +21,7 @@ from numba import cuda
 
 from .cuda import launch_1d
 from .cuda_device import kernel_array
+from .fast_optim import adam_moments
 
 __all__ = ["adam_step", "sgd_step"]
 
@@ -30,10 +31,9 @@ def _adam(data, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, amsgrad, beta1, beta2
           step_size, bias_correction2_sqrt, eps, weight_decay, decay):  # pragma: no cover - device code
     i = cuda.grid(1)
     while i < data.size:
-        p = data[i] * decay
-        g = grad[i] + weight_decay * p
-        m = exp_avg[i] * beta1 + one_minus_beta1 * g
-        v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
+        p, m, v = adam_moments(
+            data[i], grad[i], exp_avg[i], exp_avg_sq[i], beta1, beta2, one_minus_beta1, one_minus_beta2, weight_decay, decay,
+        )
         exp_avg[i] = m
         exp_avg_sq[i] = v
         if amsgrad:  # max(v_max, v) spelled out: builtin max does not compile on every numba CUDA target

@@ -13,8 +13,19 @@ from typing import Any
 
 import numpy as np
 from numba import njit
+from numba.extending import register_jitable
 
-__all__ = ["adam_step"]
+__all__ = ["adam_step", "adam_moments"]
+
+
+@register_jitable
+def adam_moments(p, g, m, v, beta1, beta2, one_minus_beta1, one_minus_beta2, weight_decay, decay):  # pragma: no cover - numba
+    """(decayed parameter, new first moment, new second moment) of one element: p * decay, then
+    g + weight_decay * p into both moments. Compiled into this kernel and into the GPU's
+    (`cuda_optim._adam`), so both update in the same order."""
+    p = p * decay
+    g = g + weight_decay * p
+    return p, m * beta1 + one_minus_beta1 * g, v * beta2 + one_minus_beta2 * (g * g)
 
 
 def _kernel(amsgrad: bool) -> Any:
@@ -27,10 +38,10 @@ def _kernel(amsgrad: bool) -> Any:
         step_size, bias_correction2_sqrt, eps, weight_decay, decay,
     ):  # pragma: no cover - numba
         for i in range(data.size):
-            p = data[i] * decay
-            g = grad[i] + weight_decay * p
-            m = exp_avg[i] * beta1 + one_minus_beta1 * g
-            v = exp_avg_sq[i] * beta2 + one_minus_beta2 * (g * g)
+            p, m, v = adam_moments(
+                data[i], grad[i], exp_avg[i], exp_avg_sq[i], beta1, beta2, one_minus_beta1, one_minus_beta2,
+                weight_decay, decay,
+            )
             exp_avg[i] = m
             exp_avg_sq[i] = v
             if amsgrad:
