@@ -159,20 +159,6 @@ def test_reduce_gradients_reuses_its_buffer_without_stale_values():
         assert parameters[-1].grad is None
 
 
-def test_local_workers_are_bound_to_cores_by_mpichs_launcher_only(tmp_path, monkeypatch):
-    from minitorch.distributed.launch import binding
-
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    hydra, other = tmp_path / "hydra", tmp_path / "other"
-    for folder in (hydra, other):
-        folder.mkdir()
-        (folder / "mpiexec").touch()
-    (hydra / "hydra_pmi_proxy").touch()
-    assert binding(str(hydra / "mpiexec"), 2) == ["-bind-to", "core"]
-    assert binding(str(hydra / "mpiexec"), 3) == []  # more workers than cores: the OS schedules them
-    assert binding(str(other / "mpiexec"), 2) == []  # Open MPI and others: their own defaults
-
-
 def test_a_trainer_refuses_a_worker_count_its_group_lacks(tmp_path):
     config = TrainConfig("digits", "cnn", epochs=1, batch_size=8, lr=1e-3, workers=2, limit=16, out=str(tmp_path))
     with pytest.raises(DistributedError, match="workers=2 but 1 process"):

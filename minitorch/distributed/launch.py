@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional
 
 from minitorch.distributed.group import INSTALL_HINT, DistributedError
 
-__all__ = ["find_mpiexec", "launch", "worker_command", "binding", "LOOPBACK_ENVIRONMENT", "MPIEXEC_VARIABLE", "describe_status"]
+__all__ = ["find_mpiexec", "launch", "worker_command", "LOOPBACK_ENVIRONMENT", "MPIEXEC_VARIABLE", "describe_status"]
 
 MPIEXEC_VARIABLE = "MINITORCH_MPIEXEC"
 # Keep MPI's own sockets on the loopback interface when every worker is on this machine (set only
@@ -56,26 +56,10 @@ def find_mpiexec() -> str:
                            f"or name yours in ${MPIEXEC_VARIABLE}")
 
 
-def binding(launcher: str, workers: int) -> List[str]:
-    """`-bind-to core` for MPICH's launcher (hydra, which the mpich wheel installs beside Python)
-    when every worker gets a core of its own; nothing for other launchers or more workers than
-    cores. A rank that stays on its core keeps its caches: on the 2-core development VM, idle,
-    2 workers' steps took 6% (digits) and 9% (MNIST/LeNet-5) less wall time bound than unbound
-    (less CPU per step, and shorter waits in the all-reduce)."""
-    if not (Path(launcher).parent / "hydra_pmi_proxy").exists():
-        return []
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return ["-bind-to", "core"] if workers <= cores else []
-
-
 def worker_command(workers: int, settings: Path, flags: List[str]) -> List[str]:
     """The command line that starts `workers` local ranks training the run in `settings`."""
-    launcher = find_mpiexec()
-    return [launcher, "-n", str(workers), *binding(launcher, workers), sys.executable, "-m",
-            "minitorch.distributed.worker", str(settings), *flags]
+    return [find_mpiexec(), "-n", str(workers), sys.executable, "-m", "minitorch.distributed.worker",
+            str(settings), *flags]
 
 
 def describe_status(status: int) -> str:
