@@ -66,16 +66,16 @@ class SGD(Optimizer):
                 if value.derivative is not None:
                     p.update(Scalar(value.data - self.lr * value.derivative))
             elif isinstance(value, Tensor) and value.grad is not None:
-                p.update(_sgd_value(value, self.lr))
+                p.update(_sgd_value(value, value.grad, self.lr))
 
 
-def _sgd_value(value: Tensor, lr: float) -> Tensor:
+def _sgd_value(value: Tensor, gradient: Tensor, lr: float) -> Tensor:
     """p - lr * g as a new tensor, computed on the arrays (no graph to record).
 
     On host storage the result goes into one buffer of the backend's namespace (the fast
     backend's workspace: no fresh pages every step) as p + g * (-lr), which rounds exactly as
     p - lr * g does."""
-    data, grad = value.to_numpy(), value.grad.to_numpy().astype(value.dtype, copy=False)
+    data, grad = value.to_numpy(), gradient.to_numpy().astype(value.dtype, copy=False)
     if value.backend.cuda or not isinstance(value._tensor._storage, np.ndarray):
         new = data - np.asarray(lr, dtype=data.dtype) * grad
         return Tensor(TensorData.from_numpy(new), backend=value.backend)
