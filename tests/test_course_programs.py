@@ -197,10 +197,9 @@ def test_course_script_runs_unchanged(tmp_path, edition, name):
     sst2_dir = data / "sst2" if FULL else _small_sst2(tmp_path / "sst2")
     n_train, n_val = SIZES.get(name, (0, 0))
     driver = textwrap.dedent(f"""
-        import importlib.util, sys
-        sys.path[:] = [p for p in sys.path if p not in ("", ".")]  # not the edition's own minitorch/ (cwd)
+        import importlib.util, os, sys
+        sys.path[:] = [p for p in sys.path if p not in ("", ".", os.getcwd())]  # not the edition's own minitorch/ (cwd)
         import minitorch
-        import os
         assert not minitorch.__file__.startswith(os.getcwd()), minitorch.__file__
         from datasets import load_dataset
         import embeddings
@@ -212,7 +211,8 @@ def test_course_script_runs_unchanged(tmp_path, edition, name):
     """) + DRIVERS[name] + "\nprint('COURSE SCRIPT DONE')\n"
     standins = write_standins(tmp_path / "standins")
     env = dict(os.environ, COURSE_MNIST_DIR=str(mnist_dir), COURSE_SST2_DIR=str(sst2_dir),
-               PYTHONPATH=os.pathsep.join([str(standins), str(edition / "project"), os.environ.get("PYTHONPATH", "")]))
+               PYTHONPATH=os.pathsep.join([str(standins), str(edition / "project")]
+                                         + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
     result = subprocess.run([sys.executable, "-c", driver], env=env, cwd=edition, capture_output=True, text=True,
                             timeout=3600)
     print(result.stdout[-3000:])
