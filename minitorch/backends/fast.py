@@ -142,11 +142,7 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
     def kernel(out: TensorData, a: TensorData) -> None:
         if out.size == 0:
             return
-        if ufunc is not None and a.shape == out.shape and _numpy_broadcasts(out, a, a):  # flat: no layout to merge
-            with quiet(np):  # inf and NaN are results (log(0), exp(1000)), as in PyTorch
-                ufunc(a.to_numpy_view(), out=out.to_numpy_view())
-            return
-        layout = fast_layout.merge(out, a, a, "map")
+        layout = fast_layout.merge(out, a, a, "map")  # (None at once for same-shape row-major operands)
         if ufunc is not None and _numpy_runs(fn, layout, out.size):
             with quiet(np):  # inf and NaN are results (log(0), exp(1000)), as in PyTorch
                 ufunc(a.to_numpy_view(), out=out.to_numpy_view())
@@ -165,18 +161,15 @@ def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
     def kernel(out: TensorData, a: TensorData, b: TensorData) -> None:
         if out.size == 0:
             return
-        if ufunc is not None and _numpy_broadcasts(out, a, b):
+        broadcasts = ufunc is not None and _numpy_broadcasts(out, a, b)  # numpy's loop, no layout merged
+        layout = None if broadcasts else fast_layout.merge(out, a, b, "zip")
+        if ufunc is not None and (broadcasts or _numpy_runs(fn, layout, out.size)):
             try:
                 with quiet(np):  # inf - inf is NaN, quietly
                     ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
-                return
             except ValueError:  # the inputs do not broadcast to out: merge names the shapes
                 fast_layout.merge(out, a, b, "zip")
                 raise
-        layout = fast_layout.merge(out, a, b, "zip")
-        if ufunc is not None and _numpy_runs(fn, layout, out.size):
-            with quiet(np):  # inf - inf is NaN, quietly
-                ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
         else:
             _run_walk(fn, 2, out, a, b, layout)
 
