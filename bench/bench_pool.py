@@ -6,10 +6,9 @@ table and, with --write, replaces the "## Pooling and softmax" section of bench/
 
 from __future__ import annotations
 
-import sys
 import time
 
-from common import THREADS, Table, paired_medians, write_section  # noqa: I001  (pins threads before imports)
+from common import THREADS, Table, paired_medians, print_and_write  # noqa: I001  (pins threads before imports)
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -104,9 +103,4 @@ def main() -> Table:
 
 if __name__ == "__main__":
     started = time.perf_counter()
-    result = main()
-    print()
-    print(result.markdown())
-    if "--write" in sys.argv:
-        write_section(SECTION, f"`python bench/bench_pool.py --write`\n{NOTES}\n" + result.markdown())
-    print(f"(ran in {time.perf_counter() - started:.0f} s)")
+    print_and_write(main(), "bench_pool.py", SECTION, NOTES, started)

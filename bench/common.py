@@ -12,6 +12,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Callable, List, Sequence
@@ -125,3 +126,13 @@ def write_section(heading: str, body: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text)
+
+
+def print_and_write(table: Table, script: str, section: str, notes: str, started: float) -> None:
+    """Print `table` as markdown; with `--write` on the command line also make it the `## section`
+    of RESULTS.md, under the run line of `script` and `notes`; then the run's wall time."""
+    print()
+    print(table.markdown())
+    if "--write" in sys.argv:
+        write_section(section, f"`python bench/{script} --write`\n{notes}\n" + table.markdown())
+    print(f"(ran in {time.perf_counter() - started:.0f} s)")
