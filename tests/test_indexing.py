@@ -125,6 +125,13 @@ def test_basic_index_is_a_view_sharing_storage():
     assert x[:, None, ..., ::2].shape == (2, 1, 3, 2)
 
 
+def test_view_of_unit_step_slices_keeps_the_input_strides():
+    x = minitorch.tensor(np.arange(24.0).reshape(2, 3, 4))
+    assert x[:, 1:3]._tensor.strides is x._tensor.strides  # one tuple fewer per view
+    assert x[:, ::2]._tensor.strides == (12, 8, 1) and x[0, 1:]._tensor.strides == (4, 1)
+    assert x[None, :, 1:]._tensor.strides == (0, 12, 4, 1)
+
+
 def test_advanced_index_copies_and_repeats_accumulate():
     x = minitorch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     picked = x[[0, 0, 2, 0]]

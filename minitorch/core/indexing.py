@@ -230,7 +230,9 @@ def view_layout(
     offset = 0
     size = 1
     out_shape: List[int] = []
-    out_strides: List[int] = []
+    # None while the view keeps the input's strides (only slices of step 1): the input's own
+    # tuple is then the view's, one object fewer per view (views are made by the thousand)
+    out_strides: Optional[List[int]] = None
     dim = 0
     ndim = len(shape)
     for entry in entries:
@@ -251,6 +253,8 @@ def view_layout(
                 length = (stop - start + step - 1) // step if stop > start else 0
                 if length:
                     offset += start * stride
+                if out_strides is None:
+                    out_strides = list(strides[:dim])
                 stride *= step
             else:
                 raise IndexingError(
@@ -258,7 +262,8 @@ def view_layout(
                     f"PyTorch); index with a reversed list instead, x[list(range(n - 1, -1, -1))]"
                 )
             out_shape.append(length)
-            out_strides.append(stride)
+            if out_strides is not None:
+                out_strides.append(stride)
             size *= length
             dim += 1
         elif kind is int:
@@ -271,15 +276,20 @@ def view_layout(
                     f"{dim} of size {length} (use {-length}..{length - 1})"
                 )
             offset += (entry + length if entry < 0 else entry) * strides[dim]
+            if out_strides is None:
+                out_strides = list(strides[:dim])
             dim += 1
         elif entry is None:
+            if out_strides is None:
+                out_strides = list(strides[:dim])
             out_shape.append(1)
             out_strides.append(0)
         else:
             return None
     for rest in shape[dim:]:
         size *= rest
-    return offset, (*out_shape, *shape[dim:]), (*out_strides, *strides[dim:]), size
+    view_strides = strides if out_strides is None else (*out_strides, *strides[dim:])
+    return offset, (*out_shape, *shape[dim:]), view_strides, size
 
 
 def reshape_strides(
