@@ -37,7 +37,7 @@ from ..core.tensor_data import TensorData
 from . import compiled, fast_layout
 from .base import TensorBackend, TensorOps
 from .compiled import Kernel
-from .namespace import numpy_with, quiet
+from .namespace import numpy_with, quiet_call
 from .threads import get_num_threads, matmul, parallel_for, parallel_parts
 from .workspace import Workspace
 
@@ -61,6 +61,10 @@ def _copy(a: np.ndarray, out: np.ndarray) -> None:
     np.copyto(out, a)
 
 
+def _maximum(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    np.maximum(a, b, out=out)  # (numpy deprecates maximum's out given positionally, as the kernels give it)
+
+
 UNARY_UFUNCS: Dict[Callable, Callable] = {
     operators.neg: np.negative,
     operators.exp: np.exp,
@@ -72,7 +76,7 @@ BINARY_UFUNCS: Dict[Callable, Callable] = {
     operators.mul: np.multiply,
     operators.lt: np.less,
     operators.eq: np.equal,
-    operators.max: np.maximum,
+    operators.max: _maximum,
 }
 # numba computes these through libm, one element at a time: always numpy's SIMD loops
 LIBM = {operators.exp}
@@ -144,8 +148,8 @@ def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
             return
         layout = fast_layout.merge(out, a, a, "map")  # (None at once for same-shape row-major operands)
         if ufunc is not None and _numpy_runs(fn, layout, out.size):
-            with quiet(np):  # inf and NaN are results (log(0), exp(1000)), as in PyTorch
-                ufunc(a.to_numpy_view(), out=out.to_numpy_view())
+            # inf and NaN are results (log(0), exp(1000)), as in PyTorch
+            quiet_call(ufunc, a.to_numpy_view(), out.to_numpy_view())
         elif fn is operators.id and layout is not None and fast_layout.copies_in_tuned_kernel(out, layout):
             compiled.fast_walk.copy_to_contiguous(out._storage, a._storage, layout)
         else:
@@ -165,8 +169,7 @@ def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
         layout = None if broadcasts else fast_layout.merge(out, a, b, "zip")
         if ufunc is not None and (broadcasts or _numpy_runs(fn, layout, out.size)):
             try:
-                with quiet(np):  # inf - inf is NaN, quietly
-                    ufunc(a.to_numpy_view(), b.to_numpy_view(), out=out.to_numpy_view())
+                quiet_call(ufunc, a.to_numpy_view(), b.to_numpy_view(), out.to_numpy_view())  # inf - inf is NaN, quietly
             except ValueError:  # the inputs do not broadcast to out: merge names the shapes
                 fast_layout.merge(out, a, b, "zip")
                 raise
@@ -189,8 +192,8 @@ def fast_reduce(fn: Callable[[float, float], float], start: Optional[float] = No
         if ufunc is np.add and a.size >= BLAS_SUM_THRESHOLD and a.is_contiguous() and out.is_contiguous():
             _sum_contiguous(out, a, dim)
         elif ufunc is not None:
-            with quiet(np):  # a sum of inf and -inf is NaN, quietly
-                ufunc.reduce(a.to_numpy_view(), axis=dim, keepdims=True, out=out.to_numpy_view())
+            # a sum of inf and -inf is NaN, quietly (reduce's arguments: array, axis, dtype, out, keepdims)
+            quiet_call(ufunc.reduce, a.to_numpy_view(), dim, None, out.to_numpy_view(), True)
         else:
             layout = fast_layout.merge_reduce(out, a, dim)  # one row per output element
             parallel_for(compiled.fast_walk.reducer(fn), (out._storage, a._storage, layout), out.size, a.size, PARALLEL_GRAIN)

@@ -10,7 +10,7 @@ from typing import Any, Callable, ContextManager
 
 import numpy
 
-__all__ = ["array_namespace", "quiet", "numpy_with"]
+__all__ = ["array_namespace", "quiet", "quiet_call", "numpy_with"]
 
 
 def array_namespace(array: Any) -> Any:
@@ -57,6 +57,20 @@ def quiet(xp: Any) -> ContextManager[Any]:
     if errstate is numpy.errstate and _ERRSTATE is not None:
         return _QuietNumpy()
     return errstate(all="ignore")
+
+
+def quiet_call(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` inside `quiet(numpy)` for one call of numpy's (a ufunc, `out` given
+    positionally): a context-variable set and reset with no context manager around them,
+    ~0.2 us less (the fast backend's elementwise ops and sums each make one)."""
+    if _ERRSTATE is None:  # pragma: no cover - numpy 1.26
+        with numpy.errstate(all="ignore"):
+            return fn(*args)
+    token = _ERRSTATE.set(_IGNORE_ALL)
+    try:
+        return fn(*args)
+    finally:
+        _ERRSTATE.reset(token)
 
 
 def numpy_with(description: str, **overrides: Callable[..., Any]) -> types.ModuleType:

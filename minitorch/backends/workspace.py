@@ -92,6 +92,8 @@ class Workspace:
         """`numpy.empty`, from a reused block when the array is at least MIN_BYTES."""
         if not isinstance(dtype, np.dtype):  # (numpy's dtypes are subclasses of np.dtype)
             dtype = np.dtype(dtype)
+        if shape.__class__ is int and shape * dtype.itemsize < MIN_BYTES and order == "C":
+            return np.empty(shape, dtype)  # a small flat array (every small op's output): numpy's at once
         if type(shape) is not tuple:
             shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
         nbytes = math.prod(shape) * dtype.itemsize
