@@ -169,6 +169,39 @@ def test_batch_chunks_match_torch(monkeypatch, chunk, input_grad, threads):
         np.testing.assert_allclose(ours.grad.to_numpy(), theirs.grad.numpy(), atol=1e-12)
 
 
+@pytest.mark.parametrize("threads", [1, 3], indirect=True)
+@pytest.mark.parametrize("chunk", [10**9, 500])
+def test_weight_grad_reuses_every_threads_last_chunk(monkeypatch, chunk, threads):
+    """The batch is cut into one range of samples per thread; the forward keeps each range's last
+    chunk, so with one chunk per range (chunk 10**9) the weight gradient unrolls nothing again,
+    and with several (500: one sample each) it unrolls all but the kept ones."""
+    monkeypatch.setattr(conv_lowering, "CHUNK_ELEMENTS", chunk)
+    monkeypatch.setattr(conv_lowering, "PARALLEL_GRAIN", 1)
+    ops = minitorch.FastBackend.ops
+    calls = []
+
+    def counting_unfold(x, window, out):
+        calls.append(x.shape[0])
+        fast_conv.unfold(x, window, out)
+
+    monkeypatch.setattr(ops, "unfold", staticmethod(counting_unfold))
+    rng = np.random.default_rng(5)
+    x = minitorch.from_numpy(rng.standard_normal((7, 2, 5, 6)))  # 2*3*3*30 = 540 unrolled elements a sample
+    w = minitorch.from_numpy(rng.standard_normal((3, 2, 3, 3)), requires_grad=True)
+    out = conv2d(x, w, padding=1)
+    forward_calls = list(calls)
+    calls.clear()
+    out.backward(minitorch.from_numpy(np.ones(out.shape)))
+    ref_w = torch.tensor(w.to_numpy(), requires_grad=True)
+    F.conv2d(torch.tensor(x.to_numpy()), ref_w, padding=1).sum().backward()
+    np.testing.assert_allclose(w.grad.to_numpy(), ref_w.grad.numpy(), atol=1e-12)
+    assert sum(forward_calls) == 7
+    if chunk == 10**9:
+        assert (sorted(forward_calls), calls) == ([7] if threads == 1 else [2, 2, 3], [])  # one chunk per range
+    else:
+        assert len(forward_calls) == 7 and sum(calls) == 7 - threads  # all but each range's last sample
+
+
 def test_second_backward_through_the_same_graph_gives_the_same_gradients(monkeypatch):
     """The forward's unrolled chunk kept for the weight gradient must survive a backward."""
     monkeypatch.setattr(conv_lowering, "CHUNK_ELEMENTS", 1200)

@@ -163,7 +163,7 @@ class Conv(Function):
         x, w = canonical(input, dtype), canonical(weight, dtype)
         b = None if bias is None else array(bias).astype(dtype, copy=False)
         ctx.needs = (input.requires_grad(), weight.requires_grad())
-        # (N, C_out, OD, OH, OW), and the last batch chunk's unrolled input
+        # (N, C_out, OD, OH, OW), and each thread's last batch chunk, still unrolled
         out, unrolled = conv_forward(ops, x, w, window, groups, b, whole_batch_ok=not ctx.needs[0])
         ctx.save_for_backward(x, w, unrolled if ctx.needs[1] else None)
         ctx.window, ctx.groups, ctx.has_bias = window, groups, bias is not None

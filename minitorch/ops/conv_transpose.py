@@ -121,7 +121,7 @@ class ConvTranspose(Function):
         grad = ops.xp.ascontiguousarray(canonical(grad_output, x.dtype))
         grad_input = grad_weight = unrolled = None
         if ctx.needs[0]:
-            # (N, C_in, *in), and the last batch chunk's unrolled gradient
+            # (N, C_in, *in), and each thread's last batch chunk of the unrolled gradient
             grad_x, unrolled = conv_forward(ops, grad, w, window, groups)
             grad_input = from_array(grad_output, grad_x, input_shape)
         if ctx.needs[1]:
