@@ -24,7 +24,7 @@ from ..core.tensor import Tensor
 from ..core.window import Window
 from ..errors import ShapeError
 from .arrays import array, from_array, int_tuple, is_int, namespace
-from .conv_lowering import conv_forward, conv_input_grad, conv_weight_grad
+from .conv_lowering import conv_forward, conv_gradients, conv_input_grad, conv_weight_grad
 
 __all__ = [
     "Conv",
@@ -179,9 +179,13 @@ class Conv(Function):
         # (N, C_out, *out) -> (N, C_out, OD, OH, OW), C-contiguous for the matmuls
         grad = ops.xp.ascontiguousarray(canonical(grad_output, x.dtype))
         grad_input = grad_weight = None
-        if ctx.needs[0]:
+        if ctx.needs[0] and ctx.needs[1]:  # both in one parallel region
+            grad_x, grad_w = conv_gradients(ops, x, grad, w, window, groups, unrolled)
+            grad_input = from_array(grad_output, grad_x, input_shape)
+            grad_weight = from_array(grad_output, grad_w, weight_shape)
+        elif ctx.needs[0]:
             grad_input = from_array(grad_output, conv_input_grad(ops, grad, w, window, groups), input_shape)
-        if ctx.needs[1]:
+        elif ctx.needs[1]:
             grad_w = conv_weight_grad(ops, x, grad, window, groups, unrolled)
             grad_weight = from_array(grad_output, grad_w, weight_shape)
         if not ctx.has_bias:
