@@ -120,3 +120,93 @@ def test_a_forked_child_splits_work_on_its_own_pool(threads):
         os._exit(0 if sorted(ranges) == [(0, 2), (2, 2)] else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0  # -14 (SIGALRM) when the child hung
+
+
+def _mark(out, first, count):  # (compiled by the tests below)
+    for i in range(first, first + count):
+        out[i] += 1.0
+
+
+def _tbb_installed() -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.version("tbb")
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("threads", [3], indirect=True)
+def test_a_compiled_kernel_is_split_by_numbas_tbb_layer_once_over_its_range(threads):
+    kernel = numba.njit(nogil=True)(_mark)
+    out = np.zeros(1000)
+    policy.parallel_for(kernel, (out,), 1000, work=1000, grain=1)
+    assert (out == 1).all()
+    if _tbb_installed():  # (a dependency where TBB has wheels; else the pool below runs it)
+        assert policy._state["tbb"] is True and numba.threading_layer() == "tbb"
+    out[:] = 0
+    policy.parallel_for(kernel, (out,), 7, work=1000, grain=1)  # fewer rows than threads
+    assert out[:7].tolist() == [1] * 7 and not out[7:].any()
+
+
+@pytest.mark.parametrize("threads", [3], indirect=True)
+def test_without_tbb_a_compiled_kernel_runs_on_the_pool(threads, monkeypatch):
+    monkeypatch.setitem(policy._state, "tbb", False)
+    kernel = numba.njit(nogil=True)(_mark)
+    out = np.zeros(10)
+    policy.parallel_for(kernel, (out,), 10, work=10, grain=1)
+    assert (out == 1).all() and policy._pool[0] is not None
+
+
+def test_the_spin_pool_wakes_its_sleeping_threads_and_a_sleeping_caller():
+    """Pool threads poll for SPIN_SECONDS after a part, then sleep; a caller whose pool threads are
+    late sleeps too; nap() puts polling threads to sleep at once. Every path still runs every part."""
+    import time
+
+    from minitorch.backends.thread_pool import SPIN_SECONDS, SpinPool
+
+    pool = SpinPool(2)
+    seen = []
+
+    def task(late, first, count):
+        if first and late:
+            time.sleep(late)  # the caller polls for SPIN_SECONDS, then sleeps until this part ends
+        seen.append((first, count))
+
+    def settles(condition):
+        deadline = time.perf_counter() + 5
+        while not condition() and time.perf_counter() < deadline:
+            time.sleep(0.001)
+        return condition()
+
+    try:
+        for late in (0.0, 50 * SPIN_SECONDS, 0.0):
+            seen.clear()
+            assert settles(lambda: pool.sleepers == 2)  # both asleep: the task must wake them
+            assert pool.run(task, (late,), [0, 3, 6, 10]) and sorted(seen) == [(0, 3), (3, 3), (6, 4)]
+        pool.run(task, (0.0,), [0, 5, 10])  # two parts: the third thread has none, and still ends
+        pool.nap()
+        assert settles(lambda: pool.sleepers == 2)
+        assert not pool.caller_sleeps and pool.job[0] is None  # no arrays kept alive by the pool
+    finally:
+        pool.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+@pytest.mark.parametrize("threads", [2], indirect=True)
+def test_a_forked_child_splits_compiled_kernels_too(threads):
+    import os
+
+    kernel = numba.njit(nogil=True)(_mark)
+    out = np.zeros(100)
+    policy.parallel_for(kernel, (out,), 100, 100, 1)  # the parent's TBB workers (or pool) exist
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        import signal
+
+        signal.alarm(20)  # a hang ends the child with SIGALRM, failing the test
+        policy.parallel_for(kernel, (out,), 100, 100, 1)
+        os._exit(0 if (out == 2).all() else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

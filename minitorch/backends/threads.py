@@ -10,16 +10,23 @@ spinning for a while after each threaded call) and whoever runs minitorch's kern
 2-core machine the two spinning at once made a LeNet-5 step 2.8x slower at 2 threads than at 1
 (issue 15). So:
 
-* minitorch's numba kernels take a range of rows and release the GIL; `parallel_for` splits a
-  large call into one range per thread on a small pool of Python threads that *sleep* between
-  calls (no OpenMP workers spinning beside BLAS's);
-* inside such a parallel region BLAS runs on one thread (`serial_blas`): each worker's BLAS
-  call is part of the split, not a second level of threads;
+* minitorch's kernels take a range of rows, `task(*args, first, count)`, and release the GIL;
+  `parallel_for` splits a call above its `grain` into one range per thread. A numba kernel's
+  ranges go to numba's TBB threading layer (`fast_split`: ~1 us while TBB's workers are awake,
+  ~8 us after they slept; they sleep within microseconds of running out of work); a task
+  written in Python, or any task where TBB is missing, to `thread_pool.SpinPool`, Python
+  threads that poll for the next task for 100 us after each part, in compiled code without
+  the GIL, then sleep (~11 us a hand-off while they poll, ~30 us after). Neither spins for
+  long (no OpenMP workers spinning beside BLAS's), and the pool's threads are sent to sleep
+  before TBB's run;
+* inside a pool region BLAS runs on one thread (`serial_blas`): each thread's BLAS call is
+  part of the split, not a second level of threads;
 * outside them, `matmul` gives BLAS its threads only for products of at least
   `BLAS_THREADS_MIN` multiply-adds per matrix (where threads pay for their start and their
   spinning afterwards); smaller ones run on one thread, and OpenBLAS's workers stay asleep.
 
-Work below the `grain` a caller passes stays on the calling thread.
+Work below the `grain` a caller passes stays on the calling thread; so does work inside a
+region (regions do not nest).
 """
 
 from __future__ import annotations
@@ -27,13 +34,13 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from types import ModuleType
 from typing import Any, Callable, Iterator, List, Optional
 
 import numpy as np
 
 from . import compiled
+from .thread_pool import SpinPool
 
 __all__ = [
     "set_num_threads",
@@ -55,8 +62,8 @@ BLAS_THREADS_MIN = 1 << 24
 # OpenBLAS itself threads a product only from m * n * k >= 65536 * 4 (interface/gemm.c).
 _OPENBLAS_THREADS_FROM = 1 << 18
 
-_state = {"threads": 0, "serial_depth": 0}
-_pool: List[Optional[ThreadPoolExecutor]] = [None]
+_state: dict = {"threads": 0, "serial_depth": 0, "tbb": None}
+_pool: List[Optional[SpinPool]] = [None]
 _lock = threading.Lock()
 _blas: List[Any] = []  # threadpoolctl's controllers of the loaded BLAS libraries (see _find_blas)
 
@@ -128,11 +135,10 @@ def set_num_threads(threads: int) -> None:
     threads = int(threads)
     with _lock:
         _state["threads"] = threads
-        for controller in _find_blas():
-            controller.set_num_threads(threads)
+        _blas_follow(threads)
         pool, _pool[0] = _pool[0], None
     if pool is not None:
-        pool.shutdown(wait=False)
+        pool.close()
     compiled.with_numba(_numba_threads)
 
 
@@ -182,12 +188,19 @@ def matmul(a: Any, b: Any, out: Any = None, **kwargs: Any) -> Any:
     return np.matmul(a, b, out=out, **kwargs)
 
 
-def _workers(threads: int) -> ThreadPoolExecutor:
+def _workers(threads: int) -> SpinPool:
     with _lock:
         pool = _pool[0]
         if pool is None:
-            pool = _pool[0] = ThreadPoolExecutor(max_workers=threads - 1, thread_name_prefix="minitorch")
+            pool = _pool[0] = SpinPool(threads - 1)
+            _blas_follow(threads)  # (the pool's first kernels may have loaded one more BLAS)
         return pool
+
+
+def _blas_follow(threads: int) -> None:
+    """Give every BLAS loaded now the policy's count (numba's first compile loads scipy's)."""
+    for controller in _find_blas():
+        controller.set_num_threads(threads)
 
 
 def parallel_parts(work: int, grain: int) -> int:
@@ -199,8 +212,11 @@ def parallel_parts(work: int, grain: int) -> int:
 
 def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, grain: int) -> None:
     """`task(*args, first, count)` over `0 <= first < total`, split into one contiguous range
-    per thread when `work` (elements touched) is at least `grain`, more than one thread is set
-    and no parallel region is running already; BLAS runs on one thread meanwhile."""
+    per thread when `work` (elements touched) is at least twice `grain`, more than one thread
+    is set and no parallel region is running already (see the module docstring for who runs the
+    ranges). A Python task's first exception comes back here once every range has ended, and
+    BLAS runs on one thread meanwhile; a numba kernel split by TBB must not raise (numba's
+    parallel code drops exceptions: minitorch's kernels check their inputs before)."""
     if work < 2 * grain or _state["threads"] == 1:  # the common case, before any bookkeeping
         task(*args, 0, total)
         return
@@ -208,15 +224,18 @@ def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, 
     if parts < 2:
         task(*args, 0, total)
         return
-    threads = get_num_threads()
+    compiled_task = hasattr(task, "py_func")  # a numba kernel
+    if compiled_task and _state["tbb"] is not False and not any(type(arg) is tuple for arg in args):
+        if _state["tbb"] is None:  # (numba's parallel code takes arrays and numbers, no tuples)
+            _state["tbb"] = compiled.fast_split.tbb_layer()
+            _blas_follow(get_num_threads())
+        if _state["tbb"]:
+            if _pool[0] is not None:
+                _pool[0].nap()
+            compiled.fast_split.splitter(task)(args, total, parts)
+            return
     bounds = [total * i // parts for i in range(parts + 1)]
-    pool = _workers(threads)
-    with serial_blas():
-        futures: List[Future] = [
-            pool.submit(task, *args, bounds[i], bounds[i + 1] - bounds[i]) for i in range(1, parts)
-        ]
-        try:
-            task(*args, 0, bounds[1])
-        finally:
-            for future in futures:
-                future.result()
+    pool = _workers(get_num_threads())
+    with contextlib.nullcontext() if compiled_task else serial_blas():  # (kernels call no BLAS)
+        if not pool.run(task, args, bounds):
+            task(*args, 0, total)
