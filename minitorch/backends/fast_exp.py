@@ -5,7 +5,8 @@ numba's `math.exp` calls libm one element at a time (measured 5x slower than PyT
 t = k ln2 + f with |f| <= ln2 / 2, exp(t) = 2^k * poly(f), where poly is the Taylor series
 (degree 7 for float32, 13 for float64: below one unit in the last place) and 2^k is built by
 writing k into the exponent bits (`_pow2`). Below `lowest` (exp underflows) the result is 0.
-Kernels take the constants as arguments: `*EXP_CONSTANTS[dtype]` gives `split, poly`.
+Kernels get the constants with `split, poly = constants_of(x)` (compile-time constants for the
+dtype of x, a number or an array; `EXP_CONSTANTS[dtype]` outside numba).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic, overload, register_jitable
 
-__all__ = ["FASTMATH", "EXP_CONSTANTS", "exp_nonpositive", "sigmoid"]
+__all__ = ["FASTMATH", "EXP_CONSTANTS", "exp_nonpositive", "sigmoid", "constants_of"]
 
 # reassociation lets sums vectorize; no "nnan"/"ninf", so NaN and inf keep their meaning;
 # numpy's error model: x / 0 gives inf or NaN instead of a Python exception check per division
@@ -72,14 +73,16 @@ def exp_nonpositive(t, split, poly):
     return e - e if t < lowest else e  # e is finite there: exact 0
 
 
-def _constants_of(x):
-    """(split, poly) for the float type of `x` (float32, else float64), inside numba code."""
-    return EXP_CONSTANTS[np.dtype(np.float32 if isinstance(x, np.float32) else np.float64)]
+def constants_of(x):
+    """(split, poly) for the float type of `x`, a number or an array (float32, else float64),
+    inside numba code: compile-time constants."""
+    return EXP_CONSTANTS[np.dtype(np.float32 if np.asarray(x).dtype == np.float32 else np.float64)]
 
 
-@overload(_constants_of)
+@overload(constants_of)
 def _constants_of_overload(x):
-    split, poly = EXP_CONSTANTS[np.dtype(np.float32 if x == types.float32 else np.float64)]
+    dtype = x.dtype if isinstance(x, types.Array) else x
+    split, poly = EXP_CONSTANTS[np.dtype(np.float32 if dtype == types.float32 else np.float64)]
     return lambda x: (split, poly)
 
 
@@ -87,7 +90,7 @@ def _constants_of_overload(x):
 def sigmoid(x):
     """`operators.sigmoid` in a form numba vectorises: with e = exp(-|x|) (never overflows),
     1 / (1 + e) for x >= 0, else e / (1 + e). NaN stays NaN (x >= 0 is false, e is NaN)."""
-    split, poly = _constants_of(x)
+    split, poly = constants_of(x)
     e = exp_nonpositive(-abs(x), split, poly)
     one = poly[-1]  # 1 in x's dtype
     r = one / (one + e)

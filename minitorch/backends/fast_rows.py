@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 from numba.extending import register_jitable
 
-from .fast_exp import EXP_CONSTANTS, FASTMATH, exp_nonpositive
+from .fast_exp import FASTMATH, constants_of, exp_nonpositive
 from .threads import parallel_for
 
 __all__ = [
@@ -55,7 +55,8 @@ def _row_max(row):
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
-def _softmax_forward(x, out, split, poly, first, count):
+def _softmax_forward(x, out, first, count):
+    split, poly = constants_of(x)
     for r in range(first, first + count):
         row, result = x[r], out[r]
         m = _row_max(row)
@@ -81,7 +82,8 @@ def _softmax_backward(y, grad_out, grad_in, first, count):
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
-def _log_softmax_forward(x, out, split, poly, first, count):
+def _log_softmax_forward(x, out, first, count):
+    split, poly = constants_of(x)
     for r in range(first, first + count):
         row, result = x[r], out[r]
         m = _row_max(row)
@@ -97,7 +99,8 @@ def _log_softmax_forward(x, out, split, poly, first, count):
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
-def _log_softmax_backward(y, grad_out, grad_in, split, poly, first, count):
+def _log_softmax_backward(y, grad_out, grad_in, first, count):
+    split, poly = constants_of(y)
     for r in range(first, first + count):
         logp, g, result = y[r], grad_out[r], grad_in[r]
         total = g[0]
@@ -108,7 +111,8 @@ def _log_softmax_backward(y, grad_out, grad_in, split, poly, first, count):
 
 
 @njit(fastmath=FASTMATH, error_model="numpy", cache=True, nogil=True)
-def _logsumexp_forward(x, out, split, poly, first, count):
+def _logsumexp_forward(x, out, first, count):
+    split, poly = constants_of(x)
     for r in range(first, first + count):
         row = x[r]
         m = _row_max(row)
@@ -125,9 +129,10 @@ def _c(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-# Elements per thread from which the row kernels are split over threads (by rows; a pool
-# thread's wake-up costs ~60 us, so only large row blocks gain).
-PARALLEL_GRAIN = 1 << 20
+# Elements per thread from which the row kernels are split over threads (by rows, on numba's
+# TBB layer: threads.py). float32 softmax forward, one thread -> two, us (2 cores, load ~2):
+# 64x1000 25 -> 19, 256x1000 87 -> 51, 1024x1000 335 -> 176.
+PARALLEL_GRAIN = 1 << 15
 
 
 def _rows(kernel: Any, args: tuple, x: np.ndarray) -> None:
@@ -137,7 +142,7 @@ def _rows(kernel: Any, args: tuple, x: np.ndarray) -> None:
 
 def softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
     """See `row_kernels.softmax_forward`; `out` must be C-contiguous."""
-    _rows(_softmax_forward, (_c(x), out, *EXP_CONSTANTS[x.dtype]), x)
+    _rows(_softmax_forward, (_c(x), out), x)
 
 
 def softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -> None:
@@ -174,17 +179,17 @@ def log_softmax_forward(x: np.ndarray, out: np.ndarray) -> None:
     if x.shape[1] < SHORT_ROW:
         _rows(_log_softmax_short_rows, (_c(x), out), x)
     else:
-        _rows(_log_softmax_forward, (_c(x), out, *EXP_CONSTANTS[x.dtype]), x)
+        _rows(_log_softmax_forward, (_c(x), out), x)
 
 
 def log_softmax_backward(y: np.ndarray, grad_out: np.ndarray, grad_in: np.ndarray) -> None:
     """See `row_kernels.log_softmax_backward`; `grad_in` must be C-contiguous."""
-    _rows(_log_softmax_backward, (_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in, *EXP_CONSTANTS[y.dtype]), y)
+    _rows(_log_softmax_backward, (_c(y), _c(grad_out.astype(y.dtype, copy=False)), grad_in), y)
 
 
 def logsumexp_forward(x: np.ndarray, out: np.ndarray) -> None:
     """See `row_kernels.logsumexp_forward`; `out` must be C-contiguous."""
-    _rows(_logsumexp_forward, (_c(x), out, *EXP_CONSTANTS[x.dtype]), x)
+    _rows(_logsumexp_forward, (_c(x), out), x)
 
 
 @njit(error_model="numpy", cache=True, nogil=True)
