@@ -204,13 +204,13 @@ def test_compiled_kernels_are_loaded_from_the_disk_cache_by_the_next_process(tmp
 
 @pytest.mark.parametrize("threads", [2], indirect=True)
 def test_transcendental_maps_split_from_a_lower_size_than_cheap_ones(threads, monkeypatch):
-    """At 2 threads a flat 800K-element sigmoid (or gelu) is split over the threads; relu and neg of
+    """At 2 threads a flat 100K-element sigmoid (or gelu) is split over the threads; relu and neg of
     the same size are not (a split costs more than it saves there: see fast.TRANSCENDENTAL_GRAIN)."""
     from minitorch.ops.activation_scalars import gelu
 
     calls = []
     monkeypatch.setattr(fast, "parallel_for", lambda task, args, total, work, grain: calls.append(work >= 2 * grain))
-    n = 800_000
+    n = 100_000
     a = TensorData(np.ones(n, dtype=np.float32), (n,))
     for fn in (operators.sigmoid, gelu, operators.relu, operators.neg):
         fast.fast_map(fn)(TensorData(np.zeros(n, dtype=np.float32), (n,)), a)

@@ -38,20 +38,20 @@ from . import compiled, fast_layout
 from .base import TensorBackend, TensorOps
 from .compiled import Kernel
 from .namespace import numpy_with, quiet_call
-from .threads import get_num_threads, matmul, parallel_for, parallel_parts
+from .threads import matmul, parallel_for, parallel_parts
 from .workspace import Workspace
 
 __all__ = ["FastOps", "FastBackend", "PARALLEL_GRAIN", "TRANSCENDENTAL_GRAIN", "WORKSPACE"]
 
-# Elements per thread from which an elementwise call is split over threads. Waking a sleeping
-# pool thread costs ~60 us on the development VM (measured, idle machine): below ~2M elements
-# per thread the split lost (1M-element relu 0.08 ms on one thread, 0.11 ms on two).
-PARALLEL_GRAIN = 1 << 21
+# Elements per thread from which an elementwise call is split over threads (a call splits from
+# twice this many). Measured on the development VM (2 cores, idle; float32, one thread -> two,
+# microseconds per op through minitorch, numba's TBB layer handing out the ranges): neg 65K
+# 7 -> 10, 131K 14 -> 11, 1M 76 -> 55; add 65K 12 -> 11, 131K 19 -> 14, 1M 110 -> 75.
+PARALLEL_GRAIN = 1 << 16
 # The same for the transcendental functions (sigmoid, the float32 forms of gelu, silu, ...; libm
-# calls on float64), about 2-3x the work per element of a copy: split from 800K elements (idle
-# machine, 2 threads, flat float32 sigmoid: 512K 0.109 -> 0.137 ms, a loss; 1M 0.209 -> 0.163 ms;
-# 2M 0.414 -> 0.297 ms; add/mul/neg/relu keep PARALLEL_GRAIN: at 1M-2M a split lost 20-35%).
-TRANSCENDENTAL_GRAIN = 400_000
+# calls on float64), about 2-3x the work per element of a copy: sigmoid 33K 11 -> 12, 65K
+# 18 -> 15, 1M 223 -> 119.
+TRANSCENDENTAL_GRAIN = 1 << 15
 # From this many elements a zip broadcasting rows along leading dims ((4096, 256) + (256,)) runs in
 # the strided walk, not numpy's broadcasting loop (see `_numpy_broadcasts`; 100K elements: 35 -> 28 us).
 ROW_BROADCAST_WALK = 1 << 16
@@ -121,19 +121,21 @@ def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: Tenso
 
 
 def _numpy_runs(fn: Callable, layout: Optional[np.ndarray], size: int) -> bool:
-    return fn in LIBM or (layout is None and (size < PARALLEL_GRAIN or get_num_threads() == 1))
+    """Whether numpy's ufunc runs a map or same-shape zip: always for LIBM, else when contiguous
+    and too small to split over threads."""
+    return fn in LIBM or (layout is None and parallel_parts(size, PARALLEL_GRAIN) == 1)
 
 
 def _numpy_broadcasts(out: TensorData, a: TensorData, b: TensorData) -> bool:
     """Whether numpy's ufunc runs a zip over every operand's own row-major layout (same shapes,
-    or one broadcast against the other, e.g. a bias), on one thread (or below PARALLEL_GRAIN).
+    or one broadcast against the other, e.g. a bias), when too small to split over threads.
     Broadcasts ran 1.5-13x faster there than in the strided walk (conv bias (16,8,28,28) +
     (8,1,1): 62 -> 35 us; (10,100,52) + (1,100,1): 63 -> 16 us; rows of 4 plus a column:
     980 -> 77 us; measured, one thread), and no layout needs merging first. The exception: large
     rows broadcast along leading dims only ((4096, 256) + (256,): the operands' last dims equal),
     where the walk's vectorised row loop ran 1.2-1.8x faster than numpy's broadcasting loop
     ((1000, 1000) + (1000,): 0.35 -> 0.20 ms; (300, 1000) + (1000,): 111 -> 81 us)."""
-    if not ((out.size < PARALLEL_GRAIN or get_num_threads() == 1) and out.is_contiguous() and a.is_contiguous() and b.is_contiguous()):
+    if not (parallel_parts(out.size, PARALLEL_GRAIN) == 1 and out.is_contiguous() and a.is_contiguous() and b.is_contiguous()):
         return False
     rows_broadcast = a.shape != b.shape and a.shape[-1:] == b.shape[-1:] == out.shape[-1:]
     return not (rows_broadcast and out.size >= ROW_BROADCAST_WALK)
