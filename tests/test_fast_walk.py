@@ -215,3 +215,18 @@ def test_transcendental_maps_split_from_a_lower_size_than_cheap_ones(threads, mo
     for fn in (operators.sigmoid, gelu, operators.relu, operators.neg):
         fast.fast_map(fn)(TensorData(np.zeros(n, dtype=np.float32), (n,)), a)
     assert calls == [True, True, False]  # neg runs in numpy's ufunc: no parallel_for at all
+
+
+@pytest.mark.parametrize("shape, dim", [((300, 40), 0), ((300, 40), 1), ((40, 300), 0), ((7, 300, 5), 1), ((64, 16), 0)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_contiguous_sums_split_over_threads_match_numpy(shape, dim, dtype, split, monkeypatch):
+    """Sums of contiguous data: BLAS on one thread; on three, numba's row sums (last dim) or a
+    2-d array's blocks of rows added (first dim), or BLAS where neither applies."""
+    monkeypatch.setattr(fast, "SUM_SPLIT_MIN", 1)
+    monkeypatch.setattr(fast, "BLAS_SUM_THRESHOLD", 1)
+    a = np.random.default_rng(len(shape) + dim).standard_normal(shape).astype(dtype)
+    out_shape = tuple(1 if d == dim else n for d, n in enumerate(shape))
+    out = TensorData(np.full(math.prod(out_shape), np.nan, dtype=dtype), out_shape)
+    fast.fast_reduce(operators.add, 0.0)(out, TensorData(a.ravel().copy(), shape), dim)
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out.to_numpy_view(), a.astype(np.float64).sum(dim, keepdims=True), rtol=tol, atol=tol)

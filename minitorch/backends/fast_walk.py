@@ -41,7 +41,7 @@ from ..core import tensor_data
 from .code_version import code_version
 from .fast_layout import A_SHAPE, A_STRIDES, B_SHAPE, B_STRIDES, COPY_DIMS, OUT_STRIDES, SHAPE
 
-__all__ = ["Elementwise", "elementwise", "reducer", "copy_to_contiguous", "sum_rows_of_4", "jitable", "BLOCK"]
+__all__ = ["Elementwise", "elementwise", "reducer", "copy_to_contiguous", "sum_rows_of_4", "sum_row_blocks", "sum_rows", "jitable", "BLOCK"]
 
 _registered: Dict[Any, Any] = {}
 
@@ -280,3 +280,30 @@ def sum_rows_of_4(out, a, rows):  # pragma: no cover - numba
     for r in range(uint64(rows)):
         p = uint64(4) * r
         out[r] = (a[p] + a[p + uint64(1)]) + (a[p + uint64(2)] + a[p + uint64(3)])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def sum_row_blocks(partial, a, first, count):  # pragma: no cover - numba
+    """partial[k] = the sum of the rows of block k of a (length, inner), for the blocks first ..
+    first + count of partial.shape[0] equal blocks (rows streamed whole, vectorised along them),
+    so that threads can split the rows; the caller adds the partial sums."""
+    blocks, length = partial.shape[0], a.shape[0]
+    for k in range(first, first + count):
+        total = partial[k]
+        total[:] = 0
+        for r in range(length * k // blocks, length * (k + 1) // blocks):
+            row = a[r]
+            for j in range(uint64(row.shape[0])):
+                total[j] += row[j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "nsz", "contract"})
+def sum_rows(out, a, first, count):  # pragma: no cover - numba
+    """out[r] = the sum of row r of contiguous (rows, length) data, for rows first .. first +
+    count (reassociated: vectorised), so that threads can split the rows."""
+    for r in range(first, first + count):
+        row = a[r]
+        total = row[0] - row[0]
+        for j in range(row.shape[0]):
+            total += row[j]
+        out[r] = total
