@@ -19,7 +19,7 @@ from minitorch.ops.pad import pad  # noqa: E402
 from minitorch.ops.pool import avg_pool2d, max_pool2d  # noqa: E402
 from minitorch.ops.softmax import log_softmax, softmax  # noqa: E402
 
-SECTION = "Pooling and softmax"
+SECTION = "Pooling and softmax" + ("" if THREADS == 1 else f", {THREADS} threads")  # (--write: one section per count)
 NOTES = """
 Timings alternate ours and torch call by call (the machine is shared), medians of 30 (15 for
 the 4096x1000 rows, 200 for 64x10). The course's tile-based pooling is built as the issue asks
@@ -103,4 +103,5 @@ def main() -> Table:
 
 if __name__ == "__main__":
     started = time.perf_counter()
-    print_and_write(main(), "bench_pool.py", SECTION, NOTES, started)
+    notes = NOTES if THREADS == 1 else f"\nWith BENCH_THREADS={THREADS} in the environment: ours and torch timed in alternating blocks with a pause\n(bench/common.py paired_medians), both on {THREADS} threads.\n"
+    print_and_write(main(), "bench_pool.py", SECTION, notes, started)
