@@ -54,7 +54,7 @@ MUTANTS = [
     Mutant("same padding: extra element on the low side", "ops/conv.py",
            "low = tuple(t // 2 for t in total)", "low = tuple((t + 1) // 2 for t in total)",
            ("tests/test_registry.py", "-k", "conv")),
-    Mutant("to_index column-major", "core/tensor_data.py",
+    Mutant("to_index column-major", "core/strides.py",
            "    for i in range(len(shape) - 1, -1, -1):\n        out_index[i] = remaining % shape[i]",
            "    for i in range(len(shape)):\n        out_index[i] = remaining % shape[i]",
            ("tests/test_tensor_data.py",)),

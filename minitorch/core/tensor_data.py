@@ -1,17 +1,16 @@
-"""Strided storage: shapes, strides, index math and broadcasting.
+"""Strided storage: `TensorData`, a flat storage with the shape and strides that give it meaning.
 
 A tensor's numbers live in a flat 1-D numpy array (its *storage*). The *shape* says how many
 entries each dimension has and the *strides* how many storage positions one step along a
 dimension moves (counted in elements, not bytes). Permuting dimensions only permutes shape
 and strides, so many tensors can share one storage.
 
-The index helpers below are written once, in plain Python over sequences, and are compiled
-by the fast backend (numba) from this same source.
+The index arithmetic (positions, row-major strides, broadcasting) is in `core/strides.py`;
+it is re-exported here under the course's names (`minitorch.tensor_data.index_to_position`).
 """
 
 from __future__ import annotations
 
-import functools
 import random
 from typing import Iterable, Optional, Sequence, Tuple, Union
 
@@ -21,6 +20,18 @@ import numpy.typing as npt
 from ..errors import IndexingError
 from .dtypes import SUPPORTED_DTYPES, as_dtype
 from .indexing import is_row_major, view_layout
+from .strides import (
+    UserIndex,
+    UserShape,
+    UserStrides,
+    broadcast_index,
+    element_count,
+    index_to_position,
+    row_major,
+    shape_broadcast,
+    strides_from_shape,
+    to_index,
+)
 
 __all__ = [
     "IndexingError",
@@ -34,121 +45,12 @@ __all__ = [
     "broadcast_index",
     "shape_broadcast",
     "strides_from_shape",
+    "row_major",
     "SUPPORTED_DTYPES",
     "as_dtype",
 ]
 
 Storage = npt.NDArray[np.generic]
-OutIndex = npt.NDArray[np.int64]
-# the index helpers take arrays (in compiled kernels) and tuples (in Python) alike
-Index = Union[npt.NDArray[np.int64], Sequence[int]]
-Shape = Union[npt.NDArray[np.int64], Sequence[int]]
-Strides = Union[npt.NDArray[np.int64], Sequence[int]]
-
-UserIndex = Sequence[int]
-UserShape = Sequence[int]
-UserStrides = Sequence[int]
-
-def index_to_position(index: Index, strides: Strides) -> int:
-    """Storage position of a multidimensional index: sum of index[i] * strides[i].
-
-    Args:
-        index: one index per dimension.
-        strides: the tensor's strides.
-
-    Example:
-        >>> index_to_position((1, 2), (5, 1))
-        7
-    """
-    position = 0
-    for i in range(len(strides)):  # (index may be a longer fixed-size buffer, as in GPU kernels)
-        position += index[i] * strides[i]
-    return position
-
-
-def to_index(ordinal: int, shape: Shape, out_index: OutIndex) -> None:
-    """Write into `out_index` the index of the `ordinal`-th element in row-major order.
-
-    Args:
-        ordinal: 0 <= ordinal < prod(shape).
-        shape: the tensor shape.
-        out_index: written in place, one entry per dimension.
-    """
-    remaining = ordinal + 0
-    for i in range(len(shape) - 1, -1, -1):
-        out_index[i] = remaining % shape[i]
-        remaining = remaining // shape[i]
-
-
-def broadcast_index(big_index: Index, big_shape: Shape, shape: Shape, out_index: OutIndex) -> None:
-    """Map an index of the broadcast (big) shape to the index of a smaller input shape.
-
-    Dimensions are aligned on the right; where the input has size 1 the index is 0, and the
-    input's missing leading dimensions are dropped.
-
-    Args:
-        big_index: index into `big_shape`.
-        big_shape: the broadcast shape.
-        shape: the input's shape.
-        out_index: written in place, one entry per input dimension.
-    """
-    offset = len(big_shape) - len(shape)
-    for i in range(len(shape)):
-        if shape[i] > 1:
-            out_index[i] = big_index[i + offset]
-        else:
-            out_index[i] = 0
-
-
-def shape_broadcast(shape1: UserShape, shape2: UserShape) -> Tuple[int, ...]:
-    """The shape two shapes broadcast to (NumPy/PyTorch rules).
-
-    Raises:
-        IndexingError: when a dimension differs and neither side is 1.
-
-    Example:
-        >>> shape_broadcast((2, 1, 4), (3, 1))
-        (2, 3, 4)
-    """
-    length = max(len(shape1), len(shape2))
-    left = (1,) * (length - len(shape1)) + tuple(shape1)
-    right = (1,) * (length - len(shape2)) + tuple(shape2)
-    result = []
-    for a, b in zip(left, right):
-        if a == b or b == 1:
-            result.append(a)
-        elif a == 1:
-            result.append(b)
-        else:
-            raise IndexingError(
-                f"broadcast: shapes {tuple(shape1)} and {tuple(shape2)} do not broadcast "
-                f"(sizes {a} and {b} differ and neither is 1); reshape one side or use view()"
-            )
-    return tuple(result)
-
-
-def strides_from_shape(shape: UserShape) -> Tuple[int, ...]:
-    """Row-major (contiguous) strides of a shape.
-
-    Example:
-        >>> strides_from_shape((2, 3, 4))
-        (12, 4, 1)
-    """
-    if len(shape) == 1:
-        return (1,)
-    strides = []
-    step = 1
-    for size in reversed(tuple(shape)):
-        strides.append(step)
-        step *= max(int(size), 1)
-    return tuple(reversed(strides))
-
-
-@functools.lru_cache(maxsize=4096)
-def row_major(shape: Tuple[int, ...]) -> Tuple[Tuple[int, ...], int]:
-    """(row-major strides, element count) of a shape tuple; cached, as every op's output asks
-    again for the shapes it has asked for before."""
-    return strides_from_shape(shape), _prod(shape)
 
 
 def _storable(dtype: np.dtype) -> np.dtype:
@@ -158,13 +60,6 @@ def _storable(dtype: np.dtype) -> np.dtype:
     if dtype.kind == "b":
         return np.dtype(np.bool_)
     return np.dtype(np.float64)
-
-
-def _prod(shape: Iterable[int]) -> int:
-    total = 1
-    for size in shape:
-        total *= int(size)
-    return total
 
 
 class TensorData:
@@ -210,7 +105,7 @@ class TensorData:
         if len(self._strides) != len(self._shape):
             raise IndexingError(f"TensorData: strides {self._strides} do not match shape {self._shape}")
         self.dims = len(self._shape)
-        self.size = _prod(self._shape)
+        self.size = element_count(self._shape)
         self._view: Optional[np.ndarray] = None
         self._contiguous: Optional[bool] = None
         if self.size > 0:
@@ -233,11 +128,11 @@ class TensorData:
         data.dims = len(shape)
         data._view = None
         if strides is None:  # row-major: strides and size from a cache (every op's output asks again)
-            data._strides, data.size = row_major(shape) if type(shape) is tuple else (strides_from_shape(shape), _prod(shape))
+            data._strides, data.size = row_major(shape) if type(shape) is tuple else (strides_from_shape(shape), element_count(shape))
             data._contiguous = True
         else:
             data._strides = strides
-            data.size = _prod(shape) if size is None else size
+            data.size = element_count(shape) if size is None else size
             data._contiguous = None
         return data
 
