@@ -49,6 +49,13 @@ def _float_pair(a: Any, b: Any) -> Tuple["Tensor", "Tensor"]:
     return a, b
 
 
+def _reciprocal(t: "Tensor") -> "Tensor":
+    """1 / t. A constant's (what a number divisor becomes: the course's `loss / batch`) comes
+    from the backend's kernel at once: Inv would record nothing for it, and a graph node costs
+    more than the one-element kernel."""
+    return t.f.inv_map(t) if t.history is None else ops.Inv.apply(t)
+
+
 def _check_dims(op: str, dims: int, a: "MathMethods", b: "Tensor") -> None:
     if a.dims != dims or b.dims != dims:
         raise ShapeError(f"{op}: needs two {dims}-D tensors, got shapes {a.shape} and {b.shape}; use matmul (@) for other shapes")
@@ -107,11 +114,11 @@ class MathMethods:
 
     def __truediv__(self, b: TensorLike) -> "Tensor":
         a, b = _float_pair(self, b)
-        return ops.Mul.apply(a, ops.Inv.apply(b))
+        return ops.Mul.apply(a, _reciprocal(b))
 
     def __rtruediv__(self, b: TensorLike) -> "Tensor":
         a, b = _float_pair(self, b)
-        return ops.Mul.apply(b, ops.Inv.apply(a))
+        return ops.Mul.apply(b, _reciprocal(a))
 
     def __floordiv__(self, b: TensorLike) -> "Tensor":
         return ops.floor_divide(self, b)
