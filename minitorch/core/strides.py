@@ -9,7 +9,7 @@ re-exports them under the course's names (`minitorch.tensor_data.index_to_positi
 from __future__ import annotations
 
 import functools
-from typing import Iterable, Sequence, Tuple, Union
+from typing import Iterable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,7 @@ __all__ = [
     "shape_broadcast",
     "strides_from_shape",
     "row_major",
+    "reduction_plan",
     "element_count",
 ]
 
@@ -151,3 +152,36 @@ def element_count(shape: Iterable[int]) -> int:
     for size in shape:
         total *= int(size)
     return total
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # einsum's dim names
+
+
+@functools.lru_cache(maxsize=1024)
+def reduction_plan(
+    shape: Tuple[int, ...], grad_shape: Tuple[int, ...]
+) -> Tuple[Tuple[int, ...], int, Tuple[int, ...], Optional[str]]:
+    """How a gradient of `grad_shape`, for a broadcast of `shape`, sums back down to `shape`
+    (the autodiff engine asks for every broadcast input, step after step: cached).
+
+    Returns:
+        (full, size, kept, subscripts): the broadcast shape of the two and its element count;
+        the dims of `full` that stay (size 1 there, or matching a dim of `shape` that is not 1);
+        the einsum subscripts summing every other dim at once (None when nothing is summed or
+        there are more dims than einsum has letters).
+
+    Raises:
+        IndexingError: when the shapes do not broadcast.
+
+    Example:
+        >>> reduction_plan((4, 1, 1), (16, 4, 28, 28))
+        ((16, 4, 28, 28), 50176, (1,), 'abcd->b')
+    """
+    full = shape_broadcast(shape, grad_shape)
+    lead = len(full) - len(shape)
+    kept = tuple(d for d in range(len(full)) if full[d] == 1 or (d >= lead and shape[d - lead] != 1))
+    subscripts = None
+    if len(kept) < len(full) <= len(_LETTERS):
+        letters = _LETTERS[: len(full)]
+        subscripts = f"{letters}->{''.join(letters[d] for d in kept)}"
+    return full, element_count(full), kept, subscripts

@@ -13,7 +13,6 @@ in when it is imported (core imports nothing above itself).
 from __future__ import annotations
 
 import itertools
-from math import prod
 from typing import Any, Iterable, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
@@ -22,7 +21,8 @@ from ..errors import DTypeError, ShapeError
 from .dispatch import ops
 from .dtypes import scalar_dtype
 from .tensor_convert import ConvertMethods
-from .tensor_data import Storage, TensorData, UserShape, row_major, shape_broadcast
+from .strides import reduction_plan
+from .tensor_data import Storage, TensorData, UserShape, row_major
 from .tensor_elementwise import ElementwiseMethods
 from .tensor_index import IndexMethods
 from .tensor_math import MathMethods
@@ -33,9 +33,8 @@ __all__ = ["Tensor", "Size", "Flag"]
 
 _ids = itertools.count()
 # _reduce_to_shape: gradients broadcast up by numpy's assignment up to this many elements (the
-# backend's strided walk above it), and the einsum letters its reduction names dims with
+# backend's strided walk above it)
 _SMALL_BROADCAST = 4096
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 class Flag(int):
@@ -292,11 +291,11 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
         shape = self.shape
         if other.shape == shape:
             return other
-        full = shape_broadcast(shape, other.shape)
+        full, size, kept, subscripts = reduction_plan(shape, other.shape)
         backend = other.backend
         xp = backend.xp
         if full != other.shape:  # the gradient is itself smaller: broadcast it up first (a copy)
-            if prod(full) <= _SMALL_BROADCAST:  # one numpy broadcasting assignment
+            if size <= _SMALL_BROADCAST:  # one numpy broadcasting assignment
                 up = xp.empty(full, dtype=other.dtype)
                 up[...] = backend.ops.array(other._tensor)
                 other = other._new(TensorData._trusted(up.reshape(-1), full))
@@ -304,19 +303,15 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
                 # a stride-0 view over its storage, copied by the backend's strided walk (numpy's
                 # broadcasting assignment is ~2x slower on the course's rows of 4: avgpool2d's mean)
                 other = other._new(other._tensor.expand(full)).contiguous()
-        lead = len(full) - len(shape)
-        kept = [d for d in range(len(full)) if full[d] == 1 or (d >= lead and shape[d - lead] != 1)]
         if len(kept) == len(full):  # only leading dims of size 1 to drop
             return other.contiguous().view(*shape)
-        if len(full) > len(_LETTERS):  # (more dims than einsum has letters)
+        if subscripts is None:  # (more dims than einsum has letters)
             for dim in range(len(full)):
                 if dim not in kept:
                     other = backend.add_reduce(other, dim)
             return other.contiguous().view(*shape)
         # one einsum over every broadcast dim at once (a sum per dim cost a kernel call each)
-        letters = _LETTERS[: len(full)]
-        summed = xp.einsum(f"{letters}->{''.join(letters[d] for d in kept)}", backend.ops.array(other._tensor))
-        summed = xp.ascontiguousarray(summed)
+        summed = xp.ascontiguousarray(xp.einsum(subscripts, backend.ops.array(other._tensor)))
         return other._new(TensorData._trusted(summed.reshape(-1), shape))
 
     def backward(self, grad_output: Optional["Tensor"] = None) -> None:
