@@ -267,16 +267,18 @@ class Tensor(IndexMethods, MathMethods, ElementwiseMethods, ReduceMethods, Shape
     def chain_rule(self, d_output: "Tensor") -> Iterable[Tuple["Tensor", "Tensor"]]:
         """Backward of the function that made this tensor: (input, gradient) pairs."""
         history = self.history
+        inputs = history.inputs
         grads = history.last_fn._backward(history.ctx, d_output)
-        if len(grads) != len(history.inputs):
+        if len(grads) != len(inputs):
             raise RuntimeError(
                 f"{history.last_fn.__name__}.backward returned {len(grads)} gradients for "
-                f"{len(history.inputs)} tensor inputs"
+                f"{len(inputs)} tensor inputs"
             )
+        # (per edge of every backward: the constant and same-shape checks read fields directly)
         return [
-            (inp, inp._reduce_to_shape(grad))
-            for inp, grad in zip(history.inputs, grads)
-            if grad is not None and not inp.is_constant()
+            (inp, grad if grad.shape == inp._tensor._shape else inp._reduce_to_shape(grad))
+            for inp, grad in zip(inputs, grads)
+            if grad is not None and inp.history is not None
         ]
 
     def accumulate_derivative(self, x: "Tensor") -> None:
