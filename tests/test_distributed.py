@@ -23,7 +23,9 @@ from minitorch.core.random import batch_random, batch_rows
 from minitorch.distributed import DistributedError, ProcessGroup, shard
 from minitorch.distributed.launch import LOOPBACK_ENVIRONMENT, describe_status, find_mpiexec
 from minitorch.io import load
-from minitorch.train.tasks import random_shift_
+from minitorch.data import ArrayDataset, DataLoader
+from minitorch.train.tasks import TaskData, random_shift_
+from minitorch.train.training_batches import TrainingBatches
 from minitorch.train.trainer import TrainConfig, Trainer
 
 HERE = Path(__file__).resolve().parent
@@ -110,15 +112,50 @@ def test_a_shard_of_a_fresh_draw_skips_the_other_rows_and_gets_the_same_numbers(
         np.testing.assert_array_equal(part, expected[start:stop])
 
 
-def test_a_shard_shifts_its_rows_as_the_whole_batch_shift_does():
-    batch = np.random.default_rng(0).standard_normal((10, 1, 6, 6))
-    whole = random_shift_(batch.copy(), np.random.default_rng(3), 2)
-    for rows in (slice(0, 4), slice(4, 7), slice(7, 10)):
-        part = random_shift_(batch.copy(), np.random.default_rng(3), 2, rows=rows)
-        np.testing.assert_array_equal(part[rows], whole[rows])
-        rest = np.ones(10, dtype=bool)
-        rest[rows] = False
-        np.testing.assert_array_equal(part[rest], batch[rest])  # the other rows are left alone
+def _training_data(x: np.ndarray) -> TaskData:
+    y = np.arange(len(x)) % 3
+    return TaskData(x, y, x[:0], y[:0], x.shape[1:], ["a", "b", "c"])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_each_rank_gets_its_rows_of_one_process_batches_shifted_alike(dtype):
+    """A rank gathers and shifts only its rows; they equal the rows of one process's batches, which
+    equal the whole-batch formulation (DataLoader's order, random_shift_ with the batch's minimum as
+    fill): uneven shards, a last batch of 2 rows on 3 ranks (a rank without rows gets row 0)."""
+    x = np.random.default_rng(0).standard_normal((17, 1, 6, 5)).astype(np.float32) + 3.0
+    data = _training_data(x)
+    loader = DataLoader(ArrayDataset(x, data.y_train), batch_size=5, shuffle=True, seed=4, dtype=dtype)
+    for epoch in (0, 1):
+        loader.set_epoch(epoch)
+        rng = np.random.default_rng([4, epoch, 1])
+        expected = [(random_shift_(images.to_numpy(), rng, 2), labels) for images, labels in loader]
+        for size in (1, 2, 3):
+            ranks = [list(TrainingBatches(data, 5, False, dtype, None, max_shift=2, seed=4).epoch(
+                epoch, lambda n, r=r: shard(n, r, size))) for r in range(size)]
+            assert [len(batches) for batches in ranks] == [len(expected)] * size
+            for step, (images, labels) in enumerate(expected):
+                parts = [batches[step] for batches in ranks]
+                got = np.concatenate([p.inputs.to_numpy()[:p.part.examples] for p in parts])
+                assert got.dtype == np.dtype(dtype)
+                np.testing.assert_array_equal(got, images)
+                np.testing.assert_array_equal(np.concatenate([p.targets[:p.part.examples] for p in parts]), labels)
+                empty = [p for p in parts if p.part.examples == 0]
+                for p in empty:  # computes row 0, shifted as the whole batch's row 0
+                    np.testing.assert_array_equal(p.inputs.to_numpy(), images[:1])
+
+
+def test_text_ranks_get_their_rows_and_the_whole_batch_ids():
+    ids = np.zeros((9, 8), dtype=np.int64)
+    for i in range(9):
+        ids[i, :2 + i % 4] = np.arange(1, 3 + i % 4) + i
+    data = _training_data(ids)
+    whole = list(TrainingBatches(data, 4, True, "float32", None, seed=1).epoch(0, lambda n: shard(n, 0, 1)))
+    for r in (0, 1):
+        for one, mine in zip(whole, TrainingBatches(data, 4, True, "float32", None, seed=1).epoch(
+                0, lambda n: shard(n, r, 2))):
+            np.testing.assert_array_equal(mine.batch_ids, one.inputs)  # all-padding columns trimmed alike
+            np.testing.assert_array_equal(mine.inputs, one.inputs[mine.part.rows])
+            np.testing.assert_array_equal(mine.targets, one.targets[mine.part.rows])
 
 
 class _Doubling(ProcessGroup):

@@ -37,8 +37,8 @@ from minitorch.data import (
     read_sst2,
 )
 
-__all__ = ["Task", "TaskData", "TASKS", "get_task", "random_shift_", "trim_padding", "channel_first",
-           "normalize_mnist", "encode_texts", "MNIST_MEAN", "MNIST_STD"]
+__all__ = ["Task", "TaskData", "TASKS", "get_task", "random_shifts", "translate_", "random_shift_", "trim_padding",
+           "channel_first", "normalize_mnist", "encode_texts", "MNIST_MEAN", "MNIST_STD"]
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the usual MNIST pixel statistics (of the 60,000 training images)
 HOLDOUT_TRAIN = 8000  # with only the t10k files: train on the first 8,000, test on the last 2,000
@@ -124,29 +124,35 @@ def channel_first(x: np.ndarray) -> np.ndarray:
     return x.astype(np.float32)[:, None]  # (N, *size) -> (N, 1, *size)
 
 
-def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int,
-                  rows: slice = slice(None)) -> np.ndarray:
+def random_shifts(rng: np.random.Generator, n: int, max_shift: int) -> np.ndarray:
+    """(n, 2) translations (dy, dx), each drawn uniformly from [-max_shift, max_shift]^2 by `rng`."""
+    return rng.integers(-max_shift, max_shift + 1, size=(n, 2))
+
+
+def translate_(images: np.ndarray, shifts: np.ndarray, fill: float, max_shift: int) -> np.ndarray:
+    """Translate image i of `images` (N, C, H, W) in place by shifts[i] = (dy, dx), |dy|, |dx| <=
+    `max_shift`; uncovered pixels get `fill`."""
+    n, channels, height, width = images.shape
+    size = 2 * max_shift + 1
+    padded = np.full((n, channels, height + size - 1, width + size - 1), fill, dtype=images.dtype)
+    padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = images
+    # every (H, W) window of the padded images, (n, C, size, size, H, W); image i takes the one at its shift
+    strides = padded.strides
+    windows = as_strided(padded, (n, channels, size, size, height, width), strides + strides[2:], writeable=False)
+    images[...] = windows[np.arange(n), :, max_shift - shifts[:, 0], max_shift - shifts[:, 1]]
+    return images
+
+
+def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:
     """Translate each image (N, C, H, W) in place by up to `max_shift` pixels per axis.
 
     The usual data augmentation for digits: every example gets its own (dy, dx), drawn
-    uniformly from [-max_shift, max_shift]^2 by `rng`. Uncovered pixels get the batch's
-    smallest value (the background of digit images, also after standardisation).
-
-    `rows` (a slice) translates only those images, exactly as the whole batch's shift would
-    (the draws and the fill value still come from all N): a data-parallel rank's shard.
+    uniformly from [-max_shift, max_shift]^2 by `rng` (`random_shifts`). Uncovered pixels get the
+    batch's smallest value (the background of digit images, also after standardisation).
+    A data-parallel rank translates only its rows of a batch, with the whole batch's draws and
+    fill (`minitorch.train.training_batches`).
     """
-    n, channels, height, width = images.shape
-    shifts = rng.integers(-max_shift, max_shift + 1, size=(n, 2))
-    part, shifts = images[rows], shifts[rows]  # a view: writes reach the batch
-    size = 2 * max_shift + 1
-    padded = np.full((len(part), channels, height + size - 1, width + size - 1), images.min(), dtype=images.dtype)
-    padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = part
-    # every (H, W) window of the padded images, (n, C, size, size, H, W); image i takes the one at its shift
-    strides = padded.strides
-    windows = as_strided(padded, (len(part), channels, size, size, height, width), strides + strides[2:],
-                         writeable=False)
-    part[...] = windows[np.arange(len(part)), :, max_shift - shifts[:, 0], max_shift - shifts[:, 1]]
-    return images
+    return translate_(images, random_shifts(rng, len(images), max_shift), images.min(), max_shift)
 
 
 def trim_padding(ids: np.ndarray, min_length: int = MIN_TEXT_LENGTH) -> np.ndarray:

@@ -40,42 +40,14 @@ from minitorch.distributed.group import DistributedError, ProcessGroup, root_fil
 from minitorch.io import load, load_metadata, save
 from minitorch.models import build_model
 from minitorch.train.config import BACKENDS, OPTIMIZERS, SCHEDULERS, TrainConfig
-from minitorch.train.inference import batches as batches_of
 from minitorch.train.inference import class_loss, evaluate, set_threads, to_tensor
 from minitorch.train.metrics import MetricsLog, confusion_matrix
-from minitorch.train.tasks import Task, TaskData, get_task, random_shift_, trim_padding
+from minitorch.train.run_folder import CHECKPOINT, RUN_FILES, default_run_folder, prepare_folder
+from minitorch.train.tasks import Task, TaskData, get_task, trim_padding
+from minitorch.train.training_batches import TrainingBatches
 
 __all__ = ["TrainConfig", "Trainer", "train", "load_trained", "default_run_folder", "CHECKPOINT", "BACKENDS",
            "RUN_FILES"]
-
-CHECKPOINT = "checkpoint.safetensors"
-RUN_FILES = (CHECKPOINT, "metrics.csv", "metrics.json", "curves.png", "filters.png", "feature_maps_*.png",
-             "confusion.png")  # what a run writes into its folder (--overwrite removes these only)
-
-
-def default_run_folder(task: str) -> str:
-    """runs/<task>-<YYYYmmdd-HHMMSS> under the current directory (-2, -3, ... if that exists)."""
-    stem = Path("runs") / f"{task}-{time.strftime('%Y%m%d-%H%M%S')}"
-    folder, count = stem, 1
-    while folder.exists():
-        count += 1
-        folder = stem.with_name(f"{stem.name}-{count}")
-    return str(folder)
-
-
-def _prepare_folder(folder: Path, resume: bool, overwrite: bool) -> None:
-    """Refuse to write into an existing, non-empty run folder unless resuming or told to overwrite
-    (then the previous run's files, and only those, are removed)."""
-    if resume or not folder.is_dir() or not any(folder.iterdir()):
-        return
-    if not overwrite:
-        what = "a run" if (folder / CHECKPOINT).exists() else "files"
-        raise FileExistsError(f"{folder} already holds {what}; continue it with --resume {folder}, or pass "
-                              "--overwrite to replace it (Trainer: resume=True / overwrite=True)")
-    for pattern in RUN_FILES:
-        for path in folder.glob(pattern):
-            path.unlink()
-
 
 def _optimizer(config: TrainConfig, model: nn.Module) -> Any:
     params = model.parameters()
@@ -148,10 +120,12 @@ class Trainer:
             config.out = default_run_folder(config.task)
         self.folder = Path(config.out)
         if self.group.is_root:
-            _prepare_folder(self.folder, resume, overwrite)
+            prepare_folder(self.folder, resume, overwrite)
         set_threads(config.threads)
         self.task: Task = get_task(config.task)
         self.data: TaskData = self.task.load(config.data, config.limit)
+        self.batches = TrainingBatches(self.data, config.batch_size, self.task.is_text, config.dtype, self.host_backend,
+                                       config.max_shift, config.seed)
         manual_seed(config.seed)
         layers = {"layers": config.layers} if config.layers is not None else {}
         self.model_options = {**config.model_options, **layers, **self.data.model_options}
@@ -243,8 +217,8 @@ class Trainer:
     def train_epoch(self) -> Dict[str, float]:
         """One pass over the training set; returns its mean loss, accuracy and throughput.
 
-        Data-parallel: every rank draws the same global batches and augmentation, computes its
-        rows (`DataParallel.shard`) and takes the step with the all-reduced gradient.
+        Data-parallel: every rank walks the same global batches and augmentation, computes its
+        rows (`TrainingBatches`) and takes the step with the all-reduced gradient.
         """
         config, data, parallel = self.config, self.data, self.parallel
         self.model.train()
@@ -254,23 +228,13 @@ class Trainer:
                    disable=None if self.progress else True, file=self.log, leave=False, dynamic_ncols=True)
         loss_sum, correct, seen = 0.0, 0, 0
         start = time.perf_counter()
-        batches = batches_of(data.x_train, data.y_train, config.batch_size, self.task.is_text, config.dtype,
-                             self.host_backend, shuffle=True, seed=config.seed, epoch=self.epoch)
-        shift = config.max_shift
         embedding = getattr(self.model, "embedding", None) if self.task.is_text else None
-        augment_rng = np.random.default_rng([config.seed, self.epoch, 1])  # depends on (seed, epoch) only
-        for inputs, targets in batches:
-            count = len(targets)
-            part = parallel.shard(count)
-            if shift:  # the batch is a fresh copy; a rank shifts only its rows
-                random_shift_(inputs.to_numpy(), augment_rng, shift, rows=part.rows)
+        for batch in self.batches.epoch(self.epoch, parallel.shard):
+            part, inputs, targets = batch.part, batch.inputs, batch.targets
+            count = part.total
             rows = None
-            if parallel.enabled:
-                if embedding is not None:  # only the global batch's words get gradients: send those rows
-                    rows = {embedding.weight: np.unique(inputs)}
-                inputs = inputs[part.rows] if self.task.is_text else to_tensor(
-                    inputs.to_numpy()[part.rows], config.dtype, self.host_backend)
-                targets = targets[part.rows]
+            if parallel.enabled and embedding is not None and batch.batch_ids is not None:
+                rows = {embedding.weight: np.unique(batch.batch_ids)}  # only the global batch's words get gradients
             if not self.task.is_text:
                 inputs = inputs.to(self.backend)  # to the GPU with --device cuda
             with part.random_rows():
