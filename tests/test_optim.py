@@ -136,6 +136,42 @@ def test_parameters_without_gradient_are_skipped():
     np.testing.assert_array_equal(before, to_numpy(model[1].weight.value))
 
 
+@pytest.mark.parametrize("ours_cls,ref_cls,kwargs", [
+    (optim.Adam, torch.optim.Adam, dict(lr=0.01, weight_decay=0.05)),
+    (optim.Adam, torch.optim.Adam, dict(lr=0.01, amsgrad=True, maximize=True)),
+    (optim.AdamW, torch.optim.AdamW, dict(lr=0.02, weight_decay=0.1)),
+], ids=["Adam", "Adam-amsgrad-maximize", "AdamW"])
+def test_adam_updates_many_tensors_at_once_as_torch(ours_cls, ref_cls, kwargs):
+    """Several parameters per kernel call: more than one call takes (fast_optim.CHUNK), two groups,
+    a column-major parameter, and step counts that differ (a bias without a gradient every other step)."""
+    from minitorch.backends.fast_optim import CHUNK
+
+    torch.manual_seed(0)
+    theirs = torch.nn.Sequential(*[torch.nn.Linear(3, 3) for _ in range(6)]).double()
+    ours = nn.Sequential(*[nn.Linear(3, 3) for _ in range(6)])
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    weight = ours[5].weight.value
+    weight.data = minitorch.from_numpy(weight.to_numpy().T.copy()).permute(1, 0)  # column-major storage
+    assert not weight.is_contiguous()
+    params, ref_params = list(ours.parameters()), list(theirs.parameters())
+    assert len(params[:10]) > CHUNK
+    opt = ours_cls([{"params": params[:10]}, {"params": params[10:], "lr": 0.03}], **kwargs)
+    ref_opt = ref_cls([{"params": ref_params[:10]}, {"params": ref_params[10:], "lr": 0.03}], **kwargs)
+    x = np.random.default_rng(0).standard_normal((5, 3))
+    for step in range(8):
+        opt.zero_grad()
+        ref_opt.zero_grad()
+        ours(minitorch.tensor(x)).sum().backward()
+        theirs(torch.tensor(x)).sum().backward()
+        if step % 2:
+            ours[2].bias.value.grad = None
+            theirs[2].bias.grad = None
+        opt.step()
+        ref_opt.step()
+    for p, q in zip(params, ref_params):
+        np.testing.assert_allclose(to_numpy(p.value), q.detach().numpy(), rtol=1e-9, atol=1e-11)
+
+
 RESUMABLE = [
     lambda p: optim.Adam(p, lr=0.01, amsgrad=True),
     lambda p: optim.SGD(p, lr=0.05, momentum=0.9),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -32,7 +32,8 @@ class Adam(Optimizer):
         weight_decay: default 0.
         amsgrad: default False.
         maximize: ascend the objective (the gradient negated), default False.
-        foreach: accepted for torch's signature and ignored (every update is one fused pass per parameter).
+        foreach: accepted for torch's signature and ignored (host parameters are always updated several
+            per kernel call, one pass over each; the numbers are those of one at a time).
 
     Raises:
         DomainError: lr, eps or weight_decay below 0, or a beta outside [0, 1).
@@ -53,40 +54,78 @@ class Adam(Optimizer):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       foreach=foreach, maximize=maximize))
 
-    def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:
+    def _update_group(self, group: Dict[str, Any], items: List[Tuple[Any, Any, Any]]) -> None:
+        """Host (numpy) parameters of one dtype take one multi-tensor kernel call per few tensors
+        (`fast_optim.adam_steps`); a parameter on the GPU takes the device kernel."""
+        host: Dict[Any, List[Tuple[np.ndarray, np.ndarray, Dict[str, Any]]]] = {}
+        written_back = []
+        for p, data, grad in items:
+            state = self.state.setdefault(p, {})
+            if type(data) is not np.ndarray:
+                self._device_update(group, data, grad, state)
+                continue
+            self._advance(group, data, state, np)
+            param = data.reshape(-1)  # a copy when data is not row-major (written back below)
+            if not data.flags.c_contiguous:
+                written_back.append((data, param))
+            host.setdefault(data.dtype, []).append((param, np.ascontiguousarray(grad).reshape(-1), state))
+        for entries in host.values():
+            self._host_step(group, entries)
+        for data, param in written_back:
+            data[...] = param.reshape(data.shape)
+
+    def _device_update(self, group: Dict[str, Any], data: Any, grad: Any, state: Dict[str, Any]) -> None:
+        """One parameter on the GPU: the CUDA backend's fused kernel."""
+        xp = array_namespace(data)
+        self._advance(group, data, state, xp)
         lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
-        xp = array_namespace(data)  # numpy, or CuPy for a parameter on the GPU
+        step = state["step"]
+        param = data.reshape(-1)  # a copy when data is not contiguous (written back below)
+        _device_adam_step()(
+            param, xp.ascontiguousarray(grad, dtype=data.dtype).reshape(-1), state["exp_avg"].reshape(-1),
+            state["exp_avg_sq"].reshape(-1), state["max_exp_avg_sq"].reshape(-1) if group["amsgrad"] else param[:0],
+            beta1=beta1, beta2=beta2, step_size=lr / (1.0 - beta1**step),
+            bias_correction2_sqrt=math.sqrt(1.0 - beta2**step), eps=group["eps"],
+            weight_decay=0.0 if self._decoupled else weight_decay,
+            decay=1.0 - lr * weight_decay if self._decoupled and weight_decay != 0 else 1.0, amsgrad=group["amsgrad"],
+        )
+        if not data.flags.c_contiguous:
+            data[...] = param.reshape(data.shape)
+
+    @staticmethod
+    def _advance(group: Dict[str, Any], data: Any, state: Dict[str, Any], xp: Any) -> None:
+        """Count the step in `state`, making its moments (zeros, row-major, `data`'s dtype) if needed."""
         if not state:
             state["step"] = 0
             state["exp_avg"] = xp.zeros(data.shape, dtype=data.dtype)
             state["exp_avg_sq"] = xp.zeros(data.shape, dtype=data.dtype)
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = xp.zeros(data.shape, dtype=data.dtype)
-        buffers = ["exp_avg", "exp_avg_sq"] + (["max_exp_avg_sq"] if group["amsgrad"] else [])
-        for name in buffers:  # the kernel updates flat views: keep the state row-major
+        for name in _MOMENTS[group["amsgrad"]]:  # the kernels update flat views: keep the state row-major
             state[name] = xp.ascontiguousarray(state[name], dtype=data.dtype)
         state["step"] += 1
-        step = state["step"]
-        decoupled = self._decoupled and weight_decay != 0
-        param = data.reshape(-1)  # a copy when data is not contiguous (written back below)
-        step_kernel = compiled.fast_optim.adam_step if xp is np else _device_adam_step()
-        step_kernel(
-            param,
-            xp.ascontiguousarray(grad, dtype=data.dtype).reshape(-1),
-            state["exp_avg"].reshape(-1),
-            state["exp_avg_sq"].reshape(-1),
-            state["max_exp_avg_sq"].reshape(-1) if group["amsgrad"] else param[:0],
+
+    def _host_step(self, group: Dict[str, Any], entries: List[Tuple[np.ndarray, np.ndarray, Dict[str, Any]]]) -> None:
+        """One update of flat numpy (parameter, gradient, state) entries of one dtype."""
+        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+        steps = [state["step"] for _, _, state in entries]
+        compiled.fast_optim.adam_steps(
+            [param for param, _, _ in entries],
+            [grad for _, grad, _ in entries],
+            [state["exp_avg"].reshape(-1) for _, _, state in entries],
+            [state["exp_avg_sq"].reshape(-1) for _, _, state in entries],
+            [state["max_exp_avg_sq"].reshape(-1) for _, _, state in entries] if group["amsgrad"] else None,
             beta1=beta1,
             beta2=beta2,
-            step_size=lr / (1.0 - beta1**step),
-            bias_correction2_sqrt=math.sqrt(1.0 - beta2**step),
+            step_sizes=[lr / (1.0 - beta1**step) for step in steps],
+            bias_corrections2_sqrt=[math.sqrt(1.0 - beta2**step) for step in steps],
             eps=group["eps"],
             weight_decay=0.0 if self._decoupled else weight_decay,
-            decay=1.0 - lr * weight_decay if decoupled else 1.0,
-            amsgrad=group["amsgrad"],
+            decay=1.0 - lr * weight_decay if self._decoupled and weight_decay != 0 else 1.0,
         )
-        if not data.flags.c_contiguous:
-            data[...] = param.reshape(data.shape)
+
+
+_MOMENTS = {False: ("exp_avg", "exp_avg_sq"), True: ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")}
 
 
 def _device_adam_step() -> Any:

@@ -12,7 +12,7 @@ state holds numpy arrays and numbers, so `minitorch.save` stores it directly.
 from __future__ import annotations
 
 import copy
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
@@ -65,7 +65,8 @@ class Optimizer:
         defaults: the hyper-parameters a group gets when it does not set them.
 
     Subclasses implement `_update(group, data, grad, state)`: update the array `data` (numpy, or
-    the device library's) in place from `grad`, keeping per-parameter arrays in the dict `state`.
+    the device library's) in place from `grad`, keeping per-parameter arrays in the dict `state`;
+    or `_update_group(group, items)` to update a group's parameters together.
     A group with "maximize" set gets the negated gradient (ascent), as torch's optimizers.
     """
 
@@ -108,6 +109,8 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter that has a gradient, in place."""
         for group in self.param_groups:
+            maximize = group.get("maximize", False)
+            items = []
             for p in group["params"]:
                 value = _as_tensor(p)
                 if value.grad is None:
@@ -116,9 +119,14 @@ class Optimizer:
                 grad = _array(value.grad)
                 if grad.dtype != data.dtype:
                     grad = grad.astype(data.dtype)
-                if group.get("maximize", False):
-                    grad = -grad
-                self._update(group, data, grad, self.state.setdefault(p, {}))
+                items.append((p, data, -grad if maximize else grad))
+            self._update_group(group, items)
+
+    def _update_group(self, group: Dict[str, Any], items: List[Tuple[Any, Any, Any]]) -> None:
+        """Update a group's (parameter, data, gradient) items: one `_update` each, unless overridden
+        (a multi-tensor update)."""
+        for p, data, grad in items:
+            self._update(group, data, grad, self.state.setdefault(p, {}))
 
     def _update(self, group: Dict[str, Any], data: np.ndarray, grad: np.ndarray, state: Dict[str, Any]) -> None:
         raise NotImplementedError
