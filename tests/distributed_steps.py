@@ -6,13 +6,16 @@ data-parallel on its shards (minitorch.distributed.DataParallel), and checks tha
   a last partial batch, ranks without rows, dropout and weight decay included),
 - every replica is bitwise equal to rank 0's,
 - a parameter no forward uses keeps no gradient and no optimizer state, as in one process,
-- an embedding whose gradient travels as the global batch's rows only (`rows=`) ends equal too.
+- an embedding whose gradient travels as the global batch's rows only (`rows=`) ends equal too,
+- the shared-memory sums (`SharedSumBuffer`, what `sum_buffer` gives ranks on one machine) equal
+  the all-reduce's, step after step, with ranks arriving late in turn.
 Prints one "ok" line per rank; any failure aborts the job with a non-zero status.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 
 import numpy as np
 
@@ -20,6 +23,7 @@ import minitorch
 from minitorch import nn, optim
 from minitorch.core.random import manual_seed
 from minitorch.distributed import DataParallel, world
+from minitorch.distributed.sum_buffer import SharedSumBuffer, SumBuffer
 from minitorch.distributed.worker import on_every_rank
 import minitorch.nn.functional as F
 
@@ -109,8 +113,41 @@ def sparse_rows_equal_one_process(group) -> float:
                for p, q in zip(models[0].parameters(), models[1].parameters()))
 
 
+def shared_sums_equal_all_reduce(group) -> None:
+    """Twelve sums of different lengths through the shared buffer, with one rank reading late at each
+    step (past the barrier, its partners run ahead and write the next step's numbers), against the
+    all-reduce of the same numbers afterwards."""
+    shared, plain = group.sum_buffer(50, np.float64), SumBuffer(group, 50, np.float64)
+    if not isinstance(shared, SharedSumBuffer):
+        raise AssertionError(f"ranks on one machine got a {type(shared).__name__}")
+    rng = np.random.default_rng(group.rank)
+    sent = [rng.standard_normal(50 - 3 * step) for step in range(12)]
+    barrier, late = group.barrier, [False]
+
+    def late_barrier(what="barrier"):
+        barrier(what)
+        if late[0]:
+            time.sleep(0.02)
+
+    group.barrier = late_barrier
+    got = []
+    for step, numbers in enumerate(sent):
+        late[0] = step % group.size == group.rank
+        shared.local[:len(numbers)] = numbers
+        got.append(shared.sum_(len(numbers))[:len(numbers)].copy())
+    del group.barrier
+    for step, numbers in enumerate(sent):
+        plain.local[:len(numbers)] = numbers
+        expected = plain.sum_(len(numbers))[:len(numbers)]
+        same = (got[step] == expected).all() if group.size == 2 else np.allclose(got[step], expected, rtol=1e-15)
+        if not same:
+            raise AssertionError(f"rank {group.rank}, step {step}: shared-memory sums differ from the all-reduce's")
+    shared.close()
+
+
 def main() -> int:
     group = world()
+    shared_sums_equal_all_reduce(group)
     sparse = sparse_rows_equal_one_process(group)
     if not sparse <= TOLERANCE:
         raise AssertionError(f"rank {group.rank}: sparse embedding rows differ from one process's by {sparse:g}")

@@ -28,6 +28,7 @@ import numpy as np
 import minitorch
 from minitorch.core.random import batch_rows
 from minitorch.distributed.group import DistributedError, ProcessGroup
+from minitorch.distributed.sum_buffer import SumBuffer
 
 __all__ = ["Shard", "shard", "DataParallel"]
 
@@ -120,7 +121,7 @@ class DataParallel:
         self.sizes = [p.value.size for p in self.parameters]
         self.offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
         # reused: the dense gradients, the rows of the sparse ones, one flag per parameter, the extras
-        self._buffer: Optional[np.ndarray] = None
+        self._sums: Optional[SumBuffer] = None
         self._layouts: Dict[Tuple[int, ...], _Layout] = {}  # by the indices of the sparse parameters
 
     @property
@@ -131,13 +132,17 @@ class DataParallel:
         """This rank's part of a global batch of `total` rows."""
         return shard(total, self.group.rank, self.group.size)
 
-    def _buffer_for(self, extras: int) -> np.ndarray:
-        """The reused buffer, large enough for every gradient in full, one flag per parameter and `extras`."""
+    def _buffer_for(self, extras: int) -> SumBuffer:
+        """The reused buffer, large enough for every gradient in full, one flag per parameter and `extras`
+        (collective when it grows: every rank gets there at the same step)."""
         length = int(self.offsets[-1]) + len(self.parameters) + extras
-        if self._buffer is None or len(self._buffer) < length:
-            self._buffer = np.empty(max(length, int(self.offsets[-1]) + len(self.parameters) + 8), dtype=self.dtype)
+        if self._sums is None or self._sums.capacity < length:
+            if self._sums is not None:
+                self._sums.close()
+            self._sums = self.group.sum_buffer(max(length, int(self.offsets[-1]) + len(self.parameters) + 8),
+                                               self.dtype)
             self._layouts.clear()  # their gradient tensors view the old buffer
-        return self._buffer
+        return self._sums
 
     def _layout(self, sparse: Tuple[int, ...]) -> "_Layout":
         """Where each dense gradient lives in the buffer when the parameters at `sparse` send rows:
@@ -168,8 +173,10 @@ class DataParallel:
 
         A parameter keeps no gradient (None, skipped by the optimizer) only when it has none on
         every rank. Returns the summed extras (e.g. loss sums and correct counts) as an array.
-        One all-reduce carries everything. The dense gradients handed back are views of one
-        reused buffer (as PyTorch DDP's bucket views): the next call overwrites them.
+        One sum over the ranks carries everything (`group.sum_buffer`: an all-reduce, or a
+        shared-memory window when every rank runs on this machine). The dense gradients handed
+        back are views of one reused buffer (as PyTorch DDP's bucket views): the next call
+        overwrites them.
 
         Args:
             weight: this rank's share of the global batch, b_r / n (`Shard.weight`).
@@ -181,7 +188,8 @@ class DataParallel:
         if not self.enabled:
             return np.asarray(extras, dtype=np.float64)
         parameters, count = self.parameters, len(self.parameters)
-        buffer = self._buffer_for(len(extras))
+        sums = self._buffer_for(len(extras))
+        buffer = sums.local  # this rank's numbers; the sums come back in sums.sum_()'s array
         sparse = {}
         if rows:
             index = {id(p): i for i, p in enumerate(parameters)}
@@ -216,7 +224,8 @@ class DataParallel:
                 part *= weight
         total = end + count + len(extras)
         buffer[end + count:total] = extras
-        self.group.all_reduce_(buffer[:total])
+        buffer = sums.sum_(total)
+        flags = buffer[end:end + count]
         for i, start, stop in zip(layout.dense, layout.starts, layout.stops):
             value = parameters[i].value
             if flags[i] == 0:

@@ -25,6 +25,8 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
+from minitorch.distributed.sum_buffer import SharedSumBuffer, SumBuffer
+
 __all__ = ["ProcessGroup", "MPIGroup", "DistributedError", "world", "in_mpi_job", "root_file", "DEFAULT_TIMEOUT",
            "TIMEOUT_VARIABLE", "EXIT_TIMEOUT"]
 
@@ -45,7 +47,8 @@ class ProcessGroup:
     """A group of one process: rank 0 of size 1; collectives return their input unchanged.
 
     The interface every group offers: `rank`, `size`, `all_reduce_(array)` (sum over ranks,
-    in place), `broadcast_(array, root)` (in place), `broadcast_object(obj, root)`, `barrier()`.
+    in place), `broadcast_(array, root)` (in place), `broadcast_object(obj, root)`, `barrier()`,
+    `sum_buffer(capacity, dtype)` (a reused buffer summed over the ranks step after step).
     """
 
     rank = 0
@@ -68,8 +71,13 @@ class ProcessGroup:
         """Rank `root`'s `obj` (any picklable value) on every rank."""
         return obj
 
-    def barrier(self) -> None:
-        """Wait until every rank has arrived."""
+    def barrier(self, what: str = "barrier") -> None:
+        """Wait until every rank has arrived (`what`: the wait's name in a timeout's message)."""
+
+    def sum_buffer(self, capacity: int, dtype: Any) -> SumBuffer:
+        """A reused buffer of `capacity` numbers summed over the ranks step after step (`SumBuffer`).
+        Collective: every rank asks for it at the same point."""
+        return SumBuffer(self, capacity, dtype)
 
     def abort(self, message: str, status: int = EXIT_TIMEOUT) -> None:
         """Print `message` and end every rank of the job now, with exit status `status`."""
@@ -100,6 +108,7 @@ class MPIGroup(ProcessGroup):
         self.size = self.comm.Get_size()
         self.timeout = float(os.environ.get(TIMEOUT_VARIABLE, DEFAULT_TIMEOUT)) if timeout is None else float(timeout)
         self._waiting: Optional[tuple] = None  # (what, started) while inside a collective
+        self._one_machine: Optional[bool] = None  # every rank on this machine (known at the first sum_buffer)
         self._watchdog = threading.Thread(target=self._watch, name="minitorch-watchdog", daemon=True)
         self._watchdog.start()
 
@@ -141,8 +150,19 @@ class MPIGroup(ProcessGroup):
     def broadcast_object(self, obj: Any, root: int = 0) -> Any:
         return self._run("broadcast", self.comm.bcast, obj, root)
 
-    def barrier(self) -> None:
-        self._run("barrier", self.comm.Barrier)
+    def barrier(self, what: str = "barrier") -> None:
+        self._run(what, self.comm.Barrier)
+
+    def sum_buffer(self, capacity: int, dtype: Any) -> SumBuffer:
+        """Through a shared-memory window when every rank runs on this machine (no message copies:
+        `SharedSumBuffer`), else over the all-reduce."""
+        if self._one_machine is None:  # (collective, once)
+            node = self.comm.Split_type(self._mpi.COMM_TYPE_SHARED)
+            self._one_machine = node.Get_size() == self.size
+            node.Free()
+        if self.size > 1 and self._one_machine:
+            return SharedSumBuffer(self, capacity, dtype)
+        return SumBuffer(self, capacity, dtype)
 
 
 def _contiguous(array: np.ndarray) -> np.ndarray:
