@@ -119,9 +119,14 @@ machine PyTorch's column slows more than ours (b2 read 0.95-1.11x then), on an i
 2026-11-27) b2 is 1.32-1.34x, d2 1.08-1.23x and d3 1.24-1.29x, the code of f97f417 measuring the
 same within 3-8% in the same minute: those rows miss their 1.0x line. The course conv2d row's
 absolute time follows the machine (0.7-1.0 ms; its 0.8 ms line is met only in the faster moments).
-At 2 threads only BLAS is threaded (the numba copies are serial, see backends/fast_conv.py) and
-both libraries are timed in blocks; whenever another job holds one of the two cores, 2-thread
-timings of both libraries mostly measure waiting for that core.
+At 2 threads each thread takes an even range of the batch's samples and runs its own unfold,
+BLAS calls (on one thread) and col2im; the input and weight gradients share one parallel region
+(ops/conv_lowering.py). Both libraries are timed in blocks; whenever another job holds one of the
+two cores, 2-thread timings of both libraries mostly measure waiting for that core. OpenBLAS
+0.3.31 (numpy 2.4.6's) runs its AVX2 (Haswell) kernels on this AVX-512 Zen 5 CPU (it does not
+recognise the family, OpenMathLib/OpenBLAS#6029), while PyTorch's oneDNN uses AVX-512: the
+GEMM-bound case c is limited by that, not by threading (with OPENBLAS_CORETYPE=SkylakeX set in
+the environment, c ran 119 -> 72 ms at 2 threads against torch 88 ms: one run, 2026-11-28 01:38, load ~1).
 """
 
 

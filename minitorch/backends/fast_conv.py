@@ -13,10 +13,11 @@ Both kernels take the *low* padding of each spatial dim; the output sizes come f
 shape of `cols`, so asymmetric ('same' with an even kernel) padding needs nothing extra.
 Positions that fall in the padding read as zero (unfold) or are dropped (fold).
 
-The kernels are serial on purpose: they are memory-bound copies called once per batch chunk,
-between BLAS calls. Measured on this shared 2-core machine, numba's OpenMP workers spinning
-between those calls starved OpenBLAS's threads (a 5 ms convolution took 80-190 ms with both
-libraries at 2 threads); serial copies plus threaded BLAS stay at the single-thread speed or better.
+Each call is serial: it copies one batch chunk on the calling thread. With more threads,
+ops/conv_lowering.py gives every thread its own range of samples, whose chunks that thread
+unrolls, multiplies (BLAS on one thread) and folds itself, so the copies run in parallel without
+a parallel loop in here (numba's OpenMP workers spinning between such calls starved OpenBLAS's
+threads, measured: a 5 ms convolution took 80-190 ms with both libraries at 2 threads).
 """
 
 from __future__ import annotations
