@@ -177,6 +177,9 @@ NOTES = """
 Targets: 2 workers reach one process's accuracy; throughput >= 1.6x of one single-threaded process.
 On a shared machine the two lockstep ranks wait for each other whenever either is descheduled, so
 the throughput columns mean little unless the load average stays well under 2 through the run.
+In float32 one process and 2 workers round differently (each rank's half-batch gradient, weighted
+and summed), and the difference grows over the epochs: the test accuracies can differ by a few
+test images (float64 runs agree to 1e-9: tests/test_distributed.py).
 Ray (2.60, measured once by hand in a separate environment, not by this script): 340 MB installed,
 `ray.init()` 6.0 s and 2 actors with their collective group 2.7 s on this machine; its CPU collective
 backend is torch's gloo (so torch is needed too), all-reduce 0.23-0.30 ms for the small gradients,
