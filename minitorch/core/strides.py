@@ -148,6 +148,12 @@ def row_major(shape: Tuple[int, ...]) -> Tuple[Tuple[int, ...], int]:
 
 
 def element_count(shape: Iterable[int]) -> int:
+    """The number of elements of a shape (1 for the 0-d shape ()).
+
+    Example:
+        >>> element_count((2, 3, 4)), element_count(())
+        (24, 1)
+    """
     total = 1
     for size in shape:
         total *= int(size)
