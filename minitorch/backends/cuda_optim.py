@@ -111,7 +111,7 @@ def adam_step(
     step_size: float, bias_correction2_sqrt: float, eps: float, weight_decay: float, decay: float, amsgrad: bool,
 ) -> None:
     """One Adam/AdamW update of flat, contiguous device arrays in place (the contract of
-    `fast_optim.adam_step`; scalars cast to the parameter's dtype first, as there)."""
+    `fast_optim.adam_steps` for one tensor; scalars cast to the parameter's dtype first, as there)."""
     cast = np.dtype(data.dtype).type
     scalars = (
         cast(beta1), cast(beta2), cast(1.0 - beta1), cast(1.0 - beta2), cast(step_size),

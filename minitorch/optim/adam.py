@@ -78,16 +78,13 @@ class Adam(Optimizer):
         """One parameter on the GPU: the CUDA backend's fused kernel."""
         xp = array_namespace(data)
         self._advance(group, data, state, xp)
-        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
-        step = state["step"]
+        step_size, bias_correction2_sqrt = _corrections(group, state["step"])
         param = data.reshape(-1)  # a copy when data is not contiguous (written back below)
         _device_adam_step()(
             param, xp.ascontiguousarray(grad, dtype=data.dtype).reshape(-1), state["exp_avg"].reshape(-1),
             state["exp_avg_sq"].reshape(-1), state["max_exp_avg_sq"].reshape(-1) if group["amsgrad"] else param[:0],
-            beta1=beta1, beta2=beta2, step_size=lr / (1.0 - beta1**step),
-            bias_correction2_sqrt=math.sqrt(1.0 - beta2**step), eps=group["eps"],
-            weight_decay=0.0 if self._decoupled else weight_decay,
-            decay=1.0 - lr * weight_decay if self._decoupled and weight_decay != 0 else 1.0, amsgrad=group["amsgrad"],
+            step_size=step_size, bias_correction2_sqrt=bias_correction2_sqrt, amsgrad=group["amsgrad"],
+            **self._scalars(group),
         )
         if not data.flags.c_contiguous:
             data[...] = param.reshape(data.shape)
@@ -107,22 +104,29 @@ class Adam(Optimizer):
 
     def _host_step(self, group: Dict[str, Any], entries: List[Tuple[np.ndarray, np.ndarray, Dict[str, Any]]]) -> None:
         """One update of flat numpy (parameter, gradient, state) entries of one dtype."""
-        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
-        steps = [state["step"] for _, _, state in entries]
+        corrections = [_corrections(group, state["step"]) for _, _, state in entries]
         compiled.fast_optim.adam_steps(
             [param for param, _, _ in entries],
             [grad for _, grad, _ in entries],
             [state["exp_avg"].reshape(-1) for _, _, state in entries],
             [state["exp_avg_sq"].reshape(-1) for _, _, state in entries],
             [state["max_exp_avg_sq"].reshape(-1) for _, _, state in entries] if group["amsgrad"] else None,
-            beta1=beta1,
-            beta2=beta2,
-            step_sizes=[lr / (1.0 - beta1**step) for step in steps],
-            bias_corrections2_sqrt=[math.sqrt(1.0 - beta2**step) for step in steps],
-            eps=group["eps"],
-            weight_decay=0.0 if self._decoupled else weight_decay,
-            decay=1.0 - lr * weight_decay if self._decoupled and weight_decay != 0 else 1.0,
+            step_sizes=[step_size for step_size, _ in corrections],
+            bias_corrections2_sqrt=[correction for _, correction in corrections],
+            **self._scalars(group),
         )
+
+    def _scalars(self, group: Dict[str, Any]) -> Dict[str, float]:
+        """The kernels' per-group numbers: betas, eps, the L2 term (Adam) or the decay factor (AdamW)."""
+        lr, (beta1, beta2), weight_decay = group["lr"], group["betas"], group["weight_decay"]
+        return dict(beta1=beta1, beta2=beta2, eps=group["eps"], weight_decay=0.0 if self._decoupled else weight_decay,
+                    decay=1.0 - lr * weight_decay if self._decoupled and weight_decay != 0 else 1.0)
+
+
+def _corrections(group: Dict[str, Any], step: int) -> Tuple[float, float]:
+    """(step size lr / (1 - beta1^t), sqrt(1 - beta2^t)): the bias corrections of step t."""
+    lr, (beta1, beta2) = group["lr"], group["betas"]
+    return lr / (1.0 - beta1**step), math.sqrt(1.0 - beta2**step)
 
 
 _MOMENTS = {False: ("exp_avg", "exp_avg_sq"), True: ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")}
