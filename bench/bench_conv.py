@@ -127,6 +127,11 @@ two cores, 2-thread timings of both libraries mostly measure waiting for that co
 recognise the family, OpenMathLib/OpenBLAS#6029), while PyTorch's oneDNN uses AVX-512: the
 GEMM-bound case c is limited by that, not by threading (with OPENBLAS_CORETYPE=SkylakeX set in
 the environment, c ran 119 -> 72 ms at 2 threads against torch 88 ms: one run, 2026-11-28 01:38, load ~1).
+2-thread caveat (2026-11-28): after a pause (the 0.2 s before each block here) minitorch's pool
+thread can be woken onto the caller's CPU and stay there; ours then reads up to 2x slower than
+back to back (ours alone in a loop without pauses at 2 threads, both cores idle, 03:06: a1 0.35
+ms, a3 1.20, b1 1.19, b2 1.62, d1 1.06, d2 1.31, d3 1.59, against 0.78 / 2.27 / 2.37 / 3.27 /
+2.26 / 2.80 / 3.31 in the 2-thread table below, 02:50).
 """
 
 
