@@ -8,7 +8,7 @@ torch.autograd (float64).
 from __future__ import annotations
 
 import math
-from typing import Callable, Dict, Tuple
+from typing import Callable, Tuple
 
 import pytest
 import torch
@@ -22,6 +22,8 @@ from minitorch.autodiff.scalar import Scalar, ScalarHistory, derivative_check
 from minitorch.autodiff.scalar_functions import ScalarFunction
 from minitorch.errors import DTypeError
 from minitorch.testing import MathTestVariable
+
+from .helpers import near_kink
 
 quick = settings(deadline=None, max_examples=40)  # pure-Python checks: 40 draws suffice
 
@@ -272,29 +274,12 @@ def test_operators_refuse_other_types() -> None:
     assert len({Scalar(1.0), Scalar(1.0)}) == 2  # hashable by identity
 
 
-# Where a function jumps, bends or has a pole, central differences measure the jump, not the
-# derivative (hypothesis does find a = 0.0, b = 1.2 for `a + 1.2 > b`): skip those points.
-_KINKS: Dict[str, Callable[..., float]] = {
-    "relu": lambda a: a + 5.5,
-    "complex": lambda a: a * 10 + 7,
-    "inv": lambda a: a + 3.5,
-    "gt2": lambda a, b: a + 1.2 - b,
-    "lt2": lambda a, b: a + 1.2 - b,
-    "eq2": lambda a, b: a - (b + 5.5),
-    "div2": lambda a, b: b + 5.5,
-}
-
-
-def _near_kink(name: str, *values: float) -> bool:
-    return name in _KINKS and abs(_KINKS[name](*values)) < 1e-3
-
-
 @quick
 @given(small_scalars)
 @pytest.mark.parametrize("fn", one_arg)
 def test_one_derivative(fn: Tuple[str, Callable[[float], float], Callable[[Scalar], Scalar]], t1: Scalar) -> None:
     name, _, scalar_fn = fn
-    assume(not _near_kink(name, t1.data))
+    assume(not near_kink(name, t1.data))
     derivative_check(scalar_fn, t1)
 
 
@@ -307,7 +292,7 @@ def test_two_derivative(
     t2: Scalar,
 ) -> None:
     name, _, scalar_fn = fn
-    assume(not _near_kink(name, t1.data, t2.data))
+    assume(not near_kink(name, t1.data, t2.data))
     derivative_check(scalar_fn, t1, t2)
 
 

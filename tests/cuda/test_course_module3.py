@@ -20,12 +20,13 @@ from typing import Callable, List, Tuple
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import minitorch
 from minitorch import MathTestVariable, Tensor, TensorData
 
+from ..helpers import near_kink, to_numpy
 from .conftest import SIMULATED
 
 one_arg, two_arg, red_arg = MathTestVariable._comp_testing()
@@ -86,6 +87,7 @@ def test_two_args(cuda, fn, data):
 @given(data=st.data())
 def test_one_derivative(cuda, fn, data):
     (t1,) = data.draw(course_tensors(cuda))
+    assume(not near_kink(fn[0], to_numpy(t1)))
     minitorch.grad_check(fn[2], t1)
 
 
@@ -94,6 +96,9 @@ def test_one_derivative(cuda, fn, data):
 @given(data=st.data())
 def test_two_grad_and_broadcast(cuda, fn, data):
     t1, t2 = data.draw(course_tensors(cuda, count=2))
+    a, b = to_numpy(t1), to_numpy(t2)
+    for pair in ((a, b), (a.sum(0, keepdims=True), b), (a, b.sum(0, keepdims=True))):
+        assume(not near_kink(fn[0], *pair))
     minitorch.grad_check(fn[2], t1, t2)
     minitorch.grad_check(fn[2], t1.sum(0), t2)
     minitorch.grad_check(fn[2], t1, t2.sum(0))
