@@ -1,4 +1,4 @@
-"""The native half of the thread pool's hand-off (`threads.py`): spinning waits that release the GIL.
+"""The native half of the thread pool's hand-off (`thread_pool.py`): waits that poll without the GIL.
 
 Waking a thread that sleeps (a futex: `threading.Event`, a condition variable) costs ~50-60 us
 on the development VM, as long as a 1M-element add. A pool thread that has just finished a task
@@ -6,15 +6,15 @@ instead keeps polling one shared word for a while -- here, in compiled code that
 the thread handing out work runs on meanwhile -- and sees the next task within a microsecond.
 
 The words live in one int64 array (`flags`, one cache line per word so that the threads polling
-do not share lines): word `GENERATION` is the task number the caller posts, word `NAP` a count of
-requests to stop polling early, word `done_index(worker)` the last task number that worker finished. Loads are atomic acquires and
-stores atomic releases (`_load` / `_store`, LLVM's atomic instructions through numba
-intrinsics: a plain load in a loop could be hoisted out of it by the optimiser), and each poll
-runs the CPU's pause instruction on x86 (`_pause`), which keeps a spinning core polite to its
-SMT sibling.
+do not share lines): word `GENERATION` is the task number the caller posts, word `NAP` a count
+of requests to stop polling early, word `done_index(worker)` the last task number that worker
+finished. Loads are atomic acquires and stores atomic releases (`_load` / `_store`, LLVM's
+atomic instructions through numba intrinsics: a plain load in a loop could be hoisted out of it
+by the optimiser), and each poll runs the CPU's pause instruction on x86 (`_pause`), which
+keeps a spinning core polite to its SMT sibling.
 
-Every wait is bounded by a number of polls (`threads.py` calibrates it to a time); when it runs
-out the caller sleeps on a condition variable instead, so an idle process burns no core.
+Every wait is bounded by a number of polls (`thread_pool.py` calibrates it to a time); when it
+runs out the caller sleeps on a condition variable instead, so an idle process burns no core.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def _pause(typingctx):  # pragma: no cover - numba
 
 @njit(cache=True)
 def post(flags, generation):  # pragma: no cover - numba
-    """Publish task number `generation` (the caller holds the GIL: see threads.py)."""
+    """Publish task number `generation` (the caller holds the GIL: see thread_pool.py)."""
     _store(flags, GENERATION, generation)
 
 
