@@ -184,7 +184,10 @@ def main() -> None:
                   "bench/common.paired_medians); its target column gives our 1-thread time from the table "
                   "above, which the 2-thread step must not exceed. 2-thread timings mean something only while "
                   "both cores are otherwise idle."
-                  " At 2 threads ours is bimodal on this VM (2026-11-28): after a pause (the blocks pause 0.2 s) minitorch's pool thread can be woken onto the caller's CPU and stay there, and the step then runs up to 1.5x slower, slower than at 1 thread (issue 15 notes).\n\n" + table.markdown() + "\n" + two.markdown())
+                  " At 2 threads ours is bimodal on this VM (2026-11-28): after a pause (the blocks pause 0.2 s) "
+                  "minitorch's pool thread can be woken onto the caller's CPU and stay there, and the step then "
+                  "runs up to 1.5x slower, slower than at 1 thread (issue 15 notes).\n\n"
+                  + table.markdown() + "\n" + two.markdown())
     print(f"\n{machine()}; wrote {RESULTS}")
 
 
