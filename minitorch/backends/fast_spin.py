@@ -20,6 +20,7 @@ runs out the caller sleeps on a condition variable instead, so an idle process b
 from __future__ import annotations
 
 import platform
+import sys
 
 from llvmlite import ir
 from numba import njit, types
@@ -33,6 +34,7 @@ GENERATION = 0
 NAP = 1  # (beside GENERATION: both polled by every pool thread, both rarely written)
 
 _X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686")
+_POSIX = sys.platform != "win32"
 
 
 def done_index(worker: int) -> int:
@@ -69,11 +71,16 @@ def _store(typingctx, flags, index, value):  # pragma: no cover - numba
 
 @intrinsic
 def _pause(typingctx):  # pragma: no cover - numba
-    """The CPU's spin-wait hint (x86 `pause`; nothing elsewhere)."""
+    """The CPU's spin-wait hint (x86 `pause`), then `sched_yield()` (POSIX): a thread polling on
+    the same CPU as the one it waits for lets that one run (a woken thread is often placed on
+    its waker's CPU, and both would then share it for good)."""
 
     def codegen(context, builder, signature, args):
         if _X86:
             fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse2.pause")
+            builder.call(fn, [])
+        if _POSIX:
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield")
             builder.call(fn, [])
         return context.get_dummy_value()
 
