@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence
 
 if TYPE_CHECKING:  # (what `__getattr__` returns, for the type checker)
     from . import fast_activation as fast_activation
+    from . import fast_channel as fast_channel
     from . import fast_conv as fast_conv
     from . import fast_exp as fast_exp
     from . import fast_norm as fast_norm
@@ -54,7 +55,7 @@ __all__ = ["KERNEL_MODULES", "Kernel", "with_numba"]
 
 # the backends' modules that import numba at their top (each compiles kernels at first call)
 KERNEL_MODULES = (
-    "fast_activation", "fast_conv", "fast_exp", "fast_norm", "fast_optim", "fast_pool", "fast_rows",
+    "fast_activation", "fast_channel", "fast_conv", "fast_exp", "fast_norm", "fast_optim", "fast_pool", "fast_rows",
     "fast_scatter", "fast_spin", "fast_split",
     "fast_walk",
 )

@@ -13,6 +13,8 @@ Every map and zip first merges the operands' dims (`fast_layout.merge`), then ru
   `sigmoid` is compiled in a form numba vectorises (`fast_exp.sigmoid`, tested against
   `operators.sigmoid`), and so, on float32, is every activation whose scalar function names a
   `float32_form` (`fast_activation.py`);
+* an add of a per-channel operand (a conv bias (C, 1, 1) on (N, C, H, W)) to a same-shape
+  row-major one, on one thread, in `fast_channel.add_per_channel` (one scalar per contiguous run);
 * a copy to row-major order (`contiguous()`, broadcast copies such as expand) runs in the walk's
   tuned copy kernel (`fast_walk.copy_to_contiguous`, unrolled for the course's tile view).
 
@@ -141,6 +143,35 @@ def _numpy_broadcasts(out: TensorData, a: TensorData, b: TensorData) -> bool:
     return not (rows_broadcast and out.size >= ROW_BROADCAST_WALK)
 
 
+CHANNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _adds_per_channel(out: TensorData, a: TensorData, b: TensorData) -> bool:
+    """Run out = a + b in `fast_channel.add_per_channel` when one operand has out's shape and the
+    other is constant over each contiguous run of out (a conv bias (C, 1, 1) on (N, C, H, W)),
+    all row-major, one float dtype, too small to split over threads; True when it ran.
+    numpy's broadcasting loop: (16, 8, 28, 28) + (8, 1, 1) float64 36 -> 14 us (measured, one thread)."""
+    shape = out.shape
+    if a.shape == b.shape:
+        return False
+    if a.shape != shape:
+        a, b = b, a  # add commutes: the bias may come first
+    if a.shape != shape or len(b.shape) == 0:
+        return False
+    dtype = out._storage.dtype
+    if dtype not in CHANNEL_DTYPES or a._storage.dtype != dtype or b._storage.dtype != dtype:
+        return False
+    if not (out.is_contiguous() and a.is_contiguous() and b.is_contiguous()):
+        return False
+    if out.size >= 2 * PARALLEL_GRAIN and parallel_parts(out.size, PARALLEL_GRAIN) > 1:
+        return False
+    runs = compiled.fast_channel.channel_runs(shape, b.shape)
+    if runs is None:
+        return False
+    compiled.fast_channel.add_per_channel(out._storage, a._storage, b._storage, *runs)
+    return True
+
+
 def fast_map(fn: Callable[[float], float]) -> Callable[..., None]:
     """Raw map kernel for `fn`: out = fn(a), a broadcast to out's shape."""
     ufunc = UNARY_UFUNCS.get(fn)
@@ -166,6 +197,8 @@ def fast_zip(fn: Callable[[float, float], float]) -> Callable[..., None]:
 
     def kernel(out: TensorData, a: TensorData, b: TensorData) -> None:
         if out.size == 0:
+            return
+        if fn is operators.add and _adds_per_channel(out, a, b):
             return
         broadcasts = ufunc is not None and _numpy_broadcasts(out, a, b)  # numpy's loop, no layout merged
         layout = None if broadcasts else fast_layout.merge(out, a, b, "zip")
