@@ -138,13 +138,21 @@ def _tbb_installed() -> bool:
 
 
 @pytest.mark.parametrize("threads", [3], indirect=True)
-def test_a_compiled_kernel_is_split_by_numbas_tbb_layer_once_over_its_range(threads):
+def test_a_compiled_kernel_is_split_by_numbas_tbb_layer_once_over_its_range(threads, monkeypatch):
     kernel = numba.njit(nogil=True)(_mark)
     out = np.zeros(1000)
-    policy.parallel_for(kernel, (out,), 1000, work=1000, grain=1)
+    from minitorch.backends import fast_split
+
+    split, real_splitter = [], fast_split.splitter
+    monkeypatch.setattr(fast_split, "splitter", lambda task: split.append(task) or real_splitter(task))
+    for _ in range(policy.HOT_CALLS):  # a cold kernel: split on the pool (no wrapper to compile)
+        policy.parallel_for(kernel, (out,), 1000, work=1000, grain=1)
+    assert (out == policy.HOT_CALLS).all() and not split
+    out[:] = 0
+    policy.parallel_for(kernel, (out,), 1000, work=1000, grain=1)  # hot now: TBB's turn
     assert (out == 1).all()
     if _tbb_installed():  # (a dependency where TBB has wheels; else the pool below runs it)
-        assert policy._state["tbb"] is True and numba.threading_layer() == "tbb"
+        assert policy._state["tbb"] is True and numba.threading_layer() == "tbb" and split == [kernel]
     out[:] = 0
     policy.parallel_for(kernel, (out,), 7, work=1000, grain=1)  # fewer rows than threads
     assert out[:7].tolist() == [1] * 7 and not out[7:].any()
@@ -195,8 +203,10 @@ def test_the_spin_pool_wakes_its_sleeping_threads_and_a_sleeping_caller():
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
 @pytest.mark.parametrize("threads", [2], indirect=True)
-def test_a_forked_child_splits_compiled_kernels_too(threads):
+def test_a_forked_child_splits_compiled_kernels_too(threads, monkeypatch):
     import os
+
+    monkeypatch.setattr(policy, "HOT_CALLS", 0)  # TBB at once
 
     kernel = numba.njit(nogil=True)(_mark)
     out = np.zeros(100)

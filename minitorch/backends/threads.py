@@ -13,8 +13,9 @@ spinning for a while after each threaded call) and whoever runs minitorch's kern
 * minitorch's kernels take a range of rows, `task(*args, first, count)`, and release the GIL;
   `parallel_for` splits a call above its `grain` into one range per thread. A numba kernel's
   ranges go to numba's TBB threading layer (`fast_split`: ~1 us while TBB's workers are awake,
-  ~8 us after they slept; they sleep within microseconds of running out of work); a task
-  written in Python, or any task where TBB is missing, to `thread_pool.SpinPool`, Python
+  ~8 us after they slept; they sleep within microseconds of running out of work) once the
+  kernel is hot (`HOT_CALLS`); a task written in Python, a kernel's first split calls, or any
+  task where TBB is missing, to `thread_pool.SpinPool`, Python
   threads that poll for the next task for 100 us after each part, in compiled code without
   the GIL, then sleep (~11 us a hand-off while they poll, ~30 us after). Neither spins for
   long (no OpenMP workers spinning beside BLAS's), and the pool's threads are sent to sleep
@@ -62,7 +63,15 @@ BLAS_THREADS_MIN = 1 << 24
 # OpenBLAS itself threads a product only from m * n * k >= 65536 * 4 (interface/gemm.c).
 _OPENBLAS_THREADS_FROM = 1 << 18
 
+# A numba kernel's ranges go to TBB from its HOT_CALLS-th split call on; before, to the pool. TBB
+# runs a kernel through a parallel wrapper compiled for it (`fast_split.splitter`): 0.4-0.7 s each
+# on an empty numba cache (a fresh install), milliseconds from a warm one. Compiling only the
+# kernels a program keeps calling keeps those seconds out of a fresh process's first training step
+# (LeNet-5 at 2 threads: 4.4 s -> ~2.5 s; they come a few steps later instead, once per install).
+HOT_CALLS = 32
+
 _state: dict = {"threads": 0, "serial_depth": 0, "tbb": None}
+_split_calls: dict = {}  # numba kernel -> how many times parallel_for split it on the pool
 _pool: List[Optional[SpinPool]] = [None]
 _lock = threading.Lock()
 _blas: List[Any] = []  # threadpoolctl's controllers of the loaded BLAS libraries (see _find_blas)
@@ -210,6 +219,15 @@ def parallel_parts(work: int, grain: int) -> int:
     return max(1, min(get_num_threads(), work // grain if grain else get_num_threads()))
 
 
+def _hot(kernel: Any) -> bool:
+    """Whether `kernel` has been split HOT_CALLS times already (counting this call)."""
+    calls = _split_calls.get(kernel, 0)
+    if calls >= HOT_CALLS:
+        return True
+    _split_calls[kernel] = calls + 1
+    return False
+
+
 def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, grain: int) -> None:
     """`task(*args, first, count)` over `0 <= first < total`, split into one contiguous range
     per thread when `work` (elements touched) is at least twice `grain`, more than one thread
@@ -225,7 +243,7 @@ def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, 
         task(*args, 0, total)
         return
     compiled_task = hasattr(task, "py_func")  # a numba kernel
-    if compiled_task and _state["tbb"] is not False and not any(type(arg) is tuple for arg in args):
+    if compiled_task and _hot(task) and _state["tbb"] is not False and not any(type(arg) is tuple for arg in args):
         if _state["tbb"] is None:  # (numba's parallel code takes arrays and numbers, no tuples)
             _state["tbb"] = compiled.fast_split.tbb_layer()
             _blas_follow(get_num_threads())
