@@ -47,8 +47,13 @@ def paired_medians(ours: Callable[[], object], theirs: Callable[[], object], rep
     One thread: timed alternately call by call, so drifts of the shared machine hit both. More
     threads: timed in alternating blocks (ours, torch, ours, ...) with a pause before each, since
     right after a parallel call a runtime's worker threads (torch's OpenMP, OpenBLAS's) keep
-    spinning and would steal the cores from the other library's next call.
+    spinning and would steal the cores from the other library's next call. Warm at more threads
+    includes minitorch's tiering: a kernel goes to TBB from its HOT_CALLS-th split call.
     """
+    if THREADS > 1:
+        from minitorch.backends.threads import HOT_CALLS
+
+        warmup = max(warmup, HOT_CALLS)
     for _ in range(warmup):
         ours()
         theirs()
