@@ -122,10 +122,16 @@ def _run_walk(fn: Callable, arity: int, out: TensorData, a: TensorData, b: Tenso
         parallel_for(kernels.walk, (out._storage, a._storage, b._storage, layout), rows, size, grain)
 
 
+def _one_thread(size: int) -> bool:
+    """Whether an elementwise call over `size` elements stays on one thread (`parallel_for`'s rule
+    for PARALLEL_GRAIN; the size test first, as the common case)."""
+    return size < 2 * PARALLEL_GRAIN or parallel_parts(size, PARALLEL_GRAIN) == 1
+
+
 def _numpy_runs(fn: Callable, layout: Optional[np.ndarray], size: int) -> bool:
     """Whether numpy's ufunc runs a map or same-shape zip: always for LIBM, else when contiguous
     and too small to split over threads."""
-    return fn in LIBM or (layout is None and (size < 2 * PARALLEL_GRAIN or parallel_parts(size, PARALLEL_GRAIN) == 1))
+    return fn in LIBM or (layout is None and _one_thread(size))
 
 
 def _numpy_broadcasts(out: TensorData, a: TensorData, b: TensorData) -> bool:
@@ -137,7 +143,7 @@ def _numpy_broadcasts(out: TensorData, a: TensorData, b: TensorData) -> bool:
     rows broadcast along leading dims only ((4096, 256) + (256,): the operands' last dims equal),
     where the walk's vectorised row loop ran 1.2-1.8x faster than numpy's broadcasting loop
     ((1000, 1000) + (1000,): 0.35 -> 0.20 ms; (300, 1000) + (1000,): 111 -> 81 us)."""
-    if not ((out.size < 2 * PARALLEL_GRAIN or parallel_parts(out.size, PARALLEL_GRAIN) == 1) and out.is_contiguous() and a.is_contiguous() and b.is_contiguous()):
+    if not (_one_thread(out.size) and out.is_contiguous() and a.is_contiguous() and b.is_contiguous()):
         return False
     rows_broadcast = a.shape != b.shape and a.shape[-1:] == b.shape[-1:] == out.shape[-1:]
     return not (rows_broadcast and out.size >= ROW_BROADCAST_WALK)
@@ -163,7 +169,7 @@ def _adds_per_channel(out: TensorData, a: TensorData, b: TensorData) -> bool:
         return False
     if not (out.is_contiguous() and a.is_contiguous() and b.is_contiguous()):
         return False
-    if out.size >= 2 * PARALLEL_GRAIN and parallel_parts(out.size, PARALLEL_GRAIN) > 1:
+    if not _one_thread(out.size):
         return False
     runs = compiled.fast_channel.channel_runs(shape, b.shape)
     if runs is None:
