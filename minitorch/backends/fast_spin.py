@@ -25,7 +25,7 @@ import sys
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
-from numba.extending import intrinsic
+from numba.extending import intrinsic, register_jitable
 
 __all__ = ["WORD", "GENERATION", "NAP", "done_index", "post", "nap", "wait_posted", "wait_done", "finish", "load"]
 
@@ -37,8 +37,10 @@ _X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686")
 _POSIX = sys.platform != "win32"
 
 
+@register_jitable
 def done_index(worker: int) -> int:
-    """The flags word where pool thread `worker` (0, 1, ...) writes the last task it finished."""
+    """The flags word where pool thread `worker` (0, 1, ...) writes the last task it finished
+    (from Python and from the compiled waits alike)."""
     return WORD * (worker + 1)
 
 
@@ -102,7 +104,7 @@ def nap(flags, naps):  # pragma: no cover - numba
 @njit(cache=True)
 def finish(flags, worker, generation):  # pragma: no cover - numba
     """Pool thread `worker` finished task `generation` (its writes are visible first)."""
-    _store(flags, WORD * (worker + 1), generation)
+    _store(flags, done_index(worker), generation)
 
 
 @njit(cache=True)
@@ -129,7 +131,7 @@ def wait_done(flags, workers, generation, polls):  # pragma: no cover - numba
     times: whether they have."""
     worker = 0
     for _ in range(polls):
-        while worker < workers and _load(flags, WORD * (worker + 1)) == generation:
+        while worker < workers and _load(flags, done_index(worker)) == generation:
             worker += 1
         if worker == workers:
             return True
