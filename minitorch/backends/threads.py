@@ -71,7 +71,7 @@ _OPENBLAS_THREADS_FROM = 1 << 18
 HOT_CALLS = 32
 
 _state: dict = {"threads": 0, "serial_depth": 0, "tbb": None}
-_split_calls: dict = {}  # numba kernel -> how many times parallel_for split it on the pool
+_split_calls: dict = {}  # numba kernel TBB could run -> how many times parallel_for split it on the pool
 _pool: List[Optional[SpinPool]] = [None]
 _lock = threading.Lock()
 _blas: List[Any] = []  # threadpoolctl's controllers of the loaded BLAS libraries (see _find_blas)
@@ -243,7 +243,7 @@ def parallel_for(task: Callable[..., None], args: tuple, total: int, work: int, 
         task(*args, 0, total)
         return
     compiled_task = hasattr(task, "py_func")  # a numba kernel
-    if compiled_task and _hot(task) and _state["tbb"] is not False and not any(type(arg) is tuple for arg in args):
+    if compiled_task and _state["tbb"] is not False and not any(type(arg) is tuple for arg in args) and _hot(task):
         if _state["tbb"] is None:  # (numba's parallel code takes arrays and numbers, no tuples)
             _state["tbb"] = compiled.fast_split.tbb_layer()
             _blas_follow(get_num_threads())
