@@ -123,10 +123,13 @@ At 2 threads each thread takes an even range of the batch's samples and runs its
 BLAS calls (on one thread) and col2im; the input and weight gradients share one parallel region
 (ops/conv_lowering.py). Both libraries are timed in blocks; whenever another job holds one of the
 two cores, 2-thread timings of both libraries mostly measure waiting for that core. OpenBLAS
-0.3.31 (numpy 2.4.6's) runs its AVX2 (Haswell) kernels on this AVX-512 Zen 5 CPU (it does not
-recognise the family, OpenMathLib/OpenBLAS#6029), while PyTorch's oneDNN uses AVX-512: the
-GEMM-bound case c is limited by that, not by threading (with OPENBLAS_CORETYPE=SkylakeX set in
-the environment, c ran 119 -> 72 ms at 2 threads against torch 88 ms: one run, 2026-11-28 01:38, load ~1).
+0.3.31 (numpy 2.4.6's) runs its AVX2 (Haswell) kernels on this AVX-512 Zen 5 CPU because the
+machine's environment sets OPENBLAS_CORETYPE=Haswell (without it OpenBLAS detects the CPU as
+SkylakeX and runs AVX-512 kernels: a 64x576x3136 sgemm on one thread took 1.83-1.90 ms with the
+variable, 1.03-1.09 ms without, 2026-11-28 04:11, load ~1.9), while PyTorch's oneDNN and MKL use
+AVX-512 whatever the variable says: the GEMM-bound case c is limited by that, not by threading
+(with OPENBLAS_CORETYPE=SkylakeX instead, c ran 119 -> 72 ms at 2 threads against torch 88 ms:
+one run, 2026-11-28 01:38, load ~1).
 2-thread caveat (2026-11-28): after a pause (the 0.2 s before each block here) minitorch's pool
 thread can be woken onto the caller's CPU and stay there; ours then reads up to 2x slower than
 back to back (ours alone in a loop without pauses at 2 threads, both cores idle, 03:06: a1 0.35
