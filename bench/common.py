@@ -88,7 +88,17 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{model}, {os.cpu_count()} cores, {THREADS} thread(s), torch {torch.__version__}, load average {load:.1f} at the end"
+    return f"{model}, {os.cpu_count()} cores, {THREADS} thread(s), torch {torch.__version__}, {_blas()}, load average {load:.1f} at the end"
+
+
+def _blas() -> str:
+    """The BLAS numpy loaded and the kernels it runs ("Haswell": AVX2): OpenBLAS picks them from
+    the CPU unless OPENBLAS_CORETYPE pins them (this VM's environment sets Haswell)."""
+    from threadpoolctl import threadpool_info
+
+    found = sorted({f"{i['internal_api']} {i['version']} {i.get('architecture') or ''}".strip() for i in threadpool_info() if i["user_api"] == "blas"})
+    pinned = os.environ.get("OPENBLAS_CORETYPE")
+    return "BLAS " + (", ".join(found) or "none loaded") + (f" (OPENBLAS_CORETYPE={pinned})" if pinned else "")
 
 
 class Table:
