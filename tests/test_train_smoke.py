@@ -7,9 +7,10 @@ import pytest
 
 import minitorch
 from minitorch.data import DatasetError
+from minitorch.errors import ShapeError
 from minitorch.io import load_metadata
 from minitorch.train.config import config_for
-from minitorch.train.tasks import TASKS, get_task, random_shift_, trim_padding
+from minitorch.train.tasks import TASKS, get_task, random_shift_, shifted, trim_padding
 from minitorch.train.trainer import CHECKPOINT, Trainer, load_trained
 from tests.train_fixtures import learnable_images, write_idx, write_mnist, write_sst2
 
@@ -123,6 +124,23 @@ def test_random_shift_translates_each_image_by_its_own_draw():
     assert len(seen) == 25  # every shift in [-2, 2]^2 occurs: the augmentation does something
     again = random_shift_(original.copy(), np.random.default_rng(4), 2)
     np.testing.assert_array_equal(again, out)  # deterministic given the generator
+
+
+@pytest.mark.parametrize("source_dtype, dtype", [("float32", "float32"), ("uint8", "float64"), ("float64", "float32")])
+def test_shifted_gathers_converts_and_translates_rows(source_dtype, dtype):
+    """The compiled gather + shift against the reference loop: repeated and unordered rows, a
+    non-contiguous source, shifts up to and beyond the image (only fill left)."""
+    rng = np.random.default_rng(7)
+    source = (rng.permutation(9 * 2 * 7 * 10) % 250).reshape(9, 2, 7, 10).astype(source_dtype)[:, :, :, ::2]
+    rows = np.array([3, 0, 8, 3, 5, 1, 2])
+    shifts = np.array([[0, 0], [1, -2], [-3, 4], [6, 0], [0, -5], [-7, 7], [2, 9]])
+    out = shifted(source, rows, shifts, -1.5, dtype)
+    assert out.dtype == np.dtype(dtype) and out.shape == (7, 2, 7, 5)
+    for got, row, (dy, dx) in zip(out, rows, shifts):
+        np.testing.assert_array_equal(got, _shifted(source[row].astype(dtype), dy, dx, -1.5))
+    assert (out[5] == -1.5).all() and (out[6] == -1.5).all()  # shifted beyond the image
+    with pytest.raises(ShapeError, match="max-shift"):
+        shifted(source[:, 0], rows, shifts, 0.0, dtype)  # (N, H, W): not images with channels
 
 
 def test_evaluate_uses_eval_mode_and_training_switches_back():

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # (what `__getattr__` returns, for the type checker)
     from . import fast_pool as fast_pool
     from . import fast_rows as fast_rows
     from . import fast_scatter as fast_scatter
+    from . import fast_shift as fast_shift
     from . import fast_spin as fast_spin
     from . import fast_split as fast_split
     from . import fast_walk as fast_walk
@@ -56,7 +57,7 @@ __all__ = ["KERNEL_MODULES", "Kernel", "with_numba"]
 # the backends' modules that import numba at their top (each compiles kernels at first call)
 KERNEL_MODULES = (
     "fast_activation", "fast_channel", "fast_conv", "fast_exp", "fast_norm", "fast_optim", "fast_pool", "fast_rows",
-    "fast_scatter", "fast_spin", "fast_split",
+    "fast_scatter", "fast_shift", "fast_spin", "fast_split",
     "fast_walk",
 )
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
+from minitorch.backends import compiled
 from minitorch.data import (
     DatasetError,
     Tokenizer,
@@ -36,8 +36,9 @@ from minitorch.data import (
     load_mnist1d,
     read_sst2,
 )
+from minitorch.errors import ShapeError
 
-__all__ = ["Task", "TaskData", "TASKS", "get_task", "random_shifts", "translate_", "random_shift_", "trim_padding",
+__all__ = ["Task", "TaskData", "TASKS", "get_task", "random_shifts", "shifted", "random_shift_", "trim_padding",
            "channel_first", "normalize_mnist", "encode_texts", "MNIST_MEAN", "MNIST_STD"]
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # the usual MNIST pixel statistics (of the 60,000 training images)
@@ -129,18 +130,23 @@ def random_shifts(rng: np.random.Generator, n: int, max_shift: int) -> np.ndarra
     return rng.integers(-max_shift, max_shift + 1, size=(n, 2))
 
 
-def translate_(images: np.ndarray, shifts: np.ndarray, fill: float, max_shift: int) -> np.ndarray:
-    """Translate image i of `images` (N, C, H, W) in place by shifts[i] = (dy, dx), |dy|, |dx| <=
-    `max_shift`; uncovered pixels get `fill`."""
-    n, channels, height, width = images.shape
-    size = 2 * max_shift + 1
-    padded = np.full((n, channels, height + size - 1, width + size - 1), fill, dtype=images.dtype)
-    padded[:, :, max_shift:max_shift + height, max_shift:max_shift + width] = images
-    # every (H, W) window of the padded images, (n, C, size, size, H, W); image i takes the one at its shift
-    strides = padded.strides
-    windows = as_strided(padded, (n, channels, size, size, height, width), strides + strides[2:], writeable=False)
-    images[...] = windows[np.arange(n), :, max_shift - shifts[:, 0], max_shift - shifts[:, 1]]
-    return images
+def shifted(source: np.ndarray, rows: np.ndarray, shifts: np.ndarray, fill: float, dtype: Any) -> np.ndarray:
+    """Examples `rows` of `source` (N, C, H, W) as a new `dtype` array (n, C, H, W), example i
+    translated by shifts[i] = (dy, dx): its content moves down by dy and right by dx, and the
+    uncovered pixels get `fill`. One compiled pass (`backends/fast_shift.py`): the gather, the
+    conversion and the shift of a training batch.
+
+    Raises:
+        ShapeError: `source` is not (N, C, H, W) or `shifts` not (len(rows), 2).
+    """
+    if source.ndim != 4 or shifts.shape != (len(rows), 2):
+        raise ShapeError(f"random shifts translate images (N, C, H, W) by (n, 2) shifts, got images "
+                         f"{tuple(source.shape)} and shifts {tuple(shifts.shape)} for {len(rows)} rows; "
+                         f"--max-shift applies to image tasks only (use --max-shift 0)")
+    out = np.empty((len(rows),) + tuple(source.shape[1:]), dtype=dtype)
+    fill = float(fill)
+    return compiled.fast_shift.shifted_rows(np.ascontiguousarray(source), np.asarray(rows, dtype=np.int64),
+                                            np.asarray(shifts, dtype=np.int64), fill, out)
 
 
 def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int) -> np.ndarray:
@@ -152,7 +158,9 @@ def random_shift_(images: np.ndarray, rng: np.random.Generator, max_shift: int) 
     A data-parallel rank translates only its rows of a batch, with the whole batch's draws and
     fill (`minitorch.train.training_batches`).
     """
-    return translate_(images, random_shifts(rng, len(images), max_shift), images.min(), max_shift)
+    rows = np.arange(len(images))
+    images[...] = shifted(images, rows, random_shifts(rng, len(images), max_shift), images.min(), images.dtype)
+    return images
 
 
 def trim_padding(ids: np.ndarray, min_length: int = MIN_TEXT_LENGTH) -> np.ndarray:

@@ -3,9 +3,10 @@
 Every rank walks the same global batches (the DataLoader's order of (seed, epoch)) and draws
 the same augmentation for all of a batch's rows (one generator per (seed, epoch)), so the run
 takes one process's steps whatever the number of ranks (minitorch.distributed). A rank then
-gathers, converts and shifts only its own rows (`DataParallel.shard`): the shift's fill value,
-the whole batch's smallest value, is the minimum of the chosen examples' minima, computed once
-per example. One process is the single rank of a group of one: its rows are the whole batch.
+gathers, converts and shifts only its own rows (`DataParallel.shard`; one compiled pass,
+`tasks.shifted`): the shift's fill value, the whole batch's smallest value, is the minimum of
+the chosen examples' minima, computed once per example. One process is the single rank of a
+group of one: its rows are the whole batch.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import minitorch
 from minitorch.data import ArrayDataset, DataLoader
 from minitorch.distributed.data_parallel import Shard
-from minitorch.train.tasks import TaskData, random_shifts, translate_, trim_padding
+from minitorch.train.tasks import TaskData, random_shifts, shifted, trim_padding
 
 __all__ = ["RankBatch", "TrainingBatches"]
 
@@ -77,8 +78,9 @@ class TrainingBatches:
                 ids = trim_padding(self.x[chosen].astype(np.int64))
                 yield RankBatch(ids[part.rows], targets, part, ids)
                 continue
-            images = self.x[mine].astype(self.dtype, copy=False)  # a fresh gather: shifted in place
             if self.max_shift:  # drawn for the whole batch, applied to this rank's rows
                 shifts = random_shifts(augment_rng, len(chosen), self.max_shift)[part.rows]
-                translate_(images, shifts, self.minima[chosen].min(), self.max_shift)
+                images = shifted(self.x, mine, shifts, self.minima[chosen].min(), self.dtype)
+            else:
+                images = self.x[mine].astype(self.dtype, copy=False)  # (a fresh gather)
             yield RankBatch(minitorch.from_numpy(images, backend=self.backend), targets, part)
