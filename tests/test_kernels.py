@@ -103,3 +103,40 @@ def test_fast_index_add_matches_the_generic_one(shape, dtype):
     fast_scatter.index_add(targets[0], index, values)
     window_kernels.index_add(targets[1], index, values)
     np.testing.assert_allclose(targets[0], targets[1], rtol=1e-6)
+
+
+@pytest.mark.parametrize("threads", [1, 3], indirect=True)
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fast_tile_kernels_match_the_generic_ones(seed, dtype, threads, monkeypatch):
+    """MiniTorch's tile copy and its adjoint on row-major, permuted and sliced inputs, the
+    gradient dense or spread from a mean (stride 0 along the taps)."""
+    monkeypatch.setattr(fast_pool, "PARALLEL_GRAIN", 1)  # with 3 threads: planes split over them
+    rng = np.random.default_rng(seed)
+    kh, kw = (int(k) for k in rng.integers(1, 5, size=2))
+    batch, channels, height, width = 2, 3, kh * int(rng.integers(1, 4)), kw * int(rng.integers(1, 4))
+    layout = seed % 3
+    if layout == 0:
+        x = rng.standard_normal((batch, channels, height, width)).astype(dtype)
+    elif layout == 1:  # channels last in memory
+        x = rng.standard_normal((batch, height, width, channels)).astype(dtype).transpose(0, 3, 1, 2)
+    else:  # every other column
+        x = rng.standard_normal((batch, channels, height, 2 * width)).astype(dtype)[..., ::2]
+    tiled_shape = (batch, channels, height // kh, width // kw, kh * kw)
+    if seed % 2:
+        grad = rng.standard_normal(tiled_shape).astype(dtype)
+    else:
+        grad = np.broadcast_to(rng.standard_normal((*tiled_shape[:4], 1)).astype(dtype), tiled_shape)
+    results = []
+    for kernels in (fast_pool, window_kernels):
+        tiled = np.full(tiled_shape, np.nan, dtype=dtype)
+        kernels.tile_forward(x, tiled)
+        back = np.full(x.shape, np.nan, dtype=dtype)
+        kernels.tile_backward(grad, back)
+        results.append((tiled, back))
+    expected = x.reshape(batch, channels, height // kh, kh, width // kw, kw).transpose(0, 1, 2, 4, 3, 5)
+    np.testing.assert_array_equal(results[1][0], expected.reshape(tiled_shape))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+    # the adjoint: <tile(x), g> == <x, tile_backward(g)>
+    np.testing.assert_allclose((results[0][0] * grad).sum(), (x * results[0][1]).sum(), rtol=1e-5)

@@ -74,6 +74,8 @@ class TensorOps:
     max_pool_backward = staticmethod(window_kernels.max_pool_backward)
     avg_pool_forward = staticmethod(window_kernels.avg_pool_forward)
     avg_pool_backward = staticmethod(window_kernels.avg_pool_backward)
+    tile_forward = staticmethod(window_kernels.tile_forward)
+    tile_backward = staticmethod(window_kernels.tile_backward)
     index_add = staticmethod(window_kernels.index_add)
     softmax_forward = staticmethod(row_kernels.softmax_forward)
     softmax_backward = staticmethod(row_kernels.softmax_backward)

@@ -322,6 +322,8 @@ class FastOps(TensorOps):
     max_pool_backward = Kernel("fast_pool")
     avg_pool_forward = Kernel("fast_pool")
     avg_pool_backward = Kernel("fast_pool")
+    tile_forward = Kernel("fast_pool")
+    tile_backward = Kernel("fast_pool")
     softmax_forward = Kernel("fast_rows")
     softmax_backward = Kernel("fast_rows")
     log_softmax_forward = Kernel("fast_rows")

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Tuple
 
 import numpy as np
-from numba import njit
+from numba import njit, uint64
 
 from ..core.window import Window, tap_mask, tap_positions
 from .threads import parallel_for
@@ -32,6 +32,8 @@ __all__ = [
     "max_pool_backward",
     "avg_pool_forward",
     "avg_pool_backward",
+    "tile_forward",
+    "tile_backward",
 ]
 
 
@@ -105,6 +107,45 @@ def _avg_pool_backward(grad_out, taps, counts, scale, grad_in, first, count):  #
                     grad_in[p, taps[t, o]] += grad_out[p, o] * scale[o]
 
 
+# MiniTorch's tile (`ops/tile.py`): a plane's kh x kw blocks copied to rows of kh * kw. Indices
+# are unsigned (no negative-index check on each access), and each (B, C) plane's rows are
+# views, so a row-major input's inner loops run over unit strides.
+@njit(cache=True, nogil=True, error_model="numpy")
+def _tile_forward(x, out, first, count):  # pragma: no cover - compiled
+    channels, height, width = uint64(out.shape[1]), uint64(out.shape[2]), uint64(out.shape[3])
+    kh, kw = uint64(x.shape[2]) // height, uint64(x.shape[3]) // width
+    for p in range(uint64(first), uint64(first + count)):
+        b, c = p // channels, p % channels
+        for i in range(height):
+            rows = out[b, c, i]  # (W', kh * kw)
+            for a in range(kh):
+                line = x[b, c, i * kh + a]  # (W,)
+                for j in range(width):
+                    for t in range(kw):
+                        rows[j, a * kw + t] = line[j * kw + t]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _tile_backward(grad, out, first, count):  # pragma: no cover - compiled
+    channels, height, width = uint64(grad.shape[1]), uint64(grad.shape[2]), uint64(grad.shape[3])
+    kh, kw = uint64(out.shape[2]) // height, uint64(out.shape[3]) // width
+    spread = grad.strides[4] == 0  # a mean's gradient: one value per block
+    for p in range(uint64(first), uint64(first + count)):
+        b, c = p // channels, p % channels
+        for i in range(height):
+            rows = grad[b, c, i]  # (W', kh * kw)
+            for a in range(kh):
+                line = out[b, c, i * kh + a]  # (W,)
+                for j in range(width):
+                    if spread:
+                        value = rows[j, 0]
+                        for t in range(kw):
+                            line[j * kw + t] = value
+                    else:
+                        for t in range(kw):
+                            line[j * kw + t] = rows[j, a * kw + t]
+
+
 def _flat(a: np.ndarray) -> np.ndarray:
     """(P, D, H, W) -> (P, D*H*W), C-contiguous (a view when it already is; outputs must be)."""
     return np.ascontiguousarray(a).reshape(a.shape[0], math.prod(a.shape[1:]))
@@ -138,3 +179,15 @@ def avg_pool_backward(grad_out: np.ndarray, window: Window, scale: np.ndarray, g
     taps, counts = gather_table(window)
     args = (_flat(grad_out), taps, counts, _flat(scale[None])[0], _flat(grad_in))
     _planes(_avg_pool_backward, args, grad_out.shape[0], taps.size)
+
+
+def tile_forward(x: np.ndarray, out: np.ndarray) -> None:
+    """See `window_kernels.tile_forward`; `out` must be C-contiguous."""
+    if out.size:
+        _planes(_tile_forward, (x, out), out.shape[0] * out.shape[1], x.size)
+
+
+def tile_backward(grad: np.ndarray, out: np.ndarray) -> None:
+    """See `window_kernels.tile_backward`; `out` must be C-contiguous."""
+    if out.size:
+        _planes(_tile_backward, (grad, out), grad.shape[0] * grad.shape[1], out.size)

@@ -25,6 +25,8 @@ __all__ = [
     "max_pool_backward",
     "avg_pool_forward",
     "avg_pool_backward",
+    "tile_forward",
+    "tile_backward",
     "index_add",
 ]
 
@@ -99,6 +101,26 @@ def avg_pool_backward(grad_out: Any, window: Window, scale: Any, grad_in: Any) -
     xp = array_namespace(grad_out)
     spread = (grad_out * scale)[..., None, None, None] * tap_mask(xp, window)  # (P, O..., K...)
     grad_in += window_fold(xp, spread.astype(grad_in.dtype), window)
+
+
+def tile_forward(x: Any, out: Any) -> None:
+    """MiniTorch's tile: out[b, c, i, j, a * kw + t] = x[b, c, i * kh + a, j * kw + t] for x
+    (B, C, H, W) of any strides and out (B, C, H / kh, W / kw, kh * kw) (kh x kw blocks that
+    tile x exactly)."""
+    batch, channels, height, width = out.shape[:4]
+    kh, kw = x.shape[2] // height, x.shape[3] // width
+    # (B, C, H', kh, W', kw) -> (B, C, H', W', kh, kw): the window view with stride = kernel
+    blocks = x.reshape(batch, channels, height, kh, width, kw).transpose(0, 1, 2, 4, 3, 5)
+    out.reshape(batch, channels, height, width, kh, kw)[...] = blocks
+
+
+def tile_backward(grad: Any, out: Any) -> None:
+    """The adjoint of `tile_forward`: out (B, C, H, W) = grad (B, C, H / kh, W / kw, kh * kw)
+    (any strides: stride 0 along the taps for a mean's gradient) put back where each entry was read."""
+    batch, channels, height, width = grad.shape[:4]
+    kh, kw = out.shape[2] // height, out.shape[3] // width
+    blocks = grad.reshape(batch, channels, height, width, kh, kw).transpose(0, 1, 2, 4, 3, 5)
+    out.reshape(batch, channels, height, kh, width, kw)[...] = blocks
 
 
 def index_add(target: Any, index: Any, values: Any) -> None:

@@ -18,6 +18,7 @@ from ..core.tensor import Tensor
 from ..core.tensor_data import TensorData
 from ..core.window import Window
 from ..errors import DTypeError, ShapeError
+from .arrays import array, from_array, namespace
 from .max import max as max_along
 
 __all__ = ["Tile", "TileMean", "tile", "avgpool2d", "maxpool2d"]
@@ -26,53 +27,44 @@ __all__ = ["Tile", "TileMean", "tile", "avgpool2d", "maxpool2d"]
 class Tile(Function):
     """The tile itself: the window view of a (B, C, H, W) tensor for kh x kw blocks that tile it
     exactly, (B, C, H/kh, W/kw, kh, kw) with no copy, copied row-major and seen as
-    (B, C, H/kh, W/kw, kh * kw). Backward is the adjoint: every gradient entry goes back to the
-    one position it was read from (one strided copy; the gradient may have any strides)."""
+    (B, C, H/kh, W/kw, kh * kw) (the backend's `tile_forward` kernel). Backward is the adjoint:
+    every gradient entry goes back to the one position it was read from (`tile_backward`: one
+    pass, whatever the gradient's strides)."""
 
     @staticmethod
     def forward(ctx: Context, input: Tensor, window: Window) -> Tensor:
         batch, channel = input.shape[:2]
-        _, stride_h, stride_w = window.stride
-        s_b, s_c, s_h, s_w = input._tensor.strides
         ctx.input_shape = input.shape
-        # window (i, j), tap (a, b) reads input (i * kh + a, j * kw + b)
-        shape = (batch, channel, *window.out_size[1:], *window.kernel[1:])
-        strides = (s_b, s_c, stride_h * s_h, stride_w * s_w, s_h, s_w)
-        blocks = input._new(TensorData._trusted(input._tensor._storage, shape, strides)).contiguous()
-        tiled = (*shape[:4], shape[4] * shape[5])  # (B, C, H', W', kh * kw)
-        return blocks._new(TensorData._trusted(blocks._tensor._storage, tiled))
+        # window (i, j), tap (a, b) reads input (i * kh + a, j * kw + b): (B, C, H', W', kh * kw)
+        shape = (batch, channel, *window.out_size[1:], window.kernel[1] * window.kernel[2])
+        tiled = namespace(input).empty(shape, dtype=input.dtype)
+        input.backend.ops.tile_forward(array(input), tiled)
+        return from_array(input, tiled)
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        batch, channel, height, width = ctx.input_shape
-        new_height, new_width, taps = grad_output.shape[2:]
-        kh, kw = height // new_height, width // new_width
-        s_b, s_c, s_i, s_j, s_t = grad_output._tensor.strides
-        # (B, C, H', W', kh * kw) seen as (B, C, H', kh, W', kw): tap t = a * kw + b
-        blocks = TensorData._trusted(
-            grad_output._tensor._storage,
-            (batch, channel, new_height, kh, new_width, kw),
-            (s_b, s_c, s_i, kw * s_t, s_j, s_t),
-        )
-        return grad_output._new(blocks).contiguous().view(*ctx.input_shape)  # -> (B, C, H, W)
+        grad = namespace(grad_output).empty(ctx.input_shape, dtype=grad_output.dtype)  # (B, C, H, W)
+        grad_output.backend.ops.tile_backward(array(grad_output), grad)
+        return from_array(grad_output, grad)
 
 
 class TileMean(Function):
     """The mean of each tile, its dim dropped: (B, C, H', W', n) -> (B, C, H', W'), the sum
     times 1 / n (as `tiled.mean(4)`). Backward hands each tap grad / n as a stride-0 view (no
-    copy: `Tile.backward`'s one copy reads it)."""
+    copy: `Tile.backward`'s one pass reads it)."""
 
     @staticmethod
     def forward(ctx: Context, tiled: Tensor) -> Tensor:
-        f = tiled.f
-        scale = tiled._ensure_tensor(1.0 / tiled.shape[4])
-        ctx.scale, ctx.taps = scale, tiled.shape[4]
-        means = f.mul_zip(f.add_reduce(tiled, 4), scale)  # (B, C, H', W', 1)
+        ctx.taps = tiled.shape[4]
+        means = tiled.f.add_reduce(tiled, 4)  # (B, C, H', W', 1), a new tensor: scaled in place
+        values = array(means)
+        values *= 1.0 / ctx.taps  # (in the tensor's dtype, as a tensor of 1 / n would be)
         return means._new(TensorData._trusted(means._tensor._storage, tiled.shape[:4]))
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        scaled = grad_output.f.mul_zip(grad_output, ctx.scale)  # (B, C, H', W'), row-major
+        scale = grad_output._ensure_tensor(1.0 / ctx.taps)
+        scaled = grad_output.f.mul_zip(grad_output, scale)  # (B, C, H', W'), row-major
         # (B, C, H', W') -> (B, C, H', W', n), stride 0 along the taps
         taps = TensorData._trusted(scaled._tensor._storage, (*scaled.shape, ctx.taps), (*scaled._tensor.strides, 0))
         return scaled._new(taps)
