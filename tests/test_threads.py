@@ -102,6 +102,34 @@ def test_parallel_regions_do_not_nest_and_errors_come_back(threads):
     assert policy._state["serial_depth"] == 0 and _blas_threads() == {2}
 
 
+def test_a_late_pool_thread_leaves_its_part_to_the_caller():
+    """Parts are claimed: when the pool thread comes late (asleep on a slow core, say), the caller
+    runs every part itself and returns without waiting for it; the late thread then runs none."""
+    import threading
+    import time
+
+    from minitorch.backends.thread_pool import SpinPool
+
+    class LatePool(SpinPool):
+        def _serve(self, worker):
+            time.sleep(0.5)  # not running yet when the first task comes
+            super()._serve(worker)
+
+    pool = LatePool(1)
+    ran = []
+    try:
+        start = time.perf_counter()
+        assert pool.run(lambda first, count: ran.append((first, threading.get_ident())), (), [0, 1, 2])
+        assert time.perf_counter() - start < 0.25
+        assert sorted(ran) == [(0, threading.get_ident()), (1, threading.get_ident())]
+        time.sleep(0.7)  # the late thread is running now, and found no task
+        assert len(ran) == 2 and pool.job[0] is None
+        ran.clear()
+        assert pool.run(lambda first, count: ran.append(first), (), [0, 5, 10]) and sorted(ran) == [0, 5]
+    finally:
+        pool.close()
+
+
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
 @pytest.mark.parametrize("threads", [2], indirect=True)
 def test_a_forked_child_splits_work_on_its_own_pool(threads):

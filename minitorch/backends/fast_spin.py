@@ -126,14 +126,11 @@ def wait_posted(flags, seen, naps, polls):  # pragma: no cover - numba
 
 
 @njit(nogil=True, cache=True)
-def wait_done(flags, workers, generation, polls):  # pragma: no cover - numba
-    """Poll until pool threads 0 .. workers-1 have finished task `generation`, at most `polls`
-    times: whether they have."""
-    worker = 0
+def wait_done(flags, worker, generation, polls):  # pragma: no cover - numba
+    """Poll until pool thread `worker` has finished task `generation`, at most `polls` times:
+    whether it has."""
     for _ in range(polls):
-        while worker < workers and _load(flags, done_index(worker)) == generation:
-            worker += 1
-        if worker == workers:
+        if _load(flags, done_index(worker)) == generation:
             return True
         _pause()
     return False

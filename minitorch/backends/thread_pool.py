@@ -2,7 +2,14 @@
 
 Compiled kernels are split by numba's TBB layer (`fast_split`); a task written in Python (the
 convolution's chunks, which call BLAS; a test's function) runs here: `SpinPool(workers)` keeps
-`workers` threads beside the caller, and `run(task, args, bounds)` hands each one range.
+`workers` threads beside the caller, and `run(task, args, bounds)` runs the ranges between `bounds`
+on the caller and those threads.
+
+Parts are claimed, not assigned: the caller and every pool thread that is running take the next
+unclaimed part until none is left, so a pool thread that comes late -- asleep, or on a core that
+another process holds, or on this VM's second vCPU, which takes ~0.2-0.3 ms to wake after an idle
+pause -- finds the caller has run its part already, and a split call is never much slower than
+one thread. The caller waits only for the pool threads that joined the task.
 
 The hand-off spins before it sleeps. Waking a thread that sleeps on a condition variable costs
 ~30-60 us on the development VM; a pool thread that has just finished a part instead polls a
@@ -19,6 +26,7 @@ the GIL, and so is every flags word a sleeping path posts or reads (`fast_spin.p
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any, Callable, List
@@ -33,7 +41,8 @@ __all__ = ["SpinPool", "SPIN_SECONDS"]
 # pool threads' parts, before sleeping.
 SPIN_SECONDS = 100e-6
 
-_IDLE: tuple = (None, (), [0], [])  # the job while none runs (no arrays kept alive)
+# The job while none runs (no arrays kept alive): (task, args, bounds, errors, claims, joined, generation).
+_IDLE: tuple = (None, (), [0], [], itertools.count(), [], 0)
 
 
 def _polls_per(seconds: float) -> int:
@@ -88,46 +97,53 @@ class SpinPool:
             if generation < 0:  # closed
                 return
             seen = generation
-            self._part(worker + 1)
-            spin.finish(flags, worker, generation)
-            if self.caller_sleeps:
-                with self.wake:
-                    self.wake.notify_all()
+            done = self._parts(worker)
+            if done:
+                spin.finish(flags, worker, done)
+                if self.caller_sleeps:
+                    with self.wake:
+                        self.wake.notify_all()
 
-    def _part(self, part: int) -> None:
-        """Run this thread's part of the posted task (its references go when this returns)."""
-        task, args, bounds, errors = self.job
-        if part < len(bounds) - 1:
+    def _parts(self, worker: int) -> int:
+        """Run parts of the posted task until none is left unclaimed: the task's generation once
+        this thread has joined it (then the caller waits for it), 0 when no task was posted.
+        The task's references go when this returns."""
+        task, args, bounds, errors, claims, joined, generation = self.job
+        if task is None:
+            return 0
+        joined.append(worker)  # (before claiming: a caller that finds no part left sees it)
+        parts = len(bounds) - 1
+        while (part := next(claims)) < parts:
             try:
                 task(*args, bounds[part], bounds[part + 1] - bounds[part])
             except BaseException as error:  # noqa: BLE001 - handed to the caller
                 errors.append(error)
+        return generation
 
     def run(self, task: Callable[..., None], args: tuple, bounds: List[int]) -> bool:
-        """`task(*args, first, count)` over the ranges between `bounds` (at most workers + 1),
-        the first on the calling thread; the first exception raised is raised here once every
-        part has ended. False (nothing run) while another caller's task runs."""
+        """`task(*args, first, count)` over the ranges between `bounds` (at most workers + 1
+        would run at once), claimed by the calling thread and the pool threads; the first
+        exception raised is raised here once every part has ended. False (nothing run) while
+        another caller's task runs."""
         if not self.busy.acquire(blocking=False):
             return False
         try:
             spin, flags = self.spin, self.flags
             errors: List[BaseException] = []
-            self.job = (task, args, bounds, errors)
+            claims, joined = itertools.count(), []
             self.generation += 1
             generation = self.generation
+            self.job = (task, args, bounds, errors, claims, joined, generation)
             spin.post(flags, generation)
             if self.sleepers:
                 with self.wake:
                     self.wake.notify_all()
+            parts = len(bounds) - 1
             try:
-                task(*args, 0, bounds[1])
+                while (part := next(claims)) < parts:
+                    task(*args, bounds[part], bounds[part + 1] - bounds[part])
             finally:
-                if not spin.wait_done(flags, self.workers, generation, self.polls):
-                    with self.wake:
-                        self.caller_sleeps = True
-                        while any(spin.load(flags, spin.done_index(w)) != generation for w in range(self.workers)):
-                            self.wake.wait()
-                        self.caller_sleeps = False
+                self._wait(joined[:], generation)
                 self.job = _IDLE
                 self.last_run = time.perf_counter()
             if errors:
@@ -135,6 +151,18 @@ class SpinPool:
             return True
         finally:
             self.busy.release()
+
+    def _wait(self, joined: List[int], generation: int) -> None:
+        """Until the pool threads in `joined` have finished task `generation`: polling, then asleep.
+        (A pool thread that joins after the caller found no part left runs none.)"""
+        spin, flags = self.spin, self.flags
+        if all(spin.wait_done(flags, worker, generation, self.polls) for worker in joined):
+            return
+        with self.wake:
+            self.caller_sleeps = True
+            while any(spin.load(flags, spin.done_index(worker)) != generation for worker in joined):
+                self.wake.wait()
+            self.caller_sleeps = False
 
     def nap(self) -> None:
         """Send pool threads that poll for a task to sleep now (another pool needs the cores)."""
