@@ -40,6 +40,14 @@ def median_time(fn: Callable[[], object], repeats: int = 15, warmup: int = 3, mi
     return statistics.median(times)
 
 
+# After each pause, a library's calls are untimed until this much wall time has passed (at least
+# one call), the same rule for both libraries. Right after a 0.2 s idle the first calls of either
+# library run slow -- on one thread too (sigmoid 1M f32 at 1 thread, this VM: ~300 us, then 115-135,
+# then the steady 106-110) -- and at 2 threads the other vCPU, halted while idle, takes ~0.2-0.3 ms
+# to come back. A training loop has no such pauses; a few milliseconds of calls bring both back.
+WARM_SECONDS = 5e-3
+
+
 def paired_medians(ours: Callable[[], object], theirs: Callable[[], object], repeats: int, warmup: int = 3,
                    blocks: int = 3) -> tuple:
     """Median seconds of `ours()` and `theirs()`, both libraries in this process.
@@ -47,7 +55,8 @@ def paired_medians(ours: Callable[[], object], theirs: Callable[[], object], rep
     One thread: timed alternately call by call, so drifts of the shared machine hit both. More
     threads: timed in alternating blocks (ours, torch, ours, ...) with a pause before each, since
     right after a parallel call a runtime's worker threads (torch's OpenMP, OpenBLAS's) keep
-    spinning and would steal the cores from the other library's next call. Warm at more threads
+    spinning and would steal the cores from the other library's next call; after the pause each
+    library runs untimed for WARM_SECONDS (the same rule for both). Warm at more threads
     includes minitorch's tiering: a kernel goes to TBB from its HOT_CALLS-th split call.
     """
     if THREADS > 1:
@@ -69,7 +78,10 @@ def paired_medians(ours: Callable[[], object], theirs: Callable[[], object], rep
         for _ in range(blocks):
             for fn, bucket in ((ours, times[0]), (theirs, times[1])):
                 time.sleep(0.2)  # let the other library's spinning threads go to sleep
-                fn()  # one call to wake this library's threads, not timed
+                warm_until = time.perf_counter() + WARM_SECONDS
+                fn()  # untimed: wake this library's threads (and the idle core)
+                while time.perf_counter() < warm_until:
+                    fn()
                 for _ in range(per_block):
                     start = time.perf_counter()
                     fn()
