@@ -14,6 +14,7 @@ Shape:
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional, Tuple
 
 from ..autodiff.function import Context, Function
@@ -27,8 +28,10 @@ from .conv import Conv, canonical, lift
 __all__ = ["ChannelsLastConv1d", "Conv1dFun", "Conv2dFun", "Unroll", "conv1d", "conv2d", "course_geometry", "unroll"]
 
 
+@lru_cache(maxsize=256)  # (a program convolves few distinct shapes, again and again)
 def course_geometry(op: str, input_shape: Tuple[int, ...], weight_shape: Tuple[int, ...], n: int) -> Window:
-    """The windows of the course's 'same width, anchored left' convolution with n spatial dims."""
+    """The windows of the course's 'same width, anchored left' convolution with n spatial dims
+    (cached: shapes are tuples)."""
     names = ("B, C_in, W", "B, C_in, H, W")[n - 1]
     kernel_names = ("C_out, C_in, K", "C_out, C_in, KH, KW")[n - 1]
     if len(input_shape) != n + 2:

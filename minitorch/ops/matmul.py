@@ -11,15 +11,18 @@ from typing import Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
+from ..core.tensor_data import TensorData
 from ..errors import ShapeError
 
 __all__ = ["MatMul", "matmul", "mm", "bmm"]
 
 
 def _transpose_last(t: Tensor) -> Tensor:
-    order = list(range(t.dims))
-    order[-2], order[-1] = order[-1], order[-2]
-    return t._new(t._tensor.permute(*order))
+    """t with its last two dims swapped (a view; t has at least 2 dims)."""
+    data = t._tensor
+    shape, strides = data.shape, data.strides
+    swapped = TensorData._trusted(data._storage, (*shape[:-2], shape[-1], shape[-2]), (*strides[:-2], strides[-1], strides[-2]))
+    return t._new(swapped)
 
 
 class MatMul(Function):

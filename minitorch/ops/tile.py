@@ -11,6 +11,7 @@ copy of its own). For strides, padding or other geometries use `max_pool2d` / `a
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Tuple
 
 from ..autodiff.function import Context, Function
@@ -70,6 +71,19 @@ class TileMean(Function):
         return scaled._new(taps)
 
 
+@lru_cache(maxsize=256)
+def _tile_window(height: int, width: int, kh: int, kw: int) -> Window:
+    """The windows of kh x kw blocks tiling an H x W plane (stride = kernel), canonical 3-D form."""
+    return Window(
+        kernel=(1, kh, kw),
+        stride=(1, kh, kw),
+        dilation=(1, 1, 1),
+        padding=(0, 0, 0),
+        in_size=(1, height, width),
+        out_size=(1, height // kh, width // kw),
+    )
+
+
 def tile(input: Tensor, kernel: Tuple[int, int]) -> Tuple[Tensor, int, int]:
     """Reshape each kh x kw block of a (B, C, H, W) tensor into the last dim (MiniTorch).
 
@@ -101,15 +115,8 @@ def tile(input: Tensor, kernel: Tuple[int, int]) -> Tuple[Tensor, int, int]:
             f"tile: kernel {tuple(kernel)} must divide the input height and width {(height, width)} "
             f"(input {input.shape}); crop or pad the input, or use max_pool2d/avg_pool2d with ceil_mode"
         )
-    new_height, new_width = height // kh, width // kw
-    window = Window(
-        kernel=(1, kh, kw),
-        stride=(1, kh, kw),
-        dilation=(1, 1, 1),
-        padding=(0, 0, 0),
-        in_size=(1, height, width),
-        out_size=(1, new_height, new_width),
-    )
+    window = _tile_window(height, width, kh, kw)
+    new_height, new_width = window.out_size[1:]
     return Tile.apply(input, window), new_height, new_width  # (B, C, H', W', kh * kw)
 
 
