@@ -50,22 +50,24 @@ class Tile(Function):
 
 
 class TileMean(Function):
-    """The mean of each tile, its dim dropped: (B, C, H', W', n) -> (B, C, H', W'), the sum
-    times 1 / n (as `tiled.mean(4)`). Backward hands each tap grad / n as a stride-0 view (no
-    copy: `Tile.backward`'s one pass reads it)."""
+    """The mean of each tile, its dim dropped: (B, C, H', W', n) -> (B, C, H', W') (as
+    `tiled.mean(4)`), one matrix-vector product of the tiles as rows with a vector of 1 / n.
+    Backward hands each tap grad / n as a stride-0 view (no copy: `Tile.backward`'s one pass
+    reads it)."""
 
     @staticmethod
     def forward(ctx: Context, tiled: Tensor) -> Tensor:
-        ctx.taps = tiled.shape[4]
-        means = tiled.f.add_reduce(tiled, 4)  # (B, C, H', W', 1), a new tensor: scaled in place
-        values = array(means)
-        values *= 1.0 / ctx.taps  # (in the tensor's dtype, as a tensor of 1 / n would be)
-        return means._new(TensorData._trusted(means._tensor._storage, tiled.shape[:4]))
+        xp = namespace(tiled)
+        taps = ctx.taps = tiled.shape[4]
+        rows = array(tiled).reshape(-1, taps)  # (B * C * H' * W', n): a view when row-major
+        dtype = rows.dtype if rows.dtype.kind == "f" else xp.float64  # (an integer mean is a float)
+        means = xp.matmul(rows, xp.full(taps, 1.0 / taps, dtype=dtype))
+        return from_array(tiled, means, tiled.shape[:4])
 
     @staticmethod
     def backward(ctx: Context, grad_output: Tensor) -> Tensor:
-        scale = grad_output._ensure_tensor(1.0 / ctx.taps)
-        scaled = grad_output.f.mul_zip(grad_output, scale)  # (B, C, H', W'), row-major
+        xp = namespace(grad_output)
+        scaled = from_array(grad_output, xp.multiply(array(grad_output), 1.0 / ctx.taps))  # (B, C, H', W'), row-major
         # (B, C, H', W') -> (B, C, H', W', n), stride 0 along the taps
         taps = TensorData._trusted(scaled._tensor._storage, (*scaled.shape, ctx.taps), (*scaled._tensor.strides, 0))
         return scaled._new(taps)
