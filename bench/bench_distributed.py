@@ -13,14 +13,21 @@
    same definition for 1 and 2 processes: the global batch's examples over the epoch's seconds,
    evaluation and checkpointing excluded; median over epochs 2..E) and wall time of the command.
    With --repeats N the 1- and 2-worker runs alternate N times and the medians are reported.
-3. The machine's parallel capacity before and after: two independent CPU-bound processes
+3. Where the 2-worker run loses against the ideal 2.0x (the MNIST recipe, with --mnist): the
+   time per step of one process, of one rank alone (its half of the batch, with a stand-in partner
+   whose all-reduce doubles the buffer: no waiting), of two such ranks running at once
+   (independent processes: no waiting, but sharing the caches and memory), and of the real
+   2-worker run (the steps above). one / rank alone is the bound that per-op overhead sets (a half
+   batch costs more than half a step), one / two at once adds what running side by side costs,
+   and the real run adds the ranks waiting for each other and the sum.
+4. The machine's parallel capacity before and after: two independent CPU-bound processes
    against one (the ceiling of any speed-up from 2 ranks; 2.0 on an idle 2-core machine).
 
 Measuring (the throughput rows mean nothing on a shared machine: two lockstep ranks wait for
 each other whenever either is descheduled):
   1. nothing else running: `uptime` shows a 1-minute load average under ~0.3;
   2. python bench/bench_distributed.py --mnist /work/shared/data/mnist --repeats 3
-     (MNIST t10k IDX files; about 3 minutes; add --training-only to skip the all-reduce table,
+     (MNIST t10k IDX files; about 4 minutes; add --training-only to skip the all-reduce table,
      which also needs torch);
   3. the printed capacity must be >= 1.9 before and after, else rerun later. The section
      "## Data-parallel training" in bench/RESULTS.md is rewritten with the load averages and
@@ -154,7 +161,7 @@ def _train(task: str, workers: int, folder: Path, extra: list) -> dict:
     return {"acc": rows[-1]["test_acc"], "rate": rate, "wall": wall, "epochs": len(rows)}
 
 
-def training_table(mnist: str | None, repeats: int = 1) -> str:
+def training_table(mnist: str | None, repeats: int = 1, rates: dict | None = None) -> str:
     runs = [("digits", [])] + ([("mnist", ["--data", mnist])] if mnist else [])
     lines = ["| task (default recipe) | epochs | test acc, 1 process | test acc, 2 workers | examples/s, 1 | "
              "examples/s, 2 | throughput ratio | wall s, 1 | wall s, 2 | wall ratio |", "|---|---|---|---|---|---|---|---|---|---|"]
@@ -166,10 +173,66 @@ def training_table(mnist: str | None, repeats: int = 1) -> str:
                 print(f"{task} run {i + 1}: {one['rate']:.0f} -> {two['rate']:.0f} examples/s "
                       f"({two['rate'] / one['rate']:.2f}x), load {_load()}", flush=True)
             one, two = ({key: statistics.median(run[k][key] for run in pairs) for key in pairs[0][k]} for k in (0, 1))
+            if rates is not None:
+                rates[task] = (one["rate"], two["rate"])
             lines.append(f"| {task} | {one['epochs']:.0f} | {100 * one['acc']:.2f}% | {100 * two['acc']:.2f}% | "
                          f"{one['rate']:.0f} | {two['rate']:.0f} | {two['rate'] / one['rate']:.2f}x | "
                          f"{one['wall']:.1f} | {two['wall']:.1f} | {one['wall'] / two['wall']:.2f}x |")
             print(lines[-1], flush=True)
+    return "\n".join(lines)
+
+
+def step_child(task: str, data: str | None, workers: int, epochs: int) -> None:
+    """One process's training loop (workers=1) or one rank's (workers=2, partner stood in for by an
+    all-reduce that doubles the buffer); prints the median seconds of an epoch's steps (epochs 2..E)."""
+    import tempfile as temporary
+
+    from minitorch.distributed.group import ProcessGroup
+    from minitorch.train.config import config_for
+    from minitorch.train.trainer import Trainer
+
+    class Partner(ProcessGroup):  # rank 0 of 2 whose partner holds the same numbers
+        rank, size = 0, 2
+
+        def all_reduce_(self, array: np.ndarray) -> np.ndarray:
+            array *= 2
+            return array
+
+    extra = {"data": data} if data else {}
+    with temporary.TemporaryDirectory() as folder:
+        config = config_for(task, epochs=epochs, threads=1, out=folder, workers=workers, **extra)
+        trainer = Trainer(config, progress=False, group=Partner() if workers == 2 else None)
+        steps = -(-len(trainer.data.y_train) // config.batch_size)
+        seconds = [trainer.train_epoch()["seconds"] / steps for _ in range(epochs)]
+    print(statistics.median(seconds[1:]), flush=True)
+
+
+def step_table(mnist: str, rates: tuple, repeats: int, epochs: int = 4) -> str:
+    """The MNIST recipe's step: one process, one rank alone, two ranks at once (children alternated
+    `repeats` times, medians), and the 2-worker run of the training table (`rates`: its median
+    examples/s of 1 process and of 2 workers)."""
+    from minitorch.train.config import config_for
+
+    batch_size = config_for("mnist").batch_size
+    command = [sys.executable, __file__, "--step-child", "mnist", mnist]
+
+    def run(*workers: int) -> list:
+        children = [subprocess.Popen(command + [str(w), str(epochs)], stdout=subprocess.PIPE, text=True)
+                    for w in workers]
+        return [float(child.communicate()[0]) for child in children]
+
+    runs = [(run(1)[0], run(2)[0], statistics.mean(run(2, 2))) for _ in range(repeats)]
+    one, alone, together = (statistics.median(run[k] for run in runs) for k in range(3))
+    (cli_one, cli_two), real = rates, batch_size / rates[1]
+    rows = [(f"one process, batch {batch_size}", one, "1.00x"),
+            (f"one rank alone, its {batch_size // 2} rows (no partner to wait for)", alone, f"{one / alone:.2f}x"),
+            ("two ranks at once, independent (caches and memory shared, no waiting)", together,
+             f"{one / together:.2f}x"),
+            ("the 2-worker run of the table above (waiting for each other, the sum; against that table's one "
+             "process)", real, f"{cli_two / cli_one:.2f}x")]
+    lines = ["| MNIST recipe (LeNet-5), one training step | ms | one process / this |", "|---|---|---|"]
+    lines += [f"| {name} | {seconds * 1e3:.3f} | {ratio} |" for name, seconds, ratio in rows]
+    print("\n".join(lines), flush=True)
     return "\n".join(lines)
 
 
@@ -229,6 +292,7 @@ def main() -> None:
     only.add_argument("--training-only", action="store_true", help="only the training table (no torch needed)")
     parser.add_argument("--mpi-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--spin-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--step-child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.mpi_child:
         mpi_child()
@@ -236,10 +300,16 @@ def main() -> None:
     if args.spin_child:
         spin_child()
         return
+    if args.step_child:
+        task, data, workers, epochs = args.step_child
+        step_child(task, data, int(workers), int(epochs))
+        return
     before, cores_before = _load(), capacity()
     print(f"capacity before: 2 independent processes at {cores_before:.2f}x of one (load {before})", flush=True)
     reduce = "" if args.training_only else all_reduce_table()
-    training = "" if args.skip_training else training_table(args.mnist, max(1, args.repeats))
+    rates: dict = {}
+    training = "" if args.skip_training else training_table(args.mnist, max(1, args.repeats), rates)
+    steps = step_table(args.mnist, rates["mnist"], max(1, args.repeats)) if "mnist" in rates else ""
     cores = capacity()
     print(f"capacity after: {cores:.2f}x", flush=True)
     if training and min(cores, cores_before) < 1.9:
@@ -253,6 +323,10 @@ def main() -> None:
         body += f"\n### All-reduce per step\n\n{reduce}\n"
     if training:
         body += f"\n### Two workers against one process (1 thread each)\n\n{training}\n"
+    if steps:
+        body += (f"\n### Where the 2-worker step loses\n\nThe median step of epochs 2-4 of each training loop "
+                 f"(one thread each; the first three rows alternated {max(1, args.repeats)} times, medians; the "
+                 f"last from the table above).\n\n{steps}\n")
     body += (f"\nThe machine's parallel capacity before and after (`capacity()`: two independent single-threaded "
              f"CPU-bound processes together, against one alone; 2.00x on an idle 2-core machine, and the ceiling "
              f"of any 2-rank speed-up): **{cores_before:.2f}x** and **{cores:.2f}x**.\n")
