@@ -243,6 +243,9 @@ the throughput columns mean little unless the load average stays well under 2 th
 In float32 one process and 2 workers round differently (each rank's half-batch gradient, weighted
 and summed), and the difference grows over the epochs: the test accuracies can differ by a few
 test images (float64 runs agree to 1e-9: tests/test_distributed.py).
+capacity() runs a cache-resident loop; a training step is not: two ranks running side by side
+each lose 5-20% to the shared L3 and memory (the "two ranks at once" row), and the per-op Python
+(loss, optimizer, data: +40-55%) more than the GEMMs and kernels (+13-19%), measured in session 6.
 Ray (2.60, measured once by hand in a separate environment, not by this script): 340 MB installed,
 `ray.init()` 6.0 s and 2 actors with their collective group 2.7 s on this machine; its CPU collective
 backend is torch's gloo (so torch is needed too), all-reduce 0.23-0.30 ms for the small gradients,
