@@ -103,5 +103,5 @@ def main() -> Table:
 
 if __name__ == "__main__":
     started = time.perf_counter()
-    notes = NOTES if THREADS == 1 else f"\nWith BENCH_THREADS={THREADS} in the environment: ours and torch timed in alternating blocks with a pause\n(bench/common.py paired_medians), both on {THREADS} threads.\n"
+    notes = NOTES if THREADS == 1 else f"\nWith BENCH_THREADS={THREADS} in the environment: ours and torch timed in alternating blocks, each after a 0.2 s pause and\n5 ms of untimed calls (bench/common.py paired_medians), both on {THREADS} threads.\n"
     print_and_write(main(), "bench_pool.py", SECTION, notes, started)

@@ -184,9 +184,11 @@ def main() -> None:
                   "bench/common.paired_medians); its target column gives our 1-thread time from the table "
                   "above, which the 2-thread step must not exceed. 2-thread timings mean something only while "
                   "both cores are otherwise idle."
-                  " At 2 threads ours is bimodal on this VM (2026-11-28): after a pause (the blocks pause 0.2 s) "
-                  "minitorch's pool thread can be woken onto the caller's CPU and stay there, and the step then "
-                  "runs up to 1.5x slower, slower than at 1 thread (issue 15 notes).\n\n"
+                  " Each block starts after a 0.2 s pause and 5 ms of untimed steps (common.WARM_SECONDS, the same "
+                  "for both libraries): right after an idle pause this VM's second vCPU takes ~0.2-0.3 ms to wake. "
+                  "minitorch's pool threads claim the parts of a split call rather than being handed one, so a "
+                  "late thread no longer holds the step up (before session 6 a step after a pause could run "
+                  "1.5x slower than at 1 thread).\n\n"
                   + table.markdown() + "\n" + two.markdown())
     print(f"\n{machine()}; wrote {RESULTS}")
 
