@@ -99,6 +99,7 @@ class SpinPool:
             seen = generation
             done = self._parts(worker)
             if done:
+                seen = max(seen, done)  # (the task may be newer than the word read: never join it twice)
                 spin.finish(flags, worker, done)
                 if self.caller_sleeps:
                     with self.wake:
