@@ -7,7 +7,7 @@ Shape:
 
 from __future__ import annotations
 
-from typing import Any, Tuple
+from typing import Any, Optional, Tuple
 
 from ..autodiff.function import Context, Function
 from ..core.tensor import Tensor
@@ -82,14 +82,16 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx: Context, a: Tensor, b: Tensor) -> Tensor:
-        ctx.save_for_backward(a, b)
+        # each gradient needs the other input: keep it only when that gradient is wanted (the
+        # course's `out * y` and `x / n` multiply by constants, whose gradients nobody reads)
+        ctx.save_for_backward(b if a.history is not None else None, a if b.history is not None else None)
         return a.f.mul_zip(a, b)
 
     @staticmethod
-    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Tensor, Tensor]:
-        a, b = ctx.saved_values
+    def backward(ctx: Context, grad_output: Tensor) -> Tuple[Optional[Tensor], Optional[Tensor]]:
+        b, a = ctx.saved_values
         mul = grad_output.f.mul_zip
-        return mul(grad_output, b), mul(grad_output, a)
+        return None if b is None else mul(grad_output, b), None if a is None else mul(grad_output, a)
 
 
 class Sigmoid(Function):
