@@ -131,7 +131,8 @@ class SpinPool:
         try:
             spin, flags = self.spin, self.flags
             errors: List[BaseException] = []
-            claims, joined = itertools.count(), []
+            claims = itertools.count()
+            joined: List[int] = []
             self.generation += 1
             generation = self.generation
             self.job = (task, args, bounds, errors, claims, joined, generation)

@@ -145,8 +145,8 @@ def _setter(controller: Any) -> Callable[[int], Any]:
         except AttributeError:  # pragma: no cover - another threadpoolctl
             function = None
         if function is not None:
-            return function  # type: ignore[no-any-return]
-    return controller.set_num_threads  # type: ignore[no-any-return]
+            return function
+    return controller.set_num_threads
 
 
 def set_num_threads(threads: int) -> None:
