@@ -131,12 +131,13 @@ AVX-512 whatever the variable says: the GEMM-bound case c is limited by that, no
 (with OPENBLAS_CORETYPE=SkylakeX instead, c ran 119 -> 72 ms at 2 threads against torch 88 ms:
 one run, 2026-11-28 01:38, load ~1).
 2-thread caveat (2026-11-28): after a pause (the 0.2 s before each block here) this VM's second
-vCPU wakes slowly, and minitorch's pool thread came late to its part; ours then read up to 2x slower
-than back to back (ours alone in a loop without pauses at 2 threads, both cores idle, 03:06: a1 0.35
-ms, a3 1.20, b1 1.19, b2 1.62, d1 1.06, d2 1.31, d3 1.59, against 0.78 / 2.27 / 2.37 / 3.27 /
-2.26 / 2.80 / 3.31 in the 2-thread table below, 02:50). Since session 6 the pool's threads claim
-ranges (the caller runs a late thread's range itself) and each block starts after 5 ms of untimed
-calls; the table below predates both (a re-run at 05:12 under load 1.7-2.4 was not kept).
+vCPU wakes slowly (~0.2-0.3 ms). Since session 6 the pool's threads claim ranges (the caller runs
+a late thread's range itself) and each block starts after 5 ms of untimed calls for each library;
+the tables below are measured with both (05:44, load ~1). Ours alone in a loop at 2 threads
+(float32, no pauses, 05:55) reads b2 1.71-1.83 ms, d1 1.10-1.12, a3 1.18-1.21: about half the
+2-thread table's figures. In some processes, more often when PyTorch's threads ran first, our
+split calls fall into a state where the second thread does little, and stay in it even in a loop
+(b2 3.1-3.7 ms); not explained yet (issue 15).
 """
 
 
