@@ -51,17 +51,18 @@ class Tile(Function):
 
 class TileMean(Function):
     """The mean of each tile, its dim dropped: (B, C, H', W', n) -> (B, C, H', W') (as
-    `tiled.mean(4)`), one matrix-vector product of the tiles as rows with a vector of 1 / n.
-    Backward hands each tap grad / n as a stride-0 view (no copy: `Tile.backward`'s one pass
-    reads it)."""
+    `tiled.mean(4)`): the backend's sum along the taps (which picks its kernel for the layout:
+    an unrolled one for rows of 4, BLAS for longer rows, split over threads when large), scaled
+    by 1 / n in place. Backward hands each tap grad / n as a stride-0 view (no copy:
+    `Tile.backward`'s one pass reads it)."""
 
     @staticmethod
     def forward(ctx: Context, tiled: Tensor) -> Tensor:
-        xp = namespace(tiled)
         taps = ctx.taps = tiled.shape[4]
-        rows = array(tiled).reshape(-1, taps)  # (B * C * H' * W', n): a view when row-major
-        dtype = rows.dtype if rows.dtype.kind == "f" else xp.float64  # (an integer mean is a float)
-        means = xp.matmul(rows, xp.full(taps, 1.0 / taps, dtype=dtype))
+        means = array(tiled.f.add_reduce(tiled, 4))  # (B, C, H', W', 1), a fresh array
+        if means.dtype.kind != "f":
+            means = means.astype(namespace(tiled).float64)  # (an integer mean is a float)
+        means *= 1.0 / taps
         return from_array(tiled, means, tiled.shape[:4])
 
     @staticmethod
