@@ -108,12 +108,13 @@ def test_fast_index_add_matches_the_generic_one(shape, dtype):
 @pytest.mark.parametrize("threads", [1, 3], indirect=True)
 @pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fast_tile_kernels_match_the_generic_ones(seed, dtype, threads, monkeypatch):
+@pytest.mark.parametrize("block", [None, (2, 2)])  # random sizes, and the unrolled 2 x 2 path
+def test_fast_tile_kernels_match_the_generic_ones(seed, dtype, block, threads, monkeypatch):
     """MiniTorch's tile copy and its adjoint on row-major, permuted and sliced inputs, the
     gradient dense or spread from a mean (stride 0 along the taps)."""
     monkeypatch.setattr(fast_pool, "PARALLEL_GRAIN", 1)  # with 3 threads: planes split over them
     rng = np.random.default_rng(seed)
-    kh, kw = (int(k) for k in rng.integers(1, 5, size=2))
+    kh, kw = block or (int(k) for k in rng.integers(1, 5, size=2))
     batch, channels, height, width = 2, 3, kh * int(rng.integers(1, 4)), kw * int(rng.integers(1, 4))
     layout = seed % 3
     if layout == 0:
